@@ -1,0 +1,1 @@
+# patchbay_add_plugin(<target> ID <id> SOURCES ... MANIFEST <plugin.json>) — placeholder, replaced by the SDK work.
