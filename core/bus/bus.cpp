@@ -1,0 +1,338 @@
+#include "core/bus/bus.h"
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+
+#include <fmt/format.h>
+
+namespace pb::bus {
+namespace {
+
+const PayloadLayout kAuthCheckLayout{
+    sizeof(pb_auth_check_v1),
+    sizeof(pb_auth_check_v1),
+    {offsetof(pb_auth_check_v1, permission)},
+};
+
+const PayloadLayout kPostLayout{
+    sizeof(pb_post_v1),
+    sizeof(pb_post_v1),
+    {offsetof(pb_post_v1, id), offsetof(pb_post_v1, channel_id), offsetof(pb_post_v1, user_id),
+     offsetof(pb_post_v1, root_id), offsetof(pb_post_v1, type), offsetof(pb_post_v1, message),
+     offsetof(pb_post_v1, props_json)},
+};
+
+const PayloadLayout kBlobLayout{
+    sizeof(pb_blob_v1),
+    sizeof(pb_blob_v1),
+    {offsetof(pb_blob_v1, data)},
+};
+
+std::string_view verdict_name(int verdict) {
+  switch (verdict) {
+    case PB_VERDICT_CONTINUE: return "CONTINUE";
+    case PB_VERDICT_ALLOW: return "ALLOW";
+    case PB_VERDICT_REJECT: return "REJECT";
+    case PB_VERDICT_PENDING: return "PENDING";
+  }
+  return "invalid verdict";
+}
+
+}  // namespace
+
+// One run of one intercept chain. Owns the payload copy; deletes itself once `done` was called.
+class ChainRun {
+ public:
+  ChainRun(Bus* bus, const Bus::EventType* type,
+           std::shared_ptr<const std::vector<Bus::Interceptor>> chain,
+           std::unique_ptr<OwnedPayload> payload, ChainDone done)
+      : bus_(bus), type_(type), chain_(std::move(chain)), payload_(std::move(payload)),
+        done_(std::move(done)) {}
+
+  // Runs interceptors until one is pending or the chain ends.
+  void advance();
+  void apply(const Bus::Interceptor& step, pb_intercept_ctx* ctx, int verdict);
+
+  Bus* bus_;
+  const Bus::EventType* type_;
+  std::shared_ptr<const std::vector<Bus::Interceptor>> chain_;
+  std::unique_ptr<OwnedPayload> payload_;
+  ChainDone done_;
+  ChainResult result_;
+  size_t next_ = 0;
+  std::vector<std::unique_ptr<pb_intercept_ctx>> turns_;
+};
+
+}  // namespace pb::bus
+
+// One interceptor's turn. Lives as long as its chain run.
+struct pb_intercept_ctx {
+  pb::bus::ChainRun* run;
+  size_t step;   // index of the interceptor in the run's chain snapshot
+  bool open;     // the turn has not ended: replace/set_error/set_identity allowed
+  bool pending;  // the interceptor returned PENDING and has not resumed
+};
+
+namespace pb::bus {
+
+void ChainRun::advance() {
+  while (next_ < chain_->size()) {
+    const Bus::Interceptor& step = (*chain_)[next_++];
+    turns_.push_back(std::make_unique<pb_intercept_ctx>(pb_intercept_ctx{this, next_ - 1, true, false}));
+    pb_intercept_ctx* ctx = turns_.back().get();
+    int verdict;
+    try {
+      verdict = step.fn(step.user, ctx, type_->id, payload_->get());
+    } catch (const std::exception& e) {
+      bus_->report_fault(step.who, fmt::format("interceptor of {} threw: {}", type_->name, e.what()));
+      verdict = -1;
+    } catch (...) {
+      bus_->report_fault(step.who, fmt::format("interceptor of {} threw", type_->name));
+      verdict = -1;
+    }
+    if (verdict == PB_VERDICT_PENDING) {
+      ctx->pending = true;
+      bus_->pending_runs_++;
+      return;  // Bus::resume() applies the verdict and calls advance() again
+    }
+    apply(step, ctx, verdict);
+  }
+  if (result_.verdict == PB_VERDICT_CONTINUE && type_->id == PB_EVENT_AUTH_CHECK) {
+    result_.verdict = PB_VERDICT_REJECT;  // fail closed: nobody vouched for this request
+  }
+  if (result_.verdict == PB_VERDICT_REJECT && result_.http_status == 0) {
+    if (type_->id == PB_EVENT_AUTH_CHECK) {
+      result_.http_status = 401;
+      result_.error_id = "api.context.session_expired.app_error";
+      result_.message = "Invalid or expired session, please login again.";
+    } else {
+      result_.http_status = 403;
+      result_.error_id = "api.context.permissions.app_error";
+      result_.message = "You do not have the appropriate permissions.";
+    }
+  }
+  ChainDone done = std::move(done_);
+  std::unique_ptr<ChainRun> self(this);  // the run ends here, whatever done does
+  done(result_, payload_->get());
+}
+
+Bus::Bus() {
+  auto add_core = [this](uint32_t id, std::string name, bool intercept, bool observe,
+                         const PayloadLayout* layout) {
+    ids_by_name_[name] = id;
+    events_.emplace(id, EventType{id, std::move(name), intercept, observe, layout,
+                                  std::make_shared<const std::vector<Interceptor>>(), {}});
+  };
+  add_core(PB_EVENT_AUTH_CHECK, "auth.check", true, false, &kAuthCheckLayout);
+  add_core(PB_EVENT_POST_WILL_BE_CREATED, "post.will_be_created", true, false, &kPostLayout);
+  add_core(PB_EVENT_POST_CREATED, "post.created", false, true, &kPostLayout);
+}
+
+Bus::~Bus() = default;
+
+Bus::EventType* Bus::find(uint32_t event) {
+  auto it = events_.find(event);
+  return it == events_.end() ? nullptr : &it->second;
+}
+
+const Bus::EventType* Bus::find(uint32_t event) const {
+  auto it = events_.find(event);
+  return it == events_.end() ? nullptr : &it->second;
+}
+
+void Bus::report_fault(const Subscriber& who, std::string_view what) {
+  if (fault_) fault_(who, what);
+}
+
+Result<uint32_t> Bus::event_id(std::string_view name) {
+  if (name.empty() || name.size() > 128) {
+    return make_error(PB_E_INVALID, "event names are 1..128 bytes");
+  }
+  auto it = ids_by_name_.find(std::string(name));
+  if (it != ids_by_name_.end()) {
+    if (it->second < PB_EVENT_FIRST_DYNAMIC) {
+      return make_error(PB_E_INVALID, fmt::format("'{}' is a core event with a fixed id", name));
+    }
+    return it->second;
+  }
+  uint32_t id = next_dynamic_id_++;
+  ids_by_name_.emplace(std::string(name), id);
+  events_.emplace(id, EventType{id, std::string(name), true, true, &kBlobLayout,
+                                std::make_shared<const std::vector<Interceptor>>(), {}});
+  return id;
+}
+
+std::string_view Bus::event_name(uint32_t event) const {
+  const EventType* type = find(event);
+  return type ? std::string_view(type->name) : std::string_view();
+}
+
+int Bus::intercept(uint32_t event, int32_t priority, Subscriber who, pb_intercept_fn fn,
+                   void* user) {
+  EventType* type = find(event);
+  if (type == nullptr) return PB_E_NOT_FOUND;
+  if (!type->interceptable) return PB_E_UNSUPPORTED;
+  if (fn == nullptr) return PB_E_INVALID;
+  auto chain = std::make_shared<std::vector<Interceptor>>(*type->interceptors);
+  chain->push_back(Interceptor{priority, next_order_++, std::move(who), fn, user});
+  std::stable_sort(chain->begin(), chain->end(), [](const Interceptor& a, const Interceptor& b) {
+    return a.priority != b.priority ? a.priority < b.priority : a.order < b.order;
+  });
+  type->interceptors = std::move(chain);
+  return PB_OK;
+}
+
+int Bus::observe(uint32_t event, Subscriber who, pb_observe_fn fn, void* user) {
+  EventType* type = find(event);
+  if (type == nullptr) return PB_E_NOT_FOUND;
+  if (!type->observable) return PB_E_UNSUPPORTED;
+  if (fn == nullptr) return PB_E_INVALID;
+  type->observers.push_back(Observer{std::move(who), fn, user});
+  return PB_OK;
+}
+
+void Bus::unsubscribe_all(const void* owner) {
+  for (auto& [id, type] : events_) {
+    auto chain = std::make_shared<std::vector<Interceptor>>(*type.interceptors);
+    std::erase_if(*chain, [owner](const Interceptor& i) { return i.who.owner == owner; });
+    type.interceptors = std::move(chain);
+    std::erase_if(type.observers, [owner](const Observer& o) { return o.who.owner == owner; });
+  }
+}
+
+int Bus::run_intercept(uint32_t event, const void* payload, ChainDone done) {
+  const EventType* type = find(event);
+  if (type == nullptr) return PB_E_NOT_FOUND;
+  if (!type->interceptable) return PB_E_UNSUPPORTED;
+  auto owned = OwnedPayload::copy(*type->layout, payload);
+  if (!owned) return PB_E_INVALID;
+  auto* run = new ChainRun(this, type, type->interceptors, std::move(owned), std::move(done));
+  run->advance();  // deletes the run once the chain is finished
+  return PB_OK;
+}
+
+int Bus::run_observe(uint32_t event, const void* payload) {
+  const EventType* type = find(event);
+  if (type == nullptr) return PB_E_NOT_FOUND;
+  if (!type->observable) return PB_E_UNSUPPORTED;
+  size_t given = 0;
+  if (payload == nullptr) return PB_E_INVALID;
+  std::memcpy(&given, payload, sizeof given);
+  if (given < type->layout->min_struct_size) return PB_E_INVALID;
+  // Observers may subscribe nothing new at run time, but a fault may unsubscribe a plugin while
+  // we iterate: iterate over a copy.
+  std::vector<Observer> observers = type->observers;
+  for (const Observer& o : observers) {
+    try {
+      o.fn(o.user, event, payload);
+    } catch (const std::exception& e) {
+      report_fault(o.who, fmt::format("observer of {} threw: {}", type->name, e.what()));
+    } catch (...) {
+      report_fault(o.who, fmt::format("observer of {} threw", type->name));
+    }
+  }
+  return PB_OK;
+}
+
+std::string Bus::describe() const {
+  std::vector<const EventType*> types;
+  for (const auto& [id, type] : events_) types.push_back(&type);
+  std::sort(types.begin(), types.end(),
+            [](const EventType* a, const EventType* b) { return a->id < b->id; });
+  std::string out;
+  for (const EventType* type : types) {
+    if (type->interceptors->empty() && type->observers.empty()) {
+      out += fmt::format("{:<24} (no subscribers){}\n", type->name,
+                         type->id == PB_EVENT_AUTH_CHECK ? ": every authenticated request is denied" : "");
+      continue;
+    }
+    int n = 1;
+    for (const Interceptor& i : *type->interceptors) {
+      out += fmt::format("{:<24} intercept #{:<2} priority {:<6} {}\n", type->name, n++, i.priority,
+                         i.who.plugin_id);
+    }
+    n = 1;
+    for (const Observer& o : type->observers) {
+      out += fmt::format("{:<24} observe   #{:<2} {:<15} {}\n", type->name, n++, "", o.who.plugin_id);
+    }
+  }
+  return out;
+}
+
+int Bus::replace(pb_intercept_ctx* ctx, const void* payload) {
+  if (ctx == nullptr || payload == nullptr) return PB_E_INVALID;
+  if (!ctx->open) return PB_E_STATE;
+  auto owned = OwnedPayload::copy(*ctx->run->type_->layout, payload);
+  if (!owned) return PB_E_INVALID;
+  ctx->run->payload_ = std::move(owned);
+  return PB_OK;
+}
+
+int Bus::set_error(pb_intercept_ctx* ctx, int http_status, std::string_view id,
+                   std::string_view message) {
+  if (ctx == nullptr || http_status < 400 || http_status > 599) return PB_E_INVALID;
+  if (!ctx->open) return PB_E_STATE;
+  ChainResult& r = ctx->run->result_;
+  r.http_status = http_status;
+  r.error_id = id;
+  r.message = message;
+  return PB_OK;
+}
+
+int Bus::set_identity(pb_intercept_ctx* ctx, std::string_view user_id,
+                      std::string_view session_id, std::string_view roles) {
+  if (ctx == nullptr || user_id.empty()) return PB_E_INVALID;
+  if (ctx->run->type_->id != PB_EVENT_AUTH_CHECK) return PB_E_INVALID;
+  if (!ctx->open) return PB_E_STATE;
+  ChainResult& r = ctx->run->result_;
+  r.user_id = user_id;
+  r.session_id = session_id;
+  r.roles = roles;
+  return PB_OK;
+}
+
+int Bus::resume(pb_intercept_ctx* ctx, int verdict) {
+  if (ctx == nullptr || verdict == PB_VERDICT_PENDING) return PB_E_INVALID;
+  if (!ctx->pending) return PB_E_STATE;
+  ctx->pending = false;
+  ChainRun* run = ctx->run;
+  run->bus_->pending_runs_--;
+  run->apply((*run->chain_)[ctx->step], ctx, verdict);
+  run->advance();  // may delete the run
+  return PB_OK;
+}
+
+// Applies one interceptor's verdict. A decision (ALLOW, REJECT, or a broken interceptor) ends
+// the chain by moving next_ past its end.
+void ChainRun::apply(const Bus::Interceptor& step, pb_intercept_ctx* ctx, int verdict) {
+  ctx->open = false;
+  if (verdict == PB_VERDICT_CONTINUE) return;
+  next_ = chain_->size();
+  result_.decided_by = step.who.plugin_id;
+  bool auth = type_->id == PB_EVENT_AUTH_CHECK;
+  if (verdict == PB_VERDICT_ALLOW && auth && result_.user_id.empty()) {
+    // ALLOW without an identity is a plugin bug; never let it become anonymous access.
+    bus_->report_fault(step.who, "auth.check ALLOW without auth_set_identity");
+    verdict = PB_VERDICT_REJECT;
+    result_.http_status = 0;
+  }
+  if (verdict == PB_VERDICT_ALLOW || verdict == PB_VERDICT_REJECT) {
+    result_.verdict = verdict;
+    return;
+  }
+  if (verdict >= 0) {
+    bus_->report_fault(step.who, fmt::format("interceptor of {} answered {}", type_->name,
+                                             verdict_name(verdict)));
+  }
+  // A broken interceptor must never let a request through: an internal error, or for auth.check
+  // the fail-closed answer.
+  result_.verdict = PB_VERDICT_REJECT;
+  result_.http_status = auth ? 401 : 500;
+  result_.error_id = auth ? "api.context.session_expired.app_error" : "api.plugin.interceptor.app_error";
+  result_.message = auth ? "Invalid or expired session, please login again."
+                         : fmt::format("A plugin ({}) failed while handling {}.",
+                                       step.who.plugin_id, type_->name);
+}
+
+}  // namespace pb::bus

@@ -1,0 +1,141 @@
+// The typed event bus: stable numeric event ids, a versioned payload struct per event, and two
+// kinds of subscription (plugin.h has the plugin-facing contract):
+//   - intercept: runs before the event's effect is committed, in explicit priority order; may
+//     modify the payload, reject, allow (skip the rest), or go PENDING and resume later without
+//     blocking the loop;
+//   - observe: runs after the commit, read-only, in subscription order.
+// auth.check is an intercept chain that fails closed: if nobody decides, the answer is no.
+//
+// Threading: loop thread only. The bus never blocks; a chain whose interceptor is pending simply
+// waits for intercept_resume().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/bus/payload.h"
+#include "core/util/result.h"
+#include "patchbay/plugin.h"
+
+// The C ABI's opaque intercept context is defined here: one interceptor's turn in one chain run.
+struct pb_intercept_ctx;
+
+namespace pb::bus {
+
+class ChainRun;
+
+// Who subscribed: the plugin's id (for the operator's view and for error messages) and an opaque
+// owner token the host uses to drop a failed plugin's subscriptions.
+struct Subscriber {
+  std::string plugin_id;
+  const void* owner = nullptr;
+};
+
+// The outcome of an intercept chain, handed to the publisher.
+struct ChainResult {
+  int verdict = PB_VERDICT_CONTINUE;  // CONTINUE or ALLOW: go on; REJECT: stop
+  int http_status = 0;                 // for REJECT
+  std::string error_id;
+  std::string message;
+  // auth.check only: who the request is (set by the interceptor that allowed it).
+  std::string user_id, session_id, roles;
+  std::string decided_by;  // plugin id of the interceptor that decided (ALLOW/REJECT), if any
+};
+
+using ChainDone = std::function<void(const ChainResult&, const void* final_payload)>;
+
+// Called with a plugin's id when one of its callbacks threw or returned an error, so the host can
+// log it (and decide whether to fail the plugin).
+using FaultReporter = std::function<void(const Subscriber&, std::string_view what)>;
+
+class Bus {
+ public:
+  Bus();
+  ~Bus();
+  Bus(const Bus&) = delete;
+  Bus& operator=(const Bus&) = delete;
+
+  void set_fault_reporter(FaultReporter reporter) { fault_ = std::move(reporter); }
+
+  // The id of a plugin-defined event, registering it on first use. Names of core events
+  // ("post.created") are refused: they already have stable ids.
+  Result<uint32_t> event_id(std::string_view name);
+  // The name of any known event ("auth.check", "acme.deploy"), or "" when unknown.
+  std::string_view event_name(uint32_t event) const;
+
+  // Subscriptions. Return PB_OK, PB_E_NOT_FOUND (unknown event), PB_E_UNSUPPORTED (this event
+  // cannot be intercepted / observed), PB_E_INVALID (fn NULL).
+  int intercept(uint32_t event, int32_t priority, Subscriber who, pb_intercept_fn fn, void* user);
+  int observe(uint32_t event, Subscriber who, pb_observe_fn fn, void* user);
+
+  // Drops every subscription of `owner` (a plugin that failed or stopped).
+  void unsubscribe_all(const void* owner);
+
+  // Runs the intercept chain of `event` over a copy of `payload`; `done` is called exactly once,
+  // possibly before this returns (no interceptor pending) or later. Returns PB_E_NOT_FOUND,
+  // PB_E_INVALID (payload malformed) and then never calls done.
+  int run_intercept(uint32_t event, const void* payload, ChainDone done);
+
+  // Calls every observer of `event` with `payload`, synchronously.
+  int run_observe(uint32_t event, const void* payload);
+
+  // The operator's view: one line per subscription, chain by chain, in the order they run:
+  //   post.will_be_created  intercept  #1  priority 10  attachments
+  std::string describe() const;
+
+  // Number of chain runs waiting on a PENDING interceptor (for drain and tests).
+  size_t pending_runs() const { return pending_runs_; }
+
+  // ---- used by the host API functions on pb_intercept_ctx (plugin.h documents them) ----
+  static int replace(pb_intercept_ctx* ctx, const void* payload);
+  static int set_error(pb_intercept_ctx* ctx, int http_status, std::string_view id,
+                       std::string_view message);
+  static int set_identity(pb_intercept_ctx* ctx, std::string_view user_id,
+                          std::string_view session_id, std::string_view roles);
+  static int resume(pb_intercept_ctx* ctx, int verdict);
+
+ private:
+  friend class ChainRun;
+
+  struct Interceptor {
+    int32_t priority;
+    uint64_t order;  // subscription order: ties in priority keep load order
+    Subscriber who;
+    pb_intercept_fn fn;
+    void* user;
+  };
+  struct Observer {
+    Subscriber who;
+    pb_observe_fn fn;
+    void* user;
+  };
+  struct EventType {
+    uint32_t id;
+    std::string name;
+    bool interceptable;
+    bool observable;
+    const PayloadLayout* layout;
+    // Sorted by (priority, order). Copy-on-write: a running chain keeps the snapshot it started
+    // with, so a subscription change (a plugin failing) never shifts a chain under its feet.
+    std::shared_ptr<const std::vector<Interceptor>> interceptors;
+    std::vector<Observer> observers;
+  };
+
+  EventType* find(uint32_t event);
+  const EventType* find(uint32_t event) const;
+  void report_fault(const Subscriber& who, std::string_view what);
+
+  std::unordered_map<uint32_t, EventType> events_;
+  std::unordered_map<std::string, uint32_t> ids_by_name_;
+  uint32_t next_dynamic_id_ = PB_EVENT_FIRST_DYNAMIC;
+  uint64_t next_order_ = 0;
+  size_t pending_runs_ = 0;
+  FaultReporter fault_;
+};
+
+}  // namespace pb::bus

@@ -1,0 +1,272 @@
+#include "core/bus/bus.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pb::bus {
+namespace {
+
+pb_str S(const std::string& s) { return pb_str{s.data(), s.size()}; }
+std::string str(pb_str s) { return std::string(s.data ? s.data : "", s.len); }
+
+pb_post_v1 make_post(const std::string& message) {
+  static std::string keep;  // message storage for the duration of one publish
+  keep = message;
+  pb_post_v1 p{};
+  p.struct_size = sizeof p;
+  p.message = S(keep);
+  p.props_json = pb_str{"{}", 2};
+  return p;
+}
+
+struct Recorder {
+  std::vector<std::string>* log;
+  std::string name;
+  int verdict;
+};
+
+int record(void* user, pb_intercept_ctx*, uint32_t, const void*) {
+  auto* r = static_cast<Recorder*>(user);
+  r->log->push_back(r->name);
+  return r->verdict;
+}
+
+TEST(Bus, InterceptorsRunInPriorityOrderThenLoadOrder) {
+  Bus bus;
+  std::vector<std::string> log;
+  Recorder a{&log, "a", PB_VERDICT_CONTINUE}, b{&log, "b", PB_VERDICT_CONTINUE},
+      c{&log, "c", PB_VERDICT_CONTINUE};
+  ASSERT_EQ(bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 50, {"a", &a}, record, &a), PB_OK);
+  ASSERT_EQ(bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 10, {"b", &b}, record, &b), PB_OK);
+  ASSERT_EQ(bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 50, {"c", &c}, record, &c), PB_OK);
+  pb_post_v1 post = make_post("hi");
+  bool done = false;
+  ASSERT_EQ(bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                              [&](const ChainResult& r, const void*) {
+                                done = true;
+                                EXPECT_EQ(r.verdict, PB_VERDICT_CONTINUE);
+                              }),
+            PB_OK);
+  EXPECT_TRUE(done);
+  EXPECT_EQ(log, (std::vector<std::string>{"b", "a", "c"}));
+  EXPECT_NE(bus.describe().find("post.will_be_created     intercept #1  priority 10     b"),
+            std::string::npos)
+      << bus.describe();
+}
+
+int uppercase(void*, pb_intercept_ctx* ctx, uint32_t, const void* payload) {
+  pb_post_v1 copy = *static_cast<const pb_post_v1*>(payload);
+  std::string upper = str(copy.message);
+  for (char& ch : upper) ch = static_cast<char>(toupper(ch));
+  copy.message = S(upper);
+  EXPECT_EQ(Bus::replace(ctx, &copy), PB_OK);
+  return PB_VERDICT_CONTINUE;
+}
+
+int expect_upper(void* user, pb_intercept_ctx*, uint32_t, const void* payload) {
+  *static_cast<std::string*>(user) = str(static_cast<const pb_post_v1*>(payload)->message);
+  return PB_VERDICT_CONTINUE;
+}
+
+TEST(Bus, InterceptorModifiesPayloadForLaterInterceptorsAndPublisher) {
+  Bus bus;
+  std::string seen;
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"up", nullptr}, uppercase, nullptr);
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 2, {"see", nullptr}, expect_upper, &seen);
+  pb_post_v1 post = make_post("hello");
+  std::string final_message;
+  ASSERT_EQ(bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                              [&](const ChainResult&, const void* p) {
+                                final_message = str(static_cast<const pb_post_v1*>(p)->message);
+                              }),
+            PB_OK);
+  EXPECT_EQ(seen, "HELLO");
+  EXPECT_EQ(final_message, "HELLO");
+}
+
+int reject_with_error(void*, pb_intercept_ctx* ctx, uint32_t, const void*) {
+  Bus::set_error(ctx, 400, "web.incoming_webhook.text.app_error", "No text specified.");
+  return PB_VERDICT_REJECT;
+}
+
+TEST(Bus, RejectStopsTheChainWithTheInterceptorsError) {
+  Bus bus;
+  std::vector<std::string> log;
+  Recorder later{&log, "later", PB_VERDICT_CONTINUE};
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"rejecter", nullptr}, reject_with_error, nullptr);
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 2, {"later", nullptr}, record, &later);
+  pb_post_v1 post = make_post("x");
+  ChainResult result;
+  bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                    [&](const ChainResult& r, const void*) { result = r; });
+  EXPECT_EQ(result.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(result.http_status, 400);
+  EXPECT_EQ(result.error_id, "web.incoming_webhook.text.app_error");
+  EXPECT_EQ(result.decided_by, "rejecter");
+  EXPECT_TRUE(log.empty());
+}
+
+struct Pending {
+  pb_intercept_ctx* ctx = nullptr;
+};
+
+int go_pending(void* user, pb_intercept_ctx* ctx, uint32_t, const void*) {
+  static_cast<Pending*>(user)->ctx = ctx;
+  return PB_VERDICT_PENDING;
+}
+
+TEST(Bus, PendingInterceptorResumesLaterAndTheChainContinues) {
+  Bus bus;
+  Pending pending;
+  std::vector<std::string> log;
+  Recorder after{&log, "after", PB_VERDICT_CONTINUE};
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"slow", nullptr}, go_pending, &pending);
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 2, {"after", nullptr}, record, &after);
+  pb_post_v1 post = make_post("x");
+  bool done = false;
+  bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                    [&](const ChainResult&, const void*) { done = true; });
+  EXPECT_FALSE(done);
+  EXPECT_EQ(bus.pending_runs(), 1u);
+  ASSERT_NE(pending.ctx, nullptr);
+  EXPECT_EQ(Bus::resume(pending.ctx, PB_VERDICT_PENDING), PB_E_INVALID);
+  EXPECT_EQ(Bus::resume(pending.ctx, PB_VERDICT_CONTINUE), PB_OK);
+  EXPECT_TRUE(done);
+  EXPECT_EQ(log, (std::vector<std::string>{"after"}));
+  EXPECT_EQ(bus.pending_runs(), 0u);
+}
+
+TEST(Bus, AuthCheckFailsClosedWhenNobodyDecides) {
+  Bus bus;
+  pb_auth_check_v1 check{sizeof check, nullptr, {"", 0}};
+  ChainResult result;
+  bus.run_intercept(PB_EVENT_AUTH_CHECK, &check, [&](const ChainResult& r, const void*) { result = r; });
+  EXPECT_EQ(result.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(result.http_status, 401);
+  EXPECT_EQ(result.error_id, "api.context.session_expired.app_error");
+
+  std::vector<std::string> log;
+  Recorder shrug{&log, "shrug", PB_VERDICT_CONTINUE};
+  bus.intercept(PB_EVENT_AUTH_CHECK, 0, {"shrug", nullptr}, record, &shrug);
+  bus.run_intercept(PB_EVENT_AUTH_CHECK, &check, [&](const ChainResult& r, const void*) { result = r; });
+  EXPECT_EQ(result.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(log.size(), 1u);
+}
+
+int allow_anonymous(void*, pb_intercept_ctx*, uint32_t, const void*) { return PB_VERDICT_ALLOW; }
+int allow_alice(void*, pb_intercept_ctx* ctx, uint32_t, const void*) {
+  EXPECT_EQ(Bus::set_identity(ctx, "alice-id", "sess", "system_user"), PB_OK);
+  return PB_VERDICT_ALLOW;
+}
+
+TEST(Bus, AuthAllowNeedsAnIdentity) {
+  Bus bus;
+  std::vector<std::string> faults;
+  bus.set_fault_reporter([&](const Subscriber& who, std::string_view what) {
+    faults.push_back(who.plugin_id + ": " + std::string(what));
+  });
+  bus.intercept(PB_EVENT_AUTH_CHECK, 0, {"sloppy", nullptr}, allow_anonymous, nullptr);
+  pb_auth_check_v1 check{sizeof check, nullptr, {"", 0}};
+  ChainResult result;
+  bus.run_intercept(PB_EVENT_AUTH_CHECK, &check, [&](const ChainResult& r, const void*) { result = r; });
+  EXPECT_EQ(result.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(result.http_status, 401);
+  ASSERT_EQ(faults.size(), 1u);
+
+  Bus bus2;
+  bus2.intercept(PB_EVENT_AUTH_CHECK, 0, {"auth", nullptr}, allow_alice, nullptr);
+  bus2.run_intercept(PB_EVENT_AUTH_CHECK, &check, [&](const ChainResult& r, const void*) { result = r; });
+  EXPECT_EQ(result.verdict, PB_VERDICT_ALLOW);
+  EXPECT_EQ(result.user_id, "alice-id");
+  EXPECT_EQ(result.roles, "system_user");
+}
+
+int thrower(void*, pb_intercept_ctx*, uint32_t, const void*) { throw std::runtime_error("boom"); }
+
+TEST(Bus, ThrowingInterceptorIsAnInternalErrorNotAPass) {
+  Bus bus;
+  std::string fault;
+  bus.set_fault_reporter([&](const Subscriber&, std::string_view what) { fault = what; });
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 0, {"bad", nullptr}, thrower, nullptr);
+  pb_post_v1 post = make_post("x");
+  ChainResult result;
+  bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                    [&](const ChainResult& r, const void*) { result = r; });
+  EXPECT_EQ(result.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(result.http_status, 500);
+  EXPECT_NE(fault.find("boom"), std::string::npos);
+
+  bus.intercept(PB_EVENT_AUTH_CHECK, 0, {"bad", nullptr}, thrower, nullptr);
+  pb_auth_check_v1 check{sizeof check, nullptr, {"", 0}};
+  bus.run_intercept(PB_EVENT_AUTH_CHECK, &check, [&](const ChainResult& r, const void*) { result = r; });
+  EXPECT_EQ(result.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(result.http_status, 401);
+}
+
+void count_observer(void* user, uint32_t, const void*) { ++*static_cast<int*>(user); }
+
+TEST(Bus, ObserversAndEventKinds) {
+  Bus bus;
+  int n = 0;
+  EXPECT_EQ(bus.observe(PB_EVENT_POST_WILL_BE_CREATED, {"x", nullptr}, count_observer, &n),
+            PB_E_UNSUPPORTED);
+  EXPECT_EQ(bus.intercept(PB_EVENT_POST_CREATED, 0, {"x", nullptr}, record, nullptr),
+            PB_E_UNSUPPORTED);
+  EXPECT_EQ(bus.observe(999, {"x", nullptr}, count_observer, &n), PB_E_NOT_FOUND);
+  ASSERT_EQ(bus.observe(PB_EVENT_POST_CREATED, {"x", nullptr}, count_observer, &n), PB_OK);
+  ASSERT_EQ(bus.observe(PB_EVENT_POST_CREATED, {"y", nullptr}, count_observer, &n), PB_OK);
+  pb_post_v1 post = make_post("x");
+  EXPECT_EQ(bus.run_observe(PB_EVENT_POST_CREATED, &post), PB_OK);
+  EXPECT_EQ(n, 2);
+  pb_post_v1 bad{};
+  bad.struct_size = 8;  // smaller than any version of the struct
+  EXPECT_EQ(bus.run_observe(PB_EVENT_POST_CREATED, &bad), PB_E_INVALID);
+}
+
+TEST(Bus, DynamicEventsGetStableIdsByName) {
+  Bus bus;
+  auto a = bus.event_id("acme.deploy.requested");
+  auto b = bus.event_id("acme.deploy.requested");
+  auto c = bus.event_id("acme.other");
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_NE(*a, *c);
+  EXPECT_GE(*a, static_cast<uint32_t>(PB_EVENT_FIRST_DYNAMIC));
+  EXPECT_FALSE(bus.event_id("post.created").ok());
+  EXPECT_FALSE(bus.event_id("").ok());
+
+  int n = 0;
+  bus.observe(*a, {"x", nullptr}, count_observer, &n);
+  std::string data = "{\"env\":\"prod\"}";
+  pb_blob_v1 blob{sizeof blob, S(data)};
+  EXPECT_EQ(bus.run_observe(*a, &blob), PB_OK);
+  EXPECT_EQ(n, 1);
+}
+
+TEST(Bus, UnsubscribingAFailedPluginDoesNotDisturbARunningChain) {
+  Bus bus;
+  Pending pending;
+  std::vector<std::string> log;
+  int owner_token = 0;
+  Recorder gone{&log, "gone", PB_VERDICT_CONTINUE};
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"slow", nullptr}, go_pending, &pending);
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 2, {"gone", &owner_token}, record, &gone);
+  pb_post_v1 post = make_post("x");
+  bool done = false;
+  bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                    [&](const ChainResult&, const void*) { done = true; });
+  bus.unsubscribe_all(&owner_token);
+  Bus::resume(pending.ctx, PB_VERDICT_CONTINUE);
+  EXPECT_TRUE(done);
+  EXPECT_EQ(log.size(), 1u);  // the running chain kept its snapshot
+  log.clear();
+  bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post, [&](const ChainResult&, const void*) {});
+  Bus::resume(pending.ctx, PB_VERDICT_CONTINUE);
+  EXPECT_TRUE(log.empty());  // new chains no longer see it
+}
+
+}  // namespace
+}  // namespace pb::bus
