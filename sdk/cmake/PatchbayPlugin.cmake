@@ -1,1 +1,91 @@
-# patchbay_add_plugin(<target> ID <id> SOURCES ... MANIFEST <plugin.json>) — placeholder, replaced by the SDK work.
+# patchbay_add_plugin(<target> ID <id> MANIFEST <plugin.json> SOURCES <src>...
+#                     [OUTPUT_DIR <dir>] [LINK <libs>...])
+#
+# Builds a patchbay plugin exactly as the host expects to load it:
+#   - a MODULE library (never linked against, only dlopen'ed), C++20;
+#   - hidden visibility and a version script, so pb_plugin_entry is the ONLY exported symbol;
+#   - -Wl,--no-undefined, so a plugin that needs a host symbol fails to link here instead of
+#     failing to load in production (plugins reach the host only through pb_host_api);
+#   - written to <dir>/<id>/lib<id>.so with the manifest copied beside it, which is the folder
+#     layout the host's discovery scans. <dir> defaults to ${PATCHBAY_PLUGIN_OUTPUT_DIR} when set
+#     (the in-tree build sets it to <build>/plugins), else ${CMAKE_BINARY_DIR}/plugins;
+#   - installed to <prefix>/plugins/<id>/.
+# The manifest's id must equal ID (checked at configure time when the manifest is readable).
+include_guard(GLOBAL)
+
+set(_PATCHBAY_PLUGIN_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+function(patchbay_add_plugin target)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "ID;MANIFEST;OUTPUT_DIR" "SOURCES;LINK")
+  if(NOT ARG_ID)
+    message(FATAL_ERROR "patchbay_add_plugin(${target}): ID is required")
+  endif()
+  if(NOT ARG_ID MATCHES "^[a-z0-9][a-z0-9._-]*$")
+    message(FATAL_ERROR "patchbay_add_plugin(${target}): ID '${ARG_ID}' must match [a-z0-9][a-z0-9._-]{0,63}")
+  endif()
+  if(NOT ARG_MANIFEST)
+    message(FATAL_ERROR "patchbay_add_plugin(${target}): MANIFEST is required")
+  endif()
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "patchbay_add_plugin(${target}): SOURCES is required")
+  endif()
+  get_filename_component(manifest "${ARG_MANIFEST}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT EXISTS "${manifest}")
+    message(FATAL_ERROR "patchbay_add_plugin(${target}): manifest ${manifest} does not exist")
+  endif()
+  file(READ "${manifest}" manifest_text)
+  string(JSON manifest_id ERROR_VARIABLE json_error GET "${manifest_text}" id)
+  if(NOT json_error AND NOT manifest_id STREQUAL ARG_ID)
+    message(FATAL_ERROR "patchbay_add_plugin(${target}): ${manifest} says id '${manifest_id}', not '${ARG_ID}'")
+  endif()
+
+  if(ARG_OUTPUT_DIR)
+    set(out_root "${ARG_OUTPUT_DIR}")
+  elseif(PATCHBAY_PLUGIN_OUTPUT_DIR)
+    set(out_root "${PATCHBAY_PLUGIN_OUTPUT_DIR}")
+  else()
+    set(out_root "${CMAKE_BINARY_DIR}/plugins")
+  endif()
+  set(out_dir "${out_root}/${ARG_ID}")
+
+  add_library(${target} MODULE ${ARG_SOURCES})
+  if(TARGET patchbay::sdk)
+    target_link_libraries(${target} PRIVATE patchbay::sdk)
+  else()
+    target_include_directories(${target} PRIVATE "${_PATCHBAY_PLUGIN_CMAKE_DIR}/../include")
+  endif()
+  if(ARG_LINK)
+    target_link_libraries(${target} PRIVATE ${ARG_LINK})
+  endif()
+  target_compile_features(${target} PRIVATE cxx_std_20)
+  set(version_script "${_PATCHBAY_PLUGIN_CMAKE_DIR}/plugin.map")
+  set_target_properties(${target} PROPERTIES
+    PREFIX "lib"
+    OUTPUT_NAME "${ARG_ID}"
+    LIBRARY_OUTPUT_DIRECTORY "${out_dir}"
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    POSITION_INDEPENDENT_CODE ON
+    LINK_DEPENDS "${version_script}")
+  # Multi-config generators append the configuration to LIBRARY_OUTPUT_DIRECTORY; pin it.
+  foreach(cfg ${CMAKE_CONFIGURATION_TYPES})
+    string(TOUPPER "${cfg}" cfg_upper)
+    set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY_${cfg_upper} "${out_dir}")
+  endforeach()
+  # Sanitizer builds leave references to the sanitizer runtime, which the executable provides.
+  set(no_undefined "-Wl,--no-undefined")
+  if(PATCHBAY_SANITIZE OR PATCHBAY_FUZZ)
+    set(no_undefined "")
+  endif()
+  target_link_options(${target} PRIVATE ${no_undefined} "-Wl,--version-script=${version_script}")
+
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different "${manifest}" "${out_dir}/plugin.json"
+    COMMENT "Copying ${ARG_ID}/plugin.json")
+  set_property(TARGET ${target} PROPERTY PATCHBAY_PLUGIN_ID "${ARG_ID}")
+  set_property(TARGET ${target} PROPERTY PATCHBAY_PLUGIN_DIR "${out_dir}")
+
+  install(TARGETS ${target} LIBRARY DESTINATION "plugins/${ARG_ID}")
+  install(FILES "${manifest}" DESTINATION "plugins/${ARG_ID}" RENAME plugin.json)
+endfunction()
