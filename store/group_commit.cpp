@@ -1,0 +1,205 @@
+#include "store/group_commit.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <iterator>
+#include <system_error>
+#include <utility>
+
+#include "patchbay/plugin.h"
+
+namespace pb::store {
+
+GroupCommitter::GroupCommitter(MDB_env* env, const TableHandles& tables, uv_loop_t* loop)
+    : env_(env), tables_(tables), loop_(loop), loop_thread_(std::this_thread::get_id()) {}
+
+GroupCommitter::~GroupCommitter() {
+  // Without close(): still finish what was queued (it was promised to be written), but the
+  // callbacks cannot run any more. The handle is closed and freed by the loop later.
+  if (writer_.joinable()) {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_writer_.notify_one();
+    writer_.join();
+  }
+  if (async_ != nullptr) {
+    async_->owner = nullptr;
+    auto* handle = reinterpret_cast<uv_handle_t*>(&async_->handle);
+    if (!uv_is_closing(handle)) uv_close(handle, on_async_closed);
+  }
+}
+
+Result<void> GroupCommitter::start() {
+  async_ = new AsyncBox{};
+  async_->owner = this;
+  async_->handle.data = async_;
+  int rc = uv_async_init(loop_, &async_->handle, on_async);
+  if (rc != 0) {
+    delete async_;
+    async_ = nullptr;
+    return make_error(PB_E_IO, std::string("store writer: uv_async_init: ") + uv_strerror(rc));
+  }
+  try {
+    writer_ = std::thread([this] { writer_main(); });
+  } catch (const std::system_error& e) {
+    return make_error(PB_E_IO, std::string("store writer: cannot start thread: ") + e.what());
+  }
+  return {};
+}
+
+int GroupCommitter::submit(WriteBatch&& batch, CommitFn fn, void* user) {
+  if (closing_ || std::this_thread::get_id() != loop_thread_ || async_ == nullptr) {
+    return PB_E_STATE;
+  }
+  if (fn == nullptr) return PB_E_INVALID;
+  if (batch.status() != PB_OK) return batch.status();
+  {
+    std::lock_guard lock(mutex_);
+    queued_.push_back(Pending{std::move(batch), fn, user, PB_OK});
+  }
+  wake_writer_.notify_one();
+  return PB_OK;
+}
+
+void GroupCommitter::close(std::function<void()> on_closed) {
+  if (closing_) return;
+  closing_ = true;
+  on_closed_ = std::move(on_closed);
+  if (async_ == nullptr) {  // never started: nothing queued, nothing to drain
+    if (on_closed_) std::exchange(on_closed_, nullptr)();
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_writer_.notify_one();
+  // The writer drains the queue, then says writer_done_ through the async handle, where
+  // deliver_completed() joins it and closes the handle.
+}
+
+Stats GroupCommitter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void GroupCommitter::writer_main() {
+  pthread_setname_np(pthread_self(), "pb-store-write");
+  std::vector<Pending> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_writer_.wait(lock, [this] { return !queued_.empty() || stop_; });
+      if (queued_.empty()) {
+        writer_done_ = true;
+        break;
+      }
+      group.swap(queued_);
+    }
+    commit_group(group);
+    {
+      std::lock_guard lock(mutex_);
+      bool committed = false;
+      for (const Pending& p : group) {
+        if (p.status == PB_OK) {
+          ++stats_.batches_committed;
+          committed = true;
+        } else {
+          ++stats_.batches_failed;
+        }
+      }
+      if (committed) ++stats_.groups_committed;
+      stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
+      if (completed_.empty()) {
+        completed_.swap(group);
+      } else {
+        std::move(group.begin(), group.end(), std::back_inserter(completed_));
+        group.clear();
+      }
+    }
+    uv_async_send(&async_->handle);
+  }
+  uv_async_send(&async_->handle);
+}
+
+void GroupCommitter::commit_group(std::vector<Pending>& group) {
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+  if (rc == MDB_MAP_RESIZED) {  // another process grew the map: adopt its size and retry
+    mdb_env_set_mapsize(env_, 0);
+    rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+  }
+  if (rc != MDB_SUCCESS) {
+    for (Pending& p : group) p.status = status_from_lmdb(rc);
+    return;
+  }
+  if (group.size() == 1) {
+    // Alone in its group: the batch can own the transaction, no child needed.
+    Pending& p = group.front();
+    p.status = apply_batch(txn, tables_, p.batch);
+    if (p.status != PB_OK) {
+      mdb_txn_abort(txn);
+      return;
+    }
+  } else {
+    for (Pending& p : group) {
+      MDB_txn* child = nullptr;
+      rc = mdb_txn_begin(env_, txn, 0, &child);
+      if (rc != MDB_SUCCESS) {
+        p.status = status_from_lmdb(rc);
+        continue;
+      }
+      p.status = apply_batch(child, tables_, p.batch);
+      if (p.status != PB_OK) {
+        mdb_txn_abort(child);  // only this batch is undone; the group goes on
+        continue;
+      }
+      rc = mdb_txn_commit(child);  // merges into the parent; nothing is synced yet
+      if (rc != MDB_SUCCESS) p.status = status_from_lmdb(rc);
+    }
+  }
+  rc = mdb_txn_commit(txn);  // the one sync of the whole group
+  if (rc != MDB_SUCCESS) {
+    int status = status_from_lmdb(rc);
+    for (Pending& p : group) {
+      if (p.status == PB_OK) p.status = status;
+    }
+  }
+}
+
+void GroupCommitter::on_async(uv_async_t* handle) {
+  auto* box = static_cast<AsyncBox*>(handle->data);
+  if (box->owner != nullptr) box->owner->deliver_completed();
+}
+
+void GroupCommitter::deliver_completed() {
+  bool writer_done;
+  {
+    std::lock_guard lock(mutex_);
+    delivering_.swap(completed_);
+    writer_done = writer_done_;
+  }
+  for (Pending& p : delivering_) p.fn(p.user, p.status);
+  delivering_.clear();
+  if (writer_done && closing_ && !joined_) {
+    // The writer has left its loop (its last act is an async send): joining is immediate.
+    writer_.join();
+    joined_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&async_->handle), on_async_closed);
+  }
+}
+
+void GroupCommitter::on_async_closed(uv_handle_t* handle) {
+  auto* box = static_cast<AsyncBox*>(handle->data);
+  GroupCommitter* owner = box->owner;
+  delete box;
+  if (owner == nullptr) return;
+  owner->async_ = nullptr;
+  // on_closed may destroy the Store (and this object): nothing touches `owner` after it.
+  if (auto on_closed = std::move(owner->on_closed_)) on_closed();
+}
+
+}  // namespace pb::store

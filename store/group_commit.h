@@ -1,0 +1,102 @@
+// GroupCommitter: the store's writer thread. Internal to store/ (Store::commit is the API).
+//
+// The loop thread queues batches; the writer takes EVERYTHING queued so far, applies each batch
+// in its own child transaction of one write transaction (a failing batch is aborted alone),
+// commits once (one fsync for the whole group), and hands the statuses back to the loop thread
+// through a uv_async_t, where the callbacks run in commit order. While the writer syncs, new
+// batches queue up and form the next group. Statuses are "durable" as the environment's sync
+// mode defines it.
+//
+// Threading: submit(), close() and the destructor on the loop thread; stats() any thread.
+// The queue vectors circulate between the loop and the writer (swapped, not reallocated), so a
+// steady load causes no allocation here beyond the batches themselves.
+#pragma once
+
+#include <uv.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/lmdb_util.h"
+#include "store/write_batch.h"
+
+namespace pb::store {
+
+// Completion of Store::commit: status PB_OK once the batch is durable, or the reason nothing of
+// it was written. Runs on the loop thread.
+using CommitFn = void (*)(void* user, int status);
+
+struct Stats {
+  uint64_t groups_committed = 0;   // write transactions committed by the writer
+  uint64_t batches_committed = 0;  // batches acknowledged with PB_OK
+  uint64_t batches_failed = 0;     // batches acknowledged with an error
+  uint64_t largest_group = 0;      // most batches in one write transaction
+};
+
+class GroupCommitter {
+ public:
+  // `env` and `tables` must outlive this object. Call start() before submit().
+  GroupCommitter(MDB_env* env, const TableHandles& tables, uv_loop_t* loop);
+  ~GroupCommitter();
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  // Registers the async handle and starts the writer thread. Errors: PB_E_IO.
+  Result<void> start();
+
+  // PB_OK (fn will be called exactly once, later, on the loop thread) or PB_E_STATE (closing,
+  // or not on the loop thread): then fn is never called.
+  int submit(WriteBatch&& batch, CommitFn fn, void* user);
+
+  // Refuses new batches, lets the writer finish every queued one (their callbacks run), joins
+  // it, closes the async handle and then calls on_closed on the loop thread. Once only.
+  void close(std::function<void()> on_closed);
+
+  Stats stats() const;
+
+ private:
+  struct Pending {
+    WriteBatch batch;
+    CommitFn fn;
+    void* user;
+    int status;
+  };
+  // The async handle lives on the heap: libuv frees handles in close callbacks, which may run
+  // after this object is gone (destruction without close()).
+  struct AsyncBox {
+    uv_async_t handle;
+    GroupCommitter* owner;
+  };
+
+  void writer_main();
+  void commit_group(std::vector<Pending>& group);
+  static void on_async(uv_async_t* handle);
+  static void on_async_closed(uv_handle_t* handle);
+  void deliver_completed();
+
+  MDB_env* env_;
+  TableHandles tables_;
+  uv_loop_t* loop_;
+  std::thread::id loop_thread_;
+  AsyncBox* async_ = nullptr;
+  std::thread writer_;
+  bool closing_ = false;  // loop thread only
+  bool joined_ = false;   // loop thread only
+  std::function<void()> on_closed_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_writer_;
+  std::vector<Pending> queued_;     // guarded: submitted, not yet taken by the writer
+  std::vector<Pending> completed_;  // guarded: committed (or failed), not yet delivered
+  bool stop_ = false;               // guarded: the writer exits once queued_ is empty
+  bool writer_done_ = false;        // guarded: the writer has returned from its last group
+  Stats stats_;                     // guarded
+
+  std::vector<Pending> delivering_;  // loop thread only: the batch being called back
+};
+
+}  // namespace pb::store

@@ -1,0 +1,22 @@
+// How a Store is opened: where it lives, how hard it syncs, how large its map may grow.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pb::store {
+
+enum class SyncMode {
+  full,  // every commit is fsynced before it is acknowledged (the default)
+  none,  // MDB_NOSYNC | MDB_NOMETASYNC: the OS flushes when it likes; a crash of the machine
+         // (not of the process) may lose acknowledged writes. For tmpfs or throwaway edge data.
+};
+
+struct StoreOptions {
+  std::string directory = "./data";
+  SyncMode sync = SyncMode::full;
+  // Upper bound of the memory map (and so of the data file). It is address space, not RAM.
+  uint64_t map_size_bytes = 1ull << 30;
+};
+
+}  // namespace pb::store

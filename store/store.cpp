@@ -1,0 +1,231 @@
+#include "store/store.h"
+
+#include <fmt/format.h>
+
+#include "patchbay/plugin.h"
+#include "store/directory.h"
+#include "store/migrations.h"
+
+namespace pb::store {
+namespace {
+
+// Room for tables added by future migrations without reopening with a new limit.
+constexpr MDB_dbi kMaxDatabases = 32;
+
+// Aborts a transaction unless it was handed over to commit.
+struct TxnGuard {
+  MDB_txn* txn = nullptr;
+  ~TxnGuard() {
+    if (txn != nullptr) mdb_txn_abort(txn);
+  }
+  int commit() { return mdb_txn_commit(std::exchange(txn, nullptr)); }
+};
+
+Error refuse_newer(const std::string& dir, uint32_t version) {
+  return make_error(PB_E_IO, fmt::format("store at {} has schema version {}, newer than this "
+                                         "binary's {}; refusing to touch it",
+                                         dir, version, kSchemaVersion));
+}
+
+// Opens every table's handle in `txn`; they become usable by later transactions once `txn`
+// commits.
+Result<void> open_tables(MDB_txn* txn, TableHandles& tables) {
+  for (size_t i = 0; i < kTableCount; ++i) {
+    const char* name = table_name(static_cast<Table>(i));
+    int rc = mdb_dbi_open(txn, name, 0, &tables[i]);
+    if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("open table {}", name), rc);
+  }
+  return {};
+}
+
+void call_std_function(void* user, int status) {
+  auto* cb = static_cast<std::function<void(int)>*>(user);
+  (*cb)(status);
+  delete cb;
+}
+
+}  // namespace
+
+ReadTxn& ReadTxn::operator=(ReadTxn&& other) noexcept {
+  if (this != &other) {
+    if (txn_ != nullptr) mdb_txn_abort(txn_);
+    txn_ = std::exchange(other.txn_, nullptr);
+  }
+  return *this;
+}
+
+ReadTxn::~ReadTxn() {
+  if (txn_ != nullptr) mdb_txn_abort(txn_);
+}
+
+Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& options) {
+  if (options.map_size_bytes == 0) return make_error(PB_E_INVALID, "store: map_size_bytes is 0");
+  auto dir = ensure_store_directory(options.directory);
+  if (!dir) return dir.error();
+
+  std::unique_ptr<Store> store(new Store());
+  store->directory_ = options.directory;
+  const std::string& where = store->directory_;
+
+  MDB_env* env = nullptr;
+  int rc = mdb_env_create(&env);
+  if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: create", where), rc);
+  store->env_.reset(env);
+  mdb_env_set_maxdbs(env, kMaxDatabases);
+  rc = mdb_env_set_mapsize(env, options.map_size_bytes);
+  if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: map size", where), rc);
+  unsigned flags = MDB_NOTLS;
+  if (options.sync == SyncMode::none) flags |= MDB_NOSYNC | MDB_NOMETASYNC;
+  rc = mdb_env_open(env, where.c_str(), flags, 0600);
+  if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: open", where), rc);
+  int dead_readers = 0;
+  mdb_reader_check(env, &dead_readers);  // slots left by killed processes
+
+  // Look before writing anything: a newer store must stay byte-for-byte as it is.
+  uint32_t version;
+  {
+    TxnGuard read;
+    rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &read.txn);
+    if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: read", where), rc);
+    auto v = read_schema_version(read.txn);
+    if (!v) return make_error(v.error().code, fmt::format("store at {}: {}", where, v.error().message));
+    version = *v;
+    if (version > kSchemaVersion) return refuse_newer(where, version);
+    if (version == kSchemaVersion) {
+      auto opened = open_tables(read.txn, store->tables_);
+      if (!opened) return make_error(opened.error().code, fmt::format("store at {}: {}", where, opened.error().message));
+      rc = read.commit();
+      if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: read", where), rc);
+    }
+  }
+  if (version < kSchemaVersion) {
+    // All steps in ONE write transaction: a crash mid-way leaves the old version intact.
+    TxnGuard write;
+    rc = mdb_txn_begin(env, nullptr, 0, &write.txn);
+    if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: migrate", where), rc);
+    auto v = read_schema_version(write.txn);  // another process may have migrated meanwhile
+    if (!v) return make_error(v.error().code, fmt::format("store at {}: {}", where, v.error().message));
+    if (*v > kSchemaVersion) return refuse_newer(where, *v);
+    if (*v < kSchemaVersion) {
+      auto migrated = migrate(write.txn, *v);
+      if (!migrated) return make_error(migrated.error().code, fmt::format("store at {}: {}", where, migrated.error().message));
+    }
+    auto opened = open_tables(write.txn, store->tables_);
+    if (!opened) return make_error(opened.error().code, fmt::format("store at {}: {}", where, opened.error().message));
+    rc = write.commit();
+    if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: migrate commit", where), rc);
+  }
+  store->schema_version_ = kSchemaVersion;
+
+  {
+    auto txn = store->begin_read();
+    if (!txn) return txn.error();
+    auto id = store->get(*txn, Table::meta, kStoreIdKey);
+    if (!id) return make_error(PB_E_IO, fmt::format("store at {}: meta.store_id is missing", where));
+    store->store_id_ = std::string(*id);
+  }
+
+  if (loop != nullptr) {
+    store->committer_ = std::make_unique<GroupCommitter>(env, store->tables_, loop);
+    auto started = store->committer_->start();
+    if (!started) return started.error();
+  }
+  return store;
+}
+
+Store::~Store() {
+  committer_.reset();  // joins the writer before the environment goes away
+  env_.reset();
+}
+
+Result<ReadTxn> Store::begin_read() const {
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env_.get(), nullptr, MDB_RDONLY, &txn);
+  if (rc == MDB_MAP_RESIZED) {  // another process grew the map
+    mdb_env_set_mapsize(env_.get(), 0);
+    rc = mdb_txn_begin(env_.get(), nullptr, MDB_RDONLY, &txn);
+  }
+  if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: begin read", directory_), rc);
+  return ReadTxn(txn);
+}
+
+std::optional<std::string_view> Store::get(const ReadTxn& txn, Table table,
+                                           std::string_view key) const {
+  if (key.empty() || key.size() > kMaxKeyBytes) return std::nullopt;
+  MDB_val k = to_val(key);
+  MDB_val v;
+  if (mdb_get(txn.raw(), tables_[table_index(table)], &k, &v) != MDB_SUCCESS) return std::nullopt;
+  return to_view(v);
+}
+
+int Store::for_each_prefix_raw(const ReadTxn& txn, Table table, std::string_view prefix,
+                               EachFn fn, void* user) const {
+  if (prefix.size() > kMaxKeyBytes) return PB_OK;  // no key is that long
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn.raw(), tables_[table_index(table)], &cursor);
+  if (rc != MDB_SUCCESS) return status_from_lmdb(rc);
+  MDB_val k = to_val(prefix);
+  MDB_val v;
+  rc = prefix.empty() ? mdb_cursor_get(cursor, &k, &v, MDB_FIRST)
+                      : mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+  while (rc == MDB_SUCCESS) {
+    std::string_view key = to_view(k);
+    if (!key.starts_with(prefix)) break;
+    if (!fn(user, key, to_view(v))) break;
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+  }
+  mdb_cursor_close(cursor);
+  return (rc == MDB_SUCCESS || rc == MDB_NOTFOUND) ? PB_OK : status_from_lmdb(rc);
+}
+
+int Store::commit(WriteBatch batch, CommitFn fn, void* user) {
+  if (committer_ == nullptr) return PB_E_STATE;
+  return committer_->submit(std::move(batch), fn, user);
+}
+
+int Store::commit(WriteBatch batch, std::function<void(int status)> cb) {
+  if (!cb) return PB_E_INVALID;
+  auto* holder = new std::function<void(int)>(std::move(cb));
+  int status = commit(std::move(batch), &call_std_function, holder);
+  if (status != PB_OK) delete holder;
+  return status;
+}
+
+Result<void> Store::commit_sync(WriteBatch batch) {
+  if (batch.status() != PB_OK) return make_error(batch.status(), "store: the batch refused a mutation");
+  TxnGuard write;
+  int rc = mdb_txn_begin(env_.get(), nullptr, 0, &write.txn);
+  if (rc == MDB_MAP_RESIZED) {
+    mdb_env_set_mapsize(env_.get(), 0);
+    rc = mdb_txn_begin(env_.get(), nullptr, 0, &write.txn);
+  }
+  if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: begin write", directory_), rc);
+  int status = apply_batch(write.txn, tables_, batch);
+  if (status != PB_OK) {
+    return make_error(status, status == PB_E_EXISTS ? "store: an inserted key already exists"
+                                                    : "store: the batch could not be applied");
+  }
+  rc = write.commit();
+  if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: commit", directory_), rc);
+  return {};
+}
+
+void Store::close(std::function<void()> on_closed) {
+  if (committer_ != nullptr) {
+    committer_->close(std::move(on_closed));
+  } else if (on_closed) {
+    on_closed();
+  }
+}
+
+Stats Store::stats() const { return committer_ != nullptr ? committer_->stats() : Stats{}; }
+
+const char* table_name(Table table) {
+  switch (table) {
+    case Table::meta: return "meta";
+    case Table::plugin_kv: return "plugin_kv";
+  }
+  return "?";
+}
+
+}  // namespace pb::store
