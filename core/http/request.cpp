@@ -1,0 +1,165 @@
+#include "core/http/request.h"
+
+#include <charconv>
+
+#include "core/http/ascii.h"
+#include "core/http/connection.h"
+#include "core/http/error_body.h"
+#include "core/http/server_context.h"
+#include "core/http/status_text.h"
+#include "core/util/ids.h"
+#include "patchbay/plugin.h"
+
+namespace pb::http {
+namespace {
+
+// Headers the server writes itself; letting the host add them would allow broken framing or
+// contradict what the server does with the connection.
+constexpr std::string_view kOwnedHeaders[] = {"content-length", "content-type",
+                                              "transfer-encoding", "connection",
+                                              "x-request-id",   "x-version-id"};
+
+void append_uint(std::string& out, size_t v) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, end);
+}
+
+}  // namespace
+
+std::string_view Request::path() const {
+  std::string_view t = target_;
+  // Absolute-form ("http://host/path?q", proxies) carries the path after the authority.
+  if (!t.empty() && t[0] != '/') {
+    size_t scheme = t.find("://");
+    if (scheme != std::string_view::npos) {
+      size_t slash = t.find('/', scheme + 3);
+      t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
+    }
+  }
+  return t.substr(0, t.find('?'));
+}
+
+std::string_view Request::query() const {
+  std::string_view t = target_;
+  size_t q = t.find('?');
+  return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+}
+
+HeaderView Request::header_at(size_t i) const {
+  const HeaderSlot& h = headers_[i];
+  std::string_view bytes = header_bytes_;
+  return {bytes.substr(h.name_off, h.name_len), bytes.substr(h.value_off, h.value_len)};
+}
+
+std::optional<std::string_view> Request::header(std::string_view name) const {
+  for (size_t i = 0; i < headers_.size(); ++i) {
+    HeaderView h = header_at(i);
+    if (iequals(h.name, name)) return h.value;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> Request::param(std::string_view name) const {
+  for (const Param& p : params_) {
+    if (p.name == name) return std::string_view(p.value);
+  }
+  return std::nullopt;
+}
+
+void Request::set_identity(std::string_view user_id, std::string_view session_id,
+                           std::string_view roles) {
+  user_id_.assign(user_id);
+  session_id_.assign(session_id);
+  roles_.assign(roles);
+}
+
+void Request::begin() {
+  method_ = {};
+  target_.clear();
+  header_bytes_.clear();
+  headers_.clear();
+  body_.clear();
+  pb::new_id(request_id_);
+  http_minor_ = 1;
+  keep_alive_ = true;
+  expects_continue_ = false;
+  params_.clear();
+  user_id_.clear();
+  session_id_.clear();
+  roles_.clear();
+  host_data = nullptr;
+  extra_headers_.clear();
+  response_.clear();
+  answered_ = false;
+  dispatched_ = false;
+  close_after_ = false;
+  continue_sent_ = false;
+}
+
+bool Request::peer_gone() const { return conn_ != nullptr && conn_->dead(); }
+
+int Request::add_header(std::string_view name, std::string_view value) {
+  if (answered_) return PB_E_STATE;
+  if (!is_token(name) || has_line_break_or_nul(value)) return PB_E_INVALID;
+  for (std::string_view owned : kOwnedHeaders) {
+    if (iequals(name, owned)) return PB_E_INVALID;
+  }
+  extra_headers_.append(name).append(": ").append(value).append("\r\n");
+  return PB_OK;
+}
+
+bool Request::closes_connection() const {
+  return conn_ != nullptr ? conn_->closes_after(*this) : (close_after_ || !keep_alive_);
+}
+
+void Request::build_response(int status, std::string_view content_type, std::string_view body) {
+  close_after_ = closes_connection();
+  // 204 and 304 carry no body; 204 must not even announce a length (RFC 9110 8.6).
+  bool bodiless = status == 204 || status == 304;
+  bool head = method_ == "HEAD";
+  response_.clear();
+  response_.reserve(160 + extra_headers_.size() + content_type.size() + body.size());
+  response_.append("HTTP/1.1 ");
+  append_uint(response_, static_cast<size_t>(status));
+  response_.push_back(' ');
+  response_.append(status_text(status)).append("\r\n");
+  if (!content_type.empty()) response_.append("Content-Type: ").append(content_type).append("\r\n");
+  if (status != 204) {
+    response_.append("Content-Length: ");
+    append_uint(response_, bodiless ? 0 : body.size());
+    response_.append("\r\n");
+  }
+  response_.append("X-Request-Id: ").append(request_id_, sizeof request_id_).append("\r\n");
+  if (ctx_ != nullptr) response_.append(ctx_->version_line);
+  if (close_after_) {
+    response_.append("Connection: close\r\n");
+  } else if (http_minor_ == 0) {
+    response_.append("Connection: keep-alive\r\n");
+  }
+  response_.append(extra_headers_).append("\r\n");
+  if (!bodiless && !head) response_.append(body);
+}
+
+int Request::respond(int status, std::string_view content_type, std::string_view body) {
+  if (answered_) return PB_E_STATE;
+  if (status < 200 || status > 599 || has_line_break_or_nul(content_type)) return PB_E_INVALID;
+  build_response(status, content_type, body);
+  answered_ = true;
+  // The connection may recycle (or free) this object inside on_answered: nothing after it.
+  if (conn_ != nullptr) conn_->on_answered(*this);
+  return PB_OK;
+}
+
+int Request::respond_error(int status, std::string_view id, std::string_view message,
+                           std::string_view detailed) {
+  if (answered_) return PB_E_STATE;
+  if (status < 200 || status > 599) return PB_E_INVALID;
+  bool expose = ctx_ != nullptr && ctx_->expose_detailed_errors;
+  std::string body;
+  append_error_body(body, status, id, message, expose ? detailed : std::string_view(),
+                    request_id());
+  return respond(status, "application/json", body);
+}
+
+}  // namespace pb::http

@@ -1,0 +1,133 @@
+// One HTTP request as the server hands it to the host, and the way to answer it.
+//
+// Ownership and lifetime: Requests belong to the server (each connection keeps a small pool and
+// reuses them, buffers included). The host gets a Request& in its dispatch function and may keep
+// the reference until it answers (respond / respond_error), then must never touch it again: the
+// object is recycled for a later request. If the client goes away before the answer, the Request
+// stays valid until answered; the answer is then dropped.
+//
+// Threading: loop thread only, like everything in pb::http.
+//
+// Error returns are pb_status codes (sdk/include/patchbay/plugin.h) because they map one to one
+// onto the plugin ABI's req_*/resp_* functions: PB_OK, PB_E_INVALID, PB_E_STATE.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/http/params.h"
+
+namespace pb::http {
+
+class Connection;
+class RequestParser;
+struct ServerContext;
+
+struct HeaderView {
+  std::string_view name;
+  std::string_view value;
+};
+
+class Request {
+ public:
+  Request() = default;
+  Request(const Request&) = delete;
+  Request& operator=(const Request&) = delete;
+
+  // ---- what arrived (views valid until the request is answered) ----------------------------
+
+  std::string_view method() const { return method_; }  // "GET", "POST", ...
+  std::string_view target() const { return target_; }  // raw request-target, as sent
+  std::string_view path() const;   // target without the query, NOT percent-decoded
+  std::string_view query() const;  // raw query without '?', "" when none
+  int http_minor() const { return http_minor_; }  // 1 for HTTP/1.1, 0 for HTTP/1.0
+  size_t header_count() const { return headers_.size(); }
+  HeaderView header_at(size_t i) const;  // arrival order; i < header_count()
+  // The first header named `name`, compared case-insensitively.
+  std::optional<std::string_view> header(std::string_view name) const;
+  std::string_view body() const { return body_; }
+  // The fresh 26-character id of this request, also sent back as X-Request-Id.
+  std::string_view request_id() const { return {request_id_, sizeof request_id_}; }
+
+  // ---- filled in by the host -------------------------------------------------------------
+
+  void set_params(Params params) { params_ = std::move(params); }
+  const Params& params() const { return params_; }
+  std::optional<std::string_view> param(std::string_view name) const;
+
+  void set_identity(std::string_view user_id, std::string_view session_id,
+                    std::string_view roles);
+  std::string_view user_id() const { return user_id_; }
+  std::string_view session_id() const { return session_id_; }
+  std::string_view roles() const { return roles_; }
+
+  // Anything the host wants to hang on the request; reset to nullptr for every new request.
+  void* host_data = nullptr;
+
+  // ---- answering --------------------------------------------------------------------------
+
+  // Adds a response header, sent in call order. PB_E_INVALID: empty or non-token name, CR, LF
+  // or NUL in the value, or a header the server owns (Content-Length, Content-Type,
+  // Transfer-Encoding, Connection, X-Request-Id, X-Version-Id). PB_E_STATE: already answered.
+  int add_header(std::string_view name, std::string_view value);
+
+  // Answers with `status` (200..599), `content_type` sent exactly as given (omitted when
+  // empty) and `body` (copied). Responses on a connection go out in request order, whenever
+  // they are produced. After PB_OK the request must not be touched again.
+  // PB_E_INVALID: status out of range or CR/LF in content_type. PB_E_STATE: already answered.
+  int respond(int status, std::string_view content_type, std::string_view body);
+
+  // Answers with Mattermost's AppError JSON (see error_body.h), Content-Type application/json.
+  // `detailed` is sent only when the server exposes detailed errors. Same returns as respond.
+  int respond_error(int status, std::string_view id, std::string_view message,
+                    std::string_view detailed = {});
+
+  bool answered() const { return answered_; }
+  // True once the client connection is gone: an answer will be accepted and dropped.
+  bool peer_gone() const;
+
+ private:
+  friend class Connection;
+  friend class RequestParser;
+
+  struct HeaderSlot {
+    uint32_t name_off, name_len, value_off, value_len;
+  };
+
+  // Clears everything for a new request, keeping buffer capacity, and draws a new id.
+  void begin();
+  void build_response(int status, std::string_view content_type, std::string_view body);
+  bool closes_connection() const;
+
+  // Arrived.
+  std::string_view method_;
+  std::string target_;
+  std::string header_bytes_;  // names and values back to back; HeaderSlot indexes into it
+  std::vector<HeaderSlot> headers_;
+  std::string body_;
+  char request_id_[26] = {};
+  int http_minor_ = 1;
+  bool keep_alive_ = true;
+  bool expects_continue_ = false;
+
+  // Host.
+  Params params_;
+  std::string user_id_, session_id_, roles_;
+
+  // Answer.
+  std::string extra_headers_;  // "Name: value\r\n" lines from add_header
+  std::string response_;       // the whole serialized response
+  bool answered_ = false;
+
+  // Server bookkeeping.
+  Connection* conn_ = nullptr;           // null when used without a connection (parser tests)
+  const ServerContext* ctx_ = nullptr;   // version id, detailed-error switch
+  bool dispatched_ = false;              // handed to the host, answer outstanding
+  bool close_after_ = false;             // the connection closes after this response
+  bool continue_sent_ = false;           // the interim 100 Continue went out
+};
+
+}  // namespace pb::http

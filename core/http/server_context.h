@@ -1,0 +1,23 @@
+// Internal: what every connection of one Server shares. Connections hold it by shared_ptr so a
+// connection whose requests are still outstanding can outlive the Server object.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/http/limits.h"
+
+namespace pb::http {
+
+class Request;
+class Server;
+
+struct ServerContext {
+  Limits limits;
+  std::string version_line;  // "X-Version-Id: <id>\r\n", precomputed
+  bool expose_detailed_errors = false;
+  std::function<void(Request&)> dispatch;
+  Server* server = nullptr;  // null once the Server is destroyed
+};
+
+}  // namespace pb::http
