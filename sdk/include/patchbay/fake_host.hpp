@@ -1,0 +1,1041 @@
+// patchbay/fake_host.hpp — an in-process implementation of the whole pb_host_api, for unit tests
+// of a plugin without a server. Header-only; needs only the C++20 standard library.
+//
+//   extern "C" const pb_plugin_descriptor* pb_plugin_entry(uint32_t, uint32_t);
+//   pb::sdk::FakeHost host(pb_plugin_entry(PB_ABI_MAJOR, PB_ABI_MINOR));
+//   ASSERT_EQ(host.init(R"({"Greeting":"hi"})"), PB_OK);
+//   ASSERT_EQ(host.start(), PB_OK);
+//   auto& res = host.request("GET", "/api/v4/plugins/hello/greeting");
+//   host.run_pending();            // kv completions, post_to_loop, queue_work, resumed chains
+//   host.advance(1000);            // manual clock: fires due timers in order
+//
+// Semantics follow plugin.h: routes and subscriptions only during init; kv writes are applied
+// and acknowledged on run_pending() (a "group commit"), cancelled with PB_E_CANCELED by stop();
+// interceptors run by priority (ties in registration order) and may return PENDING and resume
+// later (the rest of the chain runs on run_pending()); auth.check fails closed with 401 unless
+// an interceptor allows, or the test set a fallback identity (set_fallback_identity); a callback
+// is never called from inside the host call that registered it.
+//
+// Threading: construct, drive and destroy the FakeHost on one thread (the "loop"). Host
+// functions called from another thread return PB_E_STATE, except log and post_to_loop; queue_work
+// runs its `work` on a real short-lived thread, joined before `after` runs.
+//
+// Handles (requests, interceptor turns, timers) stay allocated for the FakeHost's lifetime, so a
+// plugin that uses one after it became invalid gets PB_E_STATE/PB_E_INVALID instead of a crash.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "patchbay/plugin.h"
+#include "patchbay/plugin.hpp"
+
+namespace pb::sdk {
+
+class FakeHost {
+ public:
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
+  struct LogLine {
+    int level = PB_LOG_INFO;
+    std::string message;
+  };
+
+  // A captured HTTP response. `answered` turns true when the handler responds (maybe later).
+  struct Response {
+    bool answered = false;
+    int status = 0;
+    std::string content_type;
+    Headers headers;
+    std::string body;
+    // The first response header called `name` (case-insensitive).
+    std::optional<std::string> header(std::string_view name) const {
+      for (const auto& [k, v] : headers) {
+        if (iequals(k, name)) return v;
+      }
+      return std::nullopt;
+    }
+  };
+
+  struct Identity {
+    std::string user_id, session_id, roles;
+  };
+
+  // An owned post (the C struct pb_post_v1 borrows its strings).
+  struct Post {
+    std::string id, channel_id, user_id, root_id, type, message, props_json = "{}";
+    int64_t create_at = 0, update_at = 0, delete_at = 0;
+    uint32_t flags = 0;
+  };
+
+  // The outcome of an intercept chain started by the test (create_post, publish_intercept).
+  struct ChainResult {
+    bool done = false;  // false while an interceptor is PENDING
+    int verdict = PB_VERDICT_CONTINUE;
+    int http_status = 0;
+    std::string error_id, message;
+    Post post;         // post events: the final (possibly modified) post
+    std::string blob;  // plugin-defined events: the final payload bytes
+  };
+
+  explicit FakeHost(const pb_plugin_descriptor* descriptor = nullptr)
+      : descriptor_(descriptor), loop_thread_(std::this_thread::get_id()) {
+    self_.host = this;
+    build_api();
+  }
+  ~FakeHost() {
+    if (initialized_ && !stopped_) stop();
+    if (initialized_) destroy();
+  }
+  FakeHost(const FakeHost&) = delete;
+  FakeHost& operator=(const FakeHost&) = delete;
+
+  // The table and handle a plugin gets; usable with a descriptor from dlopen too.
+  const pb_host_api* api() const noexcept { return &api_; }
+  pb_plugin* self() noexcept { return reinterpret_cast<pb_plugin*>(&self_); }
+
+  // ---- lifecycle (each calls the descriptor's function; PB_E_STATE when out of order) ----
+
+  int init(std::string_view settings_json = "{}") {
+    if (descriptor_ == nullptr || descriptor_->init == nullptr || initialized_) return PB_E_STATE;
+    in_init_ = true;
+    settings_ = std::string(settings_json);
+    int rc = descriptor_->init(self(), &api_, to_pb(settings_), &state_);
+    in_init_ = false;
+    if (rc != PB_OK) {  // plugin.h: nothing it registered is kept, destroy is not called
+      routes_.clear();
+      subs_.clear();
+      observers_.clear();
+      return rc;
+    }
+    initialized_ = true;
+    return PB_OK;
+  }
+  int start() {
+    if (!initialized_ || started_) return PB_E_STATE;
+    started_ = true;
+    return descriptor_->start ? descriptor_->start(state_) : PB_OK;
+  }
+  int configure(std::string_view settings_json) {
+    if (!initialized_ || stopped_) return PB_E_STATE;
+    std::string copy(settings_json);
+    int rc = descriptor_->configure ? descriptor_->configure(state_, to_pb(copy)) : PB_OK;
+    if (rc == PB_OK) settings_ = std::move(copy);
+    return rc;
+  }
+  // Calls stop, then cancels what is pending: kv writes get PB_E_CANCELED, timers are dropped
+  // without firing, queued tasks are discarded.
+  void stop() {
+    if (!initialized_ || stopped_) return;
+    if (descriptor_->stop) descriptor_->stop(state_);
+    stopped_ = true;
+    auto writes = std::move(kv_pending_);
+    kv_pending_.clear();
+    for (auto& w : writes) {
+      if (w.done) w.done(w.user, PB_E_CANCELED);
+    }
+    for (auto& t : timers_) t->live = false;
+    std::lock_guard lock(tasks_mu_);
+    tasks_.clear();
+  }
+  void destroy() {
+    if (!initialized_) return;
+    if (!stopped_) stop();
+    initialized_ = false;
+    if (descriptor_->destroy) descriptor_->destroy(state_);
+    state_ = nullptr;
+  }
+  bool initialized() const { return initialized_; }
+  const std::string& settings() const { return settings_; }
+
+  // ---- configuration ----
+  void set_config_json(std::string json) { config_ = std::move(json); }
+  // ServiceSettings.EnableDeveloper: respond_error sends detailed_error only when true.
+  void set_developer_mode(bool on) { developer_ = on; }
+
+  // ---- HTTP ----
+
+  // Routes the request like the server would: 404 JSON error when no route matches; auth.check
+  // for PB_ROUTE_AUTHENTICATED routes; 500 when the handler returns an error without answering.
+  // `target` is a path with an optional "?query". The Response stays valid (and is filled in
+  // later if the handler answers later) for the FakeHost's lifetime.
+  const Response& request(std::string_view method, std::string_view target, Headers headers = {},
+                          std::string_view body = {}) {
+    responses_.emplace_back();
+    auto req = std::make_unique<Req>();
+    Req& r = *req;
+    requests_.push_back(std::move(req));
+    r.host = this;
+    r.response = &responses_.back();
+    r.method = std::string(method);
+    auto q = target.find('?');
+    r.raw_path = std::string(target.substr(0, q));
+    r.path = percent_decode(r.raw_path);
+    if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+    r.body = std::string(body);
+    r.headers = std::move(headers);
+    char id[32];
+    std::snprintf(id, sizeof id, "fakereq%019llu", static_cast<unsigned long long>(++request_seq_));
+    r.request_id = id;
+
+    const Route* route = match(r);
+    if (route == nullptr) {
+      answer_error(r, 404, "api.context.404.app_error", "Sorry, we could not find the page.");
+      return *r.response;
+    }
+    if ((route->flags & PB_ROUTE_AUTHENTICATED) == 0) {
+      call_handler(r, *route);
+      return *r.response;
+    }
+    Chain& chain = new_chain(PB_EVENT_AUTH_CHECK);
+    pb_auth_check_v1 check{sizeof(pb_auth_check_v1), reinterpret_cast<const pb_http_request*>(&r),
+                           to_pb(route->permission)};
+    chain.payload.assign(PB_EVENT_AUTH_CHECK, &check);
+    chain.finish = [this, &r, route](Chain& c, int verdict) {
+      if (verdict == PB_VERDICT_CONTINUE && fallback_identity_) {
+        verdict = PB_VERDICT_ALLOW;
+        c.identity = *fallback_identity_;
+      }
+      if (verdict == PB_VERDICT_ALLOW) {
+        r.identity = c.identity;
+        call_handler(r, *route);
+      } else if (c.http_status != 0) {
+        answer_error(r, c.http_status, c.error_id, c.message);
+      } else {
+        answer_error(r, 401, "api.context.session_expired.app_error",
+                     "Invalid or expired session, please login again.");
+      }
+    };
+    run_chain(chain);
+    return *r.response;
+  }
+
+  // When every auth.check interceptor says CONTINUE, allow as `id` instead of failing closed
+  // (for testing authenticated routes of plugins other than auth). nullopt restores fail-closed.
+  void set_fallback_identity(std::optional<Identity> id) { fallback_identity_ = std::move(id); }
+
+  bool has_route(std::string_view method, std::string_view pattern) const {
+    for (const auto& r : routes_) {
+      if (r.method == method && r.pattern == pattern) return true;
+    }
+    return false;
+  }
+  size_t route_count() const { return routes_.size(); }
+
+  // ---- event bus ----
+
+  // Runs post.will_be_created's interceptors; unless one rejects, "commits" the final post
+  // (committed_posts()) and calls post.created's observers with it.
+  const ChainResult& create_post(Post post) {
+    results_.emplace_back();
+    ChainResult& result = results_.back();
+    Chain& chain = new_chain(PB_EVENT_POST_WILL_BE_CREATED);
+    OwnedPayload tmp;
+    tmp.set_post(post);
+    chain.payload.assign(PB_EVENT_POST_WILL_BE_CREATED, tmp.view());
+    chain.finish = [this, &result](Chain& c, int verdict) {
+      fill_result(result, c, verdict);
+      if (verdict == PB_VERDICT_REJECT) return;
+      posts_.push_back(result.post);
+      notify(PB_EVENT_POST_CREATED, c.payload.view());
+    };
+    run_chain(chain);
+    return result;
+  }
+  // Calls post.created's observers only (as if the core had committed `post`).
+  void notify_post_created(const Post& post) {
+    OwnedPayload p;
+    p.set_post(post);
+    notify(PB_EVENT_POST_CREATED, p.view());
+  }
+  const std::vector<Post>& committed_posts() const { return posts_; }
+
+  // The id of a plugin-defined event (registering it), as host->event_id would give it.
+  uint32_t event_id(std::string_view name) {
+    auto it = dynamic_events_.find(std::string(name));
+    if (it != dynamic_events_.end()) return it->second;
+    uint32_t id = next_dynamic_++;
+    dynamic_events_.emplace(std::string(name), id);
+    return id;
+  }
+  // Runs the intercept chain of plugin-defined event `name` with `data`.
+  const ChainResult& publish_intercept(std::string_view name, std::string_view data) {
+    results_.emplace_back();
+    ChainResult& result = results_.back();
+    uint32_t id = event_id(name);
+    Chain& chain = new_chain(id);
+    pb_blob_v1 blob{sizeof(pb_blob_v1), to_pb(data)};
+    chain.payload.assign(id, &blob);
+    chain.finish = [this, &result](Chain& c, int verdict) { fill_result(result, c, verdict); };
+    run_chain(chain);
+    return result;
+  }
+  void publish_observe(std::string_view name, std::string_view data) {
+    pb_blob_v1 blob{sizeof(pb_blob_v1), to_pb(data)};
+    notify(event_id(name), &blob);
+  }
+  // The priorities of `event`'s interceptors in the order they run.
+  std::vector<int32_t> intercept_order(uint32_t event) const {
+    std::vector<int32_t> out;
+    for (const Sub* s : chain_order(event)) out.push_back(s->priority);
+    return out;
+  }
+  size_t observer_count(uint32_t event) const {
+    return static_cast<size_t>(std::count_if(observers_.begin(), observers_.end(),
+                                             [&](const Obs& o) { return o.event == event; }));
+  }
+
+  // ---- key-value store ----
+
+  // The committed data (tests may seed or inspect it).
+  std::map<std::string, std::string>& kv() { return kv_; }
+  size_t pending_kv_writes() const { return kv_pending_.size(); }
+  // The next `count` kv writes complete with `status` (e.g. PB_E_IO) and change nothing.
+  void fail_next_kv_writes(int status, size_t count = 1) {
+    kv_fail_status_ = status;
+    kv_fail_count_ = count;
+  }
+
+  // ---- loop ----
+
+  // Runs queued work until nothing is left: kv commits and their completions, post_to_loop
+  // tasks, queue_work pairs, continuations of resumed chains. Returns how many ran.
+  size_t run_pending() {
+    size_t ran = 0;
+    for (;;) {
+      if (!kv_pending_.empty()) {
+        commit_kv();
+        ++ran;
+        continue;
+      }
+      std::function<void()> task;
+      {
+        std::lock_guard lock(tasks_mu_);
+        if (tasks_.empty()) break;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+      ++ran;
+    }
+    return ran;
+  }
+  // Moves the manual clock forward, firing due timers in time order (ties: start order).
+  void advance(uint64_t ms) {
+    const uint64_t target = now_ + ms;
+    for (;;) {
+      Timer* next = nullptr;
+      for (auto& t : timers_) {
+        if (t->live && t->due <= target && (next == nullptr || t->due < next->due)) next = t.get();
+      }
+      if (next == nullptr) break;
+      now_ = next->due;
+      if (next->repeat == 0) {
+        next->live = false;
+      } else {
+        next->due += next->repeat;
+      }
+      next->fn(next->user);
+    }
+    now_ = target;
+  }
+  uint64_t now_ms() const { return now_; }
+  size_t active_timers() const {
+    return static_cast<size_t>(
+        std::count_if(timers_.begin(), timers_.end(), [](const auto& t) { return t->live; }));
+  }
+
+  // ---- logs ----
+  std::vector<LogLine> logs() const {
+    std::lock_guard lock(log_mu_);
+    return logs_;
+  }
+  bool logged(std::string_view needle) const {
+    std::lock_guard lock(log_mu_);
+    for (const auto& l : logs_) {
+      if (l.message.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+ private:
+  struct SelfTag {
+    FakeHost* host;
+  };
+
+  struct Req {
+    FakeHost* host = nullptr;
+    Response* response = nullptr;
+    std::string method, raw_path, path, query, body, request_id;
+    Headers headers;
+    std::vector<std::pair<std::string, std::string>> params;
+    Identity identity;
+  };
+
+  struct Route {
+    std::string method, pattern;
+    std::vector<std::string> segments;
+    uint32_t flags;
+    std::string permission;
+    pb_http_handler handler;
+    void* user;
+  };
+
+  struct Sub {
+    uint32_t event;
+    int32_t priority;
+    uint64_t seq;
+    pb_intercept_fn fn;
+    void* user;
+  };
+  struct Obs {
+    uint32_t event;
+    pb_observe_fn fn;
+    void* user;
+  };
+
+  // A payload the host owns, whatever the event's struct type.
+  struct OwnedPayload {
+    uint32_t kind = 0;  // PB_EVENT_AUTH_CHECK, PB_EVENT_POST_WILL_BE_CREATED (posts) or 0 (blob)
+    pb_auth_check_v1 auth{};
+    std::string permission;
+    Post post;
+    pb_post_v1 post_view{};
+    std::string blob;
+    pb_blob_v1 blob_view{};
+
+    void set_post(const Post& p) {
+      kind = PB_EVENT_POST_WILL_BE_CREATED;
+      post = p;
+      refresh();
+    }
+    // Deep-copies `p`, a payload of `event`'s type. False when it is malformed.
+    bool assign(uint32_t event, const void* p) {
+      if (p == nullptr) return false;
+      if (event == PB_EVENT_AUTH_CHECK) {
+        auto* a = static_cast<const pb_auth_check_v1*>(p);
+        if (a->struct_size < sizeof(pb_auth_check_v1)) return false;
+        std::string perm(to_sv(a->permission));
+        kind = PB_EVENT_AUTH_CHECK;
+        auth = *a;
+        permission = std::move(perm);
+      } else if (event == PB_EVENT_POST_WILL_BE_CREATED || event == PB_EVENT_POST_CREATED) {
+        auto* in = static_cast<const pb_post_v1*>(p);
+        if (in->struct_size < sizeof(pb_post_v1)) return false;
+        Post copy{std::string(to_sv(in->id)),      std::string(to_sv(in->channel_id)),
+                  std::string(to_sv(in->user_id)), std::string(to_sv(in->root_id)),
+                  std::string(to_sv(in->type)),    std::string(to_sv(in->message)),
+                  std::string(to_sv(in->props_json)), in->create_at, in->update_at,
+                  in->delete_at, in->flags};
+        kind = PB_EVENT_POST_WILL_BE_CREATED;
+        post = std::move(copy);
+      } else {
+        auto* b = static_cast<const pb_blob_v1*>(p);
+        if (b->struct_size < sizeof(pb_blob_v1)) return false;
+        std::string data(to_sv(b->data));
+        kind = 0;
+        blob = std::move(data);
+      }
+      refresh();
+      return true;
+    }
+    void refresh() {
+      auth.struct_size = sizeof(pb_auth_check_v1);
+      auth.permission = to_pb(permission);
+      post_view = pb_post_v1{sizeof(pb_post_v1), to_pb(post.id), to_pb(post.channel_id),
+                             to_pb(post.user_id), to_pb(post.root_id), to_pb(post.type),
+                             to_pb(post.message), to_pb(post.props_json), post.create_at,
+                             post.update_at, post.delete_at, post.flags};
+      blob_view = pb_blob_v1{sizeof(pb_blob_v1), to_pb(blob)};
+    }
+    const void* view() const {
+      if (kind == PB_EVENT_AUTH_CHECK) return &auth;
+      if (kind == PB_EVENT_POST_WILL_BE_CREATED) return &post_view;
+      return &blob_view;
+    }
+  };
+
+  struct Chain;
+  struct Turn {
+    Chain* chain;
+    bool in_call = true;
+    bool pending = false;
+    bool over = false;
+  };
+  struct Chain {
+    FakeHost* owner = nullptr;
+    uint32_t event = 0;
+    OwnedPayload payload;
+    std::vector<const Sub*> order;
+    size_t next = 0;
+    std::function<void(Chain&, int verdict)> finish;
+    int http_status = 0;
+    std::string error_id, message;
+    Identity identity;
+    std::vector<std::unique_ptr<Turn>> turns;
+  };
+
+  struct Timer {
+    uint64_t due, repeat;
+    pb_timer_fn fn;
+    void* user;
+    bool live = true;
+  };
+
+  struct KvWrite {
+    std::string key, value;
+    bool erase;
+    pb_done_fn done;
+    void* user;
+  };
+
+  // ---- helpers ----
+
+  static bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(a[i])) !=
+          std::tolower(static_cast<unsigned char>(b[i]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+  static std::string percent_decode(std::string_view s) {
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+        out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+        i += 2;
+      } else {
+        out += s[i];
+      }
+    }
+    return out;
+  }
+  static std::vector<std::string> split_path(std::string_view p) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < p.size()) {
+      if (p[i] == '/') {
+        ++i;
+        continue;
+      }
+      size_t j = p.find('/', i);
+      if (j == std::string_view::npos) j = p.size();
+      out.emplace_back(p.substr(i, j - i));
+      i = j;
+    }
+    return out;
+  }
+  static FakeHost* from(pb_plugin* self) {
+    return self == nullptr ? nullptr : reinterpret_cast<SelfTag*>(self)->host;
+  }
+  static const Req* req(const pb_http_request* r) { return reinterpret_cast<const Req*>(r); }
+  static Req* req(pb_http_request* r) { return reinterpret_cast<Req*>(r); }
+  static Turn* turn(pb_intercept_ctx* c) { return reinterpret_cast<Turn*>(c); }
+
+  bool on_loop() const { return std::this_thread::get_id() == loop_thread_; }
+  static bool is_core_event(uint32_t e) {
+    return e == PB_EVENT_AUTH_CHECK || e == PB_EVENT_POST_WILL_BE_CREATED || e == PB_EVENT_POST_CREATED;
+  }
+  bool is_dynamic_event(uint32_t e) const {
+    return e >= PB_EVENT_FIRST_DYNAMIC && e < next_dynamic_;
+  }
+
+  const Route* match(Req& r) {
+    auto segs = split_path(r.raw_path);
+    for (const auto& route : routes_) {
+      if (route.method != r.method || route.segments.size() != segs.size()) continue;
+      std::vector<std::pair<std::string, std::string>> params;
+      bool ok = true;
+      for (size_t i = 0; i < segs.size() && ok; ++i) {
+        const auto& ps = route.segments[i];
+        if (ps.size() > 2 && ps.front() == '{' && ps.back() == '}') {
+          params.emplace_back(ps.substr(1, ps.size() - 2), percent_decode(segs[i]));
+        } else {
+          ok = ps == segs[i];
+        }
+      }
+      if (ok) {
+        r.params = std::move(params);
+        return &route;
+      }
+    }
+    return nullptr;
+  }
+
+  void call_handler(Req& r, const Route& route) {
+    int rc = route.handler(route.user, reinterpret_cast<pb_http_request*>(&r));
+    if (rc < 0 && !r.response->answered) {
+      answer_error(r, 500, "api.plugin.handler.app_error", "The plugin failed to handle the request.");
+    }
+  }
+
+  void answer_error(Req& r, int status, std::string_view id, std::string_view message,
+                    std::string_view detailed = {}) {
+    std::string body = "{\"id\":" + json_string(id) + ",\"message\":" + json_string(message) +
+                       ",\"detailed_error\":" + json_string(developer_ ? detailed : "") +
+                       ",\"request_id\":" + json_string(r.request_id) +
+                       ",\"status_code\":" + std::to_string(status) + "}";
+    Response& out = *r.response;
+    out.answered = true;
+    out.status = status;
+    out.content_type = "application/json";
+    out.body = std::move(body);
+    out.headers.emplace_back("X-Request-Id", r.request_id);
+  }
+
+  std::vector<const Sub*> chain_order(uint32_t event) const {
+    std::vector<const Sub*> order;
+    for (const auto& s : subs_) {
+      if (s.event == event) order.push_back(&s);
+    }
+    std::stable_sort(order.begin(), order.end(), [](const Sub* a, const Sub* b) {
+      return a->priority != b->priority ? a->priority < b->priority : a->seq < b->seq;
+    });
+    return order;
+  }
+
+  Chain& new_chain(uint32_t event) {
+    chains_.push_back(std::make_unique<Chain>());
+    Chain& c = *chains_.back();
+    c.owner = this;
+    c.event = event;
+    c.order = chain_order(event);
+    return c;
+  }
+
+  // Applies one interceptor's verdict. True when the chain goes on.
+  bool apply_verdict(Chain& c, int verdict) {
+    if (verdict == PB_VERDICT_CONTINUE) return true;
+    if (verdict == PB_VERDICT_ALLOW) {
+      c.finish(c, PB_VERDICT_ALLOW);
+      return false;
+    }
+    if (verdict != PB_VERDICT_REJECT) {  // a negative status or nonsense: reject with 500
+      c.http_status = 500;
+      c.error_id = "api.plugin.intercept.app_error";
+      c.message = "A plugin failed while handling this request.";
+    } else if (c.http_status == 0 && c.event != PB_EVENT_AUTH_CHECK) {
+      c.http_status = 403;
+      c.error_id = "api.context.permissions.app_error";
+      c.message = "You do not have the appropriate permissions.";
+    }
+    c.finish(c, PB_VERDICT_REJECT);
+    return false;
+  }
+
+  void run_chain(Chain& c) {
+    while (c.next < c.order.size()) {
+      const Sub* s = c.order[c.next];
+      c.turns.push_back(std::make_unique<Turn>());
+      Turn* t = c.turns.back().get();
+      t->chain = &c;
+      int v = s->fn(s->user, reinterpret_cast<pb_intercept_ctx*>(t), c.event, c.payload.view());
+      t->in_call = false;
+      if (v == PB_VERDICT_PENDING) {
+        t->pending = true;
+        return;
+      }
+      t->over = true;
+      if (!apply_verdict(c, v)) return;
+      ++c.next;
+    }
+    c.finish(c, PB_VERDICT_CONTINUE);
+  }
+
+  void fill_result(ChainResult& r, Chain& c, int verdict) {
+    r.done = true;
+    r.verdict = verdict;
+    r.http_status = c.http_status;
+    r.error_id = c.error_id;
+    r.message = c.message;
+    r.post = c.payload.post;
+    r.blob = c.payload.blob;
+  }
+
+  void notify(uint32_t event, const void* payload) {
+    for (size_t i = 0; i < observers_.size(); ++i) {
+      if (observers_[i].event == event) observers_[i].fn(observers_[i].user, event, payload);
+    }
+  }
+
+  void enqueue(std::function<void()> task) {
+    std::lock_guard lock(tasks_mu_);
+    tasks_.push_back(std::move(task));
+  }
+
+  // One "group commit": every pending write is applied, then every completion runs.
+  void commit_kv() {
+    auto batch = std::move(kv_pending_);
+    kv_pending_.clear();
+    std::vector<int> status(batch.size(), PB_OK);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (kv_fail_count_ > 0) {
+        --kv_fail_count_;
+        status[i] = kv_fail_status_;
+        continue;
+      }
+      if (batch[i].erase) kv_.erase(batch[i].key);
+      else kv_[batch[i].key] = batch[i].value;
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].done) batch[i].done(batch[i].user, status[i]);
+    }
+  }
+
+  static bool valid_key(pb_str key) { return key.len >= 1 && key.len <= 511 && key.data != nullptr; }
+
+  // ---- the table ----
+
+  void build_api() {
+    api_ = pb_host_api{};
+    api_.struct_size = sizeof(pb_host_api);
+    api_.abi_major = PB_ABI_MAJOR;
+    api_.abi_minor = PB_ABI_MINOR;
+
+    api_.log = [](pb_plugin* self, int level, pb_str message) {
+      FakeHost* h = from(self);
+      if (h == nullptr) return;
+      std::lock_guard lock(h->log_mu_);
+      h->logs_.push_back(LogLine{level, std::string(to_sv(message))});
+    };
+    api_.status_name = [](int status) -> const char* {
+      switch (status) {
+        case PB_OK: return "PB_OK";
+        case PB_E_INVALID: return "PB_E_INVALID";
+        case PB_E_NOT_FOUND: return "PB_E_NOT_FOUND";
+        case PB_E_EXISTS: return "PB_E_EXISTS";
+        case PB_E_NO_MEMORY: return "PB_E_NO_MEMORY";
+        case PB_E_UNSUPPORTED: return "PB_E_UNSUPPORTED";
+        case PB_E_STATE: return "PB_E_STATE";
+        case PB_E_IO: return "PB_E_IO";
+        case PB_E_LIMIT: return "PB_E_LIMIT";
+        case PB_E_CANCELED: return "PB_E_CANCELED";
+        case PB_E_PLUGIN: return "PB_E_PLUGIN";
+        default: return "PB_E_UNKNOWN";
+      }
+    };
+    api_.config_json = [](pb_plugin* self, pb_str* out) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || out == nullptr) return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      *out = to_pb(h->config_);
+      return PB_OK;
+    };
+
+    api_.route_add = [](pb_plugin* self, pb_str method, pb_str pattern, uint32_t flags,
+                        pb_str permission, pb_http_handler handler, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || handler == nullptr) return PB_E_INVALID;
+      if (!h->on_loop() || !h->in_init_) return PB_E_STATE;
+      std::string m(to_sv(method)), p(to_sv(pattern));
+      static constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"};
+      if (std::find(std::begin(kMethods), std::end(kMethods), m) == std::end(kMethods)) return PB_E_INVALID;
+      if (p.empty() || p[0] != '/' || p.find_first_of("?# \r\n") != std::string::npos) return PB_E_INVALID;
+      if (flags > PB_ROUTE_AUTHENTICATED) return PB_E_INVALID;
+      if (h->has_route(m, p)) return PB_E_EXISTS;
+      h->routes_.push_back(Route{m, p, split_path(p), flags, std::string(to_sv(permission)), handler, user});
+      return PB_OK;
+    };
+    api_.req_method = [](const pb_http_request* r) { return to_pb(req(r)->method); };
+    api_.req_path = [](const pb_http_request* r) { return to_pb(req(r)->path); };
+    api_.req_query = [](const pb_http_request* r) { return to_pb(req(r)->query); };
+    api_.req_body = [](const pb_http_request* r) { return to_pb(req(r)->body); };
+    api_.req_request_id = [](const pb_http_request* r) { return to_pb(req(r)->request_id); };
+    api_.req_header = [](const pb_http_request* r, pb_str name, pb_str* out) -> int {
+      if (r == nullptr || out == nullptr) return PB_E_INVALID;
+      for (const auto& [k, v] : req(r)->headers) {
+        if (iequals(k, to_sv(name))) {
+          *out = to_pb(v);
+          return PB_OK;
+        }
+      }
+      return PB_E_NOT_FOUND;
+    };
+    api_.req_header_at = [](const pb_http_request* r, size_t i, pb_str* name, pb_str* value) -> int {
+      if (r == nullptr || name == nullptr || value == nullptr) return PB_E_INVALID;
+      if (i >= req(r)->headers.size()) return PB_E_NOT_FOUND;
+      *name = to_pb(req(r)->headers[i].first);
+      *value = to_pb(req(r)->headers[i].second);
+      return PB_OK;
+    };
+    api_.req_param = [](const pb_http_request* r, pb_str name, pb_str* out) -> int {
+      if (r == nullptr || out == nullptr) return PB_E_INVALID;
+      for (const auto& [k, v] : req(r)->params) {
+        if (k == to_sv(name)) {
+          *out = to_pb(v);
+          return PB_OK;
+        }
+      }
+      return PB_E_NOT_FOUND;
+    };
+    api_.req_user_id = [](const pb_http_request* r) { return to_pb(req(r)->identity.user_id); };
+    api_.req_session_id = [](const pb_http_request* r) { return to_pb(req(r)->identity.session_id); };
+    api_.req_roles = [](const pb_http_request* r) { return to_pb(req(r)->identity.roles); };
+    api_.resp_header = [](pb_http_request* r, pb_str name, pb_str value) -> int {
+      if (r == nullptr) return PB_E_INVALID;
+      Req* q = req(r);
+      if (!q->host->on_loop() || q->response->answered) return PB_E_STATE;
+      auto n = to_sv(name), v = to_sv(value);
+      if (n.empty() || n.find_first_of("\r\n:") != std::string_view::npos ||
+          v.find_first_of("\r\n") != std::string_view::npos) {
+        return PB_E_INVALID;
+      }
+      for (std::string_view owned : {"Content-Length", "Transfer-Encoding", "Connection"}) {
+        if (iequals(n, owned)) return PB_E_INVALID;
+      }
+      q->response->headers.emplace_back(std::string(n), std::string(v));
+      return PB_OK;
+    };
+    api_.respond = [](pb_http_request* r, int status, pb_str content_type, pb_str body) -> int {
+      if (r == nullptr || status < 200 || status > 599) return PB_E_INVALID;
+      Req* q = req(r);
+      if (!q->host->on_loop() || q->response->answered) return PB_E_STATE;
+      Response& out = *q->response;
+      out.answered = true;
+      out.status = status;
+      out.content_type = std::string(to_sv(content_type));
+      out.body = std::string(to_sv(body));
+      out.headers.emplace_back("X-Request-Id", q->request_id);
+      return PB_OK;
+    };
+    api_.respond_error = [](pb_http_request* r, int status, pb_str error_id, pb_str message,
+                            pb_str detailed) -> int {
+      if (r == nullptr || status < 400 || status > 599) return PB_E_INVALID;
+      Req* q = req(r);
+      if (!q->host->on_loop() || q->response->answered) return PB_E_STATE;
+      q->host->answer_error(*q, status, to_sv(error_id), to_sv(message), to_sv(detailed));
+      return PB_OK;
+    };
+
+    api_.event_id = [](pb_plugin* self, pb_str name, uint32_t* out) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || out == nullptr || name.len == 0) return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      auto n = to_sv(name);
+      if (n == "auth.check" || n == "post.will_be_created" || n == "post.created") return PB_E_INVALID;
+      *out = h->event_id(n);
+      return PB_OK;
+    };
+    api_.subscribe_intercept = [](pb_plugin* self, uint32_t event, int32_t priority,
+                                  pb_intercept_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr) return PB_E_INVALID;
+      if (!h->on_loop() || !h->in_init_) return PB_E_STATE;
+      if (event == PB_EVENT_POST_CREATED) return PB_E_UNSUPPORTED;
+      if (!is_core_event(event) && !h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
+      h->subs_.push_back(Sub{event, priority, h->sub_seq_++, fn, user});
+      return PB_OK;
+    };
+    api_.subscribe_observe = [](pb_plugin* self, uint32_t event, pb_observe_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr) return PB_E_INVALID;
+      if (!h->on_loop() || !h->in_init_) return PB_E_STATE;
+      if (event == PB_EVENT_AUTH_CHECK || event == PB_EVENT_POST_WILL_BE_CREATED) return PB_E_UNSUPPORTED;
+      if (!is_core_event(event) && !h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
+      h->observers_.push_back(Obs{event, fn, user});
+      return PB_OK;
+    };
+    api_.intercept_replace = [](pb_intercept_ctx* ctx, const void* payload) -> int {
+      if (ctx == nullptr || payload == nullptr) return PB_E_INVALID;
+      Turn* t = turn(ctx);
+      if (t->over) return PB_E_STATE;
+      return t->chain->payload.assign(t->chain->event, payload) ? PB_OK : PB_E_INVALID;
+    };
+    api_.intercept_set_error = [](pb_intercept_ctx* ctx, int status, pb_str id, pb_str message) -> int {
+      if (ctx == nullptr || status < 400 || status > 599) return PB_E_INVALID;
+      Turn* t = turn(ctx);
+      if (t->over) return PB_E_STATE;
+      t->chain->http_status = status;
+      t->chain->error_id = std::string(to_sv(id));
+      t->chain->message = std::string(to_sv(message));
+      return PB_OK;
+    };
+    api_.auth_set_identity = [](pb_intercept_ctx* ctx, pb_str user_id, pb_str session_id,
+                                pb_str roles) -> int {
+      if (ctx == nullptr) return PB_E_INVALID;
+      Turn* t = turn(ctx);
+      if (t->chain->event != PB_EVENT_AUTH_CHECK) return PB_E_INVALID;
+      if (t->over) return PB_E_STATE;
+      t->chain->identity = Identity{std::string(to_sv(user_id)), std::string(to_sv(session_id)),
+                                    std::string(to_sv(roles))};
+      return PB_OK;
+    };
+    api_.intercept_resume = [](pb_intercept_ctx* ctx, int verdict) -> int {
+      if (ctx == nullptr || verdict == PB_VERDICT_PENDING) return PB_E_INVALID;
+      Turn* t = turn(ctx);
+      if (!t->pending || t->over) return PB_E_STATE;
+      t->pending = false;
+      t->over = true;
+      Chain* c = t->chain;
+      FakeHost* h = c->owner;
+      if (!h->on_loop()) return PB_E_STATE;
+      h->enqueue([h, c, verdict] {
+        if (h->apply_verdict(*c, verdict)) {
+          ++c->next;
+          h->run_chain(*c);
+        }
+      });
+      return PB_OK;
+    };
+    api_.publish_intercept = [](pb_plugin* self, uint32_t event, const void* payload,
+                                pb_publish_done_fn done, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || payload == nullptr || done == nullptr) return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      if (!h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
+      Chain& c = h->new_chain(event);
+      if (!c.payload.assign(event, payload)) return PB_E_INVALID;
+      c.finish = [done, user](Chain& ch, int verdict) {
+        done(user, verdict, ch.http_status, to_pb(ch.error_id), to_pb(ch.message), ch.payload.view());
+      };
+      h->enqueue([h, &c] { h->run_chain(c); });  // never re-entrantly from inside this call
+      return PB_OK;
+    };
+    api_.publish_observe = [](pb_plugin* self, uint32_t event, const void* payload) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || payload == nullptr) return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      if (!h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
+      OwnedPayload copy;
+      if (!copy.assign(event, payload)) return PB_E_INVALID;
+      h->notify(event, copy.view());
+      return PB_OK;
+    };
+
+    api_.kv_get = [](pb_plugin* self, pb_str key, pb_kv_value_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr || !valid_key(key)) return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      auto it = h->kv_.find(std::string(to_sv(key)));
+      if (it == h->kv_.end()) return PB_E_NOT_FOUND;
+      fn(user, to_pb(it->second));
+      return PB_OK;
+    };
+    api_.kv_list = [](pb_plugin* self, pb_str prefix, pb_kv_each_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr) return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      std::string p(to_sv(prefix));
+      // Snapshot first: the callback may not write (writes are async) but stay safe anyway.
+      std::vector<std::pair<std::string, std::string>> rows;
+      for (auto it = h->kv_.lower_bound(p); it != h->kv_.end() && it->first.compare(0, p.size(), p) == 0; ++it) {
+        rows.emplace_back(it->first, it->second);
+      }
+      for (const auto& [k, v] : rows) {
+        if (fn(user, to_pb(k), to_pb(v)) != 0) break;
+      }
+      return PB_OK;
+    };
+    api_.kv_put = [](pb_plugin* self, pb_str key, pb_str value, pb_done_fn done, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || !valid_key(key) || (value.data == nullptr && value.len != 0)) return PB_E_INVALID;
+      if (value.len > (size_t{16} << 20)) return PB_E_LIMIT;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      h->kv_pending_.push_back(KvWrite{std::string(to_sv(key)), std::string(to_sv(value)), false, done, user});
+      return PB_OK;
+    };
+    api_.kv_delete = [](pb_plugin* self, pb_str key, pb_done_fn done, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || !valid_key(key)) return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      h->kv_pending_.push_back(KvWrite{std::string(to_sv(key)), {}, true, done, user});
+      return PB_OK;
+    };
+
+    api_.timer_start = [](pb_plugin* self, uint64_t timeout, uint64_t repeat, pb_timer_fn fn,
+                          void* user, pb_timer** out) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr) return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      h->timers_.push_back(std::make_unique<Timer>(Timer{h->now_ + timeout, repeat, fn, user}));
+      if (out != nullptr) *out = reinterpret_cast<pb_timer*>(h->timers_.back().get());
+      return PB_OK;
+    };
+    api_.timer_stop = [](pb_timer* timer) -> int {
+      auto* t = reinterpret_cast<Timer*>(timer);
+      if (t == nullptr || !t->live) return PB_E_INVALID;
+      t->live = false;
+      return PB_OK;
+    };
+    api_.post_to_loop = [](pb_plugin* self, pb_task_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr) return PB_E_INVALID;
+      std::lock_guard lock(h->tasks_mu_);
+      if (h->stopped_) return PB_E_STATE;
+      h->tasks_.push_back([fn, user] { fn(user); });
+      return PB_OK;
+    };
+    api_.queue_work = [](pb_plugin* self, pb_task_fn work, pb_task_fn after, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || work == nullptr || after == nullptr) return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      h->enqueue([work, after, user] {
+        std::thread worker(work, user);  // a real other thread: loop-only calls fail as for real
+        worker.join();
+        after(user);
+      });
+      return PB_OK;
+    };
+  }
+
+  const pb_plugin_descriptor* descriptor_;
+  std::thread::id loop_thread_;
+  pb_host_api api_{};
+  SelfTag self_{};
+  void* state_ = nullptr;
+  bool in_init_ = false, initialized_ = false, started_ = false, stopped_ = false;
+  bool developer_ = false;
+  std::string settings_, config_ = "{}";
+
+  std::vector<Route> routes_;
+  std::deque<Response> responses_;
+  std::vector<std::unique_ptr<Req>> requests_;
+  uint64_t request_seq_ = 0;
+  std::optional<Identity> fallback_identity_;
+
+  std::deque<Sub> subs_;  // deque: chains hold pointers to entries
+  uint64_t sub_seq_ = 0;
+  std::vector<Obs> observers_;
+  std::vector<std::unique_ptr<Chain>> chains_;
+  std::deque<ChainResult> results_;
+  std::vector<Post> posts_;
+  std::map<std::string, uint32_t> dynamic_events_;
+  uint32_t next_dynamic_ = PB_EVENT_FIRST_DYNAMIC;
+
+  std::map<std::string, std::string> kv_;
+  std::vector<KvWrite> kv_pending_;
+  int kv_fail_status_ = PB_OK;
+  size_t kv_fail_count_ = 0;
+
+  std::vector<std::unique_ptr<Timer>> timers_;
+  uint64_t now_ = 0;
+
+  mutable std::mutex tasks_mu_;
+  std::deque<std::function<void()>> tasks_;
+  mutable std::mutex log_mu_;
+  std::vector<LogLine> logs_;
+};
+
+}  // namespace pb::sdk
