@@ -157,8 +157,8 @@ int KvNamespace::list(std::string_view prefix, EachFn fn, void* user) const {
 }
 
 int KvNamespace::stage_put(WriteBatch& batch, std::string_view key, std::string_view value) const {
-  if (!valid_key(key)) return PB_E_INVALID;
-  if (value.size() > kMaxValueBytes) return PB_E_LIMIT;
+  if (!valid_key(key)) return batch.refuse(PB_E_INVALID);
+  if (value.size() > kMaxValueBytes) return batch.refuse(PB_E_LIMIT);
   std::string skey;
   if (!stored_key(key, skey)) return batch.put(Table::plugin_kv, skey, value);
   std::string_view rest = key.substr(verbatim_limit());
@@ -172,7 +172,7 @@ int KvNamespace::stage_put(WriteBatch& batch, std::string_view key, std::string_
 }
 
 int KvNamespace::stage_erase(WriteBatch& batch, std::string_view key) const {
-  if (!valid_key(key)) return PB_E_INVALID;
+  if (!valid_key(key)) return batch.refuse(PB_E_INVALID);
   std::string skey;
   stored_key(key, skey);
   return batch.erase(Table::plugin_kv, skey);

@@ -57,7 +57,8 @@ class KvNamespace {
   int erase(std::string_view key, CommitFn done, void* user);
 
   // The same mutations added to a caller's batch, to commit them with other writes or with
-  // Store::commit_sync (CLI). Same validation and returns as put/erase, without PB_E_STATE.
+  // Store::commit_sync (CLI). Same validation and returns as put/erase, without PB_E_STATE; a
+  // refused mutation poisons `batch` (WriteBatch::refuse), so it cannot be half-committed.
   int stage_put(WriteBatch& batch, std::string_view key, std::string_view value) const;
   int stage_erase(WriteBatch& batch, std::string_view key) const;
 

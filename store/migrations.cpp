@@ -7,14 +7,11 @@
 
 #include "core/util/ids.h"
 #include "patchbay/plugin.h"
+#include "store/lmdb_util.h"
 #include "store/table.h"
 
 namespace pb::store {
 namespace {
-
-Error lmdb_error(const char* what, int rc) {
-  return make_error(PB_E_IO, fmt::format("{}: {}", what, mdb_strerror(rc)));
-}
 
 Result<MDB_dbi> create_table(MDB_txn* txn, Table table) {
   MDB_dbi dbi;

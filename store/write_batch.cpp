@@ -16,6 +16,11 @@ int WriteBatch::insert(Table table, std::string_view key, std::string_view value
 
 int WriteBatch::erase(Table table, std::string_view key) { return add(Op::erase, table, key, {}); }
 
+int WriteBatch::refuse(int status) {
+  if (status_ == PB_OK) status_ = status;
+  return status;
+}
+
 void WriteBatch::clear() {
   mutations_.clear();
   bytes_.clear();
@@ -30,10 +35,7 @@ int WriteBatch::add(Op op, Table table, std::string_view key, std::string_view v
              bytes_.size() + key.size() + value.size() > std::numeric_limits<uint32_t>::max()) {
     status = PB_E_LIMIT;
   }
-  if (status != PB_OK) {
-    if (status_ == PB_OK) status_ = status;
-    return status;
-  }
+  if (status != PB_OK) return refuse(status);
   Mutation m{op, table, static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(key.size()),
              0, static_cast<uint32_t>(value.size())};
   bytes_.append(key);

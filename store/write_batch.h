@@ -47,6 +47,10 @@ class WriteBatch {
   int insert(Table table, std::string_view key, std::string_view value);
   int erase(Table table, std::string_view key);
 
+  // For layers that validate their own arguments before adding (e.g. KvNamespace): poisons the
+  // batch with `status` (a negative pb_status) as a refused mutation would, and returns it.
+  int refuse(int status);
+
   // PB_OK, or the first error a mutation was refused with.
   int status() const { return status_; }
   bool empty() const { return mutations_.empty(); }

@@ -1,0 +1,233 @@
+// Group commit through the loop: ordering, grouping, per-batch failure, close and teardown.
+#include <thread>
+#include <vector>
+
+#include "patchbay/plugin.h"
+#include "store/store.h"
+#include "tests/unit/store/store_test_support.h"
+
+namespace pb::store {
+namespace {
+
+using testing::Loop;
+using testing::TempDir;
+using testing::WriteLockHolder;
+
+std::unique_ptr<Store> open_with_loop(const std::string& dir, uv_loop_t* loop) {
+  StoreOptions options;
+  options.directory = dir;
+  auto store = Store::open(loop, options);
+  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+WriteBatch one_put(const std::string& key, const std::string& value) {
+  WriteBatch batch;
+  EXPECT_EQ(batch.put(Table::plugin_kv, key, value), PB_OK);
+  return batch;
+}
+
+std::optional<std::string> read_key(Store& store, std::string_view key) {
+  auto txn = store.begin_read();
+  EXPECT_TRUE(txn.ok());
+  auto value = store.get(*txn, Table::plugin_kv, key);
+  return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+}
+
+void close_and_wait(Store& store, Loop& loop) {
+  bool closed = false;
+  store.close([&] { closed = true; });
+  loop.run_until([&] { return closed; });
+}
+
+// What each callback saw, recorded through the plain function-pointer interface.
+struct Recorder {
+  Store* store;
+  std::vector<int> order;
+  std::vector<int> statuses;
+  int visible = 0;  // callbacks whose own key was readable when they ran
+};
+struct Ticket {
+  Recorder* recorder;
+  int index;
+};
+void on_commit(void* user, int status) {
+  auto* ticket = static_cast<Ticket*>(user);
+  Recorder& r = *ticket->recorder;
+  r.order.push_back(ticket->index);
+  r.statuses.push_back(status);
+  if (read_key(*r.store, "k" + std::to_string(ticket->index)) == std::to_string(ticket->index)) {
+    ++r.visible;
+  }
+}
+
+TEST(GroupCommit, ManyCommitsInOneTurnFormFewGroupsAndCallBackInOrder) {
+  TempDir tmp;
+  WriteLockHolder other_process(tmp.path());
+  Loop loop;
+  auto store = open_with_loop(tmp.path(), loop.get());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(other_process.hold());  // every commit below must now wait for the lock
+
+  constexpr int kCommits = 200;
+  Recorder recorder{store.get(), {}, {}, 0};
+  std::vector<Ticket> tickets(kCommits);
+  for (int i = 0; i < kCommits; ++i) {
+    tickets[i] = Ticket{&recorder, i};
+    ASSERT_EQ(store->commit(one_put("k" + std::to_string(i), std::to_string(i)), &on_commit, &tickets[i]),
+              PB_OK);
+  }
+  EXPECT_TRUE(recorder.order.empty());  // never called back from inside commit()
+  ASSERT_EQ(other_process.release(), 0);
+  loop.run_until([&] { return recorder.order.size() == kCommits; });
+
+  std::vector<int> expected(kCommits);
+  for (int i = 0; i < kCommits; ++i) expected[i] = i;
+  EXPECT_EQ(recorder.order, expected);
+  EXPECT_EQ(recorder.statuses, std::vector<int>(kCommits, PB_OK));
+  EXPECT_EQ(recorder.visible, kCommits);  // acknowledged only once committed
+  Stats stats = store->stats();
+  EXPECT_EQ(stats.batches_committed, uint64_t{kCommits});
+  EXPECT_EQ(stats.batches_failed, 0u);
+  // The writer took at most one group before it blocked on the lock; the rest queued behind it.
+  EXPECT_LE(stats.groups_committed, 2u);
+  EXPECT_GE(stats.largest_group, uint64_t{kCommits / 2});
+  close_and_wait(*store, loop);
+}
+
+TEST(GroupCommit, AFailingBatchIsAbortedAloneInsideItsGroup) {
+  TempDir tmp;
+  WriteLockHolder other_process(tmp.path());
+  Loop loop;
+  auto store = open_with_loop(tmp.path(), loop.get());
+  ASSERT_TRUE(store);
+  WriteBatch existing;
+  ASSERT_EQ(existing.put(Table::plugin_kv, "taken", "old"), PB_OK);
+  ASSERT_TRUE(store->commit_sync(std::move(existing)).ok());
+  ASSERT_TRUE(other_process.hold());
+
+  std::vector<int> statuses(4, 1);
+  ASSERT_EQ(store->commit(one_put("z", "1"), [&](int s) { statuses[0] = s; }), PB_OK);
+  ASSERT_EQ(store->commit(one_put("a", "1"), [&](int s) { statuses[1] = s; }), PB_OK);
+  WriteBatch conflicting;
+  ASSERT_EQ(conflicting.put(Table::plugin_kv, "b", "1"), PB_OK);
+  ASSERT_EQ(conflicting.insert(Table::plugin_kv, "taken", "new"), PB_OK);
+  ASSERT_EQ(store->commit(std::move(conflicting), [&](int s) { statuses[2] = s; }), PB_OK);
+  ASSERT_EQ(store->commit(one_put("c", "1"), [&](int s) { statuses[3] = s; }), PB_OK);
+  ASSERT_EQ(other_process.release(), 0);
+  loop.run_until([&] { return statuses[3] != 1; });
+
+  EXPECT_EQ(statuses, (std::vector<int>{PB_OK, PB_OK, PB_E_EXISTS, PB_OK}));
+  EXPECT_EQ(read_key(*store, "a"), "1");
+  EXPECT_EQ(read_key(*store, "b"), std::nullopt);
+  EXPECT_EQ(read_key(*store, "c"), "1");
+  EXPECT_EQ(read_key(*store, "taken"), "old");
+  EXPECT_EQ(store->stats().batches_failed, 1u);
+  close_and_wait(*store, loop);
+}
+
+TEST(GroupCommit, AFailingBatchAloneInItsGroupIsReported) {
+  TempDir tmp;
+  Loop loop;
+  auto store = open_with_loop(tmp.path(), loop.get());
+  ASSERT_TRUE(store);
+  int first = 1, second = 1;
+  WriteBatch a;
+  ASSERT_EQ(a.insert(Table::plugin_kv, "k", "1"), PB_OK);
+  ASSERT_EQ(store->commit(std::move(a), [&](int s) { first = s; }), PB_OK);
+  loop.run_until([&] { return first != 1; });
+  WriteBatch b;
+  ASSERT_EQ(b.insert(Table::plugin_kv, "k", "2"), PB_OK);
+  ASSERT_EQ(store->commit(std::move(b), [&](int s) { second = s; }), PB_OK);
+  loop.run_until([&] { return second != 1; });
+  EXPECT_EQ(first, PB_OK);
+  EXPECT_EQ(second, PB_E_EXISTS);
+  EXPECT_EQ(read_key(*store, "k"), "1");
+  close_and_wait(*store, loop);
+}
+
+TEST(GroupCommit, CloseDrainsQueuedBatchesBeforeOnClosed) {
+  TempDir tmp;
+  constexpr int kCommits = 50;
+  {
+    Loop loop;
+    auto store = open_with_loop(tmp.path(), loop.get());
+    ASSERT_TRUE(store);
+    std::vector<int> acked;
+    bool closed = false;
+    bool all_acked_before_close = false;
+    for (int i = 0; i < kCommits; ++i) {
+      ASSERT_EQ(store->commit(one_put("k" + std::to_string(i), "v"), [&acked, i](int s) {
+        if (s == PB_OK) acked.push_back(i);
+      }), PB_OK);
+    }
+    store->close([&] {
+      all_acked_before_close = acked.size() == kCommits;
+      closed = true;
+    });
+    bool late = false;
+    EXPECT_EQ(store->commit(one_put("late", "v"), [&](int) { late = true; }), PB_E_STATE);
+    loop.run_until([&] { return closed; });
+    EXPECT_TRUE(all_acked_before_close);
+    EXPECT_FALSE(late);
+    store.reset();  // destroying after close is safe
+  }
+  StoreOptions options;
+  options.directory = tmp.path();
+  auto reopened = Store::open(nullptr, options);
+  ASSERT_TRUE(reopened.ok());
+  for (int i = 0; i < kCommits; ++i) EXPECT_EQ(read_key(**reopened, "k" + std::to_string(i)), "v") << i;
+  EXPECT_EQ(read_key(**reopened, "late"), std::nullopt);
+}
+
+TEST(GroupCommit, DestroyingWithoutCloseStillWritesQueuedBatches) {
+  TempDir tmp;
+  {
+    Loop loop;
+    auto store = open_with_loop(tmp.path(), loop.get());
+    ASSERT_TRUE(store);
+    bool called = false;
+    ASSERT_EQ(store->commit(one_put("queued", "v"), [&](int) { called = true; }), PB_OK);
+    store.reset();
+    uv_run(loop.get(), UV_RUN_DEFAULT);  // the handle is closed and freed; no callback runs
+    EXPECT_FALSE(called);
+  }  // ~Loop checks that no handle leaked
+  StoreOptions options;
+  options.directory = tmp.path();
+  auto reopened = Store::open(nullptr, options);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(read_key(**reopened, "queued"), "v");
+}
+
+TEST(GroupCommit, CommitFromAnotherThreadIsRefused) {
+  TempDir tmp;
+  Loop loop;
+  auto store = open_with_loop(tmp.path(), loop.get());
+  ASSERT_TRUE(store);
+  int status = 0;
+  std::thread other([&] { status = store->commit(one_put("k", "v"), [](int) {}); });
+  other.join();
+  EXPECT_EQ(status, PB_E_STATE);
+  EXPECT_EQ(store->commit(one_put("k", "v"), nullptr, nullptr), PB_E_INVALID);
+  close_and_wait(*store, loop);
+}
+
+TEST(GroupCommit, StatsCountEveryBatch) {
+  TempDir tmp;
+  Loop loop;
+  auto store = open_with_loop(tmp.path(), loop.get());
+  ASSERT_TRUE(store);
+  int done = 0;
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_EQ(store->commit(one_put("r" + std::to_string(round), "v"), [&](int) { ++done; }), PB_OK);
+    loop.run_until([&] { return done == round + 1; });  // one batch per group: serial commits
+  }
+  Stats stats = store->stats();
+  EXPECT_EQ(stats.groups_committed, 3u);
+  EXPECT_EQ(stats.batches_committed, 3u);
+  EXPECT_EQ(stats.largest_group, 1u);
+  close_and_wait(*store, loop);
+}
+
+}  // namespace
+}  // namespace pb::store
