@@ -1,5 +1,5 @@
 # patchbay_add_plugin(<target> ID <id> MANIFEST <plugin.json> SOURCES <src>...
-#                     [OUTPUT_DIR <dir>] [LINK <libs>...])
+#                     [OUTPUT_DIR <dir>] [LINK <libs>...] [NO_INSTALL])
 #
 # Builds a patchbay plugin exactly as the host expects to load it:
 #   - a MODULE library (never linked against, only dlopen'ed), C++20;
@@ -9,14 +9,14 @@
 #   - written to <dir>/<id>/lib<id>.so with the manifest copied beside it, which is the folder
 #     layout the host's discovery scans. <dir> defaults to ${PATCHBAY_PLUGIN_OUTPUT_DIR} when set
 #     (the in-tree build sets it to <build>/plugins), else ${CMAKE_BINARY_DIR}/plugins;
-#   - installed to <prefix>/plugins/<id>/.
+#   - installed to <prefix>/plugins/<id>/ (unless NO_INSTALL: test-only plugins).
 # The manifest's id must equal ID (checked at configure time when the manifest is readable).
 include_guard(GLOBAL)
 
 set(_PATCHBAY_PLUGIN_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 function(patchbay_add_plugin target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "ID;MANIFEST;OUTPUT_DIR" "SOURCES;LINK")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "NO_INSTALL" "ID;MANIFEST;OUTPUT_DIR" "SOURCES;LINK")
   if(NOT ARG_ID)
     message(FATAL_ERROR "patchbay_add_plugin(${target}): ID is required")
   endif()
@@ -86,6 +86,8 @@ function(patchbay_add_plugin target)
   set_property(TARGET ${target} PROPERTY PATCHBAY_PLUGIN_ID "${ARG_ID}")
   set_property(TARGET ${target} PROPERTY PATCHBAY_PLUGIN_DIR "${out_dir}")
 
-  install(TARGETS ${target} LIBRARY DESTINATION "plugins/${ARG_ID}")
-  install(FILES "${manifest}" DESTINATION "plugins/${ARG_ID}" RENAME plugin.json)
+  if(NOT ARG_NO_INSTALL)
+    install(TARGETS ${target} LIBRARY DESTINATION "plugins/${ARG_ID}")
+    install(FILES "${manifest}" DESTINATION "plugins/${ARG_ID}" RENAME plugin.json)
+  endif()
 endfunction()

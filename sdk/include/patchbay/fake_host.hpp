@@ -159,6 +159,17 @@ class FakeHost {
     state_ = nullptr;
   }
   bool initialized() const { return initialized_; }
+
+  // Runs `fn` as if inside init(), so registrations are accepted, without touching this
+  // FakeHost's own lifecycle. For a plugin whose init is called by someone else with api() and
+  // self() (e.g. the plugin loader's tests). Returns what fn returns.
+  template <typename Fn>
+  int run_in_init_phase(Fn&& fn) {
+    in_init_ = true;
+    int rc = fn();
+    in_init_ = false;
+    return rc;
+  }
   const std::string& settings() const { return settings_; }
 
   // ---- configuration ----
