@@ -1,0 +1,325 @@
+#include "core/server/app.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "core/config/listen_address.h"
+#include "core/config/writer.h"
+#include "core/log/log.h"
+#include "core/server/core_routes.h"
+#include "core/server/plugin_options.h"
+#include "core/server/store_options.h"
+#include "core/server/thread_check.h"
+#include "core/version.h"
+
+namespace pb::server {
+namespace {
+
+// X-Version-Id, in Mattermost's shape "<version>.<build>.<config hash>.<licensed>": clients read
+// the leading server version to gate features, so it names the API level patchbay follows.
+std::string version_id(const std::string& config_json) {
+  std::string build = fmt::format("patchbay-{}", kVersion);
+  for (char& c : build) {
+    if (c == '.') c = '_';
+  }
+  return fmt::format("{}.{}.{:08x}.false", kMattermostCompatVersion, build,
+                     static_cast<uint32_t>(std::hash<std::string>{}(config_json)));
+}
+
+http::Limits http_limits(const config::Config& config) {
+  http::Limits limits;
+  const auto& s = config.service;
+  limits.max_body_bytes = static_cast<size_t>(s.MaximumPayloadSizeBytes);
+  limits.header_timeout_ms = static_cast<uint32_t>(s.ReadHeaderTimeoutMilliseconds);
+  limits.body_timeout_ms = static_cast<uint32_t>(s.ReadTimeout * 1000);
+  limits.idle_timeout_ms = static_cast<uint32_t>(s.IdleTimeout * 1000);
+  return limits;
+}
+
+}  // namespace
+
+App::App(uv_loop_t* loop, AppOptions options) : loop_(loop), options_(std::move(options)) {}
+
+Result<std::unique_ptr<App>> App::create(uv_loop_t* loop, AppOptions options) {
+  set_loop_thread();
+  std::unique_ptr<App> app(new App(loop, std::move(options)));
+  app->config_json_ = config::to_json(app->options_.config, false);
+  app->bus_.set_fault_reporter([](const bus::Subscriber& who, std::string_view what) {
+    log::error(who.plugin_id, "{}", what);
+  });
+
+  app->posted_async_ = new uv_async_t;
+  app->posted_async_->data = app.get();
+  if (uv_async_init(loop, app->posted_async_, on_posted) != 0) {
+    delete app->posted_async_;
+    app->posted_async_ = nullptr;
+    return make_error(PB_E_IO, "cannot create the loop's wake-up handle");
+  }
+  return app;
+}
+
+App::~App() {
+  // Plugins are destroyed by drain(); a destructor without drain (start() failed) still owes
+  // destroy to every plugin whose init succeeded.
+  for (size_t i = 0; i < plugins_.size(); ++i) {
+    if (plugins_[i].initialized) {
+      plugin_host::call_stop(plugins_[i]);
+      plugin_host::call_destroy(plugins_[i]);
+    }
+    if (contexts_[i]) stop_plugin_timers(contexts_[i].get());
+    plugin_host::unload(plugins_[i]);
+  }
+  if (posted_async_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(posted_async_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+  }
+}
+
+Result<void> App::start() {
+  auto store = store::Store::open(loop_, store_options(options_.config));
+  if (!store.ok()) return store.error();
+  store_ = std::move(*store);
+  log::info("store", "{} (schema {}, id {}, sync {})", store_->directory(),
+            store_->schema_version(), store_->store_id(), options_.config.store.SyncMode);
+
+  server::register_core_routes(*this);
+  if (auto loaded = load_plugins(); !loaded.ok()) return loaded;
+
+  if (!options_.listen) return {};
+  auto address = config::parse_listen_address(options_.config.service.ListenAddress);
+  if (!address.ok()) return address.error();
+  http::ServerOptions server_options;
+  server_options.host = address->host;
+  server_options.port = address->port;
+  server_options.limits = http_limits(options_.config);
+  server_options.version_id = version_id(config_json_);
+  server_options.expose_detailed_errors = options_.config.service.EnableDeveloper;
+  server_options.dispatch = [this](http::Request& request) { dispatch(request); };
+  auto server = http::Server::create(loop_, std::move(server_options));
+  if (!server.ok()) return server.error();
+  http_ = std::move(*server);
+  log::info("http", "listening on {}:{}", address->host, http_->port());
+  return {};
+}
+
+Result<void> App::load_plugins() {
+  if (!options_.config.plugins.Enable) {
+    log::info("plugins", "plugins are disabled (PluginSettings.Enable=false)");
+    return {};
+  }
+  auto options = plugin_load_options(options_.config);
+  if (!options.ok()) return options.error();
+  auto records = plugin_host::load_plugins(*options);
+  if (!records.ok()) return records.error();
+  plugins_ = std::move(*records);
+  contexts_.resize(plugins_.size());
+
+  auto fail_fatally = [](const plugin_host::PluginRecord& r) {
+    return make_error(PB_E_PLUGIN, fmt::format("required plugin {} failed: {}", r.id, r.reason));
+  };
+
+  for (size_t i = 0; i < plugins_.size(); ++i) {
+    auto& record = plugins_[i];
+    if (record.state != plugin_host::PluginState::active) {
+      if (record.state == plugin_host::PluginState::failed) {
+        log::error("plugins", "{} failed: {}", record.id, record.reason);
+        if (plugin_host::is_fatal(record)) return fail_fatally(record);
+      }
+      continue;
+    }
+    auto ctx = std::make_unique<pb_plugin>();
+    ctx->app = this;
+    ctx->id = record.id;
+    auto kv = store::KvNamespace::create(*store_, record.id);
+    if (!kv.ok()) return kv.error();
+    ctx->kv.emplace(std::move(*kv));
+    contexts_[i] = std::move(ctx);
+    pb_plugin* self = contexts_[i].get();
+
+    auto initialized = plugin_host::call_init(record, host_api(), self);
+    if (!initialized.ok()) {
+      // Nothing the plugin registered may outlive its library: drop it all, then unload.
+      bus_.unsubscribe_all(self);
+      for (auto& route : routes_) {
+        if (route.plugin == self) route.fn = nullptr;
+      }
+      stop_plugin_timers(self);
+      plugin_host::unload(record);
+      log::error("plugins", "{} failed: {}", record.id, record.reason);
+      if (plugin_host::is_fatal(record)) return fail_fatally(record);
+      continue;
+    }
+    self->phase = PluginPhase::running;
+  }
+
+  for (size_t i = 0; i < plugins_.size(); ++i) {
+    auto& record = plugins_[i];
+    if (record.state != plugin_host::PluginState::active) continue;
+    if (auto started = plugin_host::call_start(record); !started.ok()) {
+      fault(contexts_[i].get(), record.reason);
+      if (plugin_host::is_fatal(record)) return fail_fatally(record);
+      continue;
+    }
+    log::info("plugins", "{} {} active", record.id, record.version);
+  }
+  return {};
+}
+
+void App::fault(pb_plugin* plugin, std::string_view what) {
+  if (plugin == nullptr) return;
+  log::error(plugin->id, "{}", what);
+  if (plugin->failed) return;
+  // A plugin that threw may have left its own state half-updated: stop routing to it and
+  // unsubscribe it, but keep its code loaded (a pending callback may still point into it).
+  plugin->failed = true;
+  bus_.unsubscribe_all(plugin);
+  for (size_t i = 0; i < contexts_.size(); ++i) {
+    if (contexts_[i].get() == plugin && plugins_[i].state == plugin_host::PluginState::active) {
+      plugins_[i].fail(std::string(what));
+    }
+  }
+}
+
+int App::add_route(pb_plugin* plugin, std::string_view method, std::string_view pattern,
+                   uint32_t flags, std::string_view permission, pb_http_handler fn, void* user) {
+  routes_.push_back(RouteTarget{this, plugin, flags, std::string(permission), fn, user});
+  RouteTarget* target = &routes_.back();
+  int rc = router_.add(method, pattern, http::Handler{&App::on_route, target});
+  if (rc != PB_OK) routes_.pop_back();
+  return rc;
+}
+
+void App::dispatch(http::Request& request) {
+  http::Match match = router_.match(request.method(), request.path());
+  if (match.kind == http::Match::Kind::kNotFound) {
+    request.respond_error(404, "api.context.404.app_error",
+                          fmt::format("There doesn't appear to be an api call for the url='{}'.",
+                                      request.path()));
+    return;
+  }
+  if (match.kind == http::Match::Kind::kMethodNotAllowed) {
+    request.add_header("Allow", match.allow);
+    request.respond_error(405, "api.context.405.app_error",
+                          fmt::format("Method {} is not allowed for the url='{}'.",
+                                      request.method(), request.path()));
+    return;
+  }
+  request.set_params(std::move(match.params));
+  match.handler.fn(match.handler.user, request);
+}
+
+// A matched route: public routes go straight to their handler; authenticated ones first through
+// the auth.check chain, which fails closed.
+void App::on_route(void* arg, http::Request& request) {
+  const RouteTarget& target = *static_cast<const RouteTarget*>(arg);
+  App* app = target.app;
+  if ((target.flags & PB_ROUTE_AUTHENTICATED) == 0) {
+    app->invoke(target, request);
+    return;
+  }
+  pb_auth_check_v1 check{sizeof check, reinterpret_cast<const pb_http_request*>(&request),
+                         pb_str{target.permission.data(), target.permission.size()}};
+  app->bus_.run_intercept(PB_EVENT_AUTH_CHECK, &check,
+                          [app, &target, &request](const bus::ChainResult& result, const void*) {
+                            if (result.verdict != PB_VERDICT_ALLOW) {
+                              request.respond_error(result.http_status, result.error_id,
+                                                    result.message);
+                              return;
+                            }
+                            request.set_identity(result.user_id, result.session_id, result.roles);
+                            app->invoke(target, request);
+                          });
+}
+
+void App::invoke(const RouteTarget& target, http::Request& request) {
+  if (target.fn == nullptr || (target.plugin != nullptr && target.plugin->failed)) {
+    request.respond_error(503, "api.plugin.unavailable.app_error",
+                          "The plugin that serves this route is not available.");
+    return;
+  }
+  int rc;
+  try {
+    rc = target.fn(target.user, reinterpret_cast<pb_http_request*>(&request));
+  } catch (const std::exception& e) {
+    fault(target.plugin, fmt::format("route handler threw: {}", e.what()));
+    rc = PB_E_PLUGIN;
+  } catch (...) {
+    fault(target.plugin, "route handler threw");
+    rc = PB_E_PLUGIN;
+  }
+  if (rc < 0 && !request.answered()) {
+    request.respond_error(500, "api.plugin.handler.app_error",
+                          "The plugin failed while handling the request.");
+  }
+}
+
+uint16_t App::port() const { return http_ ? http_->port() : 0; }
+
+int App::post_to_loop(pb_task_fn fn, void* user) {
+  {
+    std::lock_guard lock(posted_mutex_);
+    if (posted_closed_) return PB_E_STATE;
+    posted_.push_back(Posted{fn, user});
+  }
+  uv_async_send(posted_async_);
+  return PB_OK;
+}
+
+void App::on_posted(uv_async_t* handle) {
+  auto* app = static_cast<App*>(handle->data);
+  std::vector<Posted> tasks;
+  {
+    std::lock_guard lock(app->posted_mutex_);
+    tasks.swap(app->posted_);
+  }
+  for (const Posted& task : tasks) {
+    try {
+      task.fn(task.user);
+    } catch (...) {
+      log::error("plugins", "a task posted to the loop threw");
+    }
+  }
+}
+
+void App::drain(std::function<void()> done) {
+  if (draining_) return;
+  draining_ = true;
+  auto after_http = [this, done = std::move(done)]() mutable {
+    // No request is in flight any more: stop the plugins (no new timers or writes), flush the
+    // store (pending writes complete and call back), then destroy the plugins.
+    for (size_t i = 0; i < plugins_.size(); ++i) {
+      if (!contexts_[i]) continue;
+      if (plugins_[i].initialized) plugin_host::call_stop(plugins_[i]);
+      contexts_[i]->phase = PluginPhase::stopped;
+      stop_plugin_timers(contexts_[i].get());
+    }
+    auto after_store = [this, done = std::move(done)]() {
+      {
+        std::lock_guard lock(posted_mutex_);
+        posted_closed_ = true;
+      }
+      on_posted(posted_async_);  // run what was posted before the door closed
+      for (size_t i = 0; i < plugins_.size(); ++i) {
+        if (plugins_[i].initialized) plugin_host::call_destroy(plugins_[i]);
+        plugin_host::unload(plugins_[i]);
+      }
+      uv_close(reinterpret_cast<uv_handle_t*>(posted_async_),
+               [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+      posted_async_ = nullptr;
+      done();
+    };
+    if (store_) {
+      store_->close(std::move(after_store));
+    } else {
+      after_store();
+    }
+  };
+  if (http_) {
+    http_->drain(std::move(after_http));
+  } else {
+    after_http();
+  }
+}
+
+}  // namespace pb::server

@@ -1,0 +1,110 @@
+// The server: one libuv loop, the store, the HTTP server and router, the event bus, and the
+// plugins, wired together. Lifecycle: create() -> start() -> (loop runs) -> drain() -> destroy.
+//
+// Threading: loop thread only, except post_to_loop().
+#pragma once
+
+#include <uv.h>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/bus/bus.h"
+#include "core/config/config.h"
+#include "core/http/router.h"
+#include "core/http/server.h"
+#include "core/plugin_host/loader.h"
+#include "core/server/plugin_context.h"
+#include "core/util/result.h"
+#include "store/store.h"
+
+namespace pb::server {
+
+// What a route leads to: a plugin's handler, or one of the core's own.
+class App;
+
+struct RouteTarget {
+  App* app = nullptr;
+  pb_plugin* plugin = nullptr;  // nullptr: a core route
+  uint32_t flags = PB_ROUTE_PUBLIC;
+  std::string permission;
+  pb_http_handler fn = nullptr;
+  void* user = nullptr;
+};
+
+struct AppOptions {
+  config::Config config;
+  bool listen = true;      // false: load everything but open no socket (CLI: plugins chain)
+};
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> create(uv_loop_t* loop, AppOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Opens the store, loads and initialises the plugins, starts them, then listens.
+  // Fails when the store cannot be opened, a Required plugin fails, or the port is taken.
+  Result<void> start();
+
+  // Graceful drain: stop accepting, finish in-flight requests, stop plugins, flush the store;
+  // then `done` runs on the loop thread and the loop has no more active handles of ours.
+  void drain(std::function<void()> done);
+
+  uint16_t port() const;
+  std::string describe_chains() const { return bus_.describe(); }
+  const std::vector<plugin_host::PluginRecord>& plugins() const { return plugins_; }
+
+  // ---- for the host API (host_api.cpp) ----
+  uv_loop_t* loop() const { return loop_; }
+  bus::Bus& bus() { return bus_; }
+  store::Store& store() { return *store_; }
+  const std::string& config_json() const { return config_json_; }
+  const config::Config& config() const { return options_.config; }
+  int add_route(pb_plugin* plugin, std::string_view method, std::string_view pattern,
+                uint32_t flags, std::string_view permission, pb_http_handler fn, void* user);
+  bool draining() const { return draining_; }
+  // Any thread. PB_OK, or PB_E_STATE when the server is shutting down (fn will not run).
+  int post_to_loop(pb_task_fn fn, void* user);
+
+  // Marks a plugin failed at run time (a callback threw): its routes answer 503 from now on.
+  void fault(pb_plugin* plugin, std::string_view what);
+
+ private:
+  App(uv_loop_t* loop, AppOptions options);
+
+  Result<void> load_plugins();
+  void dispatch(http::Request& request);
+  static void on_route(void* target, http::Request& request);
+  void invoke(const RouteTarget& target, http::Request& request);
+  static void on_posted(uv_async_t* handle);
+
+  uv_loop_t* loop_;
+  AppOptions options_;
+  std::string config_json_;
+  bus::Bus bus_;
+  std::unique_ptr<store::Store> store_;
+  http::Router router_;
+  std::deque<RouteTarget> routes_;  // stable addresses: the router points into it
+  std::unique_ptr<http::Server> http_;
+  std::vector<plugin_host::PluginRecord> plugins_;
+  std::vector<std::unique_ptr<pb_plugin>> contexts_;  // parallel to plugins_ (null if not loaded)
+  bool draining_ = false;
+
+  // post_to_loop: a queue filled from any thread, emptied on the loop by an async handle.
+  struct Posted {
+    pb_task_fn fn;
+    void* user;
+  };
+  uv_async_t* posted_async_ = nullptr;  // heap: freed in its close callback
+  std::mutex posted_mutex_;
+  std::vector<Posted> posted_;
+  bool posted_closed_ = false;  // guarded by posted_mutex_
+};
+
+}  // namespace pb::server
