@@ -79,6 +79,8 @@ RequestParser::Step RequestParser::feed(std::string_view bytes, Request& target)
   target_ = &target;
   complete_ = false;
   if (llhttp_get_errno(&parser_) == HPE_PAUSED) llhttp_resume(&parser_);
+  input_begin_ = bytes.data();
+  input_end_ = bytes.data() + bytes.size();
   llhttp_errno_t err = llhttp_execute(&parser_, bytes.data(), bytes.size());
   size_t consumed = bytes.size();
   if (err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) {
@@ -148,15 +150,22 @@ int RequestParser::on_header_field_complete(llhttp_t* p) {
   }
   h.value_off = static_cast<uint32_t>(r.header_bytes_.size());
   self->header_state_ = HeaderState::kValue;
+  self->value_spans_ = 0;
   return HPE_OK;
 }
 
 int RequestParser::on_header_value(llhttp_t* p, const char* at, size_t len) {
   RequestParser* self = self_of(p);
-  if (self->header_state_ != HeaderState::kValue) {
-    // A value with no field before it is the continuation line of an obs-fold.
+  // llhttp reports an obs-fold continuation as a further span of the same value. A value may
+  // also arrive in several spans because the input was split, but then the previous span ended
+  // exactly at the end of the previous input and this one starts at the start of this input.
+  bool continues_split = self->value_spans_ == 0 ||
+                         (self->last_span_hit_end_ && at == self->input_begin_);
+  if (self->header_state_ != HeaderState::kValue || !continues_split) {
     return self->fail(400, kMalformedId, kMalformedMessage, "obs-fold header line");
   }
+  ++self->value_spans_;
+  self->last_span_hit_end_ = at + len == self->input_end_;
   Request& r = *self->target_;
   r.header_bytes_.append(at, len);
   r.headers_.back().value_len += static_cast<uint32_t>(len);

@@ -78,6 +78,10 @@ class RequestParser {
   HeaderState header_state_ = HeaderState::kNone;
   size_t header_bytes_ = 0;      // request line + headers of the current request
   size_t raw_header_bytes_ = 0;  // bytes fed while the header block was incomplete
+  const char* input_begin_ = nullptr;  // the bytes of the current feed() call
+  const char* input_end_ = nullptr;
+  size_t value_spans_ = 0;          // spans reported for the current header value
+  bool last_span_hit_end_ = false;  // the last value span ended at the end of its input
   bool complete_ = false;
   bool upgrade_ = false;
   bool failed_ = false;
