@@ -67,34 +67,16 @@ const PluginPolicy& policy_for(const LoadOptions& options, std::string_view id) 
   return it == options.policies.end() ? kDefault : it->second;
 }
 
-// Opens the library of an active record and checks its descriptor. Marks it failed on error.
-void open_library(PluginRecord& r, const LoadOptions& options) {
-  std::error_code ec;
-  if (!fs::exists(r.library_path, ec)) {
-    r.fail(fmt::format("{}: library file missing", r.library_path.string()));
-    return;
-  }
-  auto lib = DlHandle::open(r.library_path.string());
-  if (!lib) {
-    r.fail(fmt::format("{}: cannot load: {}", r.library_path.string(), lib.error().message));
-    return;
-  }
-  r.library = std::move(lib.value());
-  std::string err;
-  auto* entry = reinterpret_cast<pb_plugin_entry_fn>(r.library.symbol(PB_PLUGIN_ENTRY_SYMBOL, &err));
-  if (entry == nullptr) {
-    r.fail(fmt::format("{}: no {} symbol ({})", r.library_path.string(), PB_PLUGIN_ENTRY_SYMBOL, err));
-    return;
-  }
+// Calls the entry point and checks the descriptor it returns. Marks the record failed on error.
+void check_entry(PluginRecord& r, pb_plugin_entry_fn entry, const LoadOptions& options) {
+  const std::string lib_name = r.library_path.string();
   const pb_plugin_descriptor* d = nullptr;
   try {
     d = entry(options.host_abi_major, options.host_abi_minor);
   } catch (...) {
-    r.fail(fmt::format("{}: {} threw {}", r.library_path.string(), PB_PLUGIN_ENTRY_SYMBOL,
-                       describe_current_exception()));
+    r.fail(fmt::format("{}: {} threw {}", lib_name, PB_PLUGIN_ENTRY_SYMBOL, describe_current_exception()));
     return;
   }
-  const std::string lib_name = r.library_path.string();
   if (d == nullptr) {
     r.fail(fmt::format("{}: {}({}, {}) returned NULL (the plugin refuses this host)", lib_name,
                        PB_PLUGIN_ENTRY_SYMBOL, options.host_abi_major, options.host_abi_minor));
@@ -125,6 +107,36 @@ void open_library(PluginRecord& r, const LoadOptions& options) {
     return;
   }
   r.descriptor = d;
+}
+
+// Opens the library of an active record and checks its descriptor. Marks it failed on error.
+void open_library(PluginRecord& r, const LoadOptions& options) {
+  for (const StaticPlugin& s : options.static_entries) {
+    if (s.id != nullptr && r.id == s.id && s.entry != nullptr) {
+      r.linked_in = true;
+      r.library_path = r.dir / "(linked in)";
+      check_entry(r, s.entry, options);
+      return;
+    }
+  }
+  std::error_code ec;
+  if (!fs::exists(r.library_path, ec)) {
+    r.fail(fmt::format("{}: library file missing", r.library_path.string()));
+    return;
+  }
+  auto lib = DlHandle::open(r.library_path.string());
+  if (!lib) {
+    r.fail(fmt::format("{}: cannot load: {}", r.library_path.string(), lib.error().message));
+    return;
+  }
+  r.library = std::move(lib.value());
+  std::string err;
+  auto* entry = reinterpret_cast<pb_plugin_entry_fn>(r.library.symbol(PB_PLUGIN_ENTRY_SYMBOL, &err));
+  if (entry == nullptr) {
+    r.fail(fmt::format("{}: no {} symbol ({})", r.library_path.string(), PB_PLUGIN_ENTRY_SYMBOL, err));
+    return;
+  }
+  check_entry(r, entry, options);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 
 #include "core/plugin_host/dl_handle.h"
 #include "core/plugin_host/manifest.h"
+#include "core/plugin_host/static_plugins.h"
 #include "core/util/result.h"
 #include "patchbay/plugin.h"
 
@@ -46,6 +47,10 @@ struct LoadOptions {
   std::map<std::string, PluginPolicy, std::less<>> policies;  // by plugin id; absent = defaults
   uint32_t host_abi_major = PB_ABI_MAJOR;
   uint32_t host_abi_minor = PB_ABI_MINOR;
+  // Plugins linked into the binary: a folder whose manifest id is listed here takes its entry
+  // point from the table (no library file, no dlopen); everything else is checked the same way.
+  // Usually static_plugins().
+  std::span<const StaticPlugin> static_entries;
 };
 
 // One plugin, as the host knows it. Move-only (it owns the library handle).
@@ -59,7 +64,8 @@ struct PluginRecord {
   std::string reason;        // why failed/disabled; names the file and the cause
   bool required = false;
   std::string settings_json;  // validated, defaults filled in (set before the library is opened)
-  DlHandle library;           // open while state is active (and until unload)
+  DlHandle library;           // open while state is active (and until unload); empty if linked in
+  bool linked_in = false;     // the entry came from LoadOptions::static_entries
   const pb_plugin_descriptor* descriptor = nullptr;  // points into `library`
   void* plugin_state = nullptr;  // what init stored in *state
   bool initialized = false;      // init succeeded: destroy is owed

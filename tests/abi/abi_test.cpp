@@ -370,6 +370,31 @@ TEST_F(AbiTest, OneBrokenPluginDoesNotStopTheOthers) {
   EXPECT_NE(list.find("not_elf 1.0.0 failed "), std::string::npos) << list;
 }
 
+TEST_F(AbiTest, LinkedInPluginNeedsNoLibrary) {
+  fs::create_directory_symlink(fs::path(ABI_STATIC_DIR) / "healthy", plugins_ / "healthy");
+  ASSERT_FALSE(fs::exists(plugins_ / "healthy" / "libhealthy.so"));
+  ASSERT_EQ(static_plugins().size(), 1u);
+  LoadOptions options;
+  options.static_entries = static_plugins();
+  auto records = load(options);
+  ASSERT_EQ(records.size(), 1u);
+  PluginRecord& r = records[0];
+  ASSERT_EQ(r.state, PluginState::active) << r.reason;
+  EXPECT_TRUE(r.linked_in);
+  EXPECT_FALSE(r.library);
+  pb::sdk::FakeHost host(r.descriptor);
+  ASSERT_EQ(host.run_in_init_phase([&] { return call_init(r, host.api(), host.self()).ok() ? PB_OK : PB_E_PLUGIN; }),
+            PB_OK) << r.reason;
+  EXPECT_EQ(host.request("GET", "/api/v4/plugins/healthy/ping").body, "pong");
+  call_stop(r);
+  call_destroy(r);
+  unload(r);
+  // Without the table the same folder is a plugin whose library is missing.
+  auto without = load();
+  ASSERT_EQ(without.size(), 1u);
+  EXPECT_NE(without[0].reason.find("library file missing"), std::string::npos) << without[0].reason;
+}
+
 TEST_F(AbiTest, MissingPluginDirectoryIsEmpty) {
   LoadOptions options;
   options.dir = root_ / "nowhere";
