@@ -15,8 +15,9 @@ GroupCommitter::GroupCommitter(MDB_env* env, const TableHandles& tables, uv_loop
     : env_(env), tables_(tables), loop_(loop), loop_thread_(std::this_thread::get_id()) {}
 
 GroupCommitter::~GroupCommitter() {
-  // Without close(): still finish what was queued (it was promised to be written), but the
-  // callbacks cannot run any more. The handle is closed and freed by the loop later.
+  // Without close(): still finish what was queued (it was promised to be written) and keep
+  // the exactly-once promise by calling back here, before the handle goes. The handle is
+  // closed and freed by the loop later.
   if (writer_.joinable()) {
     {
       std::lock_guard lock(mutex_);
@@ -24,6 +25,9 @@ GroupCommitter::~GroupCommitter() {
     }
     wake_writer_.notify_one();
     writer_.join();
+    delivering_.swap(completed_);  // the writer is gone: no lock needed
+    for (Pending& p : delivering_) p.fn(p.user, p.status);
+    delivering_.clear();
   }
   if (async_ != nullptr) {
     async_->owner = nullptr;

@@ -11,6 +11,8 @@ namespace {
 
 // Room for tables added by future migrations without reopening with a new limit.
 constexpr MDB_dbi kMaxDatabases = 32;
+// Released read transactions kept for reuse: enough for the loop plus a few worker threads.
+constexpr size_t kMaxPooledReads = 8;
 
 // Aborts a transaction unless it was handed over to commit.
 struct TxnGuard {
@@ -48,14 +50,15 @@ void call_std_function(void* user, int status) {
 
 ReadTxn& ReadTxn::operator=(ReadTxn&& other) noexcept {
   if (this != &other) {
-    if (txn_ != nullptr) mdb_txn_abort(txn_);
+    if (txn_ != nullptr) owner_->release_read(txn_);
     txn_ = std::exchange(other.txn_, nullptr);
+    owner_ = other.owner_;
   }
   return *this;
 }
 
 ReadTxn::~ReadTxn() {
-  if (txn_ != nullptr) mdb_txn_abort(txn_);
+  if (txn_ != nullptr) owner_->release_read(txn_);
 }
 
 Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& options) {
@@ -135,18 +138,45 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
 
 Store::~Store() {
   committer_.reset();  // joins the writer before the environment goes away
+  for (MDB_txn* txn : read_pool_) mdb_txn_abort(txn);
+  read_pool_.clear();
   env_.reset();
+}
+
+void Store::release_read(MDB_txn* txn) const {
+  // Reset keeps the reader slot and the allocation, so the next begin_read is a renew.
+  mdb_txn_reset(txn);
+  {
+    std::lock_guard lock(read_pool_mutex_);
+    if (read_pool_.size() < kMaxPooledReads) {
+      read_pool_.push_back(txn);
+      return;
+    }
+  }
+  mdb_txn_abort(txn);
 }
 
 Result<ReadTxn> Store::begin_read() const {
   MDB_txn* txn = nullptr;
+  {
+    std::lock_guard lock(read_pool_mutex_);
+    if (!read_pool_.empty()) {
+      txn = read_pool_.back();
+      read_pool_.pop_back();
+    }
+  }
+  if (txn != nullptr) {
+    if (mdb_txn_renew(txn) == MDB_SUCCESS) return ReadTxn(txn, this);
+    mdb_txn_abort(txn);  // e.g. the map was resized by another process: start afresh
+    txn = nullptr;
+  }
   int rc = mdb_txn_begin(env_.get(), nullptr, MDB_RDONLY, &txn);
   if (rc == MDB_MAP_RESIZED) {  // another process grew the map
     mdb_env_set_mapsize(env_.get(), 0);
     rc = mdb_txn_begin(env_.get(), nullptr, MDB_RDONLY, &txn);
   }
   if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: begin read", directory_), rc);
-  return ReadTxn(txn);
+  return ReadTxn(txn, this);
 }
 
 std::optional<std::string_view> Store::get(const ReadTxn& txn, Table table,

@@ -18,10 +18,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "core/util/result.h"
 #include "store/group_commit.h"
@@ -32,10 +34,14 @@
 
 namespace pb::store {
 
-// A read-only snapshot. Aborted (released) by its destructor. Move-only.
+class Store;
+
+// A read-only snapshot, released by its destructor. Move-only. It must not outlive its Store.
+// Released snapshots are kept (reset, not freed) for reuse, so a read costs no allocation.
 class ReadTxn {
  public:
-  ReadTxn(ReadTxn&& other) noexcept : txn_(std::exchange(other.txn_, nullptr)) {}
+  ReadTxn(ReadTxn&& other) noexcept
+      : txn_(std::exchange(other.txn_, nullptr)), owner_(other.owner_) {}
   ReadTxn& operator=(ReadTxn&& other) noexcept;
   ReadTxn(const ReadTxn&) = delete;
   ReadTxn& operator=(const ReadTxn&) = delete;
@@ -45,8 +51,9 @@ class ReadTxn {
 
  private:
   friend class Store;
-  explicit ReadTxn(MDB_txn* txn) : txn_(txn) {}
+  ReadTxn(MDB_txn* txn, const Store* owner) : txn_(txn), owner_(owner) {}
   MDB_txn* txn_;
+  const Store* owner_;
 };
 
 class Store {
@@ -58,7 +65,8 @@ class Store {
   static Result<std::unique_ptr<Store>> open(uv_loop_t* loop, const StoreOptions& options);
 
   // Safe after close() completed and without a loop. Without close(), batches still queued are
-  // written but their callbacks never run. Never call it from inside a commit callback.
+  // written and their callbacks run from inside the destructor (they must not touch the
+  // Store). Never destroy the Store from inside a commit callback.
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -121,7 +129,12 @@ class Store {
   };
   Store() = default;
 
+  friend class ReadTxn;
+  void release_read(MDB_txn* txn) const;
+
   std::unique_ptr<MDB_env, EnvCloser> env_;
+  mutable std::mutex read_pool_mutex_;
+  mutable std::vector<MDB_txn*> read_pool_;  // reset read transactions, ready for renew
   TableHandles tables_{};
   std::unique_ptr<GroupCommitter> committer_;  // null without a loop
   std::string directory_;

@@ -180,17 +180,23 @@ TEST(GroupCommit, CloseDrainsQueuedBatchesBeforeOnClosed) {
   EXPECT_EQ(read_key(**reopened, "late"), std::nullopt);
 }
 
-TEST(GroupCommit, DestroyingWithoutCloseStillWritesQueuedBatches) {
+TEST(GroupCommit, DestroyingWithoutCloseWritesQueuedBatchesAndCallsBackOnce) {
   TempDir tmp;
   {
     Loop loop;
     auto store = open_with_loop(tmp.path(), loop.get());
     ASSERT_TRUE(store);
-    bool called = false;
-    ASSERT_EQ(store->commit(one_put("queued", "v"), [&](int) { called = true; }), PB_OK);
+    int calls = 0;
+    int status = 1;
+    ASSERT_EQ(store->commit(one_put("queued", "v"), [&](int s) {
+      ++calls;
+      status = s;
+    }), PB_OK);
     store.reset();
-    uv_run(loop.get(), UV_RUN_DEFAULT);  // the handle is closed and freed; no callback runs
-    EXPECT_FALSE(called);
+    EXPECT_EQ(calls, 1);  // the destructor kept the exactly-once promise
+    EXPECT_EQ(status, PB_OK);
+    uv_run(loop.get(), UV_RUN_DEFAULT);  // the handle is closed and freed
+    EXPECT_EQ(calls, 1);
   }  // ~Loop checks that no handle leaked
   StoreOptions options;
   options.directory = tmp.path();

@@ -167,6 +167,27 @@ TEST(Store, PrefixIterationIsInKeyOrderAndStopsOnRequest) {
   EXPECT_TRUE(seen.empty());
 }
 
+TEST(Store, ReusedReadTransactionsSeeLaterCommits) {
+  TempDir tmp;
+  auto store = open_or_die(tmp.path());
+  for (int i = 0; i < 20; ++i) {
+    // Released snapshots are pooled and renewed: each must still see the newest data.
+    WriteBatch batch;
+    ASSERT_EQ(batch.put(Table::plugin_kv, "counter", std::to_string(i)), PB_OK);
+    ASSERT_TRUE(store->commit_sync(std::move(batch)).ok());
+    EXPECT_EQ(read_key(*store, Table::plugin_kv, "counter"), std::to_string(i));
+  }
+  std::vector<ReadTxn> many;  // more live snapshots than the pool keeps
+  for (int i = 0; i < 20; ++i) {
+    auto txn = store->begin_read();
+    ASSERT_TRUE(txn.ok());
+    many.push_back(std::move(txn).value());
+  }
+  for (const ReadTxn& txn : many) EXPECT_EQ(store->get(txn, Table::plugin_kv, "counter"), "19");
+  many.clear();
+  EXPECT_EQ(read_key(*store, Table::plugin_kv, "counter"), "19");
+}
+
 TEST(Store, BadMutationsPoisonTheBatch) {
   TempDir tmp;
   Loop loop;
