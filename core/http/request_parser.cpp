@@ -11,6 +11,7 @@
 //   no other coding, so anything else is a request we would misread;
 // - Transfer-Encoding on HTTP/1.0 (RFC 9112 6.1: framing is faulty);
 // - whitespace between a header name and the colon (RFC 9112 5.1 says MUST reject);
+// - an empty header name (": value"), found by the fuzzer;
 // - HTTP major version other than 1 (505);
 // - missing or repeated Host on HTTP/1.1, repeated Host on 1.0;
 // - an Expect other than 100-continue (417).
@@ -142,7 +143,10 @@ int RequestParser::on_header_field(llhttp_t* p, const char* at, size_t len) {
 int RequestParser::on_header_field_complete(llhttp_t* p) {
   RequestParser* self = self_of(p);
   Request& r = *self->target_;
-  if (r.headers_.empty()) return HPE_OK;
+  // llhttp 8.1 accepts ": value", reporting an empty name (or none at all).
+  if (self->header_state_ != HeaderState::kField || r.headers_.back().name_len == 0) {
+    return self->fail(400, kMalformedId, kMalformedMessage, "empty header name");
+  }
   Request::HeaderSlot& h = r.headers_.back();
   std::string_view name(r.header_bytes_.data() + h.name_off, h.name_len);
   if (name.find_first_of(" \t") != std::string_view::npos) {

@@ -192,6 +192,7 @@ TEST(RequestParser, RefusesWhatLlhttpLetsThrough) {
       {"POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 400},
       {"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
       {"GET / HTTP/1.1\r\nHost: t\r\nX : a\r\n\r\n", 400},
+      {"GET / HTTP/1.1\r\nHost: t\r\n: a\r\n\r\n", 400},
       {"GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505},
       {"GET / HTTP/1.1\r\n\r\n", 400},
   };

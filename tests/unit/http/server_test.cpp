@@ -454,6 +454,8 @@ INSTANTIATE_TEST_SUITE_P(
         Shape{"BareLf", "GET / HTTP/1.1\nHost: t\n\n", 400},
         Shape{"NulInValue", std::string("GET / HTTP/1.1\r\nHost: t\r\nX-A: b\0c\r\n\r\n", 36), 400},
         Shape{"NulInName", std::string("GET / HTTP/1.1\r\nHost: t\r\nX\0A: b\r\n\r\n", 34), 400},
+        Shape{"EmptyHeaderName",
+              "POST / HTTP/1.1\r\nHost: t\r\n:Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
         Shape{"SpaceBeforeColon", "GET / HTTP/1.1\r\nHost: t\r\nX-A : b\r\n\r\n", 400},
         Shape{"SpaceBeforeColonContentLength",
               "POST / HTTP/1.1\r\nHost: t\r\nContent-Length : 1\r\n\r\nx", 400},
