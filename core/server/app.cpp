@@ -294,20 +294,10 @@ void App::drain(std::function<void()> done) {
       contexts_[i]->phase = PluginPhase::stopped;
       stop_plugin_timers(contexts_[i].get());
     }
-    auto after_store = [this, done = std::move(done)]() {
-      {
-        std::lock_guard lock(posted_mutex_);
-        posted_closed_ = true;
-      }
-      on_posted(posted_async_);  // run what was posted before the door closed
-      for (size_t i = 0; i < plugins_.size(); ++i) {
-        if (plugins_[i].initialized) plugin_host::call_destroy(plugins_[i]);
-        plugin_host::unload(plugins_[i]);
-      }
-      uv_close(reinterpret_cast<uv_handle_t*>(posted_async_),
-               [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
-      posted_async_ = nullptr;
-      done();
+    auto after_store = [this, done = std::move(done)]() mutable {
+      // Worker tasks still running would call back into plugin code: wait for them before
+      // destroying (and unloading) any plugin.
+      wait_for_plugin_work(std::move(done));
     };
     if (store_) {
       store_->close(std::move(after_store));
@@ -320,6 +310,42 @@ void App::drain(std::function<void()> done) {
   } else {
     after_http();
   }
+}
+
+void App::wait_for_plugin_work(std::function<void()> done) {
+  size_t pending = 0;
+  for (const auto& ctx : contexts_) pending += ctx ? ctx->pending_work : 0;
+  if (pending == 0) {
+    finish_drain(std::move(done));
+    return;
+  }
+  on_work_drained_ = [this, done = std::move(done)]() mutable { finish_drain(std::move(done)); };
+}
+
+void App::plugin_work_finished() {
+  if (!on_work_drained_) return;
+  for (const auto& ctx : contexts_) {
+    if (ctx && ctx->pending_work > 0) return;
+  }
+  auto next = std::move(on_work_drained_);
+  on_work_drained_ = nullptr;
+  next();
+}
+
+void App::finish_drain(std::function<void()> done) {
+  {
+    std::lock_guard lock(posted_mutex_);
+    posted_closed_ = true;
+  }
+  on_posted(posted_async_);  // run what was posted before the door closed
+  for (size_t i = 0; i < plugins_.size(); ++i) {
+    if (plugins_[i].initialized) plugin_host::call_destroy(plugins_[i]);
+    plugin_host::unload(plugins_[i]);
+  }
+  uv_close(reinterpret_cast<uv_handle_t*>(posted_async_),
+           [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+  posted_async_ = nullptr;
+  done();
 }
 
 }  // namespace pb::server

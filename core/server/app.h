@@ -72,6 +72,9 @@ class App {
   // Any thread. PB_OK, or PB_E_STATE when the server is shutting down (fn will not run).
   int post_to_loop(pb_task_fn fn, void* user);
 
+  // A queue_work completion ran (host_api.cpp): resumes a drain waiting for worker tasks.
+  void plugin_work_finished();
+
   // Marks a plugin failed at run time (a callback threw): its routes answer 503 from now on.
   void fault(pb_plugin* plugin, std::string_view what);
 
@@ -83,6 +86,8 @@ class App {
   static void on_route(void* target, http::Request& request);
   void invoke(const RouteTarget& target, http::Request& request);
   static void on_posted(uv_async_t* handle);
+  void wait_for_plugin_work(std::function<void()> done);
+  void finish_drain(std::function<void()> done);
 
   uv_loop_t* loop_;
   AppOptions options_;
@@ -95,6 +100,7 @@ class App {
   std::vector<plugin_host::PluginRecord> plugins_;
   std::vector<std::unique_ptr<pb_plugin>> contexts_;  // parallel to plugins_ (null if not loaded)
   bool draining_ = false;
+  std::function<void()> on_work_drained_;  // set while a drain waits for worker tasks
 
   // post_to_loop: a queue filled from any thread, emptied on the loop by an async handle.
   struct Posted {

@@ -358,8 +358,11 @@ void run_work(uv_work_t* req) {
 
 void after_work(uv_work_t* req, int) {
   auto* w = static_cast<Work*>(req->data);
+  w->plugin->pending_work--;
   if (w->after != nullptr) guarded(w->plugin, "queue_work completion", [&] { w->after(w->user); });
+  App* app = w->plugin->app;
   delete w;
+  app->plugin_work_finished();
 }
 
 int host_queue_work(pb_plugin* self, pb_task_fn work, pb_task_fn after, void* user) {
@@ -372,6 +375,7 @@ int host_queue_work(pb_plugin* self, pb_task_fn work, pb_task_fn after, void* us
     delete w;
     return PB_E_IO;
   }
+  self->pending_work++;  // the plugin's code must stay loaded until `after` has run
   return PB_OK;
 }
 

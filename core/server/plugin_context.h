@@ -38,6 +38,7 @@ struct pb_plugin {
   std::optional<pb::store::KvNamespace> kv;  // set once the store is open
   std::unordered_set<pb_timer*> timers;  // live timers, stopped when the plugin stops
   bool failed = false;                   // a callback threw: its routes answer 503
+  size_t pending_work = 0;               // queue_work tasks whose completion has not run yet
 };
 
 namespace pb::server {
