@@ -49,22 +49,7 @@ void host_log(pb_plugin* self, int level, pb_str message) {
   log::write(l, self->id, sv(message));
 }
 
-const char* host_status_name(int status) {
-  switch (status) {
-    case PB_OK: return "PB_OK";
-    case PB_E_INVALID: return "PB_E_INVALID";
-    case PB_E_NOT_FOUND: return "PB_E_NOT_FOUND";
-    case PB_E_EXISTS: return "PB_E_EXISTS";
-    case PB_E_NO_MEMORY: return "PB_E_NO_MEMORY";
-    case PB_E_UNSUPPORTED: return "PB_E_UNSUPPORTED";
-    case PB_E_STATE: return "PB_E_STATE";
-    case PB_E_IO: return "PB_E_IO";
-    case PB_E_LIMIT: return "PB_E_LIMIT";
-    case PB_E_CANCELED: return "PB_E_CANCELED";
-    case PB_E_PLUGIN: return "PB_E_PLUGIN";
-  }
-  return "PB_E_UNKNOWN";
-}
+const char* host_status_name(int status) { return plugin_host::status_name(status); }
 
 // ---- configuration ----------------------------------------------------------------------------
 
