@@ -40,6 +40,7 @@ Connection* Connection::accept(uv_stream_t* listener, std::shared_ptr<ServerCont
     return c;
   }
   uv_tcp_nodelay(&c->tcp_, 1);
+  c->last_input_ms_ = uv_now(listener->loop);
   c->update_reading();
   c->update_timer();
   return c;
@@ -78,6 +79,7 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*) {
   Connection* c = self_of(reinterpret_cast<uv_handle_t*>(stream));
   if (nread > 0) {
     if (c->lingering_) return;  // discarding what the client still sends before we close
+    c->last_input_ms_ = uv_now(c->tcp_.loop);
     c->buf_end_ += static_cast<size_t>(nread);
     c->process_input();
     return;
@@ -117,30 +119,38 @@ void Connection::update_reading() {
 void Connection::process_input() {
   if (closing_ || lingering_) return;
   in_process_ = true;
-  while (!stop_parsing_ && buf_begin_ < buf_end_ && queue_.size() < limits_.max_pipelined) {
-    if (current_ == nullptr) current_ = acquire();
-    RequestParser::Step step = parser_.feed(
-        std::string_view(buf_.get() + buf_begin_, buf_end_ - buf_begin_), *current_);
-    buf_begin_ += step.consumed;
-    if (step.outcome == RequestParser::Outcome::kNeedMore) break;
-    if (step.outcome == RequestParser::Outcome::kError) {
-      const ParseError& e = parser_.error();
-      refuse(e.status, e.id, e.message, e.detail);
-      break;
+  for (;;) {
+    while (!stop_parsing_ && buf_begin_ < buf_end_ && queue_.size() < limits_.max_pipelined) {
+      if (current_ == nullptr) current_ = acquire();
+      RequestParser::Step step = parser_.feed(
+          std::string_view(buf_.get() + buf_begin_, buf_end_ - buf_begin_), *current_);
+      buf_begin_ += step.consumed;
+      if (step.outcome == RequestParser::Outcome::kNeedMore) break;
+      if (step.outcome == RequestParser::Outcome::kError) {
+        const ParseError& e = parser_.error();
+        refuse(e.status, e.id, e.message, e.detail);
+        break;
+      }
+      Request* r = current_;
+      current_ = nullptr;
+      ++completed_;
+      queue_.push_back(r);
+      if (!r->keep_alive_ || parser_.upgrade() || draining_) {
+        r->close_after_ = true;
+        stop_parsing_ = true;
+      }
+      dispatch(*r);
     }
-    Request* r = current_;
-    current_ = nullptr;
-    ++completed_;
-    queue_.push_back(r);
-    if (!r->keep_alive_ || parser_.upgrade() || draining_) {
-      r->close_after_ = true;
-      stop_parsing_ = true;
-    }
-    dispatch(*r);
+    // Everything answered so far goes out in one write. When it completes at once and frees
+    // room in a full queue, parse what waited in the buffer.
+    bool was_full = queue_.size() >= limits_.max_pipelined;
+    flush();
+    bool more = was_full && queue_.size() < limits_.max_pipelined && !stop_parsing_ &&
+                !closing_ && !lingering_ && buf_begin_ < buf_end_;
+    if (!more) break;
   }
   in_process_ = false;
   update_reading();
-  flush();
   update_timer();
 }
 
@@ -226,10 +236,29 @@ void Connection::flush() {
     return;
   }
   writing_ = n;
+  // Most responses fit the socket buffer: uv_try_write sends them without a write request,
+  // which also spares libuv an epoll_ctl per response.
+  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  int written = uv_try_write(stream, bufs_.data(), static_cast<unsigned>(bufs_.size()));
+  if (written == UV_EAGAIN) written = 0;
+  if (written < 0) {
+    writing_ = 0;
+    close_now();
+    return;
+  }
+  size_t skip = static_cast<size_t>(written);
+  size_t first = 0;
+  while (first < bufs_.size() && skip >= bufs_[first].len) skip -= bufs_[first++].len;
+  if (first == bufs_.size()) {
+    write_complete(0);
+    return;
+  }
+  bufs_[first].base += skip;
+  bufs_[first].len -= skip;
   write_in_flight_ = true;
   write_req_.data = this;
-  int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), bufs_.data(),
-                    static_cast<unsigned>(bufs_.size()), &Connection::on_write);
+  int rc = uv_write(&write_req_, stream, bufs_.data() + first,
+                    static_cast<unsigned>(bufs_.size() - first), &Connection::on_write);
   if (rc != 0) {
     write_in_flight_ = false;
     writing_ = 0;
@@ -240,23 +269,29 @@ void Connection::flush() {
 void Connection::on_write(uv_write_t* req, int status) {
   auto* c = static_cast<Connection*>(req->data);
   c->write_in_flight_ = false;
+  c->write_complete(status);
+}
+
+void Connection::write_complete(int status) {
   bool closes = false;
-  for (size_t i = 0; i < c->writing_; ++i) {
-    closes = c->queue_[i]->close_after_;
-    c->release(c->queue_[i]);
+  for (size_t i = 0; i < writing_; ++i) {
+    closes = queue_[i]->close_after_;
+    release(queue_[i]);
   }
-  c->queue_.erase(c->queue_.begin(), c->queue_.begin() + static_cast<ptrdiff_t>(c->writing_));
-  c->writing_ = 0;
-  if (c->closing_) return;
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(writing_));
+  writing_ = 0;
+  if (closing_) return;
   if (status < 0) {
-    c->close_now();
+    close_now();
     return;
   }
   if (closes) {
-    c->start_linger();
+    start_linger();
     return;
   }
-  c->process_input();  // room in the queue again: parse what waited, read, write more
+  // Room in the queue again: parse what waited, read, write more. Inside process_input its
+  // own loop does this.
+  if (!in_process_) process_input();
 }
 
 void Connection::finish_if_done() {
@@ -373,6 +408,16 @@ void Connection::on_timer(uv_timer_t* timer) {
     c->update_reading();
     c->flush();
     return;
+  }
+  if (kind == TimerKind::kIdle) {
+    // The idle timer is not restarted for every request (that would cost a timer heap update
+    // per request); instead, when it fires, it checks when input last arrived.
+    uint64_t idle_for = uv_now(c->tcp_.loop) - c->last_input_ms_;
+    if (idle_for < c->limits_.idle_timeout_ms) {
+      c->timer_kind_ = TimerKind::kIdle;
+      uv_timer_start(&c->timer_, &Connection::on_timer, c->limits_.idle_timeout_ms - idle_for, 0);
+      return;
+    }
   }
   c->close_now();  // idle keep-alive, or the linger after a closing response
 }

@@ -60,6 +60,7 @@ class Connection {
   void dispatch(Request& request);
   void refuse(int status, std::string_view id, std::string_view message, std::string_view detail);
   void flush();
+  void write_complete(int status);
   void finish_if_done();
   void start_linger();
   void update_reading();
@@ -89,6 +90,7 @@ class Connection {
   size_t writing_ = 0;           // queue_ entries covered by the write in flight
   size_t outstanding_ = 0;       // dispatched, not yet answered
   uint64_t completed_ = 0;       // requests completed; tells the timer a new one began
+  uint64_t last_input_ms_ = 0;   // loop time of the last bytes received (idle timeout)
 
   TimerKind timer_kind_ = TimerKind::kNone;
   uint64_t timer_request_ = 0;   // completed_ when the header/body timer was armed

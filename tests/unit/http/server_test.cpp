@@ -353,6 +353,33 @@ TEST(HttpServer, IdleKeepAliveConnectionIsClosed) {
   EXPECT_EQ(rest, "");  // closed silently
 }
 
+TEST(HttpServer, BusyKeepAliveConnectionIsNotClosedAsIdle) {
+  ServerOptions o = options_with(echo);
+  o.limits.idle_timeout_ms = 300;
+  LoopThread loop(std::move(o));
+  Client c(loop.port());
+  // Requests every 50 ms for 1.2 s: four idle timeouts long, never idle for one.
+  for (int i = 0; i < 24; ++i) {
+    c.send(get_request("/" + std::to_string(i)));
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << "closed after " << i << " requests";
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+TEST(HttpServer, ManyPipelinedRequestsInOneSendAreAllAnsweredInOrder) {
+  LoopThread loop(options_with(echo));
+  Client c(loop.port());
+  std::string burst;
+  for (int i = 0; i < 500; ++i) burst += get_request("/" + std::to_string(i));
+  c.send(burst);
+  for (int i = 0; i < 500; ++i) {
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->body, "GET /" + std::to_string(i) + "?|");
+  }
+}
+
 TEST(HttpServer, MalformedRequestIs400JsonAndClose) {
   LoopThread loop(options_with(echo));
   Client c(loop.port());
