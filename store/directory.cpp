@@ -13,7 +13,8 @@ namespace pb::store {
 namespace {
 
 Error io_error(const std::string& path, const char* what, int err) {
-  return make_error(PB_E_IO, fmt::format("store directory {}: {}: {}", path, what, std::strerror(err)));
+  return make_error(PB_E_IO,
+                    fmt::format("store directory {}: {}: {}", path, what, std::strerror(err)));
 }
 
 // mkdir -p with 0700 for every directory it creates; existing ones are left as they are.
@@ -41,7 +42,8 @@ Result<void> ensure_store_directory(const std::string& path) {
     if (::stat(path.c_str(), &st) != 0) return io_error(path, "cannot stat", errno);
   }
   if (!S_ISDIR(st.st_mode)) {
-    return make_error(PB_E_IO, fmt::format("store directory {}: exists but is not a directory", path));
+    return make_error(PB_E_IO,
+                      fmt::format("store directory {}: exists but is not a directory", path));
   }
   if (::access(path.c_str(), W_OK | X_OK) != 0) return io_error(path, "not writable", errno);
   return {};

@@ -13,7 +13,9 @@ namespace {
 constexpr size_t kHashBytes = 32;
 constexpr size_t kSuffixLengthBytes = 2;
 
-bool valid_key(std::string_view key) { return !key.empty() && key.size() <= KvNamespace::kMaxKeyBytes; }
+bool valid_key(std::string_view key) {
+  return !key.empty() && key.size() <= KvNamespace::kMaxKeyBytes;
+}
 
 // A hashed entry's value: [u16 little-endian n][the key's last n bytes][value].
 struct HashedValue {
@@ -47,7 +49,9 @@ Result<KvNamespace> KvNamespace::create(Store& store, std::string plugin_id) {
   return KvNamespace(store, std::move(plugin_id));
 }
 
-size_t KvNamespace::verbatim_limit() const { return store::kMaxKeyBytes - prefix_.size() - kHashBytes; }
+size_t KvNamespace::verbatim_limit() const {
+  return store::kMaxKeyBytes - prefix_.size() - kHashBytes;
+}
 
 bool KvNamespace::stored_key(std::string_view key, std::string& out) const {
   out.assign(prefix_);
@@ -86,7 +90,10 @@ int KvNamespace::get(std::string_view key, ValueFn fn, void* user) const {
 Result<std::optional<std::string>> KvNamespace::get(std::string_view key) const {
   std::optional<std::string> value;
   int status = get(
-      key, [](void* out, std::string_view v) { static_cast<std::optional<std::string>*>(out)->emplace(v); },
+      key,
+      [](void* out, std::string_view v) {
+        static_cast<std::optional<std::string>*>(out)->emplace(v);
+      },
       &value);
   if (status == PB_OK || status == PB_E_NOT_FOUND) return value;
   return make_error(status, "kv get: " + plugin_id_);
@@ -124,32 +131,34 @@ int KvNamespace::list(std::string_view prefix, EachFn fn, void* user) const {
     return !stopped;
   };
 
-  int status = store_->for_each_prefix(*txn, Table::plugin_kv, scan, [&](std::string_view skey, std::string_view sval) {
-    if (skey.size() <= head_size) {
-      if (!run.empty() && !flush()) return false;
-      std::string_view key = skey.substr(prefix_.size());
-      if (!key.starts_with(prefix)) return true;
-      if (!fn(user, key, sval)) {
-        stopped = true;
-        return false;
-      }
-      return true;
-    }
-    std::string_view head = skey.substr(0, head_size);
-    if (!run.empty() && head != run_head && !flush()) return false;
-    HashedValue hv;
-    if (!decode_hashed(sval, hv)) {
-      corrupt = true;
-      return false;
-    }
-    std::string key(head.substr(prefix_.size()));
-    key.append(hv.key_rest);
-    if (key.starts_with(prefix)) {
-      run_head = head;
-      run.push_back(Entry{std::move(key), hv.value});
-    }
-    return true;
-  });
+  int status = store_->for_each_prefix(*txn, Table::plugin_kv, scan,
+                                       [&](std::string_view skey, std::string_view sval) {
+                                         if (skey.size() <= head_size) {
+                                           if (!run.empty() && !flush()) return false;
+                                           std::string_view key = skey.substr(prefix_.size());
+                                           if (!key.starts_with(prefix)) return true;
+                                           if (!fn(user, key, sval)) {
+                                             stopped = true;
+                                             return false;
+                                           }
+                                           return true;
+                                         }
+                                         std::string_view head = skey.substr(0, head_size);
+                                         if (!run.empty() && head != run_head && !flush())
+                                           return false;
+                                         HashedValue hv;
+                                         if (!decode_hashed(sval, hv)) {
+                                           corrupt = true;
+                                           return false;
+                                         }
+                                         std::string key(head.substr(prefix_.size()));
+                                         key.append(hv.key_rest);
+                                         if (key.starts_with(prefix)) {
+                                           run_head = head;
+                                           run.push_back(Entry{std::move(key), hv.value});
+                                         }
+                                         return true;
+                                       });
   if (status != PB_OK) return status;
   if (corrupt) return PB_E_IO;
   if (!stopped && !run.empty()) flush();

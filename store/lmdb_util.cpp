@@ -8,12 +8,17 @@ namespace pb::store {
 
 int status_from_lmdb(int rc) {
   switch (rc) {
-    case MDB_SUCCESS: return PB_OK;
-    case MDB_KEYEXIST: return PB_E_EXISTS;
-    case MDB_NOTFOUND: return PB_E_NOT_FOUND;
+    case MDB_SUCCESS:
+      return PB_OK;
+    case MDB_KEYEXIST:
+      return PB_E_EXISTS;
+    case MDB_NOTFOUND:
+      return PB_E_NOT_FOUND;
     case MDB_MAP_FULL:
-    case MDB_TXN_FULL: return PB_E_LIMIT;
-    default: return PB_E_IO;
+    case MDB_TXN_FULL:
+      return PB_E_LIMIT;
+    default:
+      return PB_E_IO;
   }
 }
 

@@ -81,9 +81,9 @@ Result<void> migrate(MDB_txn* txn, uint32_t from) {
     if (step.to_version <= from) continue;
     auto done = step.apply(txn);
     if (!done) {
-      return make_error(done.error().code, fmt::format("migration to schema version {} ({}): {}",
-                                                       step.to_version, step.what,
-                                                       done.error().message));
+      return make_error(done.error().code,
+                        fmt::format("migration to schema version {} ({}): {}", step.to_version,
+                                    step.what, done.error().message));
     }
   }
   return put_meta(txn, kSchemaVersionKey, std::to_string(kSchemaVersion));

@@ -91,12 +91,15 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
     rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &read.txn);
     if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: read", where), rc);
     auto v = read_schema_version(read.txn);
-    if (!v) return make_error(v.error().code, fmt::format("store at {}: {}", where, v.error().message));
+    if (!v)
+      return make_error(v.error().code, fmt::format("store at {}: {}", where, v.error().message));
     version = *v;
     if (version > kSchemaVersion) return refuse_newer(where, version);
     if (version == kSchemaVersion) {
       auto opened = open_tables(read.txn, store->tables_);
-      if (!opened) return make_error(opened.error().code, fmt::format("store at {}: {}", where, opened.error().message));
+      if (!opened)
+        return make_error(opened.error().code,
+                          fmt::format("store at {}: {}", where, opened.error().message));
       rc = read.commit();
       if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: read", where), rc);
     }
@@ -107,14 +110,19 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
     rc = mdb_txn_begin(env, nullptr, 0, &write.txn);
     if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: migrate", where), rc);
     auto v = read_schema_version(write.txn);  // another process may have migrated meanwhile
-    if (!v) return make_error(v.error().code, fmt::format("store at {}: {}", where, v.error().message));
+    if (!v)
+      return make_error(v.error().code, fmt::format("store at {}: {}", where, v.error().message));
     if (*v > kSchemaVersion) return refuse_newer(where, *v);
     if (*v < kSchemaVersion) {
       auto migrated = migrate(write.txn, *v);
-      if (!migrated) return make_error(migrated.error().code, fmt::format("store at {}: {}", where, migrated.error().message));
+      if (!migrated)
+        return make_error(migrated.error().code,
+                          fmt::format("store at {}: {}", where, migrated.error().message));
     }
     auto opened = open_tables(write.txn, store->tables_);
-    if (!opened) return make_error(opened.error().code, fmt::format("store at {}: {}", where, opened.error().message));
+    if (!opened)
+      return make_error(opened.error().code,
+                        fmt::format("store at {}: {}", where, opened.error().message));
     rc = write.commit();
     if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: migrate commit", where), rc);
   }
@@ -124,7 +132,8 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
     auto txn = store->begin_read();
     if (!txn) return txn.error();
     auto id = store->get(*txn, Table::meta, kStoreIdKey);
-    if (!id) return make_error(PB_E_IO, fmt::format("store at {}: meta.store_id is missing", where));
+    if (!id)
+      return make_error(PB_E_IO, fmt::format("store at {}: meta.store_id is missing", where));
     store->store_id_ = std::string(*id);
   }
 
@@ -188,8 +197,8 @@ std::optional<std::string_view> Store::get(const ReadTxn& txn, Table table,
   return to_view(v);
 }
 
-int Store::for_each_prefix_raw(const ReadTxn& txn, Table table, std::string_view prefix,
-                               EachFn fn, void* user) const {
+int Store::for_each_prefix_raw(const ReadTxn& txn, Table table, std::string_view prefix, EachFn fn,
+                               void* user) const {
   if (prefix.size() > kMaxKeyBytes) return PB_OK;  // no key is that long
   MDB_cursor* cursor = nullptr;
   int rc = mdb_cursor_open(txn.raw(), tables_[table_index(table)], &cursor);
@@ -222,7 +231,8 @@ int Store::commit(WriteBatch batch, std::function<void(int status)> cb) {
 }
 
 Result<void> Store::commit_sync(WriteBatch batch) {
-  if (batch.status() != PB_OK) return make_error(batch.status(), "store: the batch refused a mutation");
+  if (batch.status() != PB_OK)
+    return make_error(batch.status(), "store: the batch refused a mutation");
   TxnGuard write;
   int rc = mdb_txn_begin(env_.get(), nullptr, 0, &write.txn);
   if (rc == MDB_MAP_RESIZED) {
@@ -252,8 +262,10 @@ Stats Store::stats() const { return committer_ != nullptr ? committer_->stats() 
 
 const char* table_name(Table table) {
   switch (table) {
-    case Table::meta: return "meta";
-    case Table::plugin_kv: return "plugin_kv";
+    case Table::meta:
+      return "meta";
+    case Table::plugin_kv:
+      return "plugin_kv";
   }
   return "?";
 }

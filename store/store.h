@@ -87,7 +87,9 @@ class Store {
     using F = std::remove_reference_t<Fn>;
     return for_each_prefix_raw(
         txn, table, prefix,
-        [](void* f, std::string_view k, std::string_view v) -> bool { return (*static_cast<F*>(f))(k, v); },
+        [](void* f, std::string_view k, std::string_view v) -> bool {
+          return (*static_cast<F*>(f))(k, v);
+        },
         const_cast<void*>(static_cast<const void*>(&fn)));
   }
 

@@ -36,8 +36,12 @@ int WriteBatch::add(Op op, Table table, std::string_view key, std::string_view v
     status = PB_E_LIMIT;
   }
   if (status != PB_OK) return refuse(status);
-  Mutation m{op, table, static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(key.size()),
-             0, static_cast<uint32_t>(value.size())};
+  Mutation m{op,
+             table,
+             static_cast<uint32_t>(bytes_.size()),
+             static_cast<uint32_t>(key.size()),
+             0,
+             static_cast<uint32_t>(value.size())};
   bytes_.append(key);
   m.value_offset = static_cast<uint32_t>(bytes_.size());
   bytes_.append(value);

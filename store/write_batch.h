@@ -57,7 +57,9 @@ class WriteBatch {
   size_t size() const { return mutations_.size(); }
 
   const std::vector<Mutation>& mutations() const { return mutations_; }
-  std::string_view key(const Mutation& m) const { return {bytes_.data() + m.key_offset, m.key_size}; }
+  std::string_view key(const Mutation& m) const {
+    return {bytes_.data() + m.key_offset, m.key_size};
+  }
   std::string_view value(const Mutation& m) const {
     return {bytes_.data() + m.value_offset, m.value_size};
   }

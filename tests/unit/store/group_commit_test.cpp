@@ -74,8 +74,9 @@ TEST(GroupCommit, ManyCommitsInOneTurnFormFewGroupsAndCallBackInOrder) {
   std::vector<Ticket> tickets(kCommits);
   for (int i = 0; i < kCommits; ++i) {
     tickets[i] = Ticket{&recorder, i};
-    ASSERT_EQ(store->commit(one_put("k" + std::to_string(i), std::to_string(i)), &on_commit, &tickets[i]),
-              PB_OK);
+    ASSERT_EQ(
+        store->commit(one_put("k" + std::to_string(i), std::to_string(i)), &on_commit, &tickets[i]),
+        PB_OK);
   }
   EXPECT_TRUE(recorder.order.empty());  // never called back from inside commit()
   ASSERT_EQ(other_process.release(), 0);
@@ -157,9 +158,11 @@ TEST(GroupCommit, CloseDrainsQueuedBatchesBeforeOnClosed) {
     bool closed = false;
     bool all_acked_before_close = false;
     for (int i = 0; i < kCommits; ++i) {
-      ASSERT_EQ(store->commit(one_put("k" + std::to_string(i), "v"), [&acked, i](int s) {
-        if (s == PB_OK) acked.push_back(i);
-      }), PB_OK);
+      ASSERT_EQ(store->commit(one_put("k" + std::to_string(i), "v"),
+                              [&acked, i](int s) {
+                                if (s == PB_OK) acked.push_back(i);
+                              }),
+                PB_OK);
     }
     store->close([&] {
       all_acked_before_close = acked.size() == kCommits;
@@ -176,7 +179,8 @@ TEST(GroupCommit, CloseDrainsQueuedBatchesBeforeOnClosed) {
   options.directory = tmp.path();
   auto reopened = Store::open(nullptr, options);
   ASSERT_TRUE(reopened.ok());
-  for (int i = 0; i < kCommits; ++i) EXPECT_EQ(read_key(**reopened, "k" + std::to_string(i)), "v") << i;
+  for (int i = 0; i < kCommits; ++i)
+    EXPECT_EQ(read_key(**reopened, "k" + std::to_string(i)), "v") << i;
   EXPECT_EQ(read_key(**reopened, "late"), std::nullopt);
 }
 
@@ -188,10 +192,12 @@ TEST(GroupCommit, DestroyingWithoutCloseWritesQueuedBatchesAndCallsBackOnce) {
     ASSERT_TRUE(store);
     int calls = 0;
     int status = 1;
-    ASSERT_EQ(store->commit(one_put("queued", "v"), [&](int s) {
-      ++calls;
-      status = s;
-    }), PB_OK);
+    ASSERT_EQ(store->commit(one_put("queued", "v"),
+                            [&](int s) {
+                              ++calls;
+                              status = s;
+                            }),
+              PB_OK);
     store.reset();
     EXPECT_EQ(calls, 1);  // the destructor kept the exactly-once promise
     EXPECT_EQ(status, PB_OK);
@@ -225,7 +231,8 @@ TEST(GroupCommit, StatsCountEveryBatch) {
   ASSERT_TRUE(store);
   int done = 0;
   for (int round = 0; round < 3; ++round) {
-    ASSERT_EQ(store->commit(one_put("r" + std::to_string(round), "v"), [&](int) { ++done; }), PB_OK);
+    ASSERT_EQ(store->commit(one_put("r" + std::to_string(round), "v"), [&](int) { ++done; }),
+              PB_OK);
     loop.run_until([&] { return done == round + 1; });  // one batch per group: serial commits
   }
   Stats stats = store->stats();

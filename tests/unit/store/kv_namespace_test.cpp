@@ -39,14 +39,16 @@ class KvNamespaceTest : public ::testing::Test {
   // put through the group-commit path and wait for the durable acknowledgement.
   int put(KvNamespace& kv, std::string_view key, std::string_view value) {
     int status = 1;
-    int rc = kv.put(key, value, [](void* s, int st) { *static_cast<int*>(s) = st; }, &status);
+    int rc = kv.put(
+        key, value, [](void* s, int st) { *static_cast<int*>(s) = st; }, &status);
     if (rc != PB_OK) return rc;
     loop_.run_until([&] { return status != 1; });
     return status;
   }
   int erase(KvNamespace& kv, std::string_view key) {
     int status = 1;
-    int rc = kv.erase(key, [](void* s, int st) { *static_cast<int*>(s) = st; }, &status);
+    int rc = kv.erase(
+        key, [](void* s, int st) { *static_cast<int*>(s) = st; }, &status);
     if (rc != PB_OK) return rc;
     loop_.run_until([&] { return status != 1; });
     return status;
@@ -57,16 +59,20 @@ class KvNamespaceTest : public ::testing::Test {
     return value.ok() ? *value : std::nullopt;
   }
   static std::vector<std::pair<std::string, std::string>> list(const KvNamespace& kv,
-                                                               std::string_view prefix, size_t max = 1000) {
+                                                               std::string_view prefix,
+                                                               size_t max = 1000) {
     struct State {
       std::vector<std::pair<std::string, std::string>> out;
       size_t max;
     } state{{}, max};
-    int rc = kv.list(prefix, [](void* u, std::string_view k, std::string_view v) {
-      auto* s = static_cast<State*>(u);
-      s->out.emplace_back(k, v);
-      return s->out.size() < s->max;
-    }, &state);
+    int rc = kv.list(
+        prefix,
+        [](void* u, std::string_view k, std::string_view v) {
+          auto* s = static_cast<State*>(u);
+          s->out.emplace_back(k, v);
+          return s->out.size() < s->max;
+        },
+        &state);
     EXPECT_EQ(rc, PB_OK);
     return state.out;
   }
@@ -89,7 +95,8 @@ TEST_F(KvNamespaceTest, PutGetEraseRoundTrip) {
   EXPECT_EQ(put(kv, std::string("bin\0ary", 7), std::string("\0\1", 2)), PB_OK);
   EXPECT_EQ(get(kv, std::string("bin\0ary", 7)), std::string("\0\1", 2));
   int called = 0;
-  EXPECT_EQ(kv.get("absent", [](void* c, std::string_view) { ++*static_cast<int*>(c); }, &called),
+  EXPECT_EQ(kv.get(
+                "absent", [](void* c, std::string_view) { ++*static_cast<int*>(c); }, &called),
             PB_E_NOT_FOUND);
   EXPECT_EQ(called, 0);
 }
@@ -103,9 +110,10 @@ TEST_F(KvNamespaceTest, PluginsNeverSeeEachOthersKeys) {
   EXPECT_EQ(get(a, "shared"), "from a");
   EXPECT_EQ(get(ab, "shared"), "from ab");
   EXPECT_EQ(get(ab, "b\x01x"), std::nullopt);
-  EXPECT_EQ(list(a, ""), (std::vector<std::pair<std::string, std::string>>{
-                             {"b\x01x", "a only"}, {"shared", "from a"}}));
-  EXPECT_EQ(list(ab, ""), (std::vector<std::pair<std::string, std::string>>{{"shared", "from ab"}}));
+  EXPECT_EQ(list(a, ""), (std::vector<std::pair<std::string, std::string>>{{"b\x01x", "a only"},
+                                                                           {"shared", "from a"}}));
+  EXPECT_EQ(list(ab, ""),
+            (std::vector<std::pair<std::string, std::string>>{{"shared", "from ab"}}));
   EXPECT_EQ(erase(ab, "shared"), PB_OK);
   EXPECT_EQ(get(a, "shared"), "from a");
 }
@@ -117,10 +125,12 @@ TEST_F(KvNamespaceTest, KeyAndValueLimitsAreTheAbisOwn) {
   EXPECT_EQ(kv.put(std::string(512, 'k'), "v", noop, nullptr), PB_E_INVALID);
   EXPECT_EQ(kv.erase("", noop, nullptr), PB_E_INVALID);
   EXPECT_EQ(kv.get(std::string(512, 'k')).error().code, PB_E_INVALID);
-  EXPECT_EQ(kv.list(std::string(512, 'k'), [](void*, std::string_view, std::string_view) { return true; },
-                    nullptr),
+  EXPECT_EQ(kv.list(
+                std::string(512, 'k'),
+                [](void*, std::string_view, std::string_view) { return true; }, nullptr),
             PB_E_INVALID);
-  EXPECT_EQ(kv.put("big", std::string(KvNamespace::kMaxValueBytes + 1, 'v'), noop, nullptr), PB_E_LIMIT);
+  EXPECT_EQ(kv.put("big", std::string(KvNamespace::kMaxValueBytes + 1, 'v'), noop, nullptr),
+            PB_E_LIMIT);
 
   std::string longest(511, 'k');
   EXPECT_EQ(put(kv, longest, "511"), PB_OK);
@@ -137,9 +147,11 @@ TEST_F(KvNamespaceTest, KeyAndValueLimitsAreTheAbisOwn) {
 TEST_F(KvNamespaceTest, LongKeysAreExactAndListedInKeyOrder) {
   KvNamespace kv = ns(std::string(100, 'p'));
   std::string stem(450, 's');  // longer than the verbatim part: these keys are stored hashed
-  std::vector<std::string> keys = {stem + "b", stem + "a", stem + "ab", stem + "c" + std::string(50, 'z'),
-                                   stem, stem.substr(0, 300), std::string(511, 't')};
-  for (const std::string& key : keys) EXPECT_EQ(put(kv, key, "v" + std::to_string(key.size())), PB_OK);
+  std::vector<std::string> keys = {
+      stem + "b", stem + "a",          stem + "ab",          stem + "c" + std::string(50, 'z'),
+      stem,       stem.substr(0, 300), std::string(511, 't')};
+  for (const std::string& key : keys)
+    EXPECT_EQ(put(kv, key, "v" + std::to_string(key.size())), PB_OK);
   for (const std::string& key : keys) EXPECT_EQ(get(kv, key), "v" + std::to_string(key.size()));
   EXPECT_EQ(get(kv, stem + "d"), std::nullopt);  // same stored prefix, different key
 
@@ -166,7 +178,8 @@ TEST_F(KvNamespaceTest, LongKeysAreExactAndListedInKeyOrder) {
 
 TEST_F(KvNamespaceTest, ListingFiltersByPrefixAndStops) {
   KvNamespace kv = ns("lister");
-  for (const char* key : {"user/2", "user/1", "team/1", "user/10", "usera"}) EXPECT_EQ(put(kv, key, "x"), PB_OK);
+  for (const char* key : {"user/2", "user/1", "team/1", "user/10", "usera"})
+    EXPECT_EQ(put(kv, key, "x"), PB_OK);
   auto users = list(kv, "user/");
   ASSERT_EQ(users.size(), 3u);
   EXPECT_EQ(users[0].first, "user/1");
@@ -194,7 +207,8 @@ TEST_F(KvNamespaceTest, StagedMutationsCommitWithCommitSync) {
 TEST_F(KvNamespaceTest, InvalidPluginIdsAreRefused) {
   EXPECT_FALSE(KvNamespace::create(*store_, "").ok());
   EXPECT_FALSE(KvNamespace::create(*store_, std::string("a\0b", 3)).ok());
-  EXPECT_FALSE(KvNamespace::create(*store_, std::string(KvNamespace::kMaxPluginIdBytes + 1, 'p')).ok());
+  EXPECT_FALSE(
+      KvNamespace::create(*store_, std::string(KvNamespace::kMaxPluginIdBytes + 1, 'p')).ok());
 }
 
 TEST_F(KvNamespaceTest, WritesAfterCloseBeganAreRefused) {
@@ -202,7 +216,9 @@ TEST_F(KvNamespaceTest, WritesAfterCloseBeganAreRefused) {
   bool closed = false;
   store_->close([&] { closed = true; });
   bool called = false;
-  EXPECT_EQ(kv.put("k", "v", [](void* c, int) { *static_cast<bool*>(c) = true; }, &called), PB_E_STATE);
+  EXPECT_EQ(kv.put(
+                "k", "v", [](void* c, int) { *static_cast<bool*>(c) = true; }, &called),
+            PB_E_STATE);
   loop_.run_until([&] { return closed; });
   EXPECT_FALSE(called);
   EXPECT_EQ(get(kv, "k"), std::nullopt);  // reads still work until the Store is destroyed

@@ -18,7 +18,8 @@ namespace {
 using testing::TempDir;
 
 // Writes meta entries with raw LMDB, the way an older binary would have laid the store out.
-void write_raw_meta(const std::string& dir, std::initializer_list<std::pair<std::string, std::string>> entries) {
+void write_raw_meta(const std::string& dir,
+                    std::initializer_list<std::pair<std::string, std::string>> entries) {
   MDB_env* env = nullptr;
   ASSERT_EQ(mdb_env_create(&env), 0);
   ASSERT_EQ(mdb_env_set_maxdbs(env, 4), 0);
@@ -84,9 +85,10 @@ TEST(Migrations, ANewerStoreIsRefusedAndLeftUntouched) {
   options.directory = tmp.path();
   auto store = Store::open(nullptr, options);
   ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.error().message,
-            "store at " + tmp.path() + " has schema version " + std::to_string(kSchemaVersion + 1) +
-                ", newer than this binary's " + std::to_string(kSchemaVersion) + "; refusing to touch it");
+  EXPECT_EQ(store.error().message, "store at " + tmp.path() + " has schema version " +
+                                       std::to_string(kSchemaVersion + 1) +
+                                       ", newer than this binary's " +
+                                       std::to_string(kSchemaVersion) + "; refusing to touch it");
 
   struct stat st_after {};
   ASSERT_EQ(::stat(data_file.c_str(), &st_after), 0);

@@ -89,7 +89,8 @@ TEST(Processes, AnAcknowledgedWriteSurvivesSigkill) {
       WriteBatch batch;
       batch.put(Table::plugin_kv, "durable/" + std::to_string(i), std::to_string(i));
       int fd = acks[1];
-      (*store)->commit(std::move(batch), [fd](int status) { send_byte(fd, status == PB_OK ? 'A' : 'F'); });
+      (*store)->commit(std::move(batch),
+                       [fd](int status) { send_byte(fd, status == PB_OK ? 'A' : 'F'); });
     }
     uv_run(&loop, UV_RUN_DEFAULT);  // runs until the parent kills us
     return 3;
@@ -110,7 +111,8 @@ TEST(Processes, AnAcknowledgedWriteSurvivesSigkill) {
   options.directory = tmp.path();
   auto store = Store::open(nullptr, options);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(read_key(**store, "durable/" + std::to_string(i)), std::to_string(i)) << i;
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(read_key(**store, "durable/" + std::to_string(i)), std::to_string(i)) << i;
 }
 
 }  // namespace

@@ -71,7 +71,8 @@ TEST(Store, RefusesAPathThatIsNotADirectory) {
   auto store = Store::open(nullptr, options);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, PB_E_IO);
-  EXPECT_NE(store.error().message.find("not a directory"), std::string::npos) << store.error().message;
+  EXPECT_NE(store.error().message.find("not a directory"), std::string::npos)
+      << store.error().message;
   EXPECT_NE(store.error().message.find(file), std::string::npos) << store.error().message;
 }
 
@@ -138,11 +139,13 @@ TEST(Store, PrefixIterationIsInKeyOrderAndStopsOnRequest) {
   ASSERT_TRUE(txn.ok());
 
   std::vector<std::string> seen;
-  EXPECT_EQ(store->for_each_prefix(*txn, Table::plugin_kv, "a/", [&](std::string_view k, std::string_view v) {
-    EXPECT_EQ(v, "v" + std::string(k));
-    seen.emplace_back(k);
-    return true;
-  }), PB_OK);
+  EXPECT_EQ(store->for_each_prefix(*txn, Table::plugin_kv, "a/",
+                                   [&](std::string_view k, std::string_view v) {
+                                     EXPECT_EQ(v, "v" + std::string(k));
+                                     seen.emplace_back(k);
+                                     return true;
+                                   }),
+            PB_OK);
   EXPECT_EQ(seen, (std::vector<std::string>{"a/1", "a/10", "a/2"}));
 
   seen.clear();

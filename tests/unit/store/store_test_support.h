@@ -2,6 +2,7 @@
 // helper process that holds LMDB's write lock so a test can make group commits deterministic.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <lmdb.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <filesystem>
 #include <functional>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace pb::store::testing {
 
