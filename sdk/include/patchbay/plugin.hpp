@@ -537,7 +537,7 @@ class Plugin {
   virtual int init(std::string_view settings_json) = 0;
   virtual int start() { return PB_OK; }
   // New settings (validated against the manifest). Negative: rejected, old settings stay.
-  virtual int configure(std::string_view settings_json) { return PB_OK; }
+  virtual int configure(std::string_view /*settings_json*/) { return PB_OK; }
   virtual void stop() {}
 
   Host& host() const noexcept { return *host_; }

@@ -165,7 +165,7 @@ TEST_F(SdkTest, AuthInterceptorCanDeferAndResume) {
 TEST_F(SdkTest, InterceptorsRunByPriorityAndMayModify) {
   TestPlugin::on_init = [](TestPlugin& p, std::string_view) {
     auto add = [&p](int32_t prio, std::string tag) {
-      return p.host().intercept(PB_EVENT_POST_WILL_BE_CREATED, prio, [&p, tag](Intercept turn, uint32_t, const void* pl) {
+      return p.host().intercept(PB_EVENT_POST_WILL_BE_CREATED, prio, [tag](Intercept turn, uint32_t, const void* pl) {
         pb_post_v1 post = *static_cast<const pb_post_v1*>(pl);
         std::string msg = std::string(pb::sdk::to_sv(post.message)) + tag;
         post.message = pb::sdk::to_pb(msg);
