@@ -322,6 +322,7 @@ TEST(HttpServer, HeadersOverTheLimitInSmallPiecesAre431) {
 TEST(HttpServer, SlowHeadersTimeOutEvenWhileBytesTrickle) {
   ServerOptions o = options_with(echo);
   o.limits.header_timeout_ms = 300;
+  o.limits.linger_ms = 100;  // the trickle stops once the server really closed
   LoopThread loop(std::move(o));
   Client c(loop.port());
   auto start = std::chrono::steady_clock::now();
@@ -650,6 +651,7 @@ TEST(HttpServer, DrainClosesIdleFinishesInFlightThenCallsDone) {
   EXPECT_EQ(r->body, "busy");
   EXPECT_EQ(r->header("Connection"), "close");
   EXPECT_TRUE(busy.closed_by_server());
+  busy.close();  // ends the server's lingering close at once
   EXPECT_EQ(done_future.wait_for(10s), std::future_status::ready);
 
   // The listener is gone.
