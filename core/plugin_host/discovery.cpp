@@ -1,9 +1,9 @@
 #include "core/plugin_host/discovery.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "patchbay/plugin.h"
 

@@ -1,14 +1,13 @@
 #include "core/plugin_host/loader.h"
 
 #include <cxxabi.h>
+#include <fmt/format.h>
 
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <typeinfo>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "core/plugin_host/discovery.h"
 #include "core/plugin_host/settings_schema.h"
@@ -51,12 +50,13 @@ Result<void> guarded(const PluginRecord& record, std::string_view what, Fn&& cal
   try {
     rc = call();
   } catch (...) {
-    return make_error(PB_E_PLUGIN, fmt::format("{}: {} threw {}", record.library_path.string(), what,
-                                               describe_current_exception()));
+    return make_error(PB_E_PLUGIN, fmt::format("{}: {} threw {}", record.library_path.string(),
+                                               what, describe_current_exception()));
   }
   if (rc != PB_OK) {
-    return make_error(rc < 0 ? rc : PB_E_PLUGIN, fmt::format("{}: {} returned {}", record.library_path.string(),
-                                                             what, status_name(rc)));
+    return make_error(
+        rc < 0 ? rc : PB_E_PLUGIN,
+        fmt::format("{}: {} returned {}", record.library_path.string(), what, status_name(rc)));
   }
   return {};
 }
@@ -74,7 +74,8 @@ void check_entry(PluginRecord& r, pb_plugin_entry_fn entry, const LoadOptions& o
   try {
     d = entry(options.host_abi_major, options.host_abi_minor);
   } catch (...) {
-    r.fail(fmt::format("{}: {} threw {}", lib_name, PB_PLUGIN_ENTRY_SYMBOL, describe_current_exception()));
+    r.fail(fmt::format("{}: {} threw {}", lib_name, PB_PLUGIN_ENTRY_SYMBOL,
+                       describe_current_exception()));
     return;
   }
   if (d == nullptr) {
@@ -88,18 +89,19 @@ void check_entry(PluginRecord& r, pb_plugin_entry_fn entry, const LoadOptions& o
     return;
   }
   if (d->abi_major != options.host_abi_major) {
-    r.fail(fmt::format("{}: plugin ABI major {} does not match the host's {}", lib_name, d->abi_major,
-                       options.host_abi_major));
+    r.fail(fmt::format("{}: plugin ABI major {} does not match the host's {}", lib_name,
+                       d->abi_major, options.host_abi_major));
     return;
   }
   if (d->abi_minor > options.host_abi_minor) {
-    r.fail(fmt::format("{}: plugin ABI {}.{} is newer than the host's {}.{}", lib_name, d->abi_major,
-                       d->abi_minor, options.host_abi_major, options.host_abi_minor));
+    r.fail(fmt::format("{}: plugin ABI {}.{} is newer than the host's {}.{}", lib_name,
+                       d->abi_major, d->abi_minor, options.host_abi_major, options.host_abi_minor));
     return;
   }
   const std::string_view desc_id = d->id != nullptr ? std::string_view(d->id) : std::string_view();
   if (desc_id != r.id) {
-    r.fail(fmt::format("{}: descriptor id '{}' does not match the manifest id '{}'", lib_name, desc_id, r.id));
+    r.fail(fmt::format("{}: descriptor id '{}' does not match the manifest id '{}'", lib_name,
+                       desc_id, r.id));
     return;
   }
   if (d->init == nullptr) {
@@ -131,9 +133,11 @@ void open_library(PluginRecord& r, const LoadOptions& options) {
   }
   r.library = std::move(lib.value());
   std::string err;
-  auto* entry = reinterpret_cast<pb_plugin_entry_fn>(r.library.symbol(PB_PLUGIN_ENTRY_SYMBOL, &err));
+  auto* entry =
+      reinterpret_cast<pb_plugin_entry_fn>(r.library.symbol(PB_PLUGIN_ENTRY_SYMBOL, &err));
   if (entry == nullptr) {
-    r.fail(fmt::format("{}: no {} symbol ({})", r.library_path.string(), PB_PLUGIN_ENTRY_SYMBOL, err));
+    r.fail(
+        fmt::format("{}: no {} symbol ({})", r.library_path.string(), PB_PLUGIN_ENTRY_SYMBOL, err));
     return;
   }
   check_entry(r, entry, options);
@@ -143,27 +147,42 @@ void open_library(PluginRecord& r, const LoadOptions& options) {
 
 std::string_view state_name(PluginState state) {
   switch (state) {
-    case PluginState::active: return "active";
-    case PluginState::disabled: return "disabled";
-    case PluginState::failed: return "failed";
+    case PluginState::active:
+      return "active";
+    case PluginState::disabled:
+      return "disabled";
+    case PluginState::failed:
+      return "failed";
   }
   return "?";
 }
 
 const char* status_name(int status) {
   switch (status) {
-    case PB_OK: return "PB_OK";
-    case PB_E_INVALID: return "PB_E_INVALID";
-    case PB_E_NOT_FOUND: return "PB_E_NOT_FOUND";
-    case PB_E_EXISTS: return "PB_E_EXISTS";
-    case PB_E_NO_MEMORY: return "PB_E_NO_MEMORY";
-    case PB_E_UNSUPPORTED: return "PB_E_UNSUPPORTED";
-    case PB_E_STATE: return "PB_E_STATE";
-    case PB_E_IO: return "PB_E_IO";
-    case PB_E_LIMIT: return "PB_E_LIMIT";
-    case PB_E_CANCELED: return "PB_E_CANCELED";
-    case PB_E_PLUGIN: return "PB_E_PLUGIN";
-    default: return "PB_E_UNKNOWN";
+    case PB_OK:
+      return "PB_OK";
+    case PB_E_INVALID:
+      return "PB_E_INVALID";
+    case PB_E_NOT_FOUND:
+      return "PB_E_NOT_FOUND";
+    case PB_E_EXISTS:
+      return "PB_E_EXISTS";
+    case PB_E_NO_MEMORY:
+      return "PB_E_NO_MEMORY";
+    case PB_E_UNSUPPORTED:
+      return "PB_E_UNSUPPORTED";
+    case PB_E_STATE:
+      return "PB_E_STATE";
+    case PB_E_IO:
+      return "PB_E_IO";
+    case PB_E_LIMIT:
+      return "PB_E_LIMIT";
+    case PB_E_CANCELED:
+      return "PB_E_CANCELED";
+    case PB_E_PLUGIN:
+      return "PB_E_PLUGIN";
+    default:
+      return "PB_E_UNKNOWN";
   }
 }
 
@@ -207,7 +226,8 @@ Result<std::vector<PluginRecord>> load_plugins(const LoadOptions& options) {
     for (size_t i : idxs) dirs.push_back(records[i].dir.string());
     for (size_t i : idxs) {
       records[i].fail(fmt::format("{}: duplicate plugin id '{}' (claimed by {})",
-                                  (records[i].dir / "plugin.json").string(), id, fmt::join(dirs, ", ")));
+                                  (records[i].dir / "plugin.json").string(), id,
+                                  fmt::join(dirs, ", ")));
     }
   }
 
@@ -250,8 +270,8 @@ Result<void> call_init(PluginRecord& record, const pb_host_api* host, pb_plugin*
   }
   void* state = nullptr;
   auto r = guarded(record, "init", [&] {
-    return record.descriptor->init(self, host, pb_str{record.settings_json.data(), record.settings_json.size()},
-                                   &state);
+    return record.descriptor->init(
+        self, host, pb_str{record.settings_json.data(), record.settings_json.size()}, &state);
   });
   if (!r) {
     record.fail(r.error().message);
@@ -278,7 +298,8 @@ Result<void> call_configure(PluginRecord& record, std::string settings_json) {
   }
   if (record.descriptor->configure != nullptr) {
     auto r = guarded(record, "configure", [&] {
-      return record.descriptor->configure(record.plugin_state, pb_str{settings_json.data(), settings_json.size()});
+      return record.descriptor->configure(record.plugin_state,
+                                          pb_str{settings_json.data(), settings_json.size()});
     });
     if (!r) return r;
   }

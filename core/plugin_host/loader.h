@@ -37,9 +37,9 @@ const char* status_name(int status);
 // The operator's word on one plugin (config.json PluginSettings.PluginStates.<id>.Enable,
 // a Required list, PluginSettings.Plugins.<id>).
 struct PluginPolicy {
-  bool enable = true;          // every discovered plugin is enabled unless this says false
-  bool required = false;       // the caller treats a failure of this plugin as fatal
-  std::string settings_json;   // raw JSON object text; "" means {}
+  bool enable = true;         // every discovered plugin is enabled unless this says false
+  bool required = false;      // the caller treats a failure of this plugin as fatal
+  std::string settings_json;  // raw JSON object text; "" means {}
 };
 
 struct LoadOptions {
@@ -61,14 +61,14 @@ struct PluginRecord {
   std::filesystem::path library_path;  // dir / manifest.library
   std::optional<Manifest> manifest;
   PluginState state = PluginState::failed;
-  std::string reason;        // why failed/disabled; names the file and the cause
+  std::string reason;  // why failed/disabled; names the file and the cause
   bool required = false;
   std::string settings_json;  // validated, defaults filled in (set before the library is opened)
   DlHandle library;           // open while state is active (and until unload); empty if linked in
   bool linked_in = false;     // the entry came from LoadOptions::static_entries
   const pb_plugin_descriptor* descriptor = nullptr;  // points into `library`
-  void* plugin_state = nullptr;  // what init stored in *state
-  bool initialized = false;      // init succeeded: destroy is owed
+  void* plugin_state = nullptr;                      // what init stored in *state
+  bool initialized = false;                          // init succeeded: destroy is owed
 
   // Marks the record failed with `why` (kept for the list and the log).
   void fail(std::string why);

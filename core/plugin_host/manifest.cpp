@@ -1,12 +1,11 @@
 #include "core/plugin_host/manifest.h"
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "patchbay/plugin.h"
 
@@ -23,14 +22,20 @@ Error invalid(std::string_view file, std::string_view path, std::string_view cau
 
 std::string_view type_word(element_type t) {
   switch (t) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
     case element_type::INT64:
     case element_type::UINT64:
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::DOUBLE:
+      return "a number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "a value";
 }
@@ -42,9 +47,12 @@ bool is_number(element e) {
 
 double as_double(element e) {
   switch (e.type()) {
-    case element_type::INT64: return static_cast<double>(int64_t(e));
-    case element_type::UINT64: return static_cast<double>(uint64_t(e));
-    default: return double(e);
+    case element_type::INT64:
+      return static_cast<double>(int64_t(e));
+    case element_type::UINT64:
+      return static_cast<double>(uint64_t(e));
+    default:
+      return double(e);
   }
 }
 
@@ -52,15 +60,16 @@ bool is_setting_key(std::string_view k) {
   if (k.empty() || k.size() > 64) return false;
   if (!((k[0] >= 'A' && k[0] <= 'Z') || (k[0] >= 'a' && k[0] <= 'z'))) return false;
   for (char c : k) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;
 }
 
 // Reads an optional string member; an error when present with another type.
-Result<std::optional<std::string>> opt_string(object obj, std::string_view key, std::string_view file,
-                                              std::string_view path) {
+Result<std::optional<std::string>> opt_string(object obj, std::string_view key,
+                                              std::string_view file, std::string_view path) {
   element e;
   if (obj.at_key(key).get(e) != simdjson::SUCCESS) return std::optional<std::string>{};
   std::string_view s;
@@ -84,10 +93,11 @@ Result<void> parse_spec_entry(element entry, size_t index, std::string_view file
   const std::string base = fmt::format("settings_schema[{}]", index);
   object obj;
   if (entry.get_object().get(obj) != simdjson::SUCCESS) {
-    return invalid(file, base, fmt::format("expected an object, found {}", type_word(entry.type())));
+    return invalid(file, base,
+                   fmt::format("expected an object, found {}", type_word(entry.type())));
   }
-  static constexpr std::string_view kKnown[] = {"key", "type", "default", "min", "max",
-                                                "options", "required", "help", "display_name"};
+  static constexpr std::string_view kKnown[] = {
+      "key", "type", "default", "min", "max", "options", "required", "help", "display_name"};
   for (auto field : obj) {
     bool known = false;
     for (auto k : kKnown) known = known || field.key == k;
@@ -104,12 +114,18 @@ Result<void> parse_spec_entry(element entry, size_t index, std::string_view file
   auto type = opt_string(obj, "type", file, base + ".type");
   if (!type) return type.error();
   const std::string t = type.value().value_or("");
-  if (t == "bool") spec.type = SettingType::boolean;
-  else if (t == "int") spec.type = SettingType::integer;
-  else if (t == "number") spec.type = SettingType::number;
-  else if (t == "string") spec.type = SettingType::string;
-  else if (t == "enum") spec.type = SettingType::enumeration;
-  else return invalid(file, base + ".type", "expected one of bool, int, number, string, enum");
+  if (t == "bool")
+    spec.type = SettingType::boolean;
+  else if (t == "int")
+    spec.type = SettingType::integer;
+  else if (t == "number")
+    spec.type = SettingType::number;
+  else if (t == "string")
+    spec.type = SettingType::string;
+  else if (t == "enum")
+    spec.type = SettingType::enumeration;
+  else
+    return invalid(file, base + ".type", "expected one of bool, int, number, string, enum");
 
   auto help = opt_string(obj, "help", file, base + ".help");
   if (!help) return help.error();
@@ -118,22 +134,28 @@ Result<void> parse_spec_entry(element entry, size_t index, std::string_view file
   element e;
   if (obj.at_key("required").get(e) == simdjson::SUCCESS) {
     bool b = false;
-    if (e.get_bool().get(b) != simdjson::SUCCESS) return invalid(file, base + ".required", "expected a boolean");
+    if (e.get_bool().get(b) != simdjson::SUCCESS)
+      return invalid(file, base + ".required", "expected a boolean");
     spec.required = b;
   }
   const bool numeric = spec.type == SettingType::integer || spec.type == SettingType::number;
   for (std::string_view bound : {"min", "max"}) {
     if (obj.at_key(bound).get(e) != simdjson::SUCCESS) continue;
-    if (!numeric) return invalid(file, fmt::format("{}.{}", base, bound), "only int and number settings have bounds");
+    if (!numeric)
+      return invalid(file, fmt::format("{}.{}", base, bound),
+                     "only int and number settings have bounds");
     if (!is_number(e)) return invalid(file, fmt::format("{}.{}", base, bound), "expected a number");
     (bound == "min" ? spec.min : spec.max) = as_double(e);
   }
-  if (spec.min && spec.max && *spec.min > *spec.max) return invalid(file, base, "min is greater than max");
+  if (spec.min && spec.max && *spec.min > *spec.max)
+    return invalid(file, base, "min is greater than max");
 
   if (obj.at_key("options").get(e) == simdjson::SUCCESS) {
-    if (spec.type != SettingType::enumeration) return invalid(file, base + ".options", "only enum settings have options");
+    if (spec.type != SettingType::enumeration)
+      return invalid(file, base + ".options", "only enum settings have options");
     simdjson::dom::array arr;
-    if (e.get_array().get(arr) != simdjson::SUCCESS) return invalid(file, base + ".options", "expected an array of strings");
+    if (e.get_array().get(arr) != simdjson::SUCCESS)
+      return invalid(file, base + ".options", "expected an array of strings");
     size_t i = 0;
     for (element opt : arr) {
       std::string_view s;
@@ -149,7 +171,8 @@ Result<void> parse_spec_entry(element entry, size_t index, std::string_view file
   }
 
   if (obj.at_key("default").get(e) == simdjson::SUCCESS) {
-    if (spec.required) return invalid(file, base + ".default", "a required setting cannot have a default");
+    if (spec.required)
+      return invalid(file, base + ".default", "a required setting cannot have a default");
     const std::string path = base + ".default";
     switch (spec.type) {
       case SettingType::boolean:
@@ -166,7 +189,8 @@ Result<void> parse_spec_entry(element entry, size_t index, std::string_view file
       case SettingType::string:
       case SettingType::enumeration: {
         std::string_view s;
-        if (e.get_string().get(s) != simdjson::SUCCESS) return invalid(file, path, "expected a string");
+        if (e.get_string().get(s) != simdjson::SUCCESS)
+          return invalid(file, path, "expected a string");
         if (spec.type == SettingType::enumeration) {
           bool found = false;
           for (auto& o : spec.options) found = found || o == s;
@@ -190,11 +214,16 @@ Result<void> parse_spec_entry(element entry, size_t index, std::string_view file
 
 std::string_view setting_type_name(SettingType type) {
   switch (type) {
-    case SettingType::boolean: return "bool";
-    case SettingType::integer: return "int";
-    case SettingType::number: return "number";
-    case SettingType::string: return "string";
-    case SettingType::enumeration: return "enum";
+    case SettingType::boolean:
+      return "bool";
+    case SettingType::integer:
+      return "int";
+    case SettingType::number:
+      return "number";
+    case SettingType::string:
+      return "string";
+    case SettingType::enumeration:
+      return "enum";
   }
   return "?";
 }
@@ -226,9 +255,9 @@ Result<Manifest> parse_manifest(std::string_view json, std::string_view file) {
     std::string* out;
     bool required;
   };
-  for (Field f : {Field{"id", &m.id, true}, Field{"name", &m.name, false},
-                  Field{"version", &m.version, true}, Field{"description", &m.description, false},
-                  Field{"library", &m.library, false}}) {
+  for (Field f :
+       {Field{"id", &m.id, true}, Field{"name", &m.name, false}, Field{"version", &m.version, true},
+        Field{"description", &m.description, false}, Field{"library", &m.library, false}}) {
     auto v = opt_string(root, f.key, file, f.key);
     if (!v) return v.error();
     if (!v.value()) {
@@ -238,7 +267,8 @@ Result<Manifest> parse_manifest(std::string_view json, std::string_view file) {
     *f.out = **v;
   }
   if (!is_valid_plugin_id(m.id)) {
-    return invalid(file, "id", fmt::format("'{}' does not match [a-z0-9][a-z0-9._-]{{0,63}}", m.id));
+    return invalid(file, "id",
+                   fmt::format("'{}' does not match [a-z0-9][a-z0-9._-]{{0,63}}", m.id));
   }
   if (m.version.empty()) return invalid(file, "version", "must not be empty");
   if (m.name.empty()) m.name = m.id;
@@ -254,7 +284,8 @@ Result<Manifest> parse_manifest(std::string_view json, std::string_view file) {
     return invalid(file, "abi", "expected an object {\"major\": N, \"minor\": N}");
   }
   element e;
-  if (abi_obj.at_key("major").get(e) != simdjson::SUCCESS) return invalid(file, "abi.major", "missing");
+  if (abi_obj.at_key("major").get(e) != simdjson::SUCCESS)
+    return invalid(file, "abi.major", "missing");
   auto major = small_uint(e, file, "abi.major");
   if (!major) return major.error();
   m.abi_major = *major;
@@ -266,14 +297,16 @@ Result<Manifest> parse_manifest(std::string_view json, std::string_view file) {
 
   if (root.at_key("settings_schema").get(e) == simdjson::SUCCESS) {
     simdjson::dom::array arr;
-    if (e.get_array().get(arr) != simdjson::SUCCESS) return invalid(file, "settings_schema", "expected an array");
+    if (e.get_array().get(arr) != simdjson::SUCCESS)
+      return invalid(file, "settings_schema", "expected an array");
     size_t i = 0;
     for (element entry : arr) {
       SettingSpec spec;
       if (auto r = parse_spec_entry(entry, i, file, spec); !r) return r.error();
       for (auto& prev : m.settings) {
         if (prev.key == spec.key) {
-          return invalid(file, fmt::format("settings_schema[{}].key", i), fmt::format("duplicate key '{}'", spec.key));
+          return invalid(file, fmt::format("settings_schema[{}].key", i),
+                         fmt::format("duplicate key '{}'", spec.key));
         }
       }
       m.settings.push_back(std::move(spec));

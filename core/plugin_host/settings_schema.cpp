@@ -1,11 +1,10 @@
 #include "core/plugin_host/settings_schema.h"
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <cmath>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "patchbay/plugin.h"
 
@@ -21,20 +20,28 @@ bool is_blank(std::string_view s) {
 
 std::string_view found_word(element e) {
   switch (e.type()) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
     case element_type::INT64:
-    case element_type::UINT64: return "an integer";
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::UINT64:
+      return "an integer";
+    case element_type::DOUBLE:
+      return "a number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "a value";
 }
 
 std::string format_bound(double v) {
-  if (std::floor(v) == v && std::fabs(v) < 1e15) return fmt::format("{}", static_cast<long long>(v));
+  if (std::floor(v) == v && std::fabs(v) < 1e15)
+    return fmt::format("{}", static_cast<long long>(v));
   return fmt::format("{}", v);
 }
 
@@ -44,21 +51,30 @@ std::string check_value(const SettingSpec& spec, element value) {
   double number = 0;
   switch (spec.type) {
     case SettingType::boolean:
-      if (t != element_type::BOOL) return fmt::format("expected a boolean, found {}", found_word(value));
+      if (t != element_type::BOOL)
+        return fmt::format("expected a boolean, found {}", found_word(value));
       return {};
     case SettingType::integer:
-      if (t == element_type::INT64) number = static_cast<double>(int64_t(value));
-      else if (t == element_type::UINT64) number = static_cast<double>(uint64_t(value));
-      else return fmt::format("expected an integer, found {}", found_word(value));
+      if (t == element_type::INT64)
+        number = static_cast<double>(int64_t(value));
+      else if (t == element_type::UINT64)
+        number = static_cast<double>(uint64_t(value));
+      else
+        return fmt::format("expected an integer, found {}", found_word(value));
       break;
     case SettingType::number:
-      if (t == element_type::INT64) number = static_cast<double>(int64_t(value));
-      else if (t == element_type::UINT64) number = static_cast<double>(uint64_t(value));
-      else if (t == element_type::DOUBLE) number = double(value);
-      else return fmt::format("expected a number, found {}", found_word(value));
+      if (t == element_type::INT64)
+        number = static_cast<double>(int64_t(value));
+      else if (t == element_type::UINT64)
+        number = static_cast<double>(uint64_t(value));
+      else if (t == element_type::DOUBLE)
+        number = double(value);
+      else
+        return fmt::format("expected a number, found {}", found_word(value));
       break;
     case SettingType::string:
-      if (t != element_type::STRING) return fmt::format("expected a string, found {}", found_word(value));
+      if (t != element_type::STRING)
+        return fmt::format("expected a string, found {}", found_word(value));
       return {};
     case SettingType::enumeration: {
       std::string_view s;
@@ -88,11 +104,13 @@ Result<std::string> validate_settings(const Manifest& manifest, std::string_view
   simdjson::padded_string padded(is_blank(settings_json) ? std::string_view("{}") : settings_json);
   element doc;
   if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
-    return make_error(PB_E_INVALID, fmt::format("{}: not valid JSON ({})", base, simdjson::error_message(err)));
+    return make_error(PB_E_INVALID,
+                      fmt::format("{}: not valid JSON ({})", base, simdjson::error_message(err)));
   }
   simdjson::dom::object given;
   if (doc.get_object().get(given) != simdjson::SUCCESS) {
-    return make_error(PB_E_INVALID, fmt::format("{}: expected an object, found {}", base, found_word(doc)));
+    return make_error(PB_E_INVALID,
+                      fmt::format("{}: expected an object, found {}", base, found_word(doc)));
   }
 
   std::vector<std::string> errors;

@@ -57,7 +57,8 @@ class AbiTest : public ::testing::Test {
     const PluginRecord& r = records[0];
     EXPECT_EQ(r.state, PluginState::failed) << r.reason;
     EXPECT_FALSE(r.library) << "a failed plugin's library must be closed";
-    for (const auto& part : parts) EXPECT_NE(r.reason.find(part), std::string::npos) << r.reason << "\nmissing: " << part;
+    for (const auto& part : parts)
+      EXPECT_NE(r.reason.find(part), std::string::npos) << r.reason << "\nmissing: " << part;
   }
 
   fs::path root_, plugins_, marker_;
@@ -78,7 +79,8 @@ TEST_F(AbiTest, HealthyPluginRunsItsWholeLifecycle) {
   ASSERT_TRUE(host.run_in_init_phase([&] {
     auto init = call_init(r, host.api(), host.self());
     return init.ok() ? PB_OK : PB_E_PLUGIN;
-  }) == PB_OK) << r.reason;
+  }) == PB_OK)
+      << r.reason;
   EXPECT_TRUE(host.logged(R"(healthy: init {"Name":"world"})"));
   ASSERT_TRUE(call_start(r).ok());
   EXPECT_TRUE(host.logged("healthy: start"));
@@ -180,7 +182,9 @@ TEST_F(AbiTest, PluginMinorNewerThanHost) {
 TEST_F(AbiTest, IdMismatch) {
   use({"id_mismatch"});
   auto records = load();
-  expect_failed(records, {"libid_mismatch.so", "descriptor id 'someone_else' does not match the manifest id 'id_mismatch'"});
+  expect_failed(records,
+                {"libid_mismatch.so",
+                 "descriptor id 'someone_else' does not match the manifest id 'id_mismatch'"});
 }
 
 TEST_F(AbiTest, InitNull) {
@@ -227,8 +231,9 @@ TEST_F(AbiTest, InvalidSettingsAreRefusedBeforeLoading) {
   LoadOptions options;
   options.policies["marker"].settings_json = R"({"Level":"extreme","Port":70000,"Colour":"red"})";
   auto records = load(options);
-  expect_failed(records, {"settings invalid", "PluginSettings.Plugins.marker.Level",
-                          "PluginSettings.Plugins.marker.Port", "PluginSettings.Plugins.marker.Colour"});
+  expect_failed(records,
+                {"settings invalid", "PluginSettings.Plugins.marker.Level",
+                 "PluginSettings.Plugins.marker.Port", "PluginSettings.Plugins.marker.Colour"});
   EXPECT_FALSE(fs::exists(marker_)) << "code ran although its settings were invalid";
 }
 
@@ -279,7 +284,8 @@ TEST_F(LifecycleTest, InitReturningAnErrorMarksFailed) {
 TEST_F(LifecycleTest, InitThrowingIsCaughtAndNamed) {
   PluginRecord& r = load_with("init_throw", /*required=*/true);
   ASSERT_FALSE(call_init(r, host_.api(), host_.self()).ok());
-  EXPECT_NE(r.reason.find("init threw std::runtime_error: boom in init"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("init threw std::runtime_error: boom in init"), std::string::npos)
+      << r.reason;
   EXPECT_TRUE(is_fatal(r));
   unload(r);
 }
@@ -296,7 +302,8 @@ TEST_F(LifecycleTest, StartFailureStillStopsAndDestroys) {
   ASSERT_TRUE(call_init(r, host_.api(), host_.self()).ok());
   ASSERT_FALSE(call_start(r).ok());
   EXPECT_EQ(r.state, PluginState::failed);
-  EXPECT_NE(r.reason.find("start threw std::logic_error: boom in start"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("start threw std::logic_error: boom in start"), std::string::npos)
+      << r.reason;
   call_stop(r);
   call_destroy(r);
   EXPECT_TRUE(host_.logged("lifecycle: stop"));
@@ -320,7 +327,8 @@ TEST_F(LifecycleTest, StopAndDestroyThrowingAreContained) {
   ASSERT_TRUE(call_start(r).ok());
   call_stop(r);
   EXPECT_EQ(r.state, PluginState::failed);
-  EXPECT_NE(r.reason.find("stop threw std::runtime_error: boom in stop"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("stop threw std::runtime_error: boom in stop"), std::string::npos)
+      << r.reason;
   call_destroy(r);
   EXPECT_TRUE(host_.logged("lifecycle: destroy"));
   unload(r);
@@ -332,7 +340,8 @@ TEST_F(LifecycleTest, DestroyThrowingIsContained) {
   call_stop(r);
   call_destroy(r);
   EXPECT_EQ(r.state, PluginState::failed);
-  EXPECT_NE(r.reason.find("destroy threw std::runtime_error: boom in destroy"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("destroy threw std::runtime_error: boom in destroy"), std::string::npos)
+      << r.reason;
   EXPECT_FALSE(r.initialized);
   unload(r);
 }
@@ -383,8 +392,10 @@ TEST_F(AbiTest, LinkedInPluginNeedsNoLibrary) {
   EXPECT_TRUE(r.linked_in);
   EXPECT_FALSE(r.library);
   pb::sdk::FakeHost host(r.descriptor);
-  ASSERT_EQ(host.run_in_init_phase([&] { return call_init(r, host.api(), host.self()).ok() ? PB_OK : PB_E_PLUGIN; }),
-            PB_OK) << r.reason;
+  ASSERT_EQ(host.run_in_init_phase(
+                [&] { return call_init(r, host.api(), host.self()).ok() ? PB_OK : PB_E_PLUGIN; }),
+            PB_OK)
+      << r.reason;
   EXPECT_EQ(host.request("GET", "/api/v4/plugins/healthy/ping").body, "pong");
   call_stop(r);
   call_destroy(r);

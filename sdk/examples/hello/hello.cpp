@@ -105,7 +105,8 @@ class HelloPlugin : public pb::sdk::Plugin {
     if (pb::sdk::to_sv(post.message).find(blocked_word_) == std::string_view::npos) {
       return PB_VERDICT_CONTINUE;
     }
-    turn.set_error(400, "plugins.hello.blocked_word.app_error", "This post contains a blocked word.");
+    turn.set_error(400, "plugins.hello.blocked_word.app_error",
+                   "This post contains a blocked word.");
     return PB_VERDICT_REJECT;
   }
 

@@ -12,7 +12,8 @@ using pb::sdk::FakeHost;
 class HelloTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(host.init(R"({"Greeting":"Hi there","BlockedWord":"spam","ReportEverySeconds":60})"), PB_OK);
+    ASSERT_EQ(host.init(R"({"Greeting":"Hi there","BlockedWord":"spam","ReportEverySeconds":60})"),
+              PB_OK);
     ASSERT_EQ(host.start(), PB_OK);
   }
   FakeHost host{pb_plugin_entry(PB_ABI_MAJOR, PB_ABI_MINOR)};
@@ -113,7 +114,8 @@ TEST_F(HelloTest, ReportsOnItsTimer) {
 }
 
 TEST_F(HelloTest, ConfigureChangesTheGreeting) {
-  ASSERT_EQ(host.configure(R"({"Greeting":"Howdy","BlockedWord":"","ReportEverySeconds":60})"), PB_OK);
+  ASSERT_EQ(host.configure(R"({"Greeting":"Howdy","BlockedWord":"","ReportEverySeconds":60})"),
+            PB_OK);
   EXPECT_EQ(host.request("GET", "/api/v4/plugins/hello/greeting").body,
             R"({"greeting":"Howdy","posts_seen":0})");
   FakeHost::Post post;

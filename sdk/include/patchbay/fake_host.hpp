@@ -446,11 +446,17 @@ class FakeHost {
       } else if (event == PB_EVENT_POST_WILL_BE_CREATED || event == PB_EVENT_POST_CREATED) {
         auto* in = static_cast<const pb_post_v1*>(p);
         if (in->struct_size < sizeof(pb_post_v1)) return false;
-        Post copy{std::string(to_sv(in->id)),      std::string(to_sv(in->channel_id)),
-                  std::string(to_sv(in->user_id)), std::string(to_sv(in->root_id)),
-                  std::string(to_sv(in->type)),    std::string(to_sv(in->message)),
-                  std::string(to_sv(in->props_json)), in->create_at, in->update_at,
-                  in->delete_at, in->flags};
+        Post copy{std::string(to_sv(in->id)),
+                  std::string(to_sv(in->channel_id)),
+                  std::string(to_sv(in->user_id)),
+                  std::string(to_sv(in->root_id)),
+                  std::string(to_sv(in->type)),
+                  std::string(to_sv(in->message)),
+                  std::string(to_sv(in->props_json)),
+                  in->create_at,
+                  in->update_at,
+                  in->delete_at,
+                  in->flags};
         kind = PB_EVENT_POST_WILL_BE_CREATED;
         post = std::move(copy);
       } else {
@@ -466,10 +472,10 @@ class FakeHost {
     void refresh() {
       auth.struct_size = sizeof(pb_auth_check_v1);
       auth.permission = to_pb(permission);
-      post_view = pb_post_v1{sizeof(pb_post_v1), to_pb(post.id), to_pb(post.channel_id),
-                             to_pb(post.user_id), to_pb(post.root_id), to_pb(post.type),
+      post_view = pb_post_v1{sizeof(pb_post_v1),  to_pb(post.id),         to_pb(post.channel_id),
+                             to_pb(post.user_id), to_pb(post.root_id),    to_pb(post.type),
                              to_pb(post.message), to_pb(post.props_json), post.create_at,
-                             post.update_at, post.delete_at, post.flags};
+                             post.update_at,      post.delete_at,         post.flags};
       blob_view = pb_blob_v1{sizeof(pb_blob_v1), to_pb(blob)};
     }
     const void* view() const {
@@ -567,7 +573,8 @@ class FakeHost {
 
   bool on_loop() const { return std::this_thread::get_id() == loop_thread_; }
   static bool is_core_event(uint32_t e) {
-    return e == PB_EVENT_AUTH_CHECK || e == PB_EVENT_POST_WILL_BE_CREATED || e == PB_EVENT_POST_CREATED;
+    return e == PB_EVENT_AUTH_CHECK || e == PB_EVENT_POST_WILL_BE_CREATED ||
+           e == PB_EVENT_POST_CREATED;
   }
   bool is_dynamic_event(uint32_t e) const {
     return e >= PB_EVENT_FIRST_DYNAMIC && e < next_dynamic_;
@@ -598,7 +605,8 @@ class FakeHost {
   void call_handler(Req& r, const Route& route) {
     int rc = route.handler(route.user, reinterpret_cast<pb_http_request*>(&r));
     if (rc < 0 && !r.response->answered) {
-      answer_error(r, 500, "api.plugin.handler.app_error", "The plugin failed to handle the request.");
+      answer_error(r, 500, "api.plugin.handler.app_error",
+                   "The plugin failed to handle the request.");
     }
   }
 
@@ -707,15 +715,19 @@ class FakeHost {
         status[i] = kv_fail_status_;
         continue;
       }
-      if (batch[i].erase) kv_.erase(batch[i].key);
-      else kv_[batch[i].key] = batch[i].value;
+      if (batch[i].erase)
+        kv_.erase(batch[i].key);
+      else
+        kv_[batch[i].key] = batch[i].value;
     }
     for (size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].done) batch[i].done(batch[i].user, status[i]);
     }
   }
 
-  static bool valid_key(pb_str key) { return key.len >= 1 && key.len <= 511 && key.data != nullptr; }
+  static bool valid_key(pb_str key) {
+    return key.len >= 1 && key.len <= 511 && key.data != nullptr;
+  }
 
   // ---- the table ----
 
@@ -733,18 +745,30 @@ class FakeHost {
     };
     api_.status_name = [](int status) -> const char* {
       switch (status) {
-        case PB_OK: return "PB_OK";
-        case PB_E_INVALID: return "PB_E_INVALID";
-        case PB_E_NOT_FOUND: return "PB_E_NOT_FOUND";
-        case PB_E_EXISTS: return "PB_E_EXISTS";
-        case PB_E_NO_MEMORY: return "PB_E_NO_MEMORY";
-        case PB_E_UNSUPPORTED: return "PB_E_UNSUPPORTED";
-        case PB_E_STATE: return "PB_E_STATE";
-        case PB_E_IO: return "PB_E_IO";
-        case PB_E_LIMIT: return "PB_E_LIMIT";
-        case PB_E_CANCELED: return "PB_E_CANCELED";
-        case PB_E_PLUGIN: return "PB_E_PLUGIN";
-        default: return "PB_E_UNKNOWN";
+        case PB_OK:
+          return "PB_OK";
+        case PB_E_INVALID:
+          return "PB_E_INVALID";
+        case PB_E_NOT_FOUND:
+          return "PB_E_NOT_FOUND";
+        case PB_E_EXISTS:
+          return "PB_E_EXISTS";
+        case PB_E_NO_MEMORY:
+          return "PB_E_NO_MEMORY";
+        case PB_E_UNSUPPORTED:
+          return "PB_E_UNSUPPORTED";
+        case PB_E_STATE:
+          return "PB_E_STATE";
+        case PB_E_IO:
+          return "PB_E_IO";
+        case PB_E_LIMIT:
+          return "PB_E_LIMIT";
+        case PB_E_CANCELED:
+          return "PB_E_CANCELED";
+        case PB_E_PLUGIN:
+          return "PB_E_PLUGIN";
+        default:
+          return "PB_E_UNKNOWN";
       }
     };
     api_.config_json = [](pb_plugin* self, pb_str* out) -> int {
@@ -761,12 +785,16 @@ class FakeHost {
       if (h == nullptr || handler == nullptr) return PB_E_INVALID;
       if (!h->on_loop() || !h->in_init_) return PB_E_STATE;
       std::string m(to_sv(method)), p(to_sv(pattern));
-      static constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"};
-      if (std::find(std::begin(kMethods), std::end(kMethods), m) == std::end(kMethods)) return PB_E_INVALID;
-      if (p.empty() || p[0] != '/' || p.find_first_of("?# \r\n") != std::string::npos) return PB_E_INVALID;
+      static constexpr std::string_view kMethods[] = {"GET",   "POST", "PUT",    "DELETE",
+                                                      "PATCH", "HEAD", "OPTIONS"};
+      if (std::find(std::begin(kMethods), std::end(kMethods), m) == std::end(kMethods))
+        return PB_E_INVALID;
+      if (p.empty() || p[0] != '/' || p.find_first_of("?# \r\n") != std::string::npos)
+        return PB_E_INVALID;
       if (flags > PB_ROUTE_AUTHENTICATED) return PB_E_INVALID;
       if (h->has_route(m, p)) return PB_E_EXISTS;
-      h->routes_.push_back(Route{m, p, split_path(p), flags, std::string(to_sv(permission)), handler, user});
+      h->routes_.push_back(
+          Route{m, p, split_path(p), flags, std::string(to_sv(permission)), handler, user});
       return PB_OK;
     };
     api_.req_method = [](const pb_http_request* r) { return to_pb(req(r)->method); };
@@ -784,7 +812,8 @@ class FakeHost {
       }
       return PB_E_NOT_FOUND;
     };
-    api_.req_header_at = [](const pb_http_request* r, size_t i, pb_str* name, pb_str* value) -> int {
+    api_.req_header_at = [](const pb_http_request* r, size_t i, pb_str* name,
+                            pb_str* value) -> int {
       if (r == nullptr || name == nullptr || value == nullptr) return PB_E_INVALID;
       if (i >= req(r)->headers.size()) return PB_E_NOT_FOUND;
       *name = to_pb(req(r)->headers[i].first);
@@ -802,7 +831,9 @@ class FakeHost {
       return PB_E_NOT_FOUND;
     };
     api_.req_user_id = [](const pb_http_request* r) { return to_pb(req(r)->identity.user_id); };
-    api_.req_session_id = [](const pb_http_request* r) { return to_pb(req(r)->identity.session_id); };
+    api_.req_session_id = [](const pb_http_request* r) {
+      return to_pb(req(r)->identity.session_id);
+    };
     api_.req_roles = [](const pb_http_request* r) { return to_pb(req(r)->identity.roles); };
     api_.resp_header = [](pb_http_request* r, pb_str name, pb_str value) -> int {
       if (r == nullptr) return PB_E_INVALID;
@@ -845,7 +876,8 @@ class FakeHost {
       if (h == nullptr || out == nullptr || name.len == 0) return PB_E_INVALID;
       if (!h->on_loop()) return PB_E_STATE;
       auto n = to_sv(name);
-      if (n == "auth.check" || n == "post.will_be_created" || n == "post.created") return PB_E_INVALID;
+      if (n == "auth.check" || n == "post.will_be_created" || n == "post.created")
+        return PB_E_INVALID;
       *out = h->event_id(n);
       return PB_OK;
     };
@@ -859,11 +891,13 @@ class FakeHost {
       h->subs_.push_back(Sub{event, priority, h->sub_seq_++, fn, user});
       return PB_OK;
     };
-    api_.subscribe_observe = [](pb_plugin* self, uint32_t event, pb_observe_fn fn, void* user) -> int {
+    api_.subscribe_observe = [](pb_plugin* self, uint32_t event, pb_observe_fn fn,
+                                void* user) -> int {
       FakeHost* h = from(self);
       if (h == nullptr || fn == nullptr) return PB_E_INVALID;
       if (!h->on_loop() || !h->in_init_) return PB_E_STATE;
-      if (event == PB_EVENT_AUTH_CHECK || event == PB_EVENT_POST_WILL_BE_CREATED) return PB_E_UNSUPPORTED;
+      if (event == PB_EVENT_AUTH_CHECK || event == PB_EVENT_POST_WILL_BE_CREATED)
+        return PB_E_UNSUPPORTED;
       if (!is_core_event(event) && !h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
       h->observers_.push_back(Obs{event, fn, user});
       return PB_OK;
@@ -874,7 +908,8 @@ class FakeHost {
       if (t->over) return PB_E_STATE;
       return t->chain->payload.assign(t->chain->event, payload) ? PB_OK : PB_E_INVALID;
     };
-    api_.intercept_set_error = [](pb_intercept_ctx* ctx, int status, pb_str id, pb_str message) -> int {
+    api_.intercept_set_error = [](pb_intercept_ctx* ctx, int status, pb_str id,
+                                  pb_str message) -> int {
       if (ctx == nullptr || status < 400 || status > 599) return PB_E_INVALID;
       Turn* t = turn(ctx);
       if (t->over) return PB_E_STATE;
@@ -919,7 +954,8 @@ class FakeHost {
       Chain& c = h->new_chain(event);
       if (!c.payload.assign(event, payload)) return PB_E_INVALID;
       c.finish = [done, user](Chain& ch, int verdict) {
-        done(user, verdict, ch.http_status, to_pb(ch.error_id), to_pb(ch.message), ch.payload.view());
+        done(user, verdict, ch.http_status, to_pb(ch.error_id), to_pb(ch.message),
+             ch.payload.view());
       };
       h->enqueue([h, &c] { h->run_chain(c); });  // never re-entrantly from inside this call
       return PB_OK;
@@ -951,7 +987,8 @@ class FakeHost {
       std::string p(to_sv(prefix));
       // Snapshot first: the callback may not write (writes are async) but stay safe anyway.
       std::vector<std::pair<std::string, std::string>> rows;
-      for (auto it = h->kv_.lower_bound(p); it != h->kv_.end() && it->first.compare(0, p.size(), p) == 0; ++it) {
+      for (auto it = h->kv_.lower_bound(p);
+           it != h->kv_.end() && it->first.compare(0, p.size(), p) == 0; ++it) {
         rows.emplace_back(it->first, it->second);
       }
       for (const auto& [k, v] : rows) {
@@ -959,12 +996,15 @@ class FakeHost {
       }
       return PB_OK;
     };
-    api_.kv_put = [](pb_plugin* self, pb_str key, pb_str value, pb_done_fn done, void* user) -> int {
+    api_.kv_put = [](pb_plugin* self, pb_str key, pb_str value, pb_done_fn done,
+                     void* user) -> int {
       FakeHost* h = from(self);
-      if (h == nullptr || !valid_key(key) || (value.data == nullptr && value.len != 0)) return PB_E_INVALID;
+      if (h == nullptr || !valid_key(key) || (value.data == nullptr && value.len != 0))
+        return PB_E_INVALID;
       if (value.len > (size_t{16} << 20)) return PB_E_LIMIT;
       if (!h->on_loop() || h->stopped_) return PB_E_STATE;
-      h->kv_pending_.push_back(KvWrite{std::string(to_sv(key)), std::string(to_sv(value)), false, done, user});
+      h->kv_pending_.push_back(
+          KvWrite{std::string(to_sv(key)), std::string(to_sv(value)), false, done, user});
       return PB_OK;
     };
     api_.kv_delete = [](pb_plugin* self, pb_str key, pb_done_fn done, void* user) -> int {

@@ -58,11 +58,21 @@ inline void append_json_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -636,9 +646,9 @@ struct PluginGlue {
 
 // Defines the plugin's exported entry point. Use once per plugin, at namespace scope. The
 // descriptor is returned whatever the host's version: the host decides, and names the mismatch.
-#define PB_PLUGIN(ClassName, ID, VERSION)                                                       \
-  extern "C" PB_EXPORT const pb_plugin_descriptor* PB_PLUGIN_ENTRY_NAME(uint32_t, uint32_t) {   \
-    static const pb_plugin_descriptor descriptor =                                               \
-        ::pb::sdk::PluginGlue<ClassName>::make(ID, VERSION);                                     \
-    return &descriptor;                                                                          \
+#define PB_PLUGIN(ClassName, ID, VERSION)                                                     \
+  extern "C" PB_EXPORT const pb_plugin_descriptor* PB_PLUGIN_ENTRY_NAME(uint32_t, uint32_t) { \
+    static const pb_plugin_descriptor descriptor =                                            \
+        ::pb::sdk::PluginGlue<ClassName>::make(ID, VERSION);                                  \
+    return &descriptor;                                                                       \
   }

@@ -28,7 +28,8 @@
 #define ENTRY_NAME pb_plugin_entry
 #endif
 
-__attribute__((unused)) static int case_init(pb_plugin *self, const pb_host_api *host, pb_str settings, void **state) {
+__attribute__((unused)) static int case_init(pb_plugin* self, const pb_host_api* host,
+                                             pb_str settings, void** state) {
   (void)self;
   (void)host;
   (void)settings;
@@ -36,16 +37,15 @@ __attribute__((unused)) static int case_init(pb_plugin *self, const pb_host_api 
   return PB_OK;
 }
 
-static const pb_plugin_descriptor descriptor = {
-    DESC_SIZE, DESC_MAJOR, DESC_MINOR, DESC_ID, "0.0.1",
+static const pb_plugin_descriptor descriptor = {DESC_SIZE, DESC_MAJOR, DESC_MINOR, DESC_ID, "0.0.1",
 #ifdef DESC_NO_INIT
-    0,
+                                                0,
 #else
-    case_init,
+                                                 case_init,
 #endif
-    0, 0, 0, 0, {0}};
+                                                0,         0,          0,          0,       {0}};
 
-PB_EXPORT const pb_plugin_descriptor *ENTRY_NAME(uint32_t host_major, uint32_t host_minor) {
+PB_EXPORT const pb_plugin_descriptor* ENTRY_NAME(uint32_t host_major, uint32_t host_minor) {
   (void)host_major;
   (void)host_minor;
 #ifdef ENTRY_RETURNS_NULL

@@ -8,8 +8,9 @@ class Healthy : public pb::sdk::Plugin {
  public:
   int init(std::string_view settings) override {
     host().info("healthy: init " + std::string(settings));
-    return host().route("GET", "/api/v4/plugins/healthy/ping",
-                        [](pb::sdk::Request req) { return req.respond(200, "text/plain", "pong"); });
+    return host().route("GET", "/api/v4/plugins/healthy/ping", [](pb::sdk::Request req) {
+      return req.respond(200, "text/plain", "pong");
+    });
   }
   int start() override {
     host().info("healthy: start");

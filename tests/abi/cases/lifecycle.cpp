@@ -14,7 +14,9 @@ struct State {
   std::string fail;
 };
 
-void say(State* s, const char* what) { s->host->log(s->self, PB_LOG_INFO, pb_str{what, std::strlen(what)}); }
+void say(State* s, const char* what) {
+  s->host->log(s->self, PB_LOG_INFO, pb_str{what, std::strlen(what)});
+}
 
 std::string fail_mode(pb_str settings) {
   std::string json(settings.data, settings.len);
@@ -55,8 +57,16 @@ void destroy(void* state) {
   if (throws) throw std::runtime_error("boom in destroy");
 }
 
-const pb_plugin_descriptor descriptor = {sizeof(pb_plugin_descriptor), PB_ABI_MAJOR, PB_ABI_MINOR,
-                                         "lifecycle", "1.0.0", init, start, nullptr, stop, destroy,
+const pb_plugin_descriptor descriptor = {sizeof(pb_plugin_descriptor),
+                                         PB_ABI_MAJOR,
+                                         PB_ABI_MINOR,
+                                         "lifecycle",
+                                         "1.0.0",
+                                         init,
+                                         start,
+                                         nullptr,
+                                         stop,
+                                         destroy,
                                          {}};
 
 }  // namespace

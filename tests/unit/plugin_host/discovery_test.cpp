@@ -1,10 +1,10 @@
+#include "core/plugin_host/discovery.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "core/plugin_host/discovery.h"
 
 namespace fs = std::filesystem;
 using namespace pb::plugin_host;

@@ -1,8 +1,8 @@
+#include "core/plugin_host/manifest.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "core/plugin_host/manifest.h"
 
 using namespace pb::plugin_host;
 
@@ -74,34 +74,41 @@ TEST(Manifest, ErrorsNameTheFileAndThePath) {
 TEST(Manifest, RejectsBadIds) {
   for (const char* id : {"", "Upper", "-lead", ".lead", "has space", "slash/x",
                          "a2345678901234567890123456789012345678901234567890123456789012345"}) {
-    std::string json = std::string(R"({"id": ")") + id + R"(", "version": "1", "abi": {"major": 1}})";
+    std::string json =
+        std::string(R"({"id": ")") + id + R"(", "version": "1", "abi": {"major": 1}})";
     EXPECT_NE(parse_error(json).find("x/plugin.json: id:"), std::string::npos) << id;
   }
-  EXPECT_TRUE(is_valid_plugin_id("a23456789012345678901234567890123456789012345678901234567890123"));
+  EXPECT_TRUE(
+      is_valid_plugin_id("a23456789012345678901234567890123456789012345678901234567890123"));
   EXPECT_TRUE(is_valid_plugin_id("0k"));
 }
 
 TEST(Manifest, LibraryMustStayInsideTheFolder) {
-  EXPECT_EQ(parse_error(R"({"id": "x", "version": "1", "abi": {"major": 1}, "library": "../evil.so"})"),
-            "x/plugin.json: library: must be a file name inside the plugin folder, without '/'");
+  EXPECT_EQ(
+      parse_error(R"({"id": "x", "version": "1", "abi": {"major": 1}, "library": "../evil.so"})"),
+      "x/plugin.json: library: must be a file name inside the plugin folder, without '/'");
 }
 
 TEST(Manifest, SchemaErrorsNameTheEntry) {
   auto with = [](std::string entry) {
-    return parse_error(R"({"id": "x", "version": "1", "abi": {"major": 1}, "settings_schema": [)" + entry + "]}");
+    return parse_error(R"({"id": "x", "version": "1", "abi": {"major": 1}, "settings_schema": [)" +
+                       entry + "]}");
   };
-  EXPECT_EQ(with(R"({"key": "A", "type": "text"})"),
-            "x/plugin.json: settings_schema[0].type: expected one of bool, int, number, string, enum");
+  EXPECT_EQ(
+      with(R"({"key": "A", "type": "text"})"),
+      "x/plugin.json: settings_schema[0].type: expected one of bool, int, number, string, enum");
   EXPECT_EQ(with(R"({"key": "A", "type": "int"}, {"key": "A", "type": "int"})"),
             "x/plugin.json: settings_schema[1].key: duplicate key 'A'");
-  EXPECT_EQ(with(R"({"key": "1A", "type": "int"})"),
-            "x/plugin.json: settings_schema[0].key: expected a key matching [A-Za-z][A-Za-z0-9_]{0,63}");
+  EXPECT_EQ(
+      with(R"({"key": "1A", "type": "int"})"),
+      "x/plugin.json: settings_schema[0].key: expected a key matching [A-Za-z][A-Za-z0-9_]{0,63}");
   EXPECT_EQ(with(R"({"key": "A", "type": "int", "default": "3"})"),
             "x/plugin.json: settings_schema[0].default: expected an integer");
   EXPECT_EQ(with(R"({"key": "A", "type": "int", "default": 11, "max": 10})"),
             "x/plugin.json: settings_schema[0].default: outside min..max");
-  EXPECT_EQ(with(R"({"key": "A", "type": "enum", "options": []})"),
-            "x/plugin.json: settings_schema[0].options: an enum setting needs a non-empty options array");
+  EXPECT_EQ(
+      with(R"({"key": "A", "type": "enum", "options": []})"),
+      "x/plugin.json: settings_schema[0].options: an enum setting needs a non-empty options array");
   EXPECT_EQ(with(R"({"key": "A", "type": "enum", "options": ["a"], "default": "b"})"),
             "x/plugin.json: settings_schema[0].default: not one of the options");
   EXPECT_EQ(with(R"({"key": "A", "type": "string", "min": 1})"),

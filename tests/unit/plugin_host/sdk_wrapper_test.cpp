@@ -18,7 +18,9 @@ using pb::sdk::Request;
 struct TestPlugin : pb::sdk::Plugin {
   static inline std::function<int(TestPlugin&, std::string_view)> on_init;
   static inline std::function<void(TestPlugin&)> on_stop;
-  int init(std::string_view settings) override { return on_init ? on_init(*this, settings) : PB_OK; }
+  int init(std::string_view settings) override {
+    return on_init ? on_init(*this, settings) : PB_OK;
+  }
   void stop() override {
     if (on_stop) on_stop(*this);
   }
@@ -52,8 +54,9 @@ TEST_F(SdkTest, RouteParamsQueryHeadersAndResponseHeaders) {
   TestPlugin::on_init = [](TestPlugin& p, std::string_view) {
     return p.host().route("POST", "/api/v4/things/{thing_id}/parts/{part}", [](Request req) {
       std::string out = std::string(req.param("thing_id").value_or("?")) + "|" +
-                        std::string(req.param("part").value_or("?")) + "|" + std::string(req.query()) +
-                        "|" + std::string(req.header("x-token").value_or("none")) + "|" +
+                        std::string(req.param("part").value_or("?")) + "|" +
+                        std::string(req.query()) + "|" +
+                        std::string(req.header("x-token").value_or("none")) + "|" +
                         std::string(req.body()) + "|" + std::string(req.path());
       EXPECT_EQ(req.add_header("X-Thing", "yes"), PB_OK);
       EXPECT_EQ(req.add_header("Content-Length", "1"), PB_E_INVALID);
@@ -63,7 +66,8 @@ TEST_F(SdkTest, RouteParamsQueryHeadersAndResponseHeaders) {
     });
   };
   ASSERT_EQ(host.init(), PB_OK);
-  const auto& res = host.request("POST", "/api/v4/things/a%20b/parts/7?x=1&y=2", {{"X-Token", "abc"}}, "payload");
+  const auto& res =
+      host.request("POST", "/api/v4/things/a%20b/parts/7?x=1&y=2", {{"X-Token", "abc"}}, "payload");
   EXPECT_EQ(res.status, 201);
   EXPECT_EQ(res.body, "a b|7|x=1&y=2|abc|payload|/api/v4/things/a b/parts/7");
   EXPECT_EQ(res.header("x-thing"), "yes");
@@ -72,7 +76,8 @@ TEST_F(SdkTest, RouteParamsQueryHeadersAndResponseHeaders) {
 
 TEST_F(SdkTest, HandlerExceptionIsLoggedAndAnswered500) {
   TestPlugin::on_init = [](TestPlugin& p, std::string_view) {
-    return p.host().route("GET", "/boom", [](Request) -> int { throw std::runtime_error("kaboom"); });
+    return p.host().route("GET", "/boom",
+                          [](Request) -> int { throw std::runtime_error("kaboom"); });
   };
   ASSERT_EQ(host.init(), PB_OK);
   const auto& res = host.request("GET", "/boom");
@@ -101,7 +106,9 @@ TEST_F(SdkTest, RegistrationOutsideInitIsRefusedAndItsClosureFreed) {
   ASSERT_EQ(host.start(), PB_OK);
   Tracked t;
   size_t before = plugin->host().closure_count();
-  EXPECT_EQ(plugin->host().route("GET", "/late", [t](Request r) { return r.respond(200, "a", ""); }), PB_E_STATE);
+  EXPECT_EQ(
+      plugin->host().route("GET", "/late", [t](Request r) { return r.respond(200, "a", ""); }),
+      PB_E_STATE);
   EXPECT_EQ(plugin->host().closure_count(), before);
   EXPECT_EQ(Tracked::live, 1);
 }
@@ -119,8 +126,9 @@ TEST_F(SdkTest, DuplicateRouteIsRefused) {
 
 TEST_F(SdkTest, AuthenticatedRoutesFailClosed) {
   TestPlugin::on_init = [](TestPlugin& p, std::string_view) {
-    return p.host().route("GET", "/private", [](Request r) { return r.respond(200, "text/plain", r.user_id()); },
-                          PB_ROUTE_AUTHENTICATED);
+    return p.host().route(
+        "GET", "/private", [](Request r) { return r.respond(200, "text/plain", r.user_id()); },
+        PB_ROUTE_AUTHENTICATED);
   };
   ASSERT_EQ(host.init(), PB_OK);
   const auto& denied = host.request("GET", "/private");
@@ -133,19 +141,22 @@ TEST_F(SdkTest, AuthenticatedRoutesFailClosed) {
 TEST_F(SdkTest, AuthInterceptorCanDeferAndResume) {
   std::vector<Intercept> parked;
   TestPlugin::on_init = [&](TestPlugin& p, std::string_view) {
-    p.host().route("GET", "/me", [](Request r) { return r.respond(200, "text/plain", r.user_id()); },
-                   PB_ROUTE_AUTHENTICATED, "read_me");
-    return p.host().intercept(PB_EVENT_AUTH_CHECK, 0, [&](Intercept turn, uint32_t, const void* payload) {
-      auto* check = static_cast<const pb_auth_check_v1*>(payload);
-      EXPECT_EQ(pb::sdk::to_sv(check->permission), "read_me");
-      pb_str token{};
-      if (p.host().api()->req_header(check->request, pb::sdk::to_pb("Authorization"), &token) != PB_OK) {
-        return static_cast<int>(PB_VERDICT_CONTINUE);
-      }
-      EXPECT_EQ(turn.resume(PB_VERDICT_ALLOW), PB_E_STATE);  // not pending yet
-      parked.push_back(turn);
-      return static_cast<int>(PB_VERDICT_PENDING);
-    });
+    p.host().route(
+        "GET", "/me", [](Request r) { return r.respond(200, "text/plain", r.user_id()); },
+        PB_ROUTE_AUTHENTICATED, "read_me");
+    return p.host().intercept(
+        PB_EVENT_AUTH_CHECK, 0, [&](Intercept turn, uint32_t, const void* payload) {
+          auto* check = static_cast<const pb_auth_check_v1*>(payload);
+          EXPECT_EQ(pb::sdk::to_sv(check->permission), "read_me");
+          pb_str token{};
+          if (p.host().api()->req_header(check->request, pb::sdk::to_pb("Authorization"), &token) !=
+              PB_OK) {
+            return static_cast<int>(PB_VERDICT_CONTINUE);
+          }
+          EXPECT_EQ(turn.resume(PB_VERDICT_ALLOW), PB_E_STATE);  // not pending yet
+          parked.push_back(turn);
+          return static_cast<int>(PB_VERDICT_PENDING);
+        });
   };
   ASSERT_EQ(host.init(), PB_OK);
   const auto& res = host.request("GET", "/me", {{"Authorization", "Bearer t"}});
@@ -155,7 +166,7 @@ TEST_F(SdkTest, AuthInterceptorCanDeferAndResume) {
   EXPECT_EQ(parked[0].resume(PB_VERDICT_PENDING), PB_E_INVALID);
   EXPECT_EQ(parked[0].resume(PB_VERDICT_ALLOW), PB_OK);
   EXPECT_EQ(parked[0].resume(PB_VERDICT_ALLOW), PB_E_STATE);  // exactly once
-  EXPECT_FALSE(res.answered);                                // never re-entrantly
+  EXPECT_FALSE(res.answered);                                 // never re-entrantly
   host.run_pending();
   ASSERT_TRUE(res.answered);
   EXPECT_EQ(res.body, "u42");
@@ -165,13 +176,14 @@ TEST_F(SdkTest, AuthInterceptorCanDeferAndResume) {
 TEST_F(SdkTest, InterceptorsRunByPriorityAndMayModify) {
   TestPlugin::on_init = [](TestPlugin& p, std::string_view) {
     auto add = [&p](int32_t prio, std::string tag) {
-      return p.host().intercept(PB_EVENT_POST_WILL_BE_CREATED, prio, [tag](Intercept turn, uint32_t, const void* pl) {
-        pb_post_v1 post = *static_cast<const pb_post_v1*>(pl);
-        std::string msg = std::string(pb::sdk::to_sv(post.message)) + tag;
-        post.message = pb::sdk::to_pb(msg);
-        EXPECT_EQ(turn.replace(&post), PB_OK);
-        return static_cast<int>(PB_VERDICT_CONTINUE);
-      });
+      return p.host().intercept(PB_EVENT_POST_WILL_BE_CREATED, prio,
+                                [tag](Intercept turn, uint32_t, const void* pl) {
+                                  pb_post_v1 post = *static_cast<const pb_post_v1*>(pl);
+                                  std::string msg = std::string(pb::sdk::to_sv(post.message)) + tag;
+                                  post.message = pb::sdk::to_pb(msg);
+                                  EXPECT_EQ(turn.replace(&post), PB_OK);
+                                  return static_cast<int>(PB_VERDICT_CONTINUE);
+                                });
     };
     add(50, "c");
     add(10, "a");
@@ -181,7 +193,8 @@ TEST_F(SdkTest, InterceptorsRunByPriorityAndMayModify) {
     });
   };
   ASSERT_EQ(host.init(), PB_OK);
-  EXPECT_EQ(host.intercept_order(PB_EVENT_POST_WILL_BE_CREATED), (std::vector<int32_t>{10, 10, 50}));
+  EXPECT_EQ(host.intercept_order(PB_EVENT_POST_WILL_BE_CREATED),
+            (std::vector<int32_t>{10, 10, 50}));
   FakeHost::Post post;
   post.message = ">";
   const auto& r = host.create_post(post);
@@ -193,8 +206,9 @@ TEST_F(SdkTest, InterceptorsRunByPriorityAndMayModify) {
 
 TEST_F(SdkTest, InterceptorExceptionRejectsWith500) {
   TestPlugin::on_init = [](TestPlugin& p, std::string_view) {
-    return p.host().intercept(PB_EVENT_POST_WILL_BE_CREATED, 0,
-                              [](Intercept, uint32_t, const void*) -> int { throw std::runtime_error("nope"); });
+    return p.host().intercept(
+        PB_EVENT_POST_WILL_BE_CREATED, 0,
+        [](Intercept, uint32_t, const void*) -> int { throw std::runtime_error("nope"); });
   };
   ASSERT_EQ(host.init(), PB_OK);
   const auto& r = host.create_post(FakeHost::Post{});
@@ -206,8 +220,10 @@ TEST_F(SdkTest, InterceptorExceptionRejectsWith500) {
 
 TEST_F(SdkTest, SubscriptionsCheckTheEventKind) {
   TestPlugin::on_init = [](TestPlugin& p, std::string_view) {
-    EXPECT_EQ(p.host().observe(PB_EVENT_AUTH_CHECK, [](uint32_t, const void*) {}), PB_E_UNSUPPORTED);
-    EXPECT_EQ(p.host().intercept(PB_EVENT_POST_CREATED, 0, [](Intercept, uint32_t, const void*) { return 0; }),
+    EXPECT_EQ(p.host().observe(PB_EVENT_AUTH_CHECK, [](uint32_t, const void*) {}),
+              PB_E_UNSUPPORTED);
+    EXPECT_EQ(p.host().intercept(PB_EVENT_POST_CREATED, 0,
+                                 [](Intercept, uint32_t, const void*) { return 0; }),
               PB_E_UNSUPPORTED);
     EXPECT_EQ(p.host().observe(0x7777, [](uint32_t, const void*) {}), PB_E_NOT_FOUND);
     EXPECT_FALSE(p.host().event_id("post.created").has_value());
@@ -241,12 +257,14 @@ TEST_F(SdkTest, PluginDefinedEvents) {
   ASSERT_EQ(host.init(), PB_OK);
   EXPECT_EQ(host.event_id("acme.deploy"), ev);
 
-  EXPECT_EQ(plugin->host().publish_intercept(ev, "v1", [&](int verdict, int, std::string_view, std::string_view,
-                                                         const void* pl) {
-    ++done_calls;
-    EXPECT_EQ(verdict, PB_VERDICT_CONTINUE);
-    done_payload = pb::sdk::to_sv(static_cast<const pb_blob_v1*>(pl)->data);
-  }), PB_OK);
+  EXPECT_EQ(plugin->host().publish_intercept(
+                ev, "v1",
+                [&](int verdict, int, std::string_view, std::string_view, const void* pl) {
+                  ++done_calls;
+                  EXPECT_EQ(verdict, PB_VERDICT_CONTINUE);
+                  done_payload = pb::sdk::to_sv(static_cast<const pb_blob_v1*>(pl)->data);
+                }),
+            PB_OK);
   EXPECT_EQ(done_calls, 0);  // never from inside the call
   host.run_pending();
   EXPECT_EQ(done_calls, 1);
@@ -271,10 +289,12 @@ TEST_F(SdkTest, KvReadListDelete) {
   EXPECT_EQ(h.kv_get("a/2"), "y");
   EXPECT_FALSE(h.kv_get("nope").has_value());
   std::vector<std::string> keys;
-  EXPECT_EQ(h.kv_list("a/", [&](std::string_view k, std::string_view) {
-    keys.emplace_back(k);
-    return false;
-  }), PB_OK);
+  EXPECT_EQ(h.kv_list("a/",
+                      [&](std::string_view k, std::string_view) {
+                        keys.emplace_back(k);
+                        return false;
+                      }),
+            PB_OK);
   EXPECT_EQ(keys, (std::vector<std::string>{"a/1", "a/2"}));
   int status = 1;
   EXPECT_EQ(h.kv_delete("a/1", [&](int s) { status = s; }), PB_OK);
@@ -282,7 +302,8 @@ TEST_F(SdkTest, KvReadListDelete) {
   host.run_pending();
   EXPECT_EQ(status, PB_OK);
   EXPECT_EQ(host.kv().count("a/1"), 0u);
-  EXPECT_EQ(h.kv_put("", "v", [](int) { ADD_FAILURE() << "an error return must never call back"; }), PB_E_INVALID);
+  EXPECT_EQ(h.kv_put("", "v", [](int) { ADD_FAILURE() << "an error return must never call back"; }),
+            PB_E_INVALID);
   EXPECT_EQ(h.kv_put(std::string(512, 'k'), "v", nullptr), PB_E_INVALID);
   host.run_pending();
 }
@@ -298,7 +319,8 @@ TEST_F(SdkTest, TimersFireInOrderAndAreFreed) {
   std::vector<std::string> fired;
   size_t base = h.closure_count();
   h.timer_start(30, 0, [&] { fired.push_back("once@30"); });
-  auto rep = h.timer_start(10, 25, [&] { fired.push_back("rep@" + std::to_string(host.now_ms())); });
+  auto rep =
+      h.timer_start(10, 25, [&] { fired.push_back("rep@" + std::to_string(host.now_ms())); });
   ASSERT_TRUE(rep);
   host.advance(60);
   EXPECT_EQ(fired, (std::vector<std::string>{"rep@10", "once@30", "rep@35", "rep@60"}));
@@ -320,7 +342,9 @@ TEST_F(SdkTest, PostToLoopFromAnotherThreadAndQueueWork) {
   auto& h = plugin->host();
   const auto loop = std::this_thread::get_id();
   std::atomic<bool> posted{false};
-  std::thread other([&] { EXPECT_EQ(h.post_to_loop([&] { posted = std::this_thread::get_id() == loop; }), PB_OK); });
+  std::thread other([&] {
+    EXPECT_EQ(h.post_to_loop([&] { posted = std::this_thread::get_id() == loop; }), PB_OK);
+  });
   other.join();
   EXPECT_FALSE(posted);
   std::thread::id worker_id;
@@ -329,7 +353,8 @@ TEST_F(SdkTest, PostToLoopFromAnotherThreadAndQueueWork) {
   EXPECT_EQ(h.queue_work(
                 [&] {
                   worker_id = std::this_thread::get_id();
-                  loop_only_from_worker = h.api()->kv_put(h.self(), pb::sdk::to_pb("k"), pb::sdk::to_pb("v"), nullptr, nullptr);
+                  loop_only_from_worker = h.api()->kv_put(h.self(), pb::sdk::to_pb("k"),
+                                                          pb::sdk::to_pb("v"), nullptr, nullptr);
                 },
                 [&] { after_on_loop = std::this_thread::get_id() == loop; }),
             PB_OK);
@@ -365,7 +390,9 @@ TEST_F(SdkTest, ConfigJsonAndDeveloperErrors) {
   std::string seen_config;
   TestPlugin::on_init = [&](TestPlugin& p, std::string_view) {
     seen_config = p.host().config_json();
-    return p.host().route("GET", "/err", [](Request r) { return r.respond_error(418 + 82, "x.id", "Broken", "stack trace"); });
+    return p.host().route("GET", "/err", [](Request r) {
+      return r.respond_error(418 + 82, "x.id", "Broken", "stack trace");
+    });
   };
   host.set_config_json(R"({"ServiceSettings":{"SiteURL":"http://x"}})");
   ASSERT_EQ(host.init(), PB_OK);

@@ -1,7 +1,8 @@
+#include "core/plugin_host/settings_schema.h"
+
 #include <gtest/gtest.h>
 
 #include "core/plugin_host/manifest.h"
-#include "core/plugin_host/settings_schema.h"
 
 using namespace pb::plugin_host;
 
@@ -16,7 +17,8 @@ Manifest schema() {
       {"key": "Ratio", "type": "number", "min": 0, "max": 1},
       {"key": "Token", "type": "string", "required": true},
       {"key": "Mode", "type": "enum", "options": ["fast", "safe"], "default": "safe"}
-    ]})", "demo/plugin.json");
+    ]})",
+                          "demo/plugin.json");
   EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
   return m.value();
 }
@@ -34,8 +36,8 @@ TEST(SettingsSchema, FillsDefaultsInSchemaOrder) {
 }
 
 TEST(SettingsSchema, AcceptsEveryTypeInRange) {
-  auto r = validate_settings(schema(),
-                             R"({"Enabled": true, "Retries": 0, "Ratio": 1, "Token": "", "Mode": "fast"})");
+  auto r = validate_settings(
+      schema(), R"({"Enabled": true, "Retries": 0, "Ratio": 1, "Token": "", "Mode": "fast"})");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r.value(), R"({"Enabled":true,"Retries":0,"Ratio":1,"Token":"","Mode":"fast"})");
   EXPECT_TRUE(validate_settings(schema(), R"({"Token": "t", "Ratio": 0.25})").ok());
@@ -43,7 +45,8 @@ TEST(SettingsSchema, AcceptsEveryTypeInRange) {
 
 TEST(SettingsSchema, EmptyMeansNoSettings) {
   auto m = parse_manifest(R"({"id": "e", "version": "1", "abi": {"major": 1},
-                              "settings_schema": [{"key": "A", "type": "int", "default": 1}]})", "f");
+                              "settings_schema": [{"key": "A", "type": "int", "default": 1}]})",
+                          "f");
   ASSERT_TRUE(m.ok());
   for (std::string_view empty : {"", "  \n", "{}"}) {
     auto r = validate_settings(*m, empty);
@@ -63,7 +66,8 @@ TEST(SettingsSchema, WrongTypes) {
             "PluginSettings.Plugins.demo.Retries: expected an integer, found a number");
   EXPECT_EQ(error_of(R"({"Token": "t", "Ratio": "half"})"),
             "PluginSettings.Plugins.demo.Ratio: expected a number, found a string");
-  EXPECT_EQ(error_of(R"({"Token": 5})"), "PluginSettings.Plugins.demo.Token: expected a string, found an integer");
+  EXPECT_EQ(error_of(R"({"Token": 5})"),
+            "PluginSettings.Plugins.demo.Token: expected a string, found an integer");
   EXPECT_EQ(error_of(R"({"Token": "t", "Mode": null})"),
             "PluginSettings.Plugins.demo.Mode: expected a string, found null");
 }
@@ -83,14 +87,18 @@ TEST(SettingsSchema, EnumValues) {
 }
 
 TEST(SettingsSchema, UnknownKeys) {
-  EXPECT_EQ(error_of(R"({"Token": "t", "Colour": "red"})"), "PluginSettings.Plugins.demo.Colour: unknown setting");
+  EXPECT_EQ(error_of(R"({"Token": "t", "Colour": "red"})"),
+            "PluginSettings.Plugins.demo.Colour: unknown setting");
 }
 
 TEST(SettingsSchema, ReportsEveryProblemAtOnce) {
   std::string e = error_of(R"({"Retries": 99, "Colour": 1})");
   EXPECT_NE(e.find("PluginSettings.Plugins.demo.Colour: unknown setting"), std::string::npos) << e;
-  EXPECT_NE(e.find("PluginSettings.Plugins.demo.Retries: 99 is above the maximum 10"), std::string::npos) << e;
-  EXPECT_NE(e.find("PluginSettings.Plugins.demo.Token: required but not set"), std::string::npos) << e;
+  EXPECT_NE(e.find("PluginSettings.Plugins.demo.Retries: 99 is above the maximum 10"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("PluginSettings.Plugins.demo.Token: required but not set"), std::string::npos)
+      << e;
 }
 
 TEST(SettingsSchema, NotAnObjectOrNotJson) {
