@@ -194,7 +194,6 @@ class FakeHost {
     r.method = std::string(method);
     auto q = target.find('?');
     r.raw_path = std::string(target.substr(0, q));
-    r.path = percent_decode(r.raw_path);
     if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
     r.body = std::string(body);
     r.headers = std::move(headers);
@@ -390,7 +389,7 @@ class FakeHost {
   struct Req {
     FakeHost* host = nullptr;
     Response* response = nullptr;
-    std::string method, raw_path, path, query, body, request_id;
+    std::string method, raw_path, query, body, request_id;  // raw_path: as sent
     Headers headers;
     std::vector<std::pair<std::string, std::string>> params;
     Identity identity;
@@ -798,7 +797,8 @@ class FakeHost {
       return PB_OK;
     };
     api_.req_method = [](const pb_http_request* r) { return to_pb(req(r)->method); };
-    api_.req_path = [](const pb_http_request* r) { return to_pb(req(r)->path); };
+    // As the server: the path as sent, not percent-decoded (route parameters are decoded).
+    api_.req_path = [](const pb_http_request* r) { return to_pb(req(r)->raw_path); };
     api_.req_query = [](const pb_http_request* r) { return to_pb(req(r)->query); };
     api_.req_body = [](const pb_http_request* r) { return to_pb(req(r)->body); };
     api_.req_request_id = [](const pb_http_request* r) { return to_pb(req(r)->request_id); };

@@ -69,7 +69,7 @@ TEST_F(SdkTest, RouteParamsQueryHeadersAndResponseHeaders) {
   const auto& res =
       host.request("POST", "/api/v4/things/a%20b/parts/7?x=1&y=2", {{"X-Token", "abc"}}, "payload");
   EXPECT_EQ(res.status, 201);
-  EXPECT_EQ(res.body, "a b|7|x=1&y=2|abc|payload|/api/v4/things/a b/parts/7");
+  EXPECT_EQ(res.body, "a b|7|x=1&y=2|abc|payload|/api/v4/things/a%20b/parts/7");
   EXPECT_EQ(res.header("x-thing"), "yes");
   EXPECT_EQ(host.request("GET", "/api/v4/things/a/parts/7").status, 404);  // method matters
 }
