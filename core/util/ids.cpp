@@ -9,9 +9,35 @@ namespace {
 constexpr char kAlphabet[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
 }
 
+namespace {
+
+// Every request gets an id, so one getrandom() per id would be a syscall on the hot path. Each
+// thread draws 4 KiB at a time and hands out 16 bytes per id. (A process that forks must not
+// use ids in the child before drawing new ones; patchbay does not fork after start-up.)
+struct RandomPool {
+  uint8_t bytes[4096];
+  size_t used = sizeof bytes;
+
+  const uint8_t* take16() {
+    if (used + 16 > sizeof bytes) {
+      randombytes_buf(bytes, sizeof bytes);
+      used = 0;
+    }
+    const uint8_t* out = bytes + used;
+    used += 16;
+    return out;
+  }
+};
+
+}  // namespace
+
 void new_id(char out[26]) {
+  thread_local RandomPool pool;
   uint8_t raw[16];
-  randombytes_buf(raw, sizeof raw);
+  const uint8_t* drawn = pool.take16();
+  for (int i = 0; i < 16; ++i) raw[i] = drawn[i];
+  // The bytes are spent: wipe them so the pool never holds a handed-out id.
+  sodium_memzero(const_cast<uint8_t*>(drawn), 16);
   // RFC 4648 base32 over 128 bits gives 26 symbols (the last one carries 3 bits).
   uint32_t buffer = 0;
   int bits = 0;

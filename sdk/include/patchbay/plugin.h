@@ -235,7 +235,7 @@ typedef struct pb_host_api {
 
   /* Request accessors. The returned views are borrowed until the request is answered. */
   pb_str (*req_method)(const pb_http_request *request);
-  pb_str (*req_path)(const pb_http_request *request);  /* decoded path, without the query */
+  pb_str (*req_path)(const pb_http_request *request);  /* path as sent (not percent-decoded), no query */
   pb_str (*req_query)(const pb_http_request *request); /* raw query string, without '?' */
   pb_str (*req_body)(const pb_http_request *request);  /* whole body (already read) */
   pb_str (*req_request_id)(const pb_http_request *request); /* the X-Request-Id sent back */
