@@ -82,6 +82,21 @@ TEST_F(HttpWire, WrongMethodIs405WithAllow) {
   EXPECT_EQ(r->header("Allow"), "GET, HEAD");
 }
 
+TEST_F(HttpWire, HeadOfPingHasTheHeadersButNoBody) {
+  HttpConnection c = connect();
+  ASSERT_TRUE(c.send("HEAD /api/v4/system/ping HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto r = c.next(kReadTimeout, /*to_head=*/true);
+  ASSERT_TRUE(r) << c.why();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("Content-Length"), "15");
+  EXPECT_TRUE(has_standard_headers(*r));
+  // No body bytes may follow: the next response must parse right after the headers.
+  ASSERT_TRUE(c.send(get_request("/api/v4/system/ping")));
+  auto after = c.next();
+  ASSERT_TRUE(after) << c.why();
+  EXPECT_EQ(after->body, R"({"status":"OK"})");
+}
+
 TEST_F(HttpWire, KeepAliveServesManyRequestsOnOneConnection) {
   HttpConnection c = connect();
   ASSERT_TRUE(c.connected());
@@ -159,6 +174,25 @@ TEST_F(HttpWire, PipelinedResponsesComeBackInRequestOrder) {
     EXPECT_EQ(r->header("Content-Type"), "text/plain");
     EXPECT_EQ(r->body, bodies[i]);
   }
+}
+
+TEST_F(HttpWire, PipelineLongerThanTheServersQueueStaysInOrder) {
+  // More requests in one write than the server keeps queued per connection (16): it must stop
+  // reading, answer, and go on, without losing or reordering anything.
+  constexpr int kRequests = 40;
+  std::string pipeline;
+  for (int i = 0; i < kRequests; ++i) {
+    pipeline += i % 3 == 0 ? post_request("/api/v4/kv_probe", "v" + std::to_string(i))
+                           : get_request(i % 3 == 1 ? "/api/v4/system/ping" : "/api/v4/nope");
+  }
+  HttpConnection c = connect();
+  ASSERT_TRUE(c.send(pipeline));
+  for (int i = 0; i < kRequests; ++i) {
+    auto r = c.next();
+    ASSERT_TRUE(r) << "response " << i << ": " << c.why();
+    EXPECT_EQ(r->status, i % 3 == 0 ? 201 : i % 3 == 1 ? 200 : 404) << "response " << i;
+  }
+  EXPECT_FALSE(c.closed());
 }
 
 TEST_F(HttpWire, GarbageIs400AndClose) {

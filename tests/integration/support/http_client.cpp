@@ -108,7 +108,7 @@ bool HttpConnection::fill(Clock::time_point deadline) {
   }
 }
 
-int HttpConnection::parse(Response& out) {
+int HttpConnection::parse(Response& out, bool to_head) {
   std::string_view data = std::string_view(buf_).substr(pos_);
   size_t head_end = data.find("\r\n\r\n");
   if (head_end == std::string_view::npos) {
@@ -138,7 +138,7 @@ int HttpConnection::parse(Response& out) {
                            std::string(trim(line.substr(colon + 1))));
   }
   size_t body_len = 0;
-  bool bodiless = (r.status >= 100 && r.status < 200) || r.status == 204 || r.status == 304;
+  bool bodiless = to_head || (r.status >= 100 && r.status < 200) || r.status == 204 || r.status == 304;
   if (!bodiless) {
     if (r.header("Transfer-Encoding")) return -1;  // patchbay never chunks; not supported here
     auto length = r.header("Content-Length");
@@ -158,10 +158,11 @@ int HttpConnection::parse(Response& out) {
   return 1;
 }
 
-HttpConnection::Read HttpConnection::read(Response& out, std::chrono::milliseconds timeout) {
+HttpConnection::Read HttpConnection::read(Response& out, std::chrono::milliseconds timeout,
+                                          bool to_head) {
   auto deadline = Clock::now() + timeout;
   for (;;) {
-    int parsed = parse(out);
+    int parsed = parse(out, to_head);
     if (parsed == 1) return Read::kResponse;
     if (parsed < 0) {
       why_ = "malformed response: " + std::string(unread().substr(0, 200));
@@ -171,9 +172,9 @@ HttpConnection::Read HttpConnection::read(Response& out, std::chrono::millisecon
   }
 }
 
-std::optional<Response> HttpConnection::next(std::chrono::milliseconds timeout) {
+std::optional<Response> HttpConnection::next(std::chrono::milliseconds timeout, bool to_head) {
   Response r;
-  if (read(r, timeout) != Read::kResponse) return std::nullopt;
+  if (read(r, timeout, to_head) != Read::kResponse) return std::nullopt;
   return r;
 }
 

@@ -47,9 +47,11 @@ class HttpConnection {
   enum class Read { kResponse, kClosed, kTimeout, kMalformed };
   // Reads the next response (an interim 100 Continue counts as one). kClosed: the server closed
   // (FIN or reset) before a whole response; kMalformed: bytes that are not a response.
-  Read read(Response& out, std::chrono::milliseconds timeout = kReadTimeout);
+  // `to_head` = the response answers a HEAD request: it has no body whatever its Content-Length.
+  Read read(Response& out, std::chrono::milliseconds timeout = kReadTimeout, bool to_head = false);
   // read() for tests that expect a response: nullopt otherwise (why() says what happened).
-  std::optional<Response> next(std::chrono::milliseconds timeout = kReadTimeout);
+  std::optional<Response> next(std::chrono::milliseconds timeout = kReadTimeout,
+                               bool to_head = false);
 
   // Waits for the server to close the connection. True on EOF or reset within `timeout`; bytes
   // that arrive meanwhile are kept for read() (check unread()).
@@ -62,7 +64,7 @@ class HttpConnection {
   // Receives more bytes into buf_ until the deadline. False on EOF/reset (eof_ set) or timeout.
   bool fill(std::chrono::steady_clock::time_point deadline);
   // Tries to parse one whole response from buf_[pos_..]: 1 parsed, 0 need more, -1 malformed.
-  int parse(Response& out);
+  int parse(Response& out, bool to_head);
 
   int fd_ = -1;
   int connect_errno_ = 0;
