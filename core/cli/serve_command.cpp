@@ -52,23 +52,27 @@ int run_serve(const std::string& config_path) {
       log::error("server", "{}", app.error().message);
       return 1;
     }
+    // Signals are watched before the socket opens: a SIGTERM that arrives right after the
+    // "listening" line must drain, not kill the process with the default action.
+    ServeState state;
+    state.app = app->get();
+    uv_signal_init(&loop, &state.sigterm);
+    uv_signal_init(&loop, &state.sigint);
+    state.sigterm.data = state.sigint.data = &state;
+    uv_signal_start(&state.sigterm, on_signal, SIGTERM);
+    uv_signal_start(&state.sigint, on_signal, SIGINT);
     if (auto started = (*app)->start(); !started.ok()) {
       log::error("server", "cannot start: {}", started.error().message);
       rc = 1;
-      (*app)->drain([] {});
-    } else {
-      ServeState state;
-      state.app = app->get();
-      uv_signal_init(&loop, &state.sigterm);
-      uv_signal_init(&loop, &state.sigint);
-      state.sigterm.data = state.sigint.data = &state;
-      uv_signal_start(&state.sigterm, on_signal, SIGTERM);
-      uv_signal_start(&state.sigint, on_signal, SIGINT);
-      uv_run(&loop, UV_RUN_DEFAULT);
+      state.draining = true;
+      (*app)->drain([&state] {
+        uv_close(reinterpret_cast<uv_handle_t*>(&state.sigterm), nullptr);
+        uv_close(reinterpret_cast<uv_handle_t*>(&state.sigint), nullptr);
+      });
     }
-    uv_run(&loop, UV_RUN_DEFAULT);  // let close callbacks finish
+    uv_run(&loop, UV_RUN_DEFAULT);
   }
-  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_run(&loop, UV_RUN_DEFAULT);  // close callbacks of what the App's destructor closed
   if (uv_loop_close(&loop) != 0) log::warn("server", "the loop still had open handles at exit");
   return rc;
 }

@@ -1,6 +1,7 @@
 #include "core/server/plugin_options.h"
 
 #include "core/plugin_host/discovery.h"
+#include "core/plugin_host/static_plugins.h"
 
 namespace pb::server {
 
@@ -20,6 +21,8 @@ Result<plugin_host::LoadOptions> plugin_load_options(const config::Config& confi
     policy.required = state.Required;
   }
   for (const auto& [id, json] : settings.Plugins) options.policies[id].settings_json = json;
+  // Built-ins linked into the binary (PATCHBAY_PLUGIN_<NAME>=STATIC) load from this table.
+  options.static_entries = plugin_host::static_plugins();
   return options;
 }
 
