@@ -23,6 +23,14 @@ const PayloadLayout kPostLayout{
      offsetof(pb_post_v1, props_json)},
 };
 
+const PayloadLayout kUserLayout{
+    sizeof(pb_user_v1),
+    sizeof(pb_user_v1),
+    {offsetof(pb_user_v1, id), offsetof(pb_user_v1, username), offsetof(pb_user_v1, email),
+     offsetof(pb_user_v1, nickname), offsetof(pb_user_v1, first_name),
+     offsetof(pb_user_v1, last_name), offsetof(pb_user_v1, roles), offsetof(pb_user_v1, password)},
+};
+
 const PayloadLayout kBlobLayout{
     sizeof(pb_blob_v1),
     sizeof(pb_blob_v1),
@@ -112,6 +120,7 @@ void ChainRun::advance() {
       result_.message = "You do not have the appropriate permissions.";
     }
   }
+  if (result_.verdict == PB_VERDICT_REJECT) result_.staged.clear();  // nothing of a rejected event is written
   ChainDone done = std::move(done_);
   std::unique_ptr<ChainRun> self(this);  // the run ends here, whatever done does
   done(result_, payload_->get());
@@ -119,14 +128,16 @@ void ChainRun::advance() {
 
 Bus::Bus() {
   auto add_core = [this](uint32_t id, std::string name, bool intercept, bool observe,
-                         const PayloadLayout* layout) {
+                         bool commits, const PayloadLayout* layout) {
     ids_by_name_[name] = id;
-    events_.emplace(id, EventType{id, std::move(name), intercept, observe, layout,
+    events_.emplace(id, EventType{id, std::move(name), intercept, observe, commits, layout,
                                   std::make_shared<const std::vector<Interceptor>>(), {}});
   };
-  add_core(PB_EVENT_AUTH_CHECK, "auth.check", true, false, &kAuthCheckLayout);
-  add_core(PB_EVENT_POST_WILL_BE_CREATED, "post.will_be_created", true, false, &kPostLayout);
-  add_core(PB_EVENT_POST_CREATED, "post.created", false, true, &kPostLayout);
+  add_core(PB_EVENT_AUTH_CHECK, "auth.check", true, false, false, &kAuthCheckLayout);
+  add_core(PB_EVENT_POST_WILL_BE_CREATED, "post.will_be_created", true, false, true, &kPostLayout);
+  add_core(PB_EVENT_POST_CREATED, "post.created", false, true, false, &kPostLayout);
+  add_core(PB_EVENT_USER_WILL_BE_CREATED, "user.will_be_created", true, false, true, &kUserLayout);
+  add_core(PB_EVENT_USER_CREATED, "user.created", false, true, false, &kUserLayout);
 }
 
 Bus::~Bus() = default;
@@ -158,7 +169,7 @@ Result<uint32_t> Bus::event_id(std::string_view name) {
   }
   uint32_t id = next_dynamic_id_++;
   ids_by_name_.emplace(std::string(name), id);
-  events_.emplace(id, EventType{id, std::string(name), true, true, &kBlobLayout,
+  events_.emplace(id, EventType{id, std::string(name), true, true, false, &kBlobLayout,
                                 std::make_shared<const std::vector<Interceptor>>(), {}});
   return id;
 }
@@ -289,6 +300,16 @@ int Bus::set_identity(pb_intercept_ctx* ctx, std::string_view user_id,
   r.user_id = user_id;
   r.session_id = session_id;
   r.roles = roles;
+  return PB_OK;
+}
+
+int Bus::stage(pb_intercept_ctx* ctx, std::string_view key, std::string_view value) {
+  if (ctx == nullptr || key.empty() || key.size() > 511) return PB_E_INVALID;
+  if (value.size() > (16u << 20)) return PB_E_LIMIT;
+  if (!ctx->run->type_->commits) return PB_E_UNSUPPORTED;
+  if (!ctx->open) return PB_E_STATE;
+  const Bus::Interceptor& step = (*ctx->run->chain_)[ctx->step];
+  ctx->run->result_.staged.push_back(StagedWrite{step.who, std::string(key), std::string(value)});
   return PB_OK;
 }
 

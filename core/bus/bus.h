@@ -37,6 +37,14 @@ struct Subscriber {
 };
 
 // The outcome of an intercept chain, handed to the publisher.
+// A write an interceptor staged into its own plugin's key-value namespace, to be committed with
+// the event's effect (intercept_stage_kv_put).
+struct StagedWrite {
+  Subscriber who;
+  std::string key;
+  std::string value;
+};
+
 struct ChainResult {
   int verdict = PB_VERDICT_CONTINUE;  // CONTINUE or ALLOW: go on; REJECT: stop
   int http_status = 0;                 // for REJECT
@@ -45,6 +53,7 @@ struct ChainResult {
   // auth.check only: who the request is (set by the interceptor that allowed it).
   std::string user_id, session_id, roles;
   std::string decided_by;  // plugin id of the interceptor that decided (ALLOW/REJECT), if any
+  std::vector<StagedWrite> staged;  // for events with a commit; empty after a REJECT
 };
 
 using ChainDone = std::function<void(const ChainResult&, const void* final_payload)>;
@@ -98,6 +107,7 @@ class Bus {
   static int set_identity(pb_intercept_ctx* ctx, std::string_view user_id,
                           std::string_view session_id, std::string_view roles);
   static int resume(pb_intercept_ctx* ctx, int verdict);
+  static int stage(pb_intercept_ctx* ctx, std::string_view key, std::string_view value);
 
  private:
   friend class ChainRun;
@@ -119,6 +129,7 @@ class Bus {
     std::string name;
     bool interceptable;
     bool observable;
+    bool commits;  // the publisher commits an effect: interceptors may stage writes into it
     const PayloadLayout* layout;
     // Sorted by (priority, order). Copy-on-write: a running chain keeps the snapshot it started
     // with, so a subscription change (a plugin failing) never shifts a chain under its feet.

@@ -53,6 +53,15 @@ int main(int argc, char** argv) {
   kv->add_option("key", kv_command.key, "key (prefix for list)");
   kv->add_option("value", kv_command.value, "value (put)");
 
+  // CLI11 reports a mistyped subcommand only as "a subcommand is required": name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->check_name(argv[1]);
+    if (!known) {
+      std::cerr << "patchbay: unknown subcommand '" << argv[1] << "'\n\n" << app.help();
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -19,6 +19,7 @@
 #include "core/http/server.h"
 #include "core/plugin_host/loader.h"
 #include "core/server/plugin_context.h"
+#include "core/server/user_directory.h"
 #include "core/util/result.h"
 #include "store/store.h"
 
@@ -66,6 +67,9 @@ class App {
   store::Store& store() { return *store_; }
   const std::string& config_json() const { return config_json_; }
   const config::Config& config() const { return options_.config; }
+  // The chat model's users (nullptr in a build without one). Set before start().
+  UserDirectory* users() const { return users_; }
+  void set_user_directory(UserDirectory* users) { users_ = users; }
   int add_route(pb_plugin* plugin, std::string_view method, std::string_view pattern,
                 uint32_t flags, std::string_view permission, pb_http_handler fn, void* user);
   bool draining() const { return draining_; }
@@ -100,6 +104,7 @@ class App {
   std::vector<plugin_host::PluginRecord> plugins_;
   std::vector<std::unique_ptr<pb_plugin>> contexts_;  // parallel to plugins_ (null if not loaded)
   bool draining_ = false;
+  UserDirectory* users_ = nullptr;
   std::function<void()> on_work_drained_;  // set while a drain waits for worker tasks
 
   // post_to_loop: a queue filled from any thread, emptied on the loop by an async handle.

@@ -364,6 +364,49 @@ int host_queue_work(pb_plugin* self, pb_task_fn work, pb_task_fn after, void* us
   return PB_OK;
 }
 
+// ---- minor 1: users and staged writes ------------------------------------------------------
+
+int host_user_get(pb_plugin* self, int by, pb_str value, pb_user_fn fn, void* user) {
+  if (self == nullptr || fn == nullptr || !valid(value)) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  UserDirectory* users = self->app->users();
+  if (users == nullptr) return PB_E_UNSUPPORTED;
+  return users->get(by, sv(value), [&](const pb_user_v1& found) {
+    guarded(self, "user_get callback", [&] { fn(user, &found); });
+  });
+}
+
+int host_user_create(pb_plugin* self, const pb_user_v1* draft, pb_user_done_fn done, void* user) {
+  if (self == nullptr || draft == nullptr || done == nullptr ||
+      draft->struct_size < sizeof(pb_user_v1)) {
+    return PB_E_INVALID;
+  }
+  if (!on_loop_thread() || self->phase == PluginPhase::stopped) return PB_E_STATE;
+  UserDirectory* users = self->app->users();
+  if (users == nullptr) return PB_E_UNSUPPORTED;
+  return users->create(*draft, [self, done, user](int status, int http_status, std::string_view id,
+                                                  std::string_view message, const pb_user_v1* created) {
+    guarded(self, "user_create completion",
+            [&] { done(user, status, http_status, ps(id), ps(message), created); });
+  });
+}
+
+int host_user_set_active(pb_plugin* self, pb_str user_id, int active, pb_done_fn done, void* user) {
+  if (self == nullptr || !valid(user_id) || user_id.len == 0) return PB_E_INVALID;
+  if (!on_loop_thread() || self->phase == PluginPhase::stopped) return PB_E_STATE;
+  UserDirectory* users = self->app->users();
+  if (users == nullptr) return PB_E_UNSUPPORTED;
+  return users->set_active(sv(user_id), active != 0, [self, done, user](int status) {
+    if (done != nullptr) guarded(self, "user_set_active completion", [&] { done(user, status); });
+  });
+}
+
+int host_intercept_stage_kv_put(pb_intercept_ctx* ctx, pb_str key, pb_str value) {
+  if (!valid(key) || !valid(value)) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  return bus::Bus::stage(ctx, sv(key), sv(value));
+}
+
 const pb_host_api kHostApi = {
     sizeof(pb_host_api),
     PB_ABI_MAJOR,
@@ -403,6 +446,10 @@ const pb_host_api kHostApi = {
     host_timer_stop,
     host_post_to_loop,
     host_queue_work,
+    host_user_get,
+    host_user_create,
+    host_user_set_active,
+    host_intercept_stage_kv_put,
 };
 
 }  // namespace

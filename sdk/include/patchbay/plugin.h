@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 0
+#define PB_ABI_MINOR 1
 
 #if defined(_WIN32)
 #define PB_EXPORT __declspec(dllexport)
@@ -104,6 +104,8 @@ enum {
   PB_EVENT_AUTH_CHECK = 1,            /* payload pb_auth_check_v1; intercept only */
   PB_EVENT_POST_WILL_BE_CREATED = 2,  /* payload pb_post_v1; intercept (may modify/reject) */
   PB_EVENT_POST_CREATED = 3,          /* payload pb_post_v1; observe (after durable commit) */
+  PB_EVENT_USER_WILL_BE_CREATED = 4,  /* minor 1. payload pb_user_v1; intercept (may stage writes) */
+  PB_EVENT_USER_CREATED = 5,          /* minor 1. payload pb_user_v1 (password ""); observe */
   PB_EVENT_FIRST_DYNAMIC = 0x10000
 };
 
@@ -136,6 +138,30 @@ typedef struct pb_post_v1 {
   int64_t delete_at;
   uint32_t flags;    /* PB_POST_* */
 } pb_post_v1;
+
+/* User flags (minor 1). */
+#define PB_USER_IS_BOT 0x1u
+
+/* Payload of PB_EVENT_USER_WILL_BE_CREATED and PB_EVENT_USER_CREATED, and what user_get finds
+ * (minor 1). `roles` is Mattermost's space-separated list ("system_user system_admin"). */
+typedef struct pb_user_v1 {
+  size_t struct_size;
+  pb_str id;
+  pb_str username;
+  pb_str email;
+  pb_str nickname;
+  pb_str first_name;
+  pb_str last_name;
+  pb_str roles;
+  /* Only in user.will_be_created: the clear-text password the client sent ("" for bots). The
+   * core never stores it; the auth plugin checks the policy, hashes it and stages the hash with
+   * intercept_stage_kv_put. "" everywhere else. */
+  pb_str password;
+  int64_t create_at; /* milliseconds since the epoch */
+  int64_t update_at;
+  int64_t delete_at; /* non-zero: deactivated */
+  uint32_t flags;    /* PB_USER_* */
+} pb_user_v1;
 
 /* Payload of every event a plugin declares by name: opaque bytes (by convention JSON). */
 typedef struct pb_blob_v1 {
@@ -194,6 +220,17 @@ typedef void (*pb_kv_value_fn)(void *user, pb_str value);
 
 /* One entry of kv_list; return non-zero to stop the iteration. */
 typedef int (*pb_kv_each_fn)(void *user, pb_str key, pb_str value);
+
+/* user_get (minor 1): the user found, borrowed for the duration of the call. */
+typedef void (*pb_user_fn)(void *user, const pb_user_v1 *found);
+
+/* user_create (minor 1): PB_OK and the created user (borrowed for the call), or a negative
+ * status with the HTTP status, Mattermost error id and message that explain it (created NULL). */
+typedef void (*pb_user_done_fn)(void *user, int status, int http_status, pb_str error_id,
+                                pb_str message, const pb_user_v1 *created);
+
+/* Which field user_get looks up (minor 1). */
+enum { PB_USER_BY_ID = 0, PB_USER_BY_USERNAME = 1, PB_USER_BY_EMAIL = 2 };
 
 typedef void (*pb_timer_fn)(void *user);
 typedef void (*pb_task_fn)(void *user);
@@ -349,6 +386,35 @@ typedef struct pb_host_api {
   /* Runs `work` on a worker thread (where it may block, e.g. hashing), then `after` on the loop
    * thread. `work` may call only "any thread" host functions. Returns PB_OK; PB_E_INVALID. */
   int (*queue_work)(pb_plugin *self, pb_task_fn work, pb_task_fn after, void *user);
+
+  /* ---- minor 1: users, and writes staged by interceptors ---------------------------------- */
+
+  /* Finds a user (deactivated ones too: check delete_at) by id, username or email (both
+   * case-insensitive, as Mattermost) and calls `fn` before returning. Loop thread.
+   * Returns PB_OK (fn called); PB_E_NOT_FOUND; PB_E_INVALID (bad `by`); PB_E_UNSUPPORTED (no
+   * chat model in this build). */
+  int (*user_get)(pb_plugin *self, int by, pb_str value, pb_user_fn fn, void *user);
+
+  /* Creates a user through the same path as POST /api/v4/users (validation, the
+   * user.will_be_created chain, one durable commit, user.created observers), without that
+   * route's permission check: the calling plugin has decided. id/create_at are assigned by the
+   * core; set PB_USER_IS_BOT for a bot. Returns PB_OK (done called once, later); PB_E_INVALID;
+   * PB_E_UNSUPPORTED; PB_E_STATE (draining). */
+  int (*user_create)(pb_plugin *self, const pb_user_v1 *draft, pb_user_done_fn done, void *user);
+
+  /* Deactivates (active = 0: delete_at = now) or reactivates (active = 1) a user, durably.
+   * Returns PB_OK (done called once, later, with PB_OK or PB_E_NOT_FOUND); PB_E_INVALID;
+   * PB_E_UNSUPPORTED; PB_E_STATE. */
+  int (*user_set_active)(pb_plugin *self, pb_str user_id, int active, pb_done_fn done,
+                         void *user);
+
+  /* From an interceptor of an event with a commit (post.will_be_created,
+   * user.will_be_created): writes `key` = `value` into the interceptor's own key-value
+   * namespace IN THE SAME durable transaction as the event's effect, so both happen or neither
+   * (e.g. a password hash with its user). Discarded if the chain rejects. Limits as kv_put.
+   * Returns PB_OK; PB_E_INVALID; PB_E_LIMIT; PB_E_UNSUPPORTED (event without a commit: auth.check,
+   * plugin-defined events); PB_E_STATE (this turn is over). */
+  int (*intercept_stage_kv_put)(pb_intercept_ctx *ctx, pb_str key, pb_str value);
 
   /* New functions are appended here (ABI minor + 1 each time). */
 } pb_host_api;

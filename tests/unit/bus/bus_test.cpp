@@ -270,3 +270,52 @@ TEST(Bus, UnsubscribingAFailedPluginDoesNotDisturbARunningChain) {
 
 }  // namespace
 }  // namespace pb::bus
+
+namespace pb::bus {
+namespace {
+
+int stage_two(void*, pb_intercept_ctx* ctx, uint32_t, const void*) {
+  EXPECT_EQ(Bus::stage(ctx, "pwd/u1", "hash"), PB_OK);
+  EXPECT_EQ(Bus::stage(ctx, "", "x"), PB_E_INVALID);
+  EXPECT_EQ(Bus::stage(ctx, std::string(512, 'k'), "x"), PB_E_INVALID);
+  return PB_VERDICT_CONTINUE;
+}
+
+TEST(Bus, InterceptorsStageWritesOnlyIntoEventsThatCommit) {
+  Bus bus;
+  int owner = 0;
+  bus.intercept(PB_EVENT_USER_WILL_BE_CREATED, 0, {"auth", &owner}, stage_two, nullptr);
+  pb_user_v1 user{};
+  user.struct_size = sizeof user;
+  ChainResult result;
+  bus.run_intercept(PB_EVENT_USER_WILL_BE_CREATED, &user,
+                    [&](const ChainResult& r, const void*) { result = r; });
+  ASSERT_EQ(result.staged.size(), 1u);
+  EXPECT_EQ(result.staged[0].who.plugin_id, "auth");
+  EXPECT_EQ(result.staged[0].who.owner, &owner);
+  EXPECT_EQ(result.staged[0].key, "pwd/u1");
+
+  // A later REJECT drops what earlier interceptors staged: nothing of a refused event is written.
+  bus.intercept(PB_EVENT_USER_WILL_BE_CREATED, 1, {"policy", nullptr}, reject_with_error, nullptr);
+  bus.run_intercept(PB_EVENT_USER_WILL_BE_CREATED, &user,
+                    [&](const ChainResult& r, const void*) { result = r; });
+  EXPECT_EQ(result.verdict, PB_VERDICT_REJECT);
+  EXPECT_TRUE(result.staged.empty());
+}
+
+int stage_in_auth(void* user, pb_intercept_ctx* ctx, uint32_t, const void*) {
+  *static_cast<int*>(user) = Bus::stage(ctx, "k", "v");
+  return PB_VERDICT_CONTINUE;
+}
+
+TEST(Bus, StagingIntoAnEventWithoutACommitIsUnsupported) {
+  Bus bus;
+  int status = 0;
+  bus.intercept(PB_EVENT_AUTH_CHECK, 0, {"x", nullptr}, stage_in_auth, &status);
+  pb_auth_check_v1 check{sizeof check, nullptr, {"", 0}};
+  bus.run_intercept(PB_EVENT_AUTH_CHECK, &check, [](const ChainResult&, const void*) {});
+  EXPECT_EQ(status, PB_E_UNSUPPORTED);
+}
+
+}  // namespace
+}  // namespace pb::bus
