@@ -218,18 +218,30 @@ void App::on_route(void* arg, http::Request& request) {
     app->invoke(target, request);
     return;
   }
+  app->check_auth(request, target.permission,
+                  [app, &target, &request](const bus::ChainResult& result) {
+                    if (result.verdict != PB_VERDICT_ALLOW) {
+                      request.respond_error(result.http_status, result.error_id, result.message);
+                      return;
+                    }
+                    app->invoke(target, request);
+                  });
+}
+
+void App::check_auth(http::Request& request, std::string_view permission,
+                     std::function<void(const bus::ChainResult&)> done) {
   pb_auth_check_v1 check{sizeof check, reinterpret_cast<const pb_http_request*>(&request),
-                         pb_str{target.permission.data(), target.permission.size()}};
-  app->bus_.run_intercept(PB_EVENT_AUTH_CHECK, &check,
-                          [app, &target, &request](const bus::ChainResult& result, const void*) {
-                            if (result.verdict != PB_VERDICT_ALLOW) {
-                              request.respond_error(result.http_status, result.error_id,
-                                                    result.message);
-                              return;
-                            }
-                            request.set_identity(result.user_id, result.session_id, result.roles);
-                            app->invoke(target, request);
-                          });
+                         pb_str{permission.data(), permission.size()}};
+  int rc = bus_.run_intercept(PB_EVENT_AUTH_CHECK, &check,
+                              [&request, done = std::move(done)](const bus::ChainResult& result,
+                                                                 const void*) {
+                                if (result.verdict == PB_VERDICT_ALLOW) {
+                                  request.set_identity(result.user_id, result.session_id,
+                                                       result.roles);
+                                }
+                                done(result);
+                              });
+  if (rc != PB_OK) request.respond_error(500, "api.context.auth.app_error", "The auth chain failed.");
 }
 
 void App::invoke(const RouteTarget& target, http::Request& request) {

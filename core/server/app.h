@@ -76,6 +76,13 @@ class App {
   // Any thread. PB_OK, or PB_E_STATE when the server is shutting down (fn will not run).
   int post_to_loop(pb_task_fn fn, void* user);
 
+  // Runs the auth.check chain for `request` (as authenticated routes do) and hands the result
+  // to `done`; on ALLOW the request's identity is already set. For public routes whose answer
+  // depends on who asks (POST /api/v4/users: first user vs admin). `request` must stay unanswered
+  // until done runs.
+  void check_auth(http::Request& request, std::string_view permission,
+                  std::function<void(const bus::ChainResult&)> done);
+
   // A queue_work completion ran (host_api.cpp): resumes a drain waiting for worker tasks.
   void plugin_work_finished();
 
