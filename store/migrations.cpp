@@ -45,9 +45,19 @@ Result<void> create_plugin_kv_and_store_id(MDB_txn* txn) {
   return put_meta(txn, kStoreIdKey, new_id());
 }
 
+// v3: the chat model's tables (users, teams, channels, memberships, posts and their indexes).
+Result<void> create_chat_tables(MDB_txn* txn) {
+  for (size_t i = table_index(Table::users); i <= table_index(Table::channel_posts); ++i) {
+    auto table = create_table(txn, static_cast<Table>(i));
+    if (!table) return table.error();
+  }
+  return {};
+}
+
 constexpr Migration kMigrations[] = {
     {1, "create table meta", &create_meta},
     {2, "create table plugin_kv and meta.store_id", &create_plugin_kv_and_store_id},
+    {3, "create the chat model's tables", &create_chat_tables},
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per version");
 

@@ -16,7 +16,7 @@
 
 namespace pb::store {
 
-inline constexpr uint32_t kSchemaVersion = 2;
+inline constexpr uint32_t kSchemaVersion = 3;
 
 inline constexpr const char* kSchemaVersionKey = "schema_version";
 inline constexpr const char* kStoreIdKey = "store_id";

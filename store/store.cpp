@@ -266,6 +266,32 @@ const char* table_name(Table table) {
       return "meta";
     case Table::plugin_kv:
       return "plugin_kv";
+    case Table::users:
+      return "users";
+    case Table::users_by_username:
+      return "users_by_username";
+    case Table::users_by_email:
+      return "users_by_email";
+    case Table::teams:
+      return "teams";
+    case Table::teams_by_name:
+      return "teams_by_name";
+    case Table::team_members:
+      return "team_members";
+    case Table::user_teams:
+      return "user_teams";
+    case Table::channels:
+      return "channels";
+    case Table::channels_by_name:
+      return "channels_by_name";
+    case Table::channel_members:
+      return "channel_members";
+    case Table::user_channels:
+      return "user_channels";
+    case Table::posts:
+      return "posts";
+    case Table::channel_posts:
+      return "channel_posts";
   }
   return "?";
 }

@@ -73,6 +73,49 @@ TEST(Migrations, AVersion1StoreIsUpgradedAndKeepsItsData) {
   EXPECT_EQ(read_key(s, Table::plugin_kv, "k"), "v");
 }
 
+TEST(Migrations, AVersion2StoreGetsTheChatTablesAndKeepsItsData) {
+  TempDir tmp;
+  {
+    // A version-2 store as the previous binary left it: meta (with a store id) and plugin_kv.
+    write_raw_meta(tmp.path(), {{"schema_version", "2"}, {"store_id", "storeid0000000000000000001"}});
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), 0);
+    ASSERT_EQ(mdb_env_set_maxdbs(env, 4), 0);
+    ASSERT_EQ(mdb_env_open(env, tmp.path().c_str(), 0, 0600), 0);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+    MDB_dbi kv;
+    ASSERT_EQ(mdb_dbi_open(txn, "plugin_kv", MDB_CREATE, &kv), 0);
+    std::string key = std::string("auth") + '\0' + "pwd/x";
+    MDB_val k{key.size(), key.data()};
+    MDB_val v{4, const_cast<char*>("hash")};
+    ASSERT_EQ(mdb_put(txn, kv, &k, &v, 0), 0);
+    ASSERT_EQ(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+  }
+  StoreOptions options;
+  options.directory = tmp.path();
+  auto store = Store::open(nullptr, options);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  Store& s = **store;
+  EXPECT_EQ(s.schema_version(), 3u);
+  EXPECT_EQ(s.store_id(), "storeid0000000000000000001");
+  EXPECT_EQ(read_key(s, Table::plugin_kv, std::string("auth") + '\0' + "pwd/x"), "hash");
+  // Every chat table exists and takes writes; the unique indexes refuse a second insert.
+  WriteBatch batch;
+  for (size_t i = table_index(Table::users); i < kTableCount; ++i) {
+    ASSERT_EQ(batch.insert(static_cast<Table>(i), "k", table_name(static_cast<Table>(i))), PB_OK);
+  }
+  ASSERT_TRUE(s.commit_sync(std::move(batch)).ok());
+  EXPECT_EQ(read_key(s, Table::users, "k"), "users");
+  EXPECT_EQ(read_key(s, Table::channel_posts, "k"), "channel_posts");
+  WriteBatch again;
+  ASSERT_EQ(again.insert(Table::users_by_username, "k", "other"), PB_OK);
+  auto refused = s.commit_sync(std::move(again));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, PB_E_EXISTS);
+}
+
 TEST(Migrations, ANewerStoreIsRefusedAndLeftUntouched) {
   TempDir tmp;
   write_raw_meta(tmp.path(), {{"schema_version", std::to_string(kSchemaVersion + 1)}});
