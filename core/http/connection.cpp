@@ -1,6 +1,7 @@
 #include "core/http/connection.h"
 
 #include <algorithm>
+#include <cstring>
 #include <exception>
 
 #include "core/http/request.h"
@@ -40,6 +41,7 @@ Connection* Connection::accept(uv_stream_t* listener, std::shared_ptr<ServerCont
     return c;
   }
   uv_tcp_nodelay(&c->tcp_, 1);
+  c->read_peer_address();
   c->last_input_ms_ = uv_now(listener->loop);
   c->update_reading();
   c->update_timer();
@@ -60,6 +62,21 @@ Request* Connection::acquire() {
 }
 
 void Connection::release(Request* request) { free_.push_back(request); }
+
+void Connection::read_peer_address() {
+  sockaddr_storage peer{};
+  int len = sizeof peer;
+  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return;
+  int rc = UV_EINVAL;
+  if (peer.ss_family == AF_INET) {
+    rc = uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&peer), remote_addr_,
+                     sizeof remote_addr_);
+  } else if (peer.ss_family == AF_INET6) {
+    rc = uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&peer), remote_addr_,
+                     sizeof remote_addr_);
+  }
+  remote_addr_len_ = rc == 0 ? static_cast<uint8_t>(strnlen(remote_addr_, sizeof remote_addr_)) : 0;
+}
 
 // ---- reading -----------------------------------------------------------------------------
 

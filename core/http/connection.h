@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "core/http/request_parser.h"
@@ -38,6 +39,8 @@ class Connection {
   void on_answered(Request& request);
   bool closes_after(const Request& request) const;
   bool dead() const { return closing_; }
+  // The peer's IP address as text ("127.0.0.1", "::1"), no port; "" if it could not be read.
+  std::string_view remote_addr() const { return {remote_addr_, remote_addr_len_}; }
 
   // The Server's intrusive list of open connections.
   Connection* prev = nullptr;
@@ -66,6 +69,7 @@ class Connection {
   void update_reading();
   void update_timer();
   void maybe_delete();
+  void read_peer_address();
   Request* acquire();
   void release(Request* request);
 
@@ -76,6 +80,9 @@ class Connection {
   uv_write_t write_req_;
   uv_shutdown_t shutdown_req_;
   int open_handles_ = 0;
+  // Read once at accept (rate-limit keys, logs); INET6_ADDRSTRLEN is 46 with the NUL.
+  char remote_addr_[46] = {};
+  uint8_t remote_addr_len_ = 0;
 
   RequestParser parser_;
   std::unique_ptr<char[]> buf_;

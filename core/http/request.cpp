@@ -46,6 +46,10 @@ std::string_view Request::query() const {
   return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
 }
 
+std::string_view Request::remote_addr() const {
+  return conn_ != nullptr ? conn_->remote_addr() : std::string_view();
+}
+
 HeaderView Request::header_at(size_t i) const {
   const HeaderSlot& h = headers_[i];
   std::string_view bytes = header_bytes_;

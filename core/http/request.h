@@ -51,6 +51,10 @@ class Request {
   std::string_view body() const { return body_; }
   // The fresh 26-character id of this request, also sent back as X-Request-Id.
   std::string_view request_id() const { return {request_id_, sizeof request_id_}; }
+  // The client's IP address as the socket sees it ("127.0.0.1", "::1"; no port), read once per
+  // connection at accept. "" when unknown or for a request parsed without a connection. A proxy
+  // in front makes this the proxy's address; see ServiceSettings.TrustedProxyIPHeader.
+  std::string_view remote_addr() const;
 
   // ---- filled in by the host -------------------------------------------------------------
 

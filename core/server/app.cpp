@@ -7,6 +7,7 @@
 #include "core/config/listen_address.h"
 #include "core/config/writer.h"
 #include "core/log/log.h"
+#include "core/ratelimit/request_limiter.h"
 #include "core/server/core_routes.h"
 #include "core/server/plugin_options.h"
 #include "core/server/store_options.h"
@@ -95,7 +96,13 @@ Result<void> App::start() {
   server_options.limits = http_limits(options_.config);
   server_options.version_id = version_id(config_json_);
   server_options.expose_detailed_errors = options_.config.service.EnableDeveloper;
-  server_options.dispatch = [this](http::Request& request) { dispatch(request); };
+  // RateLimitSettings: every request is counted before routing, as Mattermost wraps its whole
+  // router; a limited one has been answered (429) by the limiter.
+  auto limiter = ratelimit::RequestLimiter::from_config(options_.config);
+  server_options.dispatch = [this, limiter](http::Request& request) {
+    if (limiter && !limiter->admit(request, static_cast<int64_t>(uv_hrtime()))) return;
+    dispatch(request);
+  };
   auto server = http::Server::create(loop_, std::move(server_options));
   if (!server.ok()) return server.error();
   http_ = std::move(*server);
