@@ -16,6 +16,13 @@
 // an interceptor allows, or the test set a fallback identity (set_fallback_identity); a callback
 // is never called from inside the host call that registered it.
 //
+// Users (ABI minor 1): a user table the test fills (add_user) backs user_get, user_create and
+// user_set_active. create_user() / user_create run user.will_be_created's interceptors (they may
+// stage kv writes with intercept_stage_kv_put), then, unless one rejects, commit the user and the
+// staged writes together, then call user.created's observers (password ""). Staged writes of
+// post.will_be_created are committed with the post the same way. set_users_supported(false)
+// makes the user functions answer PB_E_UNSUPPORTED, as a build without a chat model does.
+//
 // Threading: construct, drive and destroy the FakeHost on one thread (the "loop"). Host
 // functions called from another thread return PB_E_STATE, except log and post_to_loop; queue_work
 // runs its `work` on a real short-lived thread, joined before `after` runs.
@@ -81,6 +88,15 @@ class FakeHost {
     uint32_t flags = 0;
   };
 
+  // An owned user (the C struct pb_user_v1 borrows its strings). `password` is only meaningful
+  // as the draft of a creation; the table never keeps it.
+  struct User {
+    std::string id, username, email, nickname, first_name, last_name, roles = "system_user",
+        password;
+    int64_t create_at = 0, update_at = 0, delete_at = 0;
+    uint32_t flags = 0;
+  };
+
   // The outcome of an intercept chain started by the test (create_post, publish_intercept).
   struct ChainResult {
     bool done = false;  // false while an interceptor is PENDING
@@ -88,6 +104,7 @@ class FakeHost {
     int http_status = 0;
     std::string error_id, message;
     Post post;         // post events: the final (possibly modified) post
+    User user;         // user events: the final user (as committed, password "")
     std::string blob;  // plugin-defined events: the final payload bytes
   };
 
@@ -260,6 +277,7 @@ class FakeHost {
       fill_result(result, c, verdict);
       if (verdict == PB_VERDICT_REJECT) return;
       posts_.push_back(result.post);
+      for (auto& [k, v] : c.staged) kv_[k] = v;
       notify(PB_EVENT_POST_CREATED, c.payload.view());
     };
     run_chain(chain);
@@ -306,6 +324,38 @@ class FakeHost {
   size_t observer_count(uint32_t event) const {
     return static_cast<size_t>(std::count_if(observers_.begin(), observers_.end(),
                                              [&](const Obs& o) { return o.event == event; }));
+  }
+
+  // ---- users (minor 1) ----
+
+  // Puts `user` into the table as committed (no chain runs). An empty id gets a fresh one.
+  // Returns the id.
+  std::string add_user(User user) {
+    if (user.id.empty()) user.id = fresh_id();
+    user.password.clear();
+    std::string id = user.id;
+    users_.push_back(std::move(user));
+    return id;
+  }
+  // The committed user with `id`, or nullptr.
+  const User* find_user(std::string_view id) const {
+    for (const auto& u : users_) {
+      if (u.id == id) return &u;
+    }
+    return nullptr;
+  }
+  const std::vector<User>& users() const { return users_; }
+  void set_users_supported(bool on) { users_supported_ = on; }
+
+  // Creates a user as the core's POST /api/v4/users would: checks username/email are free
+  // (400 app.user.save.username_exists.app_error / email_exists), assigns id and create_at,
+  // runs user.will_be_created (PENDING interceptors finish on run_pending()), then commits the
+  // user with the staged kv writes and calls user.created's observers.
+  const ChainResult& create_user(User draft) {
+    results_.emplace_back();
+    ChainResult& result = results_.back();
+    start_user_creation(std::move(draft), [&result](const ChainResult& r) { result = r; });
+    return result;
   }
 
   // ---- key-value store ----
@@ -424,9 +474,16 @@ class FakeHost {
     std::string permission;
     Post post;
     pb_post_v1 post_view{};
+    User user;
+    pb_user_v1 user_view{};
     std::string blob;
     pb_blob_v1 blob_view{};
 
+    void set_user(const User& u) {
+      kind = PB_EVENT_USER_WILL_BE_CREATED;
+      user = u;
+      refresh();
+    }
     void set_post(const Post& p) {
       kind = PB_EVENT_POST_WILL_BE_CREATED;
       post = p;
@@ -458,6 +515,17 @@ class FakeHost {
                   in->flags};
         kind = PB_EVENT_POST_WILL_BE_CREATED;
         post = std::move(copy);
+      } else if (event == PB_EVENT_USER_WILL_BE_CREATED || event == PB_EVENT_USER_CREATED) {
+        auto* in = static_cast<const pb_user_v1*>(p);
+        if (in->struct_size < sizeof(pb_user_v1)) return false;
+        User copy{std::string(to_sv(in->id)),         std::string(to_sv(in->username)),
+                  std::string(to_sv(in->email)),      std::string(to_sv(in->nickname)),
+                  std::string(to_sv(in->first_name)), std::string(to_sv(in->last_name)),
+                  std::string(to_sv(in->roles)),      std::string(to_sv(in->password)),
+                  in->create_at,                      in->update_at,
+                  in->delete_at,                      in->flags};
+        kind = PB_EVENT_USER_WILL_BE_CREATED;
+        user = std::move(copy);
       } else {
         auto* b = static_cast<const pb_blob_v1*>(p);
         if (b->struct_size < sizeof(pb_blob_v1)) return false;
@@ -475,11 +543,13 @@ class FakeHost {
                              to_pb(post.user_id), to_pb(post.root_id),    to_pb(post.type),
                              to_pb(post.message), to_pb(post.props_json), post.create_at,
                              post.update_at,      post.delete_at,         post.flags};
+      user_view = user_to_c(user);
       blob_view = pb_blob_v1{sizeof(pb_blob_v1), to_pb(blob)};
     }
     const void* view() const {
       if (kind == PB_EVENT_AUTH_CHECK) return &auth;
       if (kind == PB_EVENT_POST_WILL_BE_CREATED) return &post_view;
+      if (kind == PB_EVENT_USER_WILL_BE_CREATED) return &user_view;
       return &blob_view;
     }
   };
@@ -502,6 +572,7 @@ class FakeHost {
     std::string error_id, message;
     Identity identity;
     std::vector<std::unique_ptr<Turn>> turns;
+    std::vector<std::pair<std::string, std::string>> staged;  // intercept_stage_kv_put
   };
 
   struct Timer {
@@ -563,6 +634,83 @@ class FakeHost {
     }
     return out;
   }
+  static pb_user_v1 user_to_c(const User& u) {
+    return pb_user_v1{sizeof(pb_user_v1), to_pb(u.id),         to_pb(u.username),
+                      to_pb(u.email),     to_pb(u.nickname),   to_pb(u.first_name),
+                      to_pb(u.last_name), to_pb(u.roles),      to_pb(u.password),
+                      u.create_at,        u.update_at,         u.delete_at,
+                      u.flags};
+  }
+  // 26 characters of Mattermost's id alphabet; deterministic (a counter), unique per FakeHost.
+  std::string fresh_id() {
+    static constexpr char kAlphabet[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
+    uint64_t n = ++id_seq_;
+    std::string id(26, 'y');
+    for (size_t i = 26; i-- > 0 && n != 0; n /= 32) id[i] = kAlphabet[n % 32];
+    return id;
+  }
+  User* find_user_mut(std::string_view id) {
+    for (auto& u : users_) {
+      if (u.id == id) return &u;
+    }
+    return nullptr;
+  }
+
+  // The body of create_user and host->user_create: validation, then the chain (started from
+  // the task queue, never re-entrantly), then the commit. `done` gets the outcome.
+  void start_user_creation(User draft, std::function<void(const ChainResult&)> done) {
+    auto fail = [done](int status, std::string id, std::string message) {
+      ChainResult r;
+      r.done = true;
+      r.verdict = PB_VERDICT_REJECT;
+      r.http_status = status;
+      r.error_id = std::move(id);
+      r.message = std::move(message);
+      done(r);
+    };
+    for (const auto& u : users_) {
+      if (iequals(u.username, draft.username)) {
+        return fail(400, "app.user.save.username_exists.app_error",
+                    "An account with that username already exists.");
+      }
+      if (!draft.email.empty() && iequals(u.email, draft.email)) {
+        return fail(400, "app.user.save.email_exists.app_error",
+                    "An account with that email already exists.");
+      }
+    }
+    draft.id = fresh_id();
+    draft.create_at = draft.update_at = static_cast<int64_t>(now_);
+    draft.delete_at = 0;
+    if (draft.roles.empty()) draft.roles = "system_user";
+    Chain& chain = new_chain(PB_EVENT_USER_WILL_BE_CREATED);
+    OwnedPayload tmp;
+    tmp.set_user(draft);
+    chain.payload.assign(PB_EVENT_USER_WILL_BE_CREATED, tmp.view());
+    chain.finish = [this, done](Chain& c, int verdict) {
+      ChainResult r;
+      fill_result(r, c, verdict);
+      r.user.password.clear();
+      if (verdict != PB_VERDICT_REJECT) {
+        for (const auto& u : users_) {  // someone took the name while the chain ran
+          if (iequals(u.username, r.user.username)) {
+            r.verdict = PB_VERDICT_REJECT;
+            r.http_status = 400;
+            r.error_id = "app.user.save.username_exists.app_error";
+            r.message = "An account with that username already exists.";
+            done(r);
+            return;
+          }
+        }
+        users_.push_back(r.user);  // the user and the staged writes: one commit
+        for (auto& [k, v] : c.staged) kv_[k] = v;
+        pb_user_v1 view = user_to_c(r.user);
+        notify(PB_EVENT_USER_CREATED, &view);
+      }
+      done(r);
+    };
+    enqueue([this, &chain] { run_chain(chain); });
+  }
+
   static FakeHost* from(pb_plugin* self) {
     return self == nullptr ? nullptr : reinterpret_cast<SelfTag*>(self)->host;
   }
@@ -573,7 +721,12 @@ class FakeHost {
   bool on_loop() const { return std::this_thread::get_id() == loop_thread_; }
   static bool is_core_event(uint32_t e) {
     return e == PB_EVENT_AUTH_CHECK || e == PB_EVENT_POST_WILL_BE_CREATED ||
-           e == PB_EVENT_POST_CREATED;
+           e == PB_EVENT_POST_CREATED || e == PB_EVENT_USER_WILL_BE_CREATED ||
+           e == PB_EVENT_USER_CREATED;
+  }
+  // Events whose publisher commits an effect that interceptors may stage writes into.
+  static bool commits(uint32_t e) {
+    return e == PB_EVENT_POST_WILL_BE_CREATED || e == PB_EVENT_USER_WILL_BE_CREATED;
   }
   bool is_dynamic_event(uint32_t e) const {
     return e >= PB_EVENT_FIRST_DYNAMIC && e < next_dynamic_;
@@ -689,6 +842,7 @@ class FakeHost {
     r.error_id = c.error_id;
     r.message = c.message;
     r.post = c.payload.post;
+    r.user = c.payload.user;
     r.blob = c.payload.blob;
   }
 
@@ -876,7 +1030,8 @@ class FakeHost {
       if (h == nullptr || out == nullptr || name.len == 0) return PB_E_INVALID;
       if (!h->on_loop()) return PB_E_STATE;
       auto n = to_sv(name);
-      if (n == "auth.check" || n == "post.will_be_created" || n == "post.created")
+      if (n == "auth.check" || n == "post.will_be_created" || n == "post.created" ||
+          n == "user.will_be_created" || n == "user.created")
         return PB_E_INVALID;
       *out = h->event_id(n);
       return PB_OK;
@@ -886,7 +1041,8 @@ class FakeHost {
       FakeHost* h = from(self);
       if (h == nullptr || fn == nullptr) return PB_E_INVALID;
       if (!h->on_loop() || !h->in_init_) return PB_E_STATE;
-      if (event == PB_EVENT_POST_CREATED) return PB_E_UNSUPPORTED;
+      if (event == PB_EVENT_POST_CREATED || event == PB_EVENT_USER_CREATED)
+        return PB_E_UNSUPPORTED;
       if (!is_core_event(event) && !h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
       h->subs_.push_back(Sub{event, priority, h->sub_seq_++, fn, user});
       return PB_OK;
@@ -896,7 +1052,8 @@ class FakeHost {
       FakeHost* h = from(self);
       if (h == nullptr || fn == nullptr) return PB_E_INVALID;
       if (!h->on_loop() || !h->in_init_) return PB_E_STATE;
-      if (event == PB_EVENT_AUTH_CHECK || event == PB_EVENT_POST_WILL_BE_CREATED)
+      if (event == PB_EVENT_AUTH_CHECK || event == PB_EVENT_POST_WILL_BE_CREATED ||
+          event == PB_EVENT_USER_WILL_BE_CREATED)
         return PB_E_UNSUPPORTED;
       if (!is_core_event(event) && !h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
       h->observers_.push_back(Obs{event, fn, user});
@@ -1049,6 +1206,76 @@ class FakeHost {
       });
       return PB_OK;
     };
+
+    api_.user_get = [](pb_plugin* self, int by, pb_str value, pb_user_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr || (value.data == nullptr && value.len != 0))
+        return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      if (!h->users_supported_) return PB_E_UNSUPPORTED;
+      if (by != PB_USER_BY_ID && by != PB_USER_BY_USERNAME && by != PB_USER_BY_EMAIL)
+        return PB_E_INVALID;
+      auto v = to_sv(value);
+      for (const auto& u : h->users_) {
+        bool hit = by == PB_USER_BY_ID         ? u.id == v
+                   : by == PB_USER_BY_USERNAME ? iequals(u.username, v)
+                                               : (!v.empty() && iequals(u.email, v));
+        if (!hit) continue;
+        User copy = u;  // the callback may add users; hand it a stable view
+        pb_user_v1 view = user_to_c(copy);
+        fn(user, &view);
+        return PB_OK;
+      }
+      return PB_E_NOT_FOUND;
+    };
+    api_.user_create = [](pb_plugin* self, const pb_user_v1* draft, pb_user_done_fn done,
+                          void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || draft == nullptr || done == nullptr ||
+          draft->struct_size < sizeof(pb_user_v1))
+        return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      if (!h->users_supported_) return PB_E_UNSUPPORTED;
+      OwnedPayload copy;
+      copy.assign(PB_EVENT_USER_WILL_BE_CREATED, draft);
+      h->enqueue([h, u = copy.user, done, user]() mutable {
+        h->start_user_creation(std::move(u), [done, user](const ChainResult& r) {
+          if (r.verdict == PB_VERDICT_REJECT) {
+            done(user, PB_E_INVALID, r.http_status, to_pb(r.error_id), to_pb(r.message), nullptr);
+            return;
+          }
+          pb_user_v1 view = user_to_c(r.user);
+          done(user, PB_OK, 201, pb_str{"", 0}, pb_str{"", 0}, &view);
+        });
+      });
+      return PB_OK;
+    };
+    api_.user_set_active = [](pb_plugin* self, pb_str user_id, int active, pb_done_fn done,
+                              void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || user_id.len == 0 || user_id.data == nullptr) return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      if (!h->users_supported_) return PB_E_UNSUPPORTED;
+      h->enqueue([h, id = std::string(to_sv(user_id)), active, done, user] {
+        User* u = h->find_user_mut(id);
+        if (u != nullptr) {
+          u->delete_at = active != 0 ? 0 : static_cast<int64_t>(h->now_ == 0 ? 1 : h->now_);
+          u->update_at = static_cast<int64_t>(h->now_);
+        }
+        if (done != nullptr) done(user, u != nullptr ? PB_OK : PB_E_NOT_FOUND);
+      });
+      return PB_OK;
+    };
+    api_.intercept_stage_kv_put = [](pb_intercept_ctx* ctx, pb_str key, pb_str value) -> int {
+      if (ctx == nullptr || !valid_key(key) || (value.data == nullptr && value.len != 0))
+        return PB_E_INVALID;
+      if (value.len > (size_t{16} << 20)) return PB_E_LIMIT;
+      Turn* t = turn(ctx);
+      if (!commits(t->chain->event)) return PB_E_UNSUPPORTED;
+      if (t->over) return PB_E_STATE;
+      t->chain->staged.emplace_back(std::string(to_sv(key)), std::string(to_sv(value)));
+      return PB_OK;
+    };
   }
 
   const pb_plugin_descriptor* descriptor_;
@@ -1072,6 +1299,9 @@ class FakeHost {
   std::vector<std::unique_ptr<Chain>> chains_;
   std::deque<ChainResult> results_;
   std::vector<Post> posts_;
+  std::vector<User> users_;
+  bool users_supported_ = true;
+  uint64_t id_seq_ = 0;
   std::map<std::string, uint32_t> dynamic_events_;
   uint32_t next_dynamic_ = PB_EVENT_FIRST_DYNAMIC;
 

@@ -1,0 +1,68 @@
+// The auth plugin: answers the auth.check chain from sessions, owns login/logout, password
+// hashes (user.will_be_created interceptor, PUT /users/{id}/password), failed-attempt lockout
+// and its admin unlock. The pieces live in their own files:
+//   auth_check.cpp  the auth.check interceptor (token -> session -> user -> identity, CSRF)
+//   login.cpp       POST /users/login, POST /users/logout, POST /users/{id}/unlock
+//   passwords.cpp   user.will_be_created (policy + argon2id, staged with the user) and
+//                   PUT /users/{id}/password
+//   auth_plugin.cpp init/configure and the PB_PLUGIN entry
+// Key-value layout (this plugin's namespace): "session/<digest hex>", "pwd/<user id>" (argon2id
+// PHC string), "attempts/<user id>" (failed logins, decimal).
+//
+// Threading: everything on the loop thread; only argon2id runs on workers (PasswordHasher).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <patchbay/plugin.hpp>
+
+#include "plugins/auth/password_hasher.h"
+#include "plugins/auth/session_store.h"
+#include "plugins/auth/settings.h"
+#include "plugins/auth/user_json.h"
+
+namespace pb::auth {
+
+class AuthPlugin : public sdk::Plugin {
+ public:
+  int init(std::string_view settings_json) override;
+  int configure(std::string_view settings_json) override;
+
+  // Wall clock in milliseconds plus the test-only ClockOffsetSeconds.
+  int64_t now_ms() const;
+
+ private:
+  // auth_check.cpp
+  int on_auth_check(sdk::Intercept turn, const pb_auth_check_v1& check);
+
+  // login.cpp
+  int handle_login(sdk::Request req);
+  int handle_logout(sdk::Request req);
+  int handle_unlock(sdk::Request req);
+  void finish_login(sdk::Request req, const UserInfo& user);
+  int failed_attempts(const std::string& user_id);
+  void set_failed_attempts(const std::string& user_id, int count, std::function<void()> then);
+
+  // passwords.cpp
+  int on_user_will_be_created(sdk::Intercept turn, const pb_user_v1& user);
+  int handle_update_password(sdk::Request req);
+  std::optional<std::string> stored_hash(const std::string& user_id);
+
+  // Helpers shared by the files above.
+  std::optional<UserInfo> find_user(int by, std::string_view value);
+  // The {user_id} route parameter with "me" resolved to the caller.
+  std::string target_user(const sdk::Request& req) const;
+  void refresh_server_config();
+
+  AuthSettings settings_;
+  std::optional<PasswordHasher> hasher_;
+  std::optional<SessionStore> sessions_;
+  std::unordered_map<std::string, int> attempts_;  // mirror of "attempts/<id>" once read
+};
+
+}  // namespace pb::auth

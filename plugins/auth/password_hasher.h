@@ -1,0 +1,58 @@
+// argon2id password hashing (libsodium crypto_pwhash_str) off the event loop, with bounded
+// concurrency: at most `concurrency` hashes/verifications run on the host's worker threads at
+// once (each costs ~64 MiB at the INTERACTIVE limits); the rest wait in a FIFO queue, so memory
+// stays bounded however many logins arrive.
+//
+// Threading: hash()/verify() and every completion run on the loop thread; only the libsodium
+// call runs on a worker. Completions are called exactly once, later, never from inside hash()
+// or verify(). When the host refuses queue_work (the server is stopping), the job fails (nullopt /
+// false) through post_to_loop; if that is refused too, the server is gone and nothing runs.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <patchbay/plugin.hpp>
+
+#include "plugins/auth/settings.h"
+
+namespace pb::auth {
+
+class PasswordHasher {
+ public:
+  using HashDone = std::function<void(std::optional<std::string> hash)>;
+  using VerifyDone = std::function<void(bool match)>;
+
+  explicit PasswordHasher(sdk::Host& host) : host_(host) {}
+
+  void configure(int concurrency, AuthSettings::HashCost cost) {
+    concurrency_ = concurrency < 1 ? 1 : static_cast<size_t>(concurrency);
+    cost_ = cost;
+  }
+
+  // A PHC string "$argon2id$v=19$m=...,t=...,p=1$salt$hash", or nullopt (out of memory).
+  void hash(std::string_view password, HashDone done);
+  // Whether `password` matches `stored` (a string hash() produced). False for a malformed hash.
+  void verify(std::string_view stored, std::string_view password, VerifyDone done);
+
+  size_t running() const { return running_; }
+  size_t queued() const { return queue_.size(); }
+
+ private:
+  struct Job;
+  void submit(std::shared_ptr<Job> job);
+  void pump();
+
+  sdk::Host& host_;
+  size_t concurrency_ = 2;
+  AuthSettings::HashCost cost_ = AuthSettings::HashCost::interactive;
+  size_t running_ = 0;
+  std::deque<std::shared_ptr<Job>> queue_;
+};
+
+}  // namespace pb::auth

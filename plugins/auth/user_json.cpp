@@ -1,0 +1,95 @@
+#include "plugins/auth/user_json.h"
+
+#include <rapidjson/document.h>
+
+#include <patchbay/plugin.hpp>
+
+namespace pb::auth {
+namespace {
+
+void add_string(std::string& out, const char* key, std::string_view value) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+  out += sdk::json_string(value);
+}
+void add_int(std::string& out, const char* key, int64_t value) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+  out += std::to_string(value);
+}
+
+}  // namespace
+
+std::string user_json(const pb_user_v1& u) {
+  using sdk::to_sv;
+  std::string out = "{\"id\":" + sdk::json_string(to_sv(u.id));
+  add_int(out, "create_at", u.create_at);
+  add_int(out, "update_at", u.update_at);
+  add_int(out, "delete_at", u.delete_at);
+  add_string(out, "username", to_sv(u.username));
+  add_string(out, "auth_data", "");
+  add_string(out, "auth_service", "");
+  add_string(out, "email", to_sv(u.email));
+  if (u.nickname.len) add_string(out, "nickname", to_sv(u.nickname));
+  if (u.first_name.len) add_string(out, "first_name", to_sv(u.first_name));
+  if (u.last_name.len) add_string(out, "last_name", to_sv(u.last_name));
+  add_string(out, "position", "");
+  add_string(out, "roles", to_sv(u.roles));
+  add_string(out, "locale", "en");
+  out += ",\"props\":{},\"notify_props\":{},\"timezone\":{}";
+  if (u.flags & PB_USER_IS_BOT) out += ",\"is_bot\":true";
+  out += '}';
+  return out;
+}
+
+bool roles_include(std::string_view r, std::string_view role) {
+  while (!r.empty()) {
+    size_t sp = r.find(' ');
+    if (r.substr(0, sp) == role) return true;
+    if (sp == std::string_view::npos) break;
+    r.remove_prefix(sp + 1);
+  }
+  return false;
+}
+
+bool UserInfo::is_system_admin() const { return roles_include(roles, "system_admin"); }
+
+pb_user_v1 UserInfo::view() const {
+  using sdk::to_pb;
+  return pb_user_v1{sizeof(pb_user_v1), to_pb(id),        to_pb(username), to_pb(email),
+                    to_pb(nickname),    to_pb(first_name), to_pb(last_name), to_pb(roles),
+                    pb_str{"", 0},      create_at,         update_at,        delete_at,
+                    flags};
+}
+
+UserInfo copy_user(const pb_user_v1& u) {
+  using sdk::to_sv;
+  return UserInfo{std::string(to_sv(u.id)),         std::string(to_sv(u.username)),
+                  std::string(to_sv(u.email)),      std::string(to_sv(u.nickname)),
+                  std::string(to_sv(u.first_name)), std::string(to_sv(u.last_name)),
+                  std::string(to_sv(u.roles)),      u.create_at,
+                  u.update_at,                      u.delete_at,
+                  u.flags};
+}
+
+std::optional<JsonFields> JsonFields::parse(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  JsonFields f;
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    if (!it->value.IsString()) continue;
+    f.fields_.insert_or_assign(std::string(it->name.GetString(), it->name.GetStringLength()),
+                               std::string(it->value.GetString(), it->value.GetStringLength()));
+  }
+  return f;
+}
+
+std::string JsonFields::get(const std::string& key) const {
+  auto it = fields_.find(key);
+  return it == fields_.end() ? std::string() : it->second;
+}
+
+}  // namespace pb::auth
