@@ -1,5 +1,6 @@
 #include "core/server/core_routes.h"
 
+#include "core/chat/routes.h"
 #include "core/http/request.h"
 #include "core/server/app.h"
 
@@ -19,6 +20,7 @@ int ping(void*, pb_http_request* request) {
 
 void register_core_routes(App& app) {
   app.add_route(nullptr, "GET", "/api/v4/system/ping", PB_ROUTE_PUBLIC, "", ping, nullptr);
+  chat::register_chat(app);  // users, teams, channels, posts; and the App's UserDirectory
 }
 
 }  // namespace pb::server

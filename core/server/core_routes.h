@@ -1,4 +1,5 @@
-// The routes the core answers itself, with every plugin off: GET /api/v4/system/ping.
+// The routes the core answers itself, with every plugin off: GET /api/v4/system/ping and the
+// chat model's REST API (core/chat/routes.h).
 #pragma once
 
 namespace pb::server {

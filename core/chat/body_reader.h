@@ -1,0 +1,43 @@
+// BodyReader: strict reading of a JSON request body. The whole body must be one valid JSON
+// document (UTF-8 checked) of the expected shape; a member of the wrong type is refused, not
+// ignored. The first problem is kept as a 400 api.context.invalid_body_param.app_error naming
+// the member, so a handler reads every member and checks error() once.
+//
+// Threading: a value; any thread.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/chat/api_error.h"
+
+namespace pb::chat {
+
+class BodyReader {
+ public:
+  // `what` names the body in the error when it is not a JSON object ("user", "team").
+  BodyReader(std::string_view body, std::string_view what);
+
+  // Optional members: absent or null leaves `out` untouched and returns false; present and of
+  // the right type stores it and returns true; present with another type records the error.
+  bool string(const char* key, std::string& out);
+  bool boolean(const char* key, bool& out);
+  // A JSON object member kept as compact text ("props").
+  bool object_text(const char* key, std::string& out);
+
+  const std::optional<ApiError>& error() const { return error_; }
+  const rapidjson::Document& document() const { return doc_; }
+
+  // A body that must be an array of strings (POST /users/ids). nullopt: not such an array.
+  static std::optional<std::vector<std::string>> string_array(std::string_view body);
+
+ private:
+  rapidjson::Document doc_;
+  std::optional<ApiError> error_;
+};
+
+}  // namespace pb::chat

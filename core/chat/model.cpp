@@ -1,0 +1,369 @@
+#include "core/chat/model.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+
+namespace pb::chat {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void str(Writer& w, const char* key, std::string_view value) {
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+void num(Writer& w, const char* key, int64_t value) {
+  w.Key(key);
+  w.Int64(value);
+}
+void boolean(Writer& w, const char* key, bool value) {
+  w.Key(key);
+  w.Bool(value);
+}
+std::string finish(const rapidjson::StringBuffer& buffer) {
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// Reading stored records: absent or mistyped fields keep their defaults (older records).
+struct Reader {
+  const rapidjson::Value& v;
+  void get(const char* key, std::string& out) const {
+    auto it = v.FindMember(key);
+    if (it != v.MemberEnd() && it->value.IsString()) {
+      out.assign(it->value.GetString(), it->value.GetStringLength());
+    }
+  }
+  void get(const char* key, int64_t& out) const {
+    auto it = v.FindMember(key);
+    if (it != v.MemberEnd() && it->value.IsInt64()) out = it->value.GetInt64();
+  }
+  void get(const char* key, bool& out) const {
+    auto it = v.FindMember(key);
+    if (it != v.MemberEnd() && it->value.IsBool()) out = it->value.GetBool();
+  }
+  // A nested object kept as compact JSON text.
+  void get_raw_object(const char* key, std::string& out) const {
+    auto it = v.FindMember(key);
+    if (it == v.MemberEnd() || !it->value.IsObject()) return;
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    it->value.Accept(w);
+    out = finish(buffer);
+  }
+};
+
+template <typename T, typename Fill>
+std::optional<T> parse(std::string_view json, Fill fill) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  T out;
+  fill(Reader{doc}, out);
+  return out;
+}
+
+bool has_word(std::string_view list, std::string_view word) {
+  size_t at = 0;
+  while (at < list.size()) {
+    size_t end = list.find(' ', at);
+    if (end == std::string_view::npos) end = list.size();
+    if (list.substr(at, end - at) == word) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool User::has_role(std::string_view role) const { return has_word(roles, role); }
+bool TeamMember::is_admin() const { return has_word(roles, "team_admin"); }
+
+std::string to_json(const User& u) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  str(w, "id", u.id);
+  num(w, "create_at", u.create_at);
+  num(w, "update_at", u.update_at);
+  num(w, "delete_at", u.delete_at);
+  str(w, "username", u.username);
+  str(w, "auth_data", "");
+  str(w, "auth_service", "");
+  str(w, "email", u.email);
+  boolean(w, "email_verified", true);
+  str(w, "nickname", u.nickname);
+  str(w, "first_name", u.first_name);
+  str(w, "last_name", u.last_name);
+  str(w, "position", u.position);
+  str(w, "roles", u.roles);
+  w.Key("notify_props");
+  w.StartObject();
+  str(w, "channel", "true");
+  str(w, "comments", "never");
+  str(w, "desktop", "mention");
+  str(w, "email", "true");
+  str(w, "mention_keys", "");
+  str(w, "push", "mention");
+  w.EndObject();
+  num(w, "last_password_update", u.create_at);
+  str(w, "locale", u.locale);
+  w.Key("timezone");
+  w.StartObject();
+  str(w, "automaticTimezone", "");
+  str(w, "manualTimezone", "");
+  str(w, "useAutomaticTimezone", "true");
+  w.EndObject();
+  if (u.is_bot) boolean(w, "is_bot", true);
+  boolean(w, "disable_welcome_email", false);
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::optional<User> parse_user(std::string_view json) {
+  return parse<User>(json, [](const Reader& r, User& u) {
+    r.get("id", u.id);
+    r.get("username", u.username);
+    r.get("email", u.email);
+    r.get("nickname", u.nickname);
+    r.get("first_name", u.first_name);
+    r.get("last_name", u.last_name);
+    r.get("position", u.position);
+    r.get("roles", u.roles);
+    r.get("locale", u.locale);
+    r.get("create_at", u.create_at);
+    r.get("update_at", u.update_at);
+    r.get("delete_at", u.delete_at);
+    r.get("is_bot", u.is_bot);
+  });
+}
+
+std::string to_json(const Team& t) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  str(w, "id", t.id);
+  num(w, "create_at", t.create_at);
+  num(w, "update_at", t.update_at);
+  num(w, "delete_at", t.delete_at);
+  str(w, "display_name", t.display_name);
+  str(w, "name", t.name);
+  str(w, "description", t.description);
+  str(w, "email", t.email);
+  str(w, "type", t.type);
+  str(w, "company_name", "");
+  str(w, "allowed_domains", "");
+  str(w, "invite_id", "");
+  boolean(w, "allow_open_invite", t.allow_open_invite);
+  num(w, "last_team_icon_update", 0);
+  w.Key("scheme_id");
+  w.Null();
+  w.Key("group_constrained");
+  w.Null();
+  w.Key("policy_id");
+  w.Null();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::optional<Team> parse_team(std::string_view json) {
+  return parse<Team>(json, [](const Reader& r, Team& t) {
+    r.get("id", t.id);
+    r.get("name", t.name);
+    r.get("display_name", t.display_name);
+    r.get("description", t.description);
+    r.get("email", t.email);
+    r.get("type", t.type);
+    r.get("allow_open_invite", t.allow_open_invite);
+    r.get("create_at", t.create_at);
+    r.get("update_at", t.update_at);
+    r.get("delete_at", t.delete_at);
+  });
+}
+
+std::string to_json(const TeamMember& m) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  str(w, "team_id", m.team_id);
+  str(w, "user_id", m.user_id);
+  str(w, "roles", m.roles);
+  num(w, "delete_at", m.delete_at);
+  boolean(w, "scheme_guest", false);
+  boolean(w, "scheme_user", true);
+  boolean(w, "scheme_admin", m.is_admin());
+  str(w, "explicit_roles", "");
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::optional<TeamMember> parse_team_member(std::string_view json) {
+  return parse<TeamMember>(json, [](const Reader& r, TeamMember& m) {
+    r.get("team_id", m.team_id);
+    r.get("user_id", m.user_id);
+    r.get("roles", m.roles);
+    r.get("delete_at", m.delete_at);
+  });
+}
+
+std::string to_json(const Channel& c) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  str(w, "id", c.id);
+  num(w, "create_at", c.create_at);
+  num(w, "update_at", c.update_at);
+  num(w, "delete_at", c.delete_at);
+  str(w, "team_id", c.team_id);
+  str(w, "type", c.type);
+  str(w, "display_name", c.display_name);
+  str(w, "name", c.name);
+  str(w, "header", c.header);
+  str(w, "purpose", c.purpose);
+  num(w, "last_post_at", 0);
+  num(w, "total_msg_count", 0);
+  num(w, "extra_update_at", 0);
+  str(w, "creator_id", c.creator_id);
+  w.Key("scheme_id");
+  w.Null();
+  w.Key("props");
+  w.Null();
+  w.Key("group_constrained");
+  w.Null();
+  w.Key("shared");
+  w.Null();
+  num(w, "total_msg_count_root", 0);
+  w.Key("policy_id");
+  w.Null();
+  num(w, "last_root_post_at", 0);
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::optional<Channel> parse_channel(std::string_view json) {
+  return parse<Channel>(json, [](const Reader& r, Channel& c) {
+    r.get("id", c.id);
+    r.get("team_id", c.team_id);
+    r.get("type", c.type);
+    r.get("display_name", c.display_name);
+    r.get("name", c.name);
+    r.get("header", c.header);
+    r.get("purpose", c.purpose);
+    r.get("creator_id", c.creator_id);
+    r.get("create_at", c.create_at);
+    r.get("update_at", c.update_at);
+    r.get("delete_at", c.delete_at);
+  });
+}
+
+std::string to_json(const ChannelMember& m) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  str(w, "channel_id", m.channel_id);
+  str(w, "user_id", m.user_id);
+  str(w, "roles", m.roles);
+  num(w, "last_viewed_at", m.last_viewed_at);
+  num(w, "msg_count", 0);
+  num(w, "mention_count", 0);
+  w.Key("notify_props");
+  w.StartObject();
+  str(w, "desktop", "default");
+  str(w, "email", "default");
+  str(w, "ignore_channel_mentions", "default");
+  str(w, "mark_unread", "all");
+  str(w, "push", "default");
+  w.EndObject();
+  num(w, "last_update_at", m.last_update_at);
+  boolean(w, "scheme_guest", false);
+  boolean(w, "scheme_user", true);
+  boolean(w, "scheme_admin", has_word(m.roles, "channel_admin"));
+  str(w, "explicit_roles", "");
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::optional<ChannelMember> parse_channel_member(std::string_view json) {
+  return parse<ChannelMember>(json, [](const Reader& r, ChannelMember& m) {
+    r.get("channel_id", m.channel_id);
+    r.get("user_id", m.user_id);
+    r.get("roles", m.roles);
+    r.get("last_viewed_at", m.last_viewed_at);
+    r.get("last_update_at", m.last_update_at);
+  });
+}
+
+std::string to_json(const Post& p) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  str(w, "id", p.id);
+  num(w, "create_at", p.create_at);
+  num(w, "update_at", p.update_at);
+  num(w, "edit_at", p.edit_at);
+  num(w, "delete_at", p.delete_at);
+  boolean(w, "is_pinned", p.is_pinned);
+  str(w, "user_id", p.user_id);
+  str(w, "channel_id", p.channel_id);
+  str(w, "root_id", p.root_id);
+  str(w, "original_id", "");
+  str(w, "message", p.message);
+  str(w, "type", p.type);
+  w.Key("props");
+  const std::string& props = p.props_json.empty() ? std::string("{}") : p.props_json;
+  w.RawValue(props.data(), props.size(), rapidjson::kObjectType);
+  str(w, "hashtags", "");
+  str(w, "pending_post_id", "");
+  num(w, "reply_count", 0);
+  w.Key("metadata");
+  w.StartObject();
+  w.EndObject();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::optional<Post> parse_post(std::string_view json) {
+  return parse<Post>(json, [](const Reader& r, Post& p) {
+    r.get("id", p.id);
+    r.get("channel_id", p.channel_id);
+    r.get("user_id", p.user_id);
+    r.get("root_id", p.root_id);
+    r.get("type", p.type);
+    r.get("message", p.message);
+    r.get_raw_object("props", p.props_json);
+    r.get("create_at", p.create_at);
+    r.get("update_at", p.update_at);
+    r.get("edit_at", p.edit_at);
+    r.get("delete_at", p.delete_at);
+    r.get("is_pinned", p.is_pinned);
+  });
+}
+
+bool is_json_object(std::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  return !doc.HasParseError() && doc.IsObject();
+}
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+size_t rune_count(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace pb::chat

@@ -1,0 +1,244 @@
+#include "core/chat/repository.h"
+
+#include <algorithm>
+
+namespace pb::chat {
+namespace {
+
+using store::Table;
+
+std::string cat(std::string_view a, std::string_view b) {
+  std::string out;
+  out.reserve(a.size() + b.size());
+  out.append(a).append(b);
+  return out;
+}
+
+std::string channel_name_key(std::string_view team_id, std::string_view name) {
+  std::string out(team_id);
+  out += ':';
+  out.append(name);
+  return out;
+}
+
+// create_at as 8 big-endian bytes, so the bytewise key order is time order.
+std::string time_key(std::string_view channel_id, int64_t create_at, std::string_view post_id) {
+  std::string out(channel_id);
+  auto t = static_cast<uint64_t>(create_at);
+  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((t >> shift) & 0xff);
+  out.append(post_id);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> Repository::get(Table table, std::string_view key) const {
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return std::nullopt;
+  auto value = store_->get(*txn, table, key);
+  if (!value) return std::nullopt;
+  return std::string(*value);
+}
+
+std::optional<User> Repository::user(std::string_view id) const {
+  auto json = get(Table::users, id);
+  return json ? parse_user(*json) : std::nullopt;
+}
+
+std::optional<User> Repository::user_by_username(std::string_view username) const {
+  auto id = get(Table::users_by_username, lower(username));
+  return id ? user(*id) : std::nullopt;
+}
+
+std::optional<User> Repository::user_by_email(std::string_view email) const {
+  auto id = get(Table::users_by_email, lower(email));
+  return id ? user(*id) : std::nullopt;
+}
+
+bool Repository::has_users() const {
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return true;  // cannot tell: never hand out the first-user privilege
+  bool any = false;
+  store_->for_each_prefix(*txn, Table::users, "", [&](std::string_view, std::string_view) {
+    any = true;
+    return false;
+  });
+  return any;
+}
+
+std::optional<Team> Repository::team(std::string_view id) const {
+  auto json = get(Table::teams, id);
+  return json ? parse_team(*json) : std::nullopt;
+}
+
+std::optional<Team> Repository::team_by_name(std::string_view name) const {
+  auto id = get(Table::teams_by_name, name);
+  return id ? team(*id) : std::nullopt;
+}
+
+std::vector<Team> Repository::all_teams() const {
+  std::vector<Team> out;
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return out;
+  store_->for_each_prefix(*txn, Table::teams, "", [&](std::string_view, std::string_view v) {
+    if (auto t = parse_team(v)) out.push_back(std::move(*t));
+    return true;
+  });
+  return out;
+}
+
+std::optional<TeamMember> Repository::team_member(std::string_view team_id,
+                                                  std::string_view user_id) const {
+  auto json = get(Table::team_members, cat(team_id, user_id));
+  if (!json) return std::nullopt;
+  auto m = parse_team_member(*json);
+  if (!m || m->delete_at != 0) return std::nullopt;
+  return m;
+}
+
+std::vector<Team> Repository::teams_of_user(std::string_view user_id) const {
+  std::vector<std::string> ids;
+  {
+    auto txn = store_->begin_read();
+    if (!txn.ok()) return {};
+    store_->for_each_prefix(*txn, Table::user_teams, user_id, [&](std::string_view k, std::string_view) {
+      ids.emplace_back(k.substr(user_id.size()));
+      return true;
+    });
+  }
+  std::vector<Team> out;
+  for (const auto& id : ids) {
+    if (!team_member(id, user_id)) continue;
+    if (auto t = team(id)) out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+std::optional<Channel> Repository::channel(std::string_view id) const {
+  auto json = get(Table::channels, id);
+  return json ? parse_channel(*json) : std::nullopt;
+}
+
+std::optional<Channel> Repository::channel_by_name(std::string_view team_id,
+                                                   std::string_view name) const {
+  auto id = get(Table::channels_by_name, channel_name_key(team_id, name));
+  return id ? channel(*id) : std::nullopt;
+}
+
+std::optional<ChannelMember> Repository::channel_member(std::string_view channel_id,
+                                                        std::string_view user_id) const {
+  auto json = get(Table::channel_members, cat(channel_id, user_id));
+  return json ? parse_channel_member(*json) : std::nullopt;
+}
+
+std::vector<ChannelMember> Repository::channel_members(std::string_view channel_id) const {
+  std::vector<ChannelMember> out;
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return out;
+  store_->for_each_prefix(*txn, Table::channel_members, channel_id,
+                          [&](std::string_view, std::string_view v) {
+                            if (auto m = parse_channel_member(v)) out.push_back(std::move(*m));
+                            return true;
+                          });
+  return out;
+}
+
+std::vector<Channel> Repository::channels_of_user(std::string_view user_id,
+                                                  std::string_view team_id) const {
+  std::vector<std::string> ids;
+  {
+    auto txn = store_->begin_read();
+    if (!txn.ok()) return {};
+    store_->for_each_prefix(*txn, Table::user_channels, user_id,
+                            [&](std::string_view k, std::string_view team) {
+                              if (team == team_id || team.empty()) {
+                                ids.emplace_back(k.substr(user_id.size()));
+                              }
+                              return true;
+                            });
+  }
+  std::vector<Channel> out;
+  for (const auto& id : ids) {
+    if (auto c = channel(id)) out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+std::optional<Post> Repository::post(std::string_view id) const {
+  auto json = get(Table::posts, id);
+  return json ? parse_post(*json) : std::nullopt;
+}
+
+std::vector<Post> Repository::channel_posts(std::string_view channel_id) const {
+  std::vector<Post> out;
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return out;
+  store_->for_each_prefix(*txn, Table::channel_posts, channel_id,
+                          [&](std::string_view k, std::string_view) {
+                            std::string_view id = k.substr(channel_id.size() + 8);
+                            if (auto json = store_->get(*txn, Table::posts, id)) {
+                              if (auto p = parse_post(*json)) out.push_back(std::move(*p));
+                            }
+                            return true;
+                          });
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+void Repository::add_user(store::WriteBatch& batch, const User& user) {
+  batch.insert(Table::users, user.id, to_json(user));
+  batch.insert(Table::users_by_username, lower(user.username), user.id);
+  batch.insert(Table::users_by_email, lower(user.email), user.id);
+}
+
+void Repository::update_user(store::WriteBatch& batch, const User& before, const User& after) {
+  batch.put(Table::users, after.id, to_json(after));
+  if (lower(before.username) != lower(after.username)) {
+    batch.erase(Table::users_by_username, lower(before.username));
+    batch.insert(Table::users_by_username, lower(after.username), after.id);
+  }
+  if (lower(before.email) != lower(after.email)) {
+    batch.erase(Table::users_by_email, lower(before.email));
+    batch.insert(Table::users_by_email, lower(after.email), after.id);
+  }
+}
+
+void Repository::add_team(store::WriteBatch& batch, const Team& team) {
+  batch.insert(Table::teams, team.id, to_json(team));
+  batch.insert(Table::teams_by_name, team.name, team.id);
+}
+
+void Repository::put_team_member(store::WriteBatch& batch, const TeamMember& member) {
+  batch.put(Table::team_members, cat(member.team_id, member.user_id), to_json(member));
+  batch.put(Table::user_teams, cat(member.user_id, member.team_id), "");
+}
+
+void Repository::add_channel(store::WriteBatch& batch, const Channel& channel) {
+  batch.insert(Table::channels, channel.id, to_json(channel));
+  batch.insert(Table::channels_by_name, channel_name_key(channel.team_id, channel.name), channel.id);
+}
+
+void Repository::put_channel_member(store::WriteBatch& batch, const Channel& channel,
+                                    const ChannelMember& member) {
+  batch.put(Table::channel_members, cat(member.channel_id, member.user_id), to_json(member));
+  batch.put(Table::user_channels, cat(member.user_id, member.channel_id), channel.team_id);
+}
+
+void Repository::add_post(store::WriteBatch& batch, const Post& post) {
+  batch.insert(Table::posts, post.id, to_json(post));
+  batch.put(Table::channel_posts, time_key(post.channel_id, post.create_at, post.id), "");
+}
+
+void Repository::update_post(store::WriteBatch& batch, const Post& post) {
+  batch.put(Table::posts, post.id, to_json(post));
+}
+
+std::string Repository::direct_channel_name(std::string_view a, std::string_view b) {
+  if (b < a) std::swap(a, b);
+  std::string out(a);
+  out += "__";
+  out.append(b);
+  return out;
+}
+
+}  // namespace pb::chat

@@ -1,0 +1,298 @@
+#include "core/chat/service.h"
+
+#include <memory>
+
+#include "core/chat/validation.h"
+#include "core/server/app.h"
+#include "core/util/ids.h"
+#include "store/kv_namespace.h"
+
+namespace pb::chat {
+namespace {
+
+pb_str ps(std::string_view s) { return pb_str{s.data(), s.size()}; }
+std::string_view sv(pb_str s) { return s.data ? std::string_view(s.data, s.len) : std::string_view(); }
+
+// A pb_user_v1 whose strings borrow `u` (and `password`): valid while both live.
+pb_user_v1 user_view(const User& u, std::string_view password = {}) {
+  pb_user_v1 v{};
+  v.struct_size = sizeof v;
+  v.id = ps(u.id);
+  v.username = ps(u.username);
+  v.email = ps(u.email);
+  v.nickname = ps(u.nickname);
+  v.first_name = ps(u.first_name);
+  v.last_name = ps(u.last_name);
+  v.roles = ps(u.roles);
+  v.password = ps(password);
+  v.create_at = u.create_at;
+  v.update_at = u.update_at;
+  v.delete_at = u.delete_at;
+  v.flags = u.is_bot ? PB_USER_IS_BOT : 0u;
+  return v;
+}
+
+pb_post_v1 post_view(const Post& p, uint32_t flags) {
+  pb_post_v1 v{};
+  v.struct_size = sizeof v;
+  v.id = ps(p.id);
+  v.channel_id = ps(p.channel_id);
+  v.user_id = ps(p.user_id);
+  v.root_id = ps(p.root_id);
+  v.type = ps(p.type);
+  v.message = ps(p.message);
+  v.props_json = ps(p.props_json);
+  v.create_at = p.create_at;
+  v.update_at = p.update_at;
+  v.delete_at = p.delete_at;
+  v.flags = flags;
+  return v;
+}
+
+constexpr std::string_view kFirstUserKey = "chat.first_user";
+
+ApiError draining() {
+  return {503, "api.context.server_draining.app_error", "The server is shutting down."};
+}
+
+ApiError username_exists() {
+  return {400, "app.user.save.username_exists.app_error",
+          "An account with that username already exists."};
+}
+ApiError email_exists() {
+  return {400, "app.user.save.email_exists.app_error", "An account with that email already exists."};
+}
+
+// Adds every write the chain's interceptors staged, each into its own plugin's namespace
+// (the subscriber's plugin id is the namespace). A refused write poisons the batch.
+void add_staged(store::Store& store, const bus::ChainResult& result, store::WriteBatch& batch) {
+  for (const auto& staged : result.staged) {
+    auto ns = store::KvNamespace::create(store, staged.who.plugin_id);
+    if (!ns.ok()) {
+      batch.refuse(ns.error().code);
+      return;
+    }
+    ns->stage_put(batch, staged.key, staged.value);
+  }
+}
+
+struct Deferred {
+  std::function<void()> fn;
+};
+
+void run_deferred(void* arg) {
+  std::unique_ptr<Deferred> d(static_cast<Deferred*>(arg));
+  d->fn();
+}
+
+}  // namespace
+
+bool defer(server::App& app, std::function<void()> fn) {
+  auto* d = new Deferred{std::move(fn)};
+  if (app.post_to_loop(run_deferred, d) != PB_OK) {
+    delete d;
+    return false;
+  }
+  return true;
+}
+
+ChatService::ChatService(server::App& app) : app_(&app), repo_(app.store()) {}
+
+void ChatService::create_user(User u, std::string password, bool first_user, UserDone done) {
+  u.username = lower(u.username);
+  u.email = lower(u.email);
+  if (auto error = validate(u)) return done(&*error, nullptr);
+  if (repo_.user_by_username(u.username)) {
+    ApiError e = username_exists();
+    return done(&e, nullptr);
+  }
+  if (repo_.user_by_email(u.email)) {
+    ApiError e = email_exists();
+    return done(&e, nullptr);
+  }
+  u.id = new_id();
+  u.create_at = u.update_at = now_ms();
+  u.delete_at = 0;
+  if (u.roles.empty()) u.roles = "system_user";
+  if (first_user) u.roles = "system_admin system_user";
+
+  pb_user_v1 payload = user_view(u, password);
+  auto on_chain = [this, u, first_user, done](const bus::ChainResult& result, const void* final) {
+    if (result.verdict == PB_VERDICT_REJECT) {
+      ApiError e{result.http_status, result.error_id, result.message};
+      return done(&e, nullptr);
+    }
+    // Interceptors may adjust the display names; identity (id, username, email, roles) stays
+    // the core's.
+    const auto* p = static_cast<const pb_user_v1*>(final);
+    User user = u;
+    user.nickname = sv(p->nickname);
+    user.first_name = sv(p->first_name);
+    user.last_name = sv(p->last_name);
+    if (auto error = validate(user)) return done(&*error, nullptr);
+
+    store::WriteBatch batch;
+    Repository::add_user(batch, user);
+    if (first_user) batch.insert(store::Table::meta, kFirstUserKey, user.id);
+    add_staged(app_->store(), result, batch);
+    int rc = app_->store().commit(std::move(batch), [this, user, done](int status) {
+      if (status == PB_OK) {
+        pb_user_v1 created = user_view(user);
+        app_->bus().run_observe(PB_EVENT_USER_CREATED, &created);
+        return done(nullptr, &user);
+      }
+      ApiError e = store_failed();
+      if (status == PB_E_EXISTS) {
+        // Someone else committed first: the same name, the same email, or the first user.
+        if (repo_.user_by_username(user.username)) e = username_exists();
+        else if (repo_.user_by_email(user.email)) e = email_exists();
+        else e = {403, "api.user.create_user.no_open_server",
+                  "This server does not allow open signups.  Please speak with your "
+                  "Administrator to receive an invitation."};
+      }
+      done(&e, nullptr);
+    });
+    if (rc != PB_OK) {
+      ApiError e = rc == PB_E_STATE ? draining() : store_failed();
+      done(&e, nullptr);
+    }
+  };
+  int rc = app_->bus().run_intercept(PB_EVENT_USER_WILL_BE_CREATED, &payload, std::move(on_chain));
+  if (rc != PB_OK) {
+    ApiError e{500, "app.user.create.bus.app_error", "The user.will_be_created chain failed."};
+    done(&e, nullptr);
+  }
+}
+
+int ChatService::get(int by, std::string_view value,
+                     const std::function<void(const pb_user_v1&)>& fn) {
+  std::optional<User> user;
+  switch (by) {
+    case PB_USER_BY_ID: user = repo_.user(value); break;
+    case PB_USER_BY_USERNAME: user = repo_.user_by_username(value); break;
+    case PB_USER_BY_EMAIL: user = repo_.user_by_email(value); break;
+    default: return PB_E_INVALID;
+  }
+  if (!user) return PB_E_NOT_FOUND;
+  pb_user_v1 view = user_view(*user);
+  fn(view);
+  return PB_OK;
+}
+
+int ChatService::create(const pb_user_v1& draft, CreateDone done) {
+  if (app_->draining()) return PB_E_STATE;
+  User u;
+  u.username = sv(draft.username);
+  u.email = sv(draft.email);
+  u.nickname = sv(draft.nickname);
+  u.first_name = sv(draft.first_name);
+  u.last_name = sv(draft.last_name);
+  u.roles = sv(draft.roles);
+  u.is_bot = (draft.flags & PB_USER_IS_BOT) != 0;
+  // The host API promises the completion later, never from inside user_create: answers that
+  // are ready at once are deferred to the next loop turn.
+  auto returned = std::make_shared<bool>(false);
+  server::App* app = app_;
+  create_user(std::move(u), std::string(sv(draft.password)), false,
+              [app, returned, done](const ApiError* error, const User* user) {
+                auto finish = [done](std::optional<ApiError> e, std::optional<User> created) {
+                  if (e) {
+                    done(PB_E_INVALID, e->status, e->id, e->message, nullptr);
+                    return;
+                  }
+                  pb_user_v1 view = user_view(*created);
+                  done(PB_OK, 0, "", "", &view);
+                };
+                std::optional<ApiError> e = error ? std::optional<ApiError>(*error) : std::nullopt;
+                std::optional<User> created = user ? std::optional<User>(*user) : std::nullopt;
+                if (*returned) return finish(std::move(e), std::move(created));
+                defer(*app, [finish, e, created] { finish(e, created); });
+              });
+  *returned = true;
+  return PB_OK;
+}
+
+int ChatService::set_active(std::string_view user_id, bool active, std::function<void(int)> done) {
+  if (app_->draining()) return PB_E_STATE;
+  auto before = repo_.user(user_id);
+  if (!before) {
+    defer(*app_, [done] { done(PB_E_NOT_FOUND); });
+    return PB_OK;
+  }
+  User after = *before;
+  after.update_at = now_ms();
+  after.delete_at = active ? 0 : after.update_at;
+  store::WriteBatch batch;
+  Repository::update_user(batch, *before, after);
+  return app_->store().commit(std::move(batch), std::move(done));
+}
+
+void create_post(server::App& app, PostDraft draft, PostDone done) {
+  Repository repo(app.store());
+  auto channel = repo.channel(draft.channel_id);
+  if (!channel || channel->delete_at != 0) {
+    ApiError e{404, "app.channel.get.existing.app_error", "Unable to find the existing channel."};
+    return done(&e, nullptr);
+  }
+  Post post;
+  post.id = new_id();
+  post.channel_id = std::move(draft.channel_id);
+  post.user_id = std::move(draft.user_id);
+  post.root_id = std::move(draft.root_id);
+  post.type = std::move(draft.type);
+  post.message = std::move(draft.message);
+  post.props_json = draft.props_json.empty() ? "{}" : std::move(draft.props_json);
+  post.create_at = post.update_at = now_ms();
+  if (auto error = validate(post)) return done(&*error, nullptr);
+  if (!post.root_id.empty()) {
+    auto root = repo.post(post.root_id);
+    if (!root || root->channel_id != post.channel_id || root->delete_at != 0) {
+      ApiError e{400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter."};
+      return done(&e, nullptr);
+    }
+  }
+  uint32_t flags = draft.flags;
+  pb_post_v1 payload = post_view(post, flags);
+  auto on_chain = [&app, post, flags, done](const bus::ChainResult& result, const void* final) {
+    if (result.verdict == PB_VERDICT_REJECT) {
+      ApiError e{result.http_status, result.error_id, result.message};
+      return done(&e, nullptr);
+    }
+    // Interceptors may rewrite what the post says (message, type, props), not where it goes
+    // or who wrote it.
+    const auto* p = static_cast<const pb_post_v1*>(final);
+    Post out = post;
+    out.message = sv(p->message);
+    out.type = sv(p->type);
+    out.props_json = p->props_json.len == 0 ? "{}" : std::string(sv(p->props_json));
+    if (!is_json_object(out.props_json)) {
+      ApiError e{500, "api.post.create_post.props.app_error", "A plugin set invalid post props."};
+      return done(&e, nullptr);
+    }
+    if (auto error = validate(out)) return done(&*error, nullptr);
+
+    store::WriteBatch batch;
+    Repository::add_post(batch, out);
+    add_staged(app.store(), result, batch);
+    int rc = app.store().commit(std::move(batch), [&app, out, flags, done](int status) {
+      if (status != PB_OK) {
+        ApiError e = store_failed();
+        return done(&e, nullptr);
+      }
+      pb_post_v1 created = post_view(out, flags);
+      app.bus().run_observe(PB_EVENT_POST_CREATED, &created);
+      done(nullptr, &out);
+    });
+    if (rc != PB_OK) {
+      ApiError e = rc == PB_E_STATE ? draining() : store_failed();
+      done(&e, nullptr);
+    }
+  };
+  int rc = app.bus().run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &payload, std::move(on_chain));
+  if (rc != PB_OK) {
+    ApiError e{500, "api.post.create_post.bus.app_error", "The post.will_be_created chain failed."};
+    done(&e, nullptr);
+  }
+}
+
+}  // namespace pb::chat

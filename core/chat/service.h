@@ -1,0 +1,71 @@
+// ChatService: the chat model's operations that go through the bus and commit — creating users
+// and posts — and the UserDirectory the host API (user_get / user_create / user_set_active)
+// uses. One per App, created by register_chat(), living as long as the App.
+//
+// Threading: loop thread only (it uses the bus and Store::commit).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/chat/api_error.h"
+#include "core/chat/model.h"
+#include "core/chat/repository.h"
+#include "core/server/user_directory.h"
+
+namespace pb::server {
+class App;
+}
+
+namespace pb::chat {
+
+// Exactly one of error / result is non-null; both are borrowed for the call.
+using UserDone = std::function<void(const ApiError* error, const User* user)>;
+using PostDone = std::function<void(const ApiError* error, const Post* post)>;
+
+// What create_post needs; id and timestamps are assigned by the core.
+struct PostDraft {
+  std::string channel_id, user_id, root_id, type, message;
+  std::string props_json = "{}";  // a JSON object
+  uint32_t flags = 0;             // PB_POST_*
+};
+
+// Creates a post through the bus: checks the channel (exists, not deleted; 404) and the root
+// post of a reply (400), runs post.will_be_created (interceptors may modify message, type and
+// props, reject, or stage writes), commits the post with every staged write in one durable
+// batch, then runs post.created observers and calls `done`. Permissions are the CALLER's job
+// (the REST route checks membership; an incoming webhook checks its own rules). `done` runs
+// exactly once, on the loop, possibly before create_post returns.
+void create_post(server::App& app, PostDraft draft, PostDone done);
+
+class ChatService final : public server::UserDirectory {
+ public:
+  explicit ChatService(server::App& app);
+
+  server::App& app() const { return *app_; }
+  const Repository& repo() const { return repo_; }
+
+  // The POST /api/v4/users path after its permission decision: normalisation and validation,
+  // uniqueness, the user.will_be_created chain with the password, ONE commit of the user rows
+  // and every staged write, then user.created observers. `first_user` claims the server's
+  // first-user marker in the same batch (so of two racing first users one wins; the other gets
+  // 403 api.user.create_user.no_open_server). `done` runs exactly once, possibly before this
+  // returns.
+  void create_user(User draft, std::string password, bool first_user, UserDone done);
+
+  // ---- server::UserDirectory ----
+  int get(int by, std::string_view value,
+          const std::function<void(const pb_user_v1&)>& fn) override;
+  int create(const pb_user_v1& draft, CreateDone done) override;
+  int set_active(std::string_view user_id, bool active, std::function<void(int)> done) override;
+
+ private:
+  server::App* app_;
+  Repository repo_;
+};
+
+// Runs `fn` on the loop soon (never from inside the caller). False when the server is
+// shutting down: fn will not run.
+bool defer(server::App& app, std::function<void()> fn);
+
+}  // namespace pb::chat

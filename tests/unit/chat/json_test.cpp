@@ -1,0 +1,154 @@
+// The records' Mattermost JSON: keys and types clients read, round trips through the stored form,
+// and strict request-body reading.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "core/chat/body_reader.h"
+#include "core/chat/model.h"
+
+namespace pb::chat {
+namespace {
+
+rapidjson::Document parse(const std::string& json) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << json;
+  return doc;
+}
+
+TEST(ModelJson, UserHasMattermostKeysAndNoPassword) {
+  User u;
+  u.id = std::string(26, 'u');
+  u.username = "alice";
+  u.email = "alice@example.com";
+  u.nickname = "Al \"the\" <b>";
+  u.roles = "system_admin system_user";
+  u.create_at = u.update_at = 1700000000123;
+  auto doc = parse(to_json(u));
+  for (const char* key : {"id", "create_at", "update_at", "delete_at", "username", "auth_data",
+                          "auth_service", "email", "nickname", "first_name", "last_name",
+                          "position", "roles", "locale", "notify_props", "timezone"}) {
+    EXPECT_TRUE(doc.HasMember(key)) << key;
+  }
+  EXPECT_FALSE(doc.HasMember("password"));
+  EXPECT_FALSE(doc.HasMember("is_bot"));  // omitted when false, as Mattermost
+  EXPECT_STREQ(doc["nickname"].GetString(), "Al \"the\" <b>");
+  EXPECT_EQ(doc["create_at"].GetInt64(), 1700000000123);
+
+  auto back = parse_user(to_json(u));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->nickname, u.nickname);
+  EXPECT_TRUE(back->is_system_admin());
+  EXPECT_EQ(back->create_at, u.create_at);
+  u.is_bot = true;
+  EXPECT_TRUE(parse(to_json(u))["is_bot"].GetBool());
+  EXPECT_FALSE(parse_user("not json"));
+}
+
+TEST(ModelJson, RolesAreWholeWords) {
+  User u;
+  u.roles = "system_user";
+  EXPECT_FALSE(u.is_system_admin());
+  u.roles = "system_user system_admin_like";
+  EXPECT_FALSE(u.is_system_admin());
+  u.roles = "system_user system_admin";
+  EXPECT_TRUE(u.is_system_admin());
+  TeamMember m;
+  m.roles = "team_user team_admin";
+  EXPECT_TRUE(m.is_admin());
+}
+
+TEST(ModelJson, PostPropsAreEmbeddedAsAnObject) {
+  Post p;
+  p.id = std::string(26, 'p');
+  p.message = "line1\nline2";
+  p.props_json = R"({"attachments":[{"text":"x"}],"from_webhook":"true"})";
+  auto doc = parse(to_json(p));
+  ASSERT_TRUE(doc["props"].IsObject());
+  EXPECT_STREQ(doc["props"]["from_webhook"].GetString(), "true");
+  EXPECT_STREQ(doc["message"].GetString(), "line1\nline2");
+  auto back = parse_post(to_json(p));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->props_json, p.props_json);
+  p.props_json.clear();
+  EXPECT_TRUE(parse(to_json(p))["props"].IsObject());
+}
+
+TEST(ModelJson, RoundTrips) {
+  Team t;
+  t.id = std::string(26, 't');
+  t.name = "eng";
+  t.display_name = "Engineering";
+  t.allow_open_invite = true;
+  auto team = parse_team(to_json(t));
+  ASSERT_TRUE(team);
+  EXPECT_EQ(team->name, "eng");
+  EXPECT_TRUE(team->allow_open_invite);
+
+  Channel c;
+  c.id = std::string(26, 'c');
+  c.team_id = t.id;
+  c.type = "P";
+  c.name = "secret";
+  auto channel = parse_channel(to_json(c));
+  ASSERT_TRUE(channel);
+  EXPECT_EQ(channel->type, "P");
+  EXPECT_EQ(channel->team_id, t.id);
+
+  ChannelMember m{c.id, std::string(26, 'u'), "channel_user channel_admin", 5, 6};
+  auto member = parse_channel_member(to_json(m));
+  ASSERT_TRUE(member);
+  EXPECT_EQ(member->roles, m.roles);
+  EXPECT_TRUE(parse(to_json(m))["scheme_admin"].GetBool());
+}
+
+TEST(BodyReader, StrictTypes) {
+  BodyReader ok(R"({"name":"eng","open":true,"props":{"a":1},"skip":null})", "team");
+  std::string name, props, skip = "kept";
+  bool open = false;
+  EXPECT_TRUE(ok.string("name", name));
+  EXPECT_TRUE(ok.boolean("open", open));
+  EXPECT_TRUE(ok.object_text("props", props));
+  EXPECT_FALSE(ok.string("skip", skip));
+  EXPECT_FALSE(ok.string("absent", skip));
+  EXPECT_FALSE(ok.error());
+  EXPECT_EQ(name, "eng");
+  EXPECT_TRUE(open);
+  EXPECT_EQ(props, R"({"a":1})");
+  EXPECT_EQ(skip, "kept");
+
+  BodyReader wrong(R"({"name":1,"open":"yes"})", "team");
+  EXPECT_FALSE(wrong.string("name", name));
+  EXPECT_FALSE(wrong.boolean("open", open));
+  ASSERT_TRUE(wrong.error());
+  EXPECT_EQ(wrong.error()->status, 400);
+  EXPECT_EQ(wrong.error()->id, "api.context.invalid_body_param.app_error");
+  EXPECT_EQ(wrong.error()->message, "Invalid or missing name in request body.");  // the first one
+
+  for (const char* bad : {"", "[]", "\"x\"", "{\"a\":1} {}", "{\"a\":\"\xff\"}"}) {
+    BodyReader r(bad, "team");
+    ASSERT_TRUE(r.error()) << bad;
+    EXPECT_EQ(r.error()->message, "Invalid or missing team in request body.");
+  }
+}
+
+TEST(BodyReader, StringArrays) {
+  auto ids = BodyReader::string_array(R"(["a","b"])");
+  ASSERT_TRUE(ids);
+  EXPECT_EQ(*ids, (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(BodyReader::string_array(R"(["a",1])"));
+  EXPECT_FALSE(BodyReader::string_array(R"({"a":"b"})"));
+  EXPECT_TRUE(BodyReader::string_array("[]"));
+}
+
+TEST(ModelHelpers, RunesAndLowerCase) {
+  EXPECT_EQ(rune_count("héllo"), 5u);
+  EXPECT_EQ(rune_count("日本"), 2u);
+  EXPECT_EQ(lower("AbC-Ü"), "abc-Ü");  // ASCII only, as index keys need
+  EXPECT_TRUE(is_json_object("{}"));
+  EXPECT_FALSE(is_json_object("[]"));
+  EXPECT_FALSE(is_json_object("{"));
+}
+
+}  // namespace
+}  // namespace pb::chat
