@@ -157,34 +157,7 @@ std::string_view state_name(PluginState state) {
   return "?";
 }
 
-const char* status_name(int status) {
-  switch (status) {
-    case PB_OK:
-      return "PB_OK";
-    case PB_E_INVALID:
-      return "PB_E_INVALID";
-    case PB_E_NOT_FOUND:
-      return "PB_E_NOT_FOUND";
-    case PB_E_EXISTS:
-      return "PB_E_EXISTS";
-    case PB_E_NO_MEMORY:
-      return "PB_E_NO_MEMORY";
-    case PB_E_UNSUPPORTED:
-      return "PB_E_UNSUPPORTED";
-    case PB_E_STATE:
-      return "PB_E_STATE";
-    case PB_E_IO:
-      return "PB_E_IO";
-    case PB_E_LIMIT:
-      return "PB_E_LIMIT";
-    case PB_E_CANCELED:
-      return "PB_E_CANCELED";
-    case PB_E_PLUGIN:
-      return "PB_E_PLUGIN";
-    default:
-      return "PB_E_UNKNOWN";
-  }
-}
+const char* status_name(int status) { return pb_status_str(status); }
 
 void PluginRecord::fail(std::string why) {
   state = PluginState::failed;

@@ -1,3 +1,4 @@
+#include "core/plugin_host/json_words.h"
 #include "core/plugin_host/manifest.h"
 
 #include <fmt/format.h>
@@ -20,25 +21,7 @@ Error invalid(std::string_view file, std::string_view path, std::string_view cau
   return make_error(PB_E_INVALID, fmt::format("{}: {}: {}", file, path, cause));
 }
 
-std::string_view type_word(element_type t) {
-  switch (t) {
-    case element_type::ARRAY:
-      return "an array";
-    case element_type::OBJECT:
-      return "an object";
-    case element_type::INT64:
-    case element_type::UINT64:
-    case element_type::DOUBLE:
-      return "a number";
-    case element_type::STRING:
-      return "a string";
-    case element_type::BOOL:
-      return "a boolean";
-    case element_type::NULL_VALUE:
-      return "null";
-  }
-  return "a value";
-}
+std::string_view type_word(element_type t) { return json_type_word(t); }
 
 bool is_number(element e) {
   auto t = e.type();

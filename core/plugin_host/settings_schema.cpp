@@ -1,3 +1,4 @@
+#include "core/plugin_host/json_words.h"
 #include "core/plugin_host/settings_schema.h"
 
 #include <fmt/format.h>
@@ -18,26 +19,7 @@ bool is_blank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-std::string_view found_word(element e) {
-  switch (e.type()) {
-    case element_type::ARRAY:
-      return "an array";
-    case element_type::OBJECT:
-      return "an object";
-    case element_type::INT64:
-    case element_type::UINT64:
-      return "an integer";
-    case element_type::DOUBLE:
-      return "a number";
-    case element_type::STRING:
-      return "a string";
-    case element_type::BOOL:
-      return "a boolean";
-    case element_type::NULL_VALUE:
-      return "null";
-  }
-  return "a value";
-}
+std::string_view found_word(element e) { return json_type_word(e.type()); }
 
 std::string format_bound(double v) {
   if (std::floor(v) == v && std::fabs(v) < 1e15)

@@ -80,6 +80,25 @@ typedef enum pb_status {
   PB_E_PLUGIN = -10      /* a plugin-side failure, returned by a plugin to the host */
 } pb_status;
 
+/* The stable name of a status ("PB_E_INVALID"); "PB_E_UNKNOWN" for other values. The same table
+ * host->status_name() answers with, for code that has no host at hand (loaders, test hosts). */
+static inline const char *pb_status_str(int status) {
+  switch (status) {
+    case PB_OK: return "PB_OK";
+    case PB_E_INVALID: return "PB_E_INVALID";
+    case PB_E_NOT_FOUND: return "PB_E_NOT_FOUND";
+    case PB_E_EXISTS: return "PB_E_EXISTS";
+    case PB_E_NO_MEMORY: return "PB_E_NO_MEMORY";
+    case PB_E_UNSUPPORTED: return "PB_E_UNSUPPORTED";
+    case PB_E_STATE: return "PB_E_STATE";
+    case PB_E_IO: return "PB_E_IO";
+    case PB_E_LIMIT: return "PB_E_LIMIT";
+    case PB_E_CANCELED: return "PB_E_CANCELED";
+    case PB_E_PLUGIN: return "PB_E_PLUGIN";
+    default: return "PB_E_UNKNOWN";
+  }
+}
+
 typedef enum pb_log_level {
   PB_LOG_DEBUG = 0,
   PB_LOG_INFO = 1,

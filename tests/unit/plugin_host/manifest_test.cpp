@@ -64,7 +64,7 @@ TEST(Manifest, ErrorsNameTheFileAndThePath) {
   EXPECT_EQ(parse_error(R"({"id": "x", "abi": {"major": 1}})"), "x/plugin.json: version: missing");
   EXPECT_EQ(parse_error(R"({"id": "x", "version": "1"})"), "x/plugin.json: abi: missing");
   EXPECT_EQ(parse_error(R"({"id": 5, "version": "1", "abi": {"major": 1}})"),
-            "x/plugin.json: id: expected a string, found a number");
+            "x/plugin.json: id: expected a string, found an integer");
   EXPECT_EQ(parse_error(R"({"id": "x", "version": "1", "abi": {"major": -1}})"),
             "x/plugin.json: abi.major: expected an integer between 0 and 65535");
   EXPECT_EQ(parse_error(R"([1])"), "x/plugin.json: $: expected an object, found an array");
