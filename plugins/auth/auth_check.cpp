@@ -34,6 +34,12 @@ int AuthPlugin::on_auth_check(sdk::Intercept turn, const pb_auth_check_v1& check
   const Session* session = sessions_->find(digest);
   if (session == nullptr) return PB_VERDICT_CONTINUE;
   if (session->expires_at != 0 && session->expires_at <= now_ms()) return PB_VERDICT_CONTINUE;
+  // A personal access token's session lives as long as its record does, while it is active.
+  const bool access_token = session->is_access_token();
+  if (access_token) {
+    const AccessToken* record = access_tokens_->find(session->token_id);
+    if (record == nullptr || !record->is_active) return PB_VERDICT_CONTINUE;
+  }
 
   if (credential->from_cookie && req.method() != "GET" && req.method() != "HEAD") {
     auto csrf = req.header("X-CSRF-Token");
@@ -46,8 +52,15 @@ int AuthPlugin::on_auth_check(sdk::Intercept turn, const pb_auth_check_v1& check
     if (!ok) return PB_VERDICT_CONTINUE;
   }
 
+  // find_user may read the store; copy what is needed from the session first (the pointer is
+  // the cache's).
+  const std::string session_id = session->id;
   auto user = find_user(PB_USER_BY_ID, session->user_id);
   if (!user || !user->active()) return PB_VERDICT_CONTINUE;
+  // With EnableUserAccessTokens off only bots' tokens work (wire spec §7.5/§7.6).
+  if (access_token && !user->is_bot() && !settings_.enable_user_access_tokens) {
+    return PB_VERDICT_CONTINUE;
+  }
 
   std::string_view permission = sdk::to_sv(check.permission);
   if (!permission.empty() && admin_only(permission) && !user->is_system_admin()) {
@@ -55,7 +68,7 @@ int AuthPlugin::on_auth_check(sdk::Intercept turn, const pb_auth_check_v1& check
                    "You do not have the appropriate permissions.");
     return PB_VERDICT_REJECT;
   }
-  turn.set_identity(user->id, session->id, user->roles);
+  turn.set_identity(user->id, session_id, user->roles);
   return PB_VERDICT_ALLOW;
 }
 

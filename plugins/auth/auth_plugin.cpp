@@ -21,6 +21,7 @@ int AuthPlugin::init(std::string_view settings_json) {
   hasher_.emplace(h);
   hasher_->configure(settings_.hash_concurrency, settings_.hash_cost);
   sessions_.emplace(h);
+  access_tokens_.emplace(h);
 
   // Priority 0: the auth plugin answers first; others (priority > 0) may add ways to log in.
   int rc = h.intercept(PB_EVENT_AUTH_CHECK, 0, [this](sdk::Intercept t, uint32_t, const void* p) {
@@ -37,20 +38,35 @@ int AuthPlugin::init(std::string_view settings_json) {
     const char* method;
     const char* pattern;
     uint32_t flags;
+    const char* permission;  // passed to auth.check ("" = any valid session)
     int (AuthPlugin::*fn)(sdk::Request);
   };
   static constexpr RouteSpec kRoutes[] = {
-      {"POST", "/api/v4/users/login", PB_ROUTE_PUBLIC, &AuthPlugin::handle_login},
-      {"POST", "/api/v4/users/logout", PB_ROUTE_PUBLIC, &AuthPlugin::handle_logout},
-      {"POST", "/api/v4/users/{user_id}/unlock", PB_ROUTE_AUTHENTICATED,
+      {"POST", "/api/v4/users/login", PB_ROUTE_PUBLIC, "", &AuthPlugin::handle_login},
+      {"POST", "/api/v4/users/logout", PB_ROUTE_PUBLIC, "", &AuthPlugin::handle_logout},
+      {"POST", "/api/v4/users/{user_id}/unlock", PB_ROUTE_AUTHENTICATED, "",
        &AuthPlugin::handle_unlock},
-      {"PUT", "/api/v4/users/{user_id}/password", PB_ROUTE_AUTHENTICATED,
+      {"PUT", "/api/v4/users/{user_id}/password", PB_ROUTE_AUTHENTICATED, "",
        &AuthPlugin::handle_update_password},
+      {"POST", "/api/v4/users/{user_id}/tokens", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_create_token},
+      {"GET", "/api/v4/users/{user_id}/tokens", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_list_user_tokens},
+      {"GET", "/api/v4/users/tokens", PB_ROUTE_AUTHENTICATED, "manage_system",
+       &AuthPlugin::handle_list_all_tokens},
+      {"GET", "/api/v4/users/tokens/{token_id}", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_get_token},
+      {"POST", "/api/v4/users/tokens/revoke", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_revoke_token},
+      {"POST", "/api/v4/users/tokens/disable", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_disable_token},
+      {"POST", "/api/v4/users/tokens/enable", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_enable_token},
   };
   for (const RouteSpec& r : kRoutes) {
     auto fn = r.fn;
     rc = h.route(r.method, r.pattern, [this, fn](sdk::Request req) { return (this->*fn)(req); },
-                 r.flags);
+                 r.flags, r.permission);
     if (rc == PB_E_EXISTS && fn == &AuthPlugin::handle_update_password) {
       // The chat model may serve this route itself (issue 3 lists it in both places); then
       // its handler wins and ours is not needed for anything else.

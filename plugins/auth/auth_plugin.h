@@ -5,9 +5,11 @@
 //   login.cpp       POST /users/login, POST /users/logout, POST /users/{id}/unlock
 //   passwords.cpp   user.will_be_created (policy + argon2id, staged with the user) and
 //                   PUT /users/{id}/password
+//   access_tokens.cpp  personal access tokens: /users/{id}/tokens, /users/tokens/...
 //   auth_plugin.cpp init/configure and the PB_PLUGIN entry
 // Key-value layout (this plugin's namespace): "session/<digest hex>", "pwd/<user id>" (argon2id
-// PHC string), "attempts/<user id>" (failed logins, decimal).
+// PHC string), "attempts/<user id>" (failed logins, decimal), "pat/<token id>" (personal access
+// token records, access_token_store.h).
 //
 // Threading: everything on the loop thread; only argon2id runs on workers (PasswordHasher).
 #pragma once
@@ -18,9 +20,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <patchbay/plugin.hpp>
 
+#include "plugins/auth/access_token_store.h"
 #include "plugins/auth/password_hasher.h"
 #include "plugins/auth/session_store.h"
 #include "plugins/auth/settings.h"
@@ -53,6 +57,20 @@ class AuthPlugin : public sdk::Plugin {
   int handle_update_password(sdk::Request req);
   std::optional<std::string> stored_hash(const std::string& user_id);
 
+  // access_tokens.cpp
+  enum class TokenAction { revoke, disable, enable };
+  int handle_create_token(sdk::Request req);
+  int handle_list_user_tokens(sdk::Request req);
+  int handle_list_all_tokens(sdk::Request req);
+  int handle_get_token(sdk::Request req);
+  int handle_token_action(sdk::Request req, TokenAction action);
+  int handle_revoke_token(sdk::Request req) { return handle_token_action(req, TokenAction::revoke); }
+  int handle_disable_token(sdk::Request req) { return handle_token_action(req, TokenAction::disable); }
+  int handle_enable_token(sdk::Request req) { return handle_token_action(req, TokenAction::enable); }
+  int respond_token_list(const sdk::Request& req, const std::vector<AccessToken>& all);
+  // The caller is `owner_id` or a system admin.
+  bool may_manage_tokens_of(const sdk::Request& req, std::string_view owner_id) const;
+
   // Helpers shared by the files above.
   std::optional<UserInfo> find_user(int by, std::string_view value);
   // The {user_id} route parameter with "me" resolved to the caller.
@@ -62,6 +80,7 @@ class AuthPlugin : public sdk::Plugin {
   AuthSettings settings_;
   std::optional<PasswordHasher> hasher_;
   std::optional<SessionStore> sessions_;
+  std::optional<AccessTokenStore> access_tokens_;
   std::unordered_map<std::string, int> attempts_;  // mirror of "attempts/<id>" once read
 };
 

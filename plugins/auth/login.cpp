@@ -142,7 +142,11 @@ int AuthPlugin::handle_logout(sdk::Request req) {
   auto credential = extract_credential([&](auto&& fn) { req.for_each_header(fn); });
   if (credential) {
     TokenDigest digest = digest_token(credential->token);
-    if (sessions_->find(digest) != nullptr && sessions_->revoke(digest, ok) == PB_OK) {
+    // A personal access token is not logged out: it is revoked through its own routes, and
+    // its session is its only way to authenticate.
+    const Session* session = sessions_->find(digest);
+    if (session != nullptr && !session->is_access_token() &&
+        sessions_->revoke(digest, ok) == PB_OK) {
       return PB_OK;
     }
   }

@@ -12,7 +12,12 @@ std::string SessionStore::to_json(const Session& s) {
   out += ",\"csrf\":";
   out += sdk::json_string(s.csrf);
   out += ",\"create_at\":" + std::to_string(s.create_at);
-  out += ",\"expires_at\":" + std::to_string(s.expires_at) + "}";
+  out += ",\"expires_at\":" + std::to_string(s.expires_at);
+  if (s.is_access_token()) {
+    out += ",\"type\":\"UserAccessToken\",\"token_id\":";
+    out += sdk::json_string(s.token_id);
+  }
+  out += '}';
   return out;
 }
 
@@ -32,8 +37,13 @@ bool SessionStore::from_json(std::string_view json, Session& out) {
     dst = it->value.GetInt64();
     return true;
   };
-  return str("id", out.id) && str("user_id", out.user_id) && str("csrf", out.csrf) &&
-         num("create_at", out.create_at) && num("expires_at", out.expires_at);
+  if (!(str("id", out.id) && str("user_id", out.user_id) && str("csrf", out.csrf) &&
+        num("create_at", out.create_at) && num("expires_at", out.expires_at))) {
+    return false;
+  }
+  out.token_id.clear();
+  str("token_id", out.token_id);  // optional: only access-token sessions have it
+  return true;
 }
 
 const Session* SessionStore::find(const TokenDigest& digest) {
@@ -50,10 +60,11 @@ const Session* SessionStore::find(const TokenDigest& digest) {
 }
 
 int SessionStore::create(std::string_view user_id, int64_t now_ms, int64_t expires_at,
-                         CreateDone done) {
+                         CreateDone done, std::string_view token_id) {
   std::string token = new_token();
   TokenDigest digest = digest_token(token);
-  Session s{new_token(), std::string(user_id), new_token(), now_ms, expires_at};
+  Session s{new_token(), std::string(user_id), new_token(), now_ms, expires_at,
+            std::string(token_id)};
   return host_.kv_put(key(digest), to_json(s),
                       [this, token, digest, s, done = std::move(done)](int status) {
                         if (status != PB_OK) {

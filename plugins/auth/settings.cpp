@@ -25,6 +25,16 @@ void read(const Value& obj, const char* key, Int& out) {
 }  // namespace
 
 void read_server_config(std::string_view config_json, AuthSettings& out) {
+  // Start from the defaults, so a key that disappeared from a reconfigured server's JSON does
+  // not keep its previous value.
+  const AuthSettings defaults;
+  out.session_length_web_hours = defaults.session_length_web_hours;
+  out.maximum_login_attempts = defaults.maximum_login_attempts;
+  out.enable_user_access_tokens = defaults.enable_user_access_tokens;
+  out.enable_bot_account_creation = defaults.enable_bot_account_creation;
+  out.strict_csrf = defaults.strict_csrf;
+  out.enable_developer = defaults.enable_developer;
+  out.password = defaults.password;
   rapidjson::Document doc;
   doc.Parse(config_json.data(), config_json.size());
   if (doc.HasParseError() || !doc.IsObject()) return;

@@ -39,6 +39,14 @@ std::string to_hex(const TokenDigest& d) {
   return out;
 }
 
+bool from_hex(std::string_view hex, TokenDigest& out) {
+  size_t len = 0;
+  if (hex.size() != out.size() * 2) return false;
+  return sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr) ==
+             0 &&
+         len == out.size();
+}
+
 bool digest_equal(const TokenDigest& a, const TokenDigest& b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }

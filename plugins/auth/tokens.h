@@ -17,6 +17,8 @@ std::string new_token();
 
 TokenDigest digest_token(std::string_view token);
 std::string to_hex(const TokenDigest& d);
+// The digest to_hex() printed; false when `hex` is not 64 hex digits.
+bool from_hex(std::string_view hex, TokenDigest& out);
 // Constant-time equality (sodium_memcmp).
 bool digest_equal(const TokenDigest& a, const TokenDigest& b);
 
