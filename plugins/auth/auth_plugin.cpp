@@ -62,6 +62,15 @@ int AuthPlugin::init(std::string_view settings_json) {
        &AuthPlugin::handle_disable_token},
       {"POST", "/api/v4/users/tokens/enable", PB_ROUTE_AUTHENTICATED, "",
        &AuthPlugin::handle_enable_token},
+      {"POST", "/api/v4/bots", PB_ROUTE_AUTHENTICATED, "", &AuthPlugin::handle_create_bot},
+      {"GET", "/api/v4/bots", PB_ROUTE_AUTHENTICATED, "", &AuthPlugin::handle_list_bots},
+      {"GET", "/api/v4/bots/{bot_user_id}", PB_ROUTE_AUTHENTICATED, "", &AuthPlugin::handle_get_bot},
+      {"PUT", "/api/v4/bots/{bot_user_id}", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_update_bot},
+      {"POST", "/api/v4/bots/{bot_user_id}/disable", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_disable_bot},
+      {"POST", "/api/v4/bots/{bot_user_id}/enable", PB_ROUTE_AUTHENTICATED, "",
+       &AuthPlugin::handle_enable_bot},
   };
   for (const RouteSpec& r : kRoutes) {
     auto fn = r.fn;

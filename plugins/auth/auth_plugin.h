@@ -6,10 +6,11 @@
 //   passwords.cpp   user.will_be_created (policy + argon2id, staged with the user) and
 //                   PUT /users/{id}/password
 //   access_tokens.cpp  personal access tokens: /users/{id}/tokens, /users/tokens/...
+//   bots.cpp        bot accounts: /bots, /bots/{bot_user_id}[/disable|/enable]
 //   auth_plugin.cpp init/configure and the PB_PLUGIN entry
 // Key-value layout (this plugin's namespace): "session/<digest hex>", "pwd/<user id>" (argon2id
 // PHC string), "attempts/<user id>" (failed logins, decimal), "pat/<token id>" (personal access
-// token records, access_token_store.h).
+// token records, access_token_store.h), "bot/<user id>" (bot records, Bot below).
 //
 // Threading: everything on the loop thread; only argon2id runs on workers (PasswordHasher).
 #pragma once
@@ -31,6 +32,15 @@
 #include "plugins/auth/user_json.h"
 
 namespace pb::auth {
+
+// A bot account's record (wire spec §7.6); its user is a PB_USER_IS_BOT user of the chat model.
+struct Bot {
+  std::string user_id, username, display_name, description, owner_id;
+  int64_t create_at = 0, update_at = 0, delete_at = 0;
+  // Mattermost's Bot JSON (display_name/description omitted when empty); also the stored form.
+  std::string to_json() const;
+  static bool from_json(std::string_view json, Bot& out);
+};
 
 class AuthPlugin : public sdk::Plugin {
  public:
@@ -71,6 +81,19 @@ class AuthPlugin : public sdk::Plugin {
   // The caller is `owner_id` or a system admin.
   bool may_manage_tokens_of(const sdk::Request& req, std::string_view owner_id) const;
 
+  // bots.cpp
+  int handle_create_bot(sdk::Request req);
+  int handle_list_bots(sdk::Request req);
+  int handle_get_bot(sdk::Request req);
+  int handle_update_bot(sdk::Request req);
+  int handle_disable_bot(sdk::Request req) { return set_bot_active(req, false); }
+  int handle_enable_bot(sdk::Request req) { return set_bot_active(req, true); }
+  int set_bot_active(sdk::Request req, bool active);
+  void stage_bot_record(sdk::Intercept turn, const pb_user_v1& user);
+  std::optional<Bot> load_bot(std::string_view user_id);
+  std::optional<Bot> bot_for(const sdk::Request& req, bool include_deleted);
+  void save_bot(const sdk::Request& req, const Bot& bot);
+
   // Helpers shared by the files above.
   std::optional<UserInfo> find_user(int by, std::string_view value);
   // The {user_id} route parameter with "me" resolved to the caller.
@@ -82,6 +105,9 @@ class AuthPlugin : public sdk::Plugin {
   std::optional<SessionStore> sessions_;
   std::optional<AccessTokenStore> access_tokens_;
   std::unordered_map<std::string, int> attempts_;  // mirror of "attempts/<id>" once read
+  // Bots POST /bots is creating, by (lower-case) username, until user_create completes; our
+  // user.will_be_created interceptor stages their records.
+  std::unordered_map<std::string, Bot> pending_bots_;
 };
 
 }  // namespace pb::auth

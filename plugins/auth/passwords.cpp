@@ -16,7 +16,10 @@ std::optional<std::string> AuthPlugin::stored_hash(const std::string& user_id) {
 }
 
 int AuthPlugin::on_user_will_be_created(sdk::Intercept turn, const pb_user_v1& user) {
-  if (user.flags & PB_USER_IS_BOT) return PB_VERDICT_CONTINUE;  // bots have no password
+  if (user.flags & PB_USER_IS_BOT) {  // bots have no password; ours get their record staged
+    stage_bot_record(turn, user);
+    return PB_VERDICT_CONTINUE;
+  }
   std::string_view password = sdk::to_sv(user.password);
   if (!settings_.enable_developer) {
     std::string_view error = password_policy_error(password, settings_.password);
