@@ -66,6 +66,10 @@ class ChainRun {
   const Bus::EventType* type_;
   std::shared_ptr<const std::vector<Bus::Interceptor>> chain_;
   std::unique_ptr<OwnedPayload> payload_;
+  // Payloads replaced during the run: an interceptor may still read the pointer it was handed
+  // after calling intercept_replace (plugin.h promises it until the turn ends), so they live as
+  // long as the run.
+  std::vector<std::unique_ptr<OwnedPayload>> retired_;
   ChainDone done_;
   ChainResult result_;
   size_t next_ = 0;
@@ -276,6 +280,7 @@ int Bus::replace(pb_intercept_ctx* ctx, const void* payload) {
   if (!ctx->open) return PB_E_STATE;
   auto owned = OwnedPayload::copy(*ctx->run->type_->layout, payload);
   if (!owned) return PB_E_INVALID;
+  ctx->run->retired_.push_back(std::move(ctx->run->payload_));
   ctx->run->payload_ = std::move(owned);
   return PB_OK;
 }

@@ -98,9 +98,9 @@ Result<void> App::start() {
   server_options.expose_detailed_errors = options_.config.service.EnableDeveloper;
   // RateLimitSettings: every request is counted before routing, as Mattermost wraps its whole
   // router; a limited one has been answered (429) by the limiter.
-  auto limiter = ratelimit::RequestLimiter::from_config(options_.config);
-  server_options.dispatch = [this, limiter](http::Request& request) {
-    if (limiter && !limiter->admit(request, static_cast<int64_t>(uv_hrtime()))) return;
+  rate_limiter_ = ratelimit::RequestLimiter::from_config(options_.config);
+  server_options.dispatch = [this](http::Request& request) {
+    if (rate_limiter_ && !rate_limiter_->admit(request, static_cast<int64_t>(uv_hrtime()))) return;
     dispatch(request);
   };
   auto server = http::Server::create(loop_, std::move(server_options));
@@ -229,6 +229,12 @@ void App::on_route(void* arg, http::Request& request) {
                   [app, &target, &request](const bus::ChainResult& result) {
                     if (result.verdict != PB_VERDICT_ALLOW) {
                       request.respond_error(result.http_status, result.error_id, result.message);
+                      return;
+                    }
+                    // RateLimitSettings.VaryByUser: a second pass keyed by the user, once known.
+                    if (app->rate_limiter_ &&
+                        !app->rate_limiter_->admit_user(request, request.user_id(),
+                                                        static_cast<int64_t>(uv_hrtime()))) {
                       return;
                     }
                     app->invoke(target, request);

@@ -18,6 +18,7 @@
 #include "core/http/router.h"
 #include "core/http/server.h"
 #include "core/plugin_host/loader.h"
+#include "core/ratelimit/request_limiter.h"
 #include "core/server/plugin_context.h"
 #include "core/server/user_directory.h"
 #include "core/util/result.h"
@@ -67,6 +68,15 @@ class App {
   store::Store& store() { return *store_; }
   const std::string& config_json() const { return config_json_; }
   const config::Config& config() const { return options_.config; }
+  // Keeps a core component (the chat model's service) alive as long as the App, whose routes
+  // point into it; destroyed after the plugins. Returns the raw pointer for convenience.
+  template <typename T>
+  T* own(std::shared_ptr<T> component) {
+    T* raw = component.get();
+    owned_.push_back(std::move(component));
+    return raw;
+  }
+
   // The chat model's users (nullptr in a build without one). Set before start().
   UserDirectory* users() const { return users_; }
   void set_user_directory(UserDirectory* users) { users_ = users; }
@@ -108,10 +118,12 @@ class App {
   http::Router router_;
   std::deque<RouteTarget> routes_;  // stable addresses: the router points into it
   std::unique_ptr<http::Server> http_;
+  std::shared_ptr<ratelimit::RequestLimiter> rate_limiter_;  // null unless RateLimitSettings.Enable
   std::vector<plugin_host::PluginRecord> plugins_;
   std::vector<std::unique_ptr<pb_plugin>> contexts_;  // parallel to plugins_ (null if not loaded)
   bool draining_ = false;
   UserDirectory* users_ = nullptr;
+  std::vector<std::shared_ptr<void>> owned_;  // core components; see own()
   std::function<void()> on_work_drained_;  // set while a drain waits for worker tasks
 
   // post_to_loop: a queue filled from any thread, emptied on the loop by an async handle.

@@ -58,11 +58,14 @@ TEST(Bus, InterceptorsRunInPriorityOrderThenLoadOrder) {
 }
 
 int uppercase(void*, pb_intercept_ctx* ctx, uint32_t, const void* payload) {
-  pb_post_v1 copy = *static_cast<const pb_post_v1*>(payload);
+  const auto* post = static_cast<const pb_post_v1*>(payload);
+  pb_post_v1 copy = *post;
   std::string upper = str(copy.message);
   for (char& ch : upper) ch = static_cast<char>(toupper(ch));
   copy.message = S(upper);
   EXPECT_EQ(Bus::replace(ctx, &copy), PB_OK);
+  // The payload handed to this turn stays readable after the replacement (ASan checks it).
+  EXPECT_EQ(str(post->message), "hello");
   return PB_VERDICT_CONTINUE;
 }
 
