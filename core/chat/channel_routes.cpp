@@ -64,15 +64,8 @@ int create_channel(void* s, pb_http_request* r) {
   Repository::add_channel(batch, channel);
   Repository::put_channel_member(
       batch, channel, ChannelMember{channel.id, actor->id, "channel_user channel_admin", 0, now});
-  int rc = service.app().store().commit(std::move(batch), [&request, channel](int status) {
-    if (status == PB_OK) {
-      reply(request, 201, to_json(channel));
-    } else {
-      fail(request, status == PB_E_EXISTS ? channel_exists() : store_failed());
-    }
-  });
-  if (rc != PB_OK) return fail(request, store_failed());
-  return PB_OK;
+  return commit_then_reply(service, request, std::move(batch), 201, to_json(channel),
+                           channel_exists());
 }
 
 // POST /api/v4/channels/direct ["<user id>","<user id>"]: the DM channel of the two users,
@@ -206,15 +199,7 @@ int add_channel_member(void* s, pb_http_request* r) {
   ChannelMember member{channel->id, user_id, "channel_user", 0, now_ms()};
   store::WriteBatch batch;
   Repository::put_channel_member(batch, *channel, member);
-  int rc = service.app().store().commit(std::move(batch), [&request, member](int status) {
-    if (status == PB_OK) {
-      reply(request, 201, to_json(member));
-    } else {
-      fail(request, store_failed());
-    }
-  });
-  if (rc != PB_OK) return fail(request, store_failed());
-  return PB_OK;
+  return commit_then_reply(service, request, std::move(batch), 201, to_json(member));
 }
 
 // GET /api/v4/channels/{channel_id}/members?page=&per_page=

@@ -86,14 +86,7 @@ void commit_post_change(ChatService& service, http::Request& request, const Post
                         std::string answer) {
   store::WriteBatch batch;
   Repository::update_post(batch, post);
-  int rc = service.app().store().commit(std::move(batch), [&request, answer = std::move(answer)](int status) {
-    if (status == PB_OK) {
-      reply(request, 200, answer);
-    } else {
-      fail(request, store_failed());
-    }
-  });
-  if (rc != PB_OK) fail(request, store_failed());
+  commit_then_reply(service, request, std::move(batch), 200, std::move(answer));
 }
 
 // PUT /api/v4/posts/{post_id}/patch {"message","is_pinned","props"}: the author or a system

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/http/router.h"
+#include "core/server/app.h"
 #include "core/util/ids.h"
 
 namespace pb::chat {
@@ -86,6 +87,20 @@ std::string json_array(const std::vector<std::string>& elements) {
   }
   out += ']';
   return out;
+}
+
+int commit_then_reply(ChatService& service, http::Request& request, store::WriteBatch batch,
+                      int status, std::string json, const ApiError& on_exists) {
+  int rc = service.app().store().commit(
+      std::move(batch), [&request, status, json = std::move(json), on_exists](int committed) {
+        if (committed == PB_OK) {
+          reply(request, status, json);
+        } else {
+          fail(request, committed == PB_E_EXISTS ? on_exists : store_failed());
+        }
+      });
+  if (rc != PB_OK) return fail(request, store_failed());
+  return PB_OK;
 }
 
 }  // namespace pb::chat

@@ -23,6 +23,12 @@ inline http::Request& as_request(pb_http_request* r) { return *reinterpret_cast<
 int reply(http::Request& request, int status, std::string_view json);
 int fail(http::Request& request, const ApiError& error);
 
+// Commits `batch` (group commit) and, once it is durable, answers `status` with `json`; a
+// unique-key conflict (PB_E_EXISTS) answers `on_exists`, any other failure store_failed().
+// Returns PB_OK: the request is answered now or later.
+int commit_then_reply(ChatService& service, http::Request& request, store::WriteBatch batch,
+                      int status, std::string json, const ApiError& on_exists = store_failed());
+
 // The user auth.check named, loaded from the store. Answers 401 session_expired (and returns
 // nullopt) when that user does not exist or is deactivated.
 std::optional<User> acting_user(const ChatService& service, http::Request& request);

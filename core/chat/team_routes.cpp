@@ -74,15 +74,7 @@ int create_team(void* s, pb_http_request* r) {
     Repository::put_channel_member(batch, channel,
                                    ChannelMember{channel.id, actor->id, "channel_user", 0, now});
   }
-  int rc = service.app().store().commit(std::move(batch), [&request, team](int status) {
-    if (status == PB_OK) {
-      reply(request, 201, to_json(team));
-    } else {
-      fail(request, status == PB_E_EXISTS ? team_exists() : store_failed());
-    }
-  });
-  if (rc != PB_OK) return fail(request, store_failed());
-  return PB_OK;
+  return commit_then_reply(service, request, std::move(batch), 201, to_json(team), team_exists());
 }
 
 std::string teams_json(std::vector<Team> teams, const Paging& page) {
@@ -172,15 +164,7 @@ int add_team_member(void* s, pb_http_request* r) {
   store::WriteBatch batch;
   Repository::put_team_member(batch, member);
   join_default_channels(repo, batch, *team_id, user_id, now_ms());
-  int rc = service.app().store().commit(std::move(batch), [&request, member](int status) {
-    if (status == PB_OK) {
-      reply(request, 201, to_json(member));
-    } else {
-      fail(request, store_failed());
-    }
-  });
-  if (rc != PB_OK) return fail(request, store_failed());
-  return PB_OK;
+  return commit_then_reply(service, request, std::move(batch), 201, to_json(member));
 }
 
 // GET /api/v4/users/{user_id}/teams: the user themselves or a system admin.
