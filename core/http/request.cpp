@@ -95,7 +95,11 @@ void Request::begin() {
   host_data = nullptr;
   extra_headers_.clear();
   response_.clear();
+  response_body_at_ = 0;
+  response_status_ = 0;
   answered_ = false;
+  on_local_answer_ = nullptr;
+  local_user_ = nullptr;
   dispatched_ = false;
   close_after_ = false;
   continue_sent_ = false;
@@ -142,7 +146,33 @@ void Request::build_response(int status, std::string_view content_type, std::str
     response_.append("Connection: keep-alive\r\n");
   }
   response_.append(extra_headers_).append("\r\n");
+  response_status_ = status;
+  response_body_at_ = response_.size();
   if (!bodiless && !head) response_.append(body);
+}
+
+std::string_view Request::response_body() const {
+  return std::string_view(response_).substr(response_body_at_);
+}
+
+int Request::begin_local(std::string_view method, std::string_view target, std::string_view body,
+                         LocalAnswerFn on_answer, void* user) {
+  // method_ is a view, as the parser's (llhttp's static names): point it at static storage too.
+  static constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+  const std::string_view* known = nullptr;
+  for (const std::string_view& m : kMethods) {
+    if (m == method) known = &m;
+  }
+  if (known == nullptr || target.empty() || target[0] != '/' || on_answer == nullptr) {
+    return PB_E_INVALID;
+  }
+  begin();
+  method_ = *known;
+  target_.assign(target);
+  body_.assign(body);
+  on_local_answer_ = on_answer;
+  local_user_ = user;
+  return PB_OK;
 }
 
 int Request::respond(int status, std::string_view content_type, std::string_view body) {
@@ -151,7 +181,11 @@ int Request::respond(int status, std::string_view content_type, std::string_view
   build_response(status, content_type, body);
   answered_ = true;
   // The connection may recycle (or free) this object inside on_answered: nothing after it.
-  if (conn_ != nullptr) conn_->on_answered(*this);
+  if (conn_ != nullptr) {
+    conn_->on_answered(*this);
+  } else if (on_local_answer_ != nullptr) {
+    on_local_answer_(local_user_, *this);
+  }
   return PB_OK;
 }
 

@@ -93,6 +93,26 @@ class Request {
   // True once the client connection is gone: an answer will be accepted and dropped.
   bool peer_gone() const;
 
+  // ---- local requests (no connection) ------------------------------------------------------
+  //
+  // A request the host makes to itself (server::App::call_local, the operator CLI): it has no
+  // connection, no headers and no remote address. Whoever calls begin_local owns the object and
+  // must keep it alive until on_answer has run; on_answer runs exactly once, from inside
+  // respond() (so possibly before begin_local's caller regains control, and always on the loop
+  // thread), with the answered request, whose response_status() and response_body() are then
+  // valid. The host may still read the object after respond() returns (the handler's stack is
+  // still on it), so on_answer must not destroy it: free it later, from another loop callback.
+  using LocalAnswerFn = void (*)(void* user, Request& answered);
+  // PB_E_INVALID: `method` is not one of GET, HEAD, POST, PUT, PATCH, DELETE, or `target` does
+  // not start with '/'. Resets everything else, as a new request on a connection would.
+  int begin_local(std::string_view method, std::string_view target, std::string_view body,
+                  LocalAnswerFn on_answer, void* user);
+  bool local() const { return on_local_answer_ != nullptr; }
+  // The answer's status and body (the bytes after the headers; empty for HEAD, 204 and 304).
+  // Valid once answered() until the object is reused; 0 and "" before.
+  int response_status() const { return response_status_; }
+  std::string_view response_body() const;
+
  private:
   friend class Connection;
   friend class RequestParser;
@@ -124,7 +144,13 @@ class Request {
   // Answer.
   std::string extra_headers_;  // "Name: value\r\n" lines from add_header
   std::string response_;       // the whole serialized response
+  size_t response_body_at_ = 0;  // where the body starts in response_
+  int response_status_ = 0;
   bool answered_ = false;
+
+  // Local requests (begin_local): who gets the answer instead of a connection.
+  LocalAnswerFn on_local_answer_ = nullptr;
+  void* local_user_ = nullptr;
 
   // Server bookkeeping.
   Connection* conn_ = nullptr;           // null when used without a connection (parser tests)

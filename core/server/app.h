@@ -93,6 +93,32 @@ class App {
   void check_auth(http::Request& request, std::string_view permission,
                   std::function<void(const bus::ChainResult&)> done);
 
+  // ---- the operator's trusted local entry point ----
+  //
+  // Performs one request in process, through the same router, routes, interceptors and plugins
+  // a client reaches, and hands back the answer: for the `patchbay user|team|channel|token`
+  // commands, which run an App without a socket beside (or instead of) the server.
+  //
+  // TRUSTED: auth.check is skipped. The caller is a local operator with filesystem access to the
+  // store, who could write it directly; this entry point exists so that they go through the
+  // routes' rules instead. No network request can reach it. The request acts as
+  // `acting_user_id`, who must be an active system admin (so skipping auth.check's permission
+  // check grants nothing a real session of theirs would not have); "" means no identity: public
+  // routes only (POST /api/v4/users on an empty store: the first user), authenticated routes
+  // answer 401 as for a request without credentials. The request has no headers and no remote
+  // address; `target` is a path with an optional query, as on the wire.
+  //
+  // Loop thread, after start() and before drain(). Returns PB_OK, and then `done` runs exactly
+  // once on the loop thread (possibly before call_local returns) with the status and the
+  // response body (borrowed for the call). Errors, after which `done` never runs:
+  // PB_E_INVALID (method not GET/HEAD/POST/PUT/PATCH/DELETE, target not starting with '/', or
+  // the acting user is deactivated or not a system admin), PB_E_NOT_FOUND (no such acting
+  // user), PB_E_STATE (not started, or draining), PB_E_UNSUPPORTED (no chat model to look the
+  // acting user up). drain() does not wait for local calls: call it once every done has run.
+  using LocalDone = std::function<void(int status, std::string_view body)>;
+  int call_local(std::string_view method, std::string_view target, std::string_view body,
+                 std::string_view acting_user_id, LocalDone done);
+
   // A queue_work completion ran (host_api.cpp): resumes a drain waiting for worker tasks.
   void plugin_work_finished();
 
@@ -131,6 +157,12 @@ class App {
     pb_task_fn fn;
     void* user;
   };
+  // call_local's requests: each lives until a loop callback after its answer (the handler may
+  // still read it while respond() unwinds), then sweep_local_calls() frees it.
+  struct LocalCall;
+  std::vector<std::unique_ptr<LocalCall>> local_calls_;
+  static void sweep_local_calls(void* app);
+
   uv_async_t* posted_async_ = nullptr;  // heap: freed in its close callback
   std::mutex posted_mutex_;
   std::vector<Posted> posted_;
