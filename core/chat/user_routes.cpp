@@ -1,4 +1,5 @@
-// /api/v4/users...: create (public: first user, admin, or open server), read, list by ids, patch.
+// /api/v4/users...: create (public: first user, admin, or open server), read, list by ids, patch,
+// roles.
 #include <fmt/format.h>
 
 #include "core/chat/body_reader.h"
@@ -160,6 +161,72 @@ int patch_user(void* s, pb_http_request* r) {
   return PB_OK;
 }
 
+// Mattermost's model.IsValidUserRoles: space-separated role names of 1..64 characters from
+// [a-z0-9_], and not "system_admin" alone (a mistake: it would drop system_user). Unlike
+// Mattermost an empty list is refused too: it would leave the user with no role at all.
+// Returns the names joined by single spaces, or nullopt.
+std::optional<std::string> normalized_roles(std::string_view text) {
+  std::string out;
+  size_t count = 0;
+  size_t at = 0;
+  while (at < text.size()) {
+    if (text[at] == ' ') {
+      ++at;
+      continue;
+    }
+    size_t end = text.find(' ', at);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view role = text.substr(at, end - at);
+    if (role.size() > 64) return std::nullopt;
+    for (char c : role) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return std::nullopt;
+    }
+    if (!out.empty()) out += ' ';
+    out += role;
+    ++count;
+    at = end;
+  }
+  if (count == 0 || out == "system_admin") return std::nullopt;
+  return out;
+}
+
+// PUT /api/v4/users/{user_id}/roles {"roles":"system_user system_admin"}: system admins only
+// (Mattermost's manage_roles). As Mattermost: the body is checked before the permission, and
+// the answer is {"status":"OK"}. Sessions see the new roles on their next request (auth.check
+// reads the user each time).
+int update_user_roles(void* s, pb_http_request* r) {
+  ChatService& service = svc(s);
+  http::Request& request = as_request(r);
+  auto actor = acting_user(service, request);
+  if (!actor) return PB_OK;
+  auto id = id_param(request, "user_id", &*actor);
+  if (!id) return PB_OK;
+  BodyReader body(request.body(), "roles");
+  std::string text;
+  bool present = body.string("roles", text);
+  if (body.error()) return fail(request, *body.error());
+  auto roles = present ? normalized_roles(text) : std::nullopt;
+  if (!roles) return fail(request, invalid_body("roles"));
+  if (!actor->is_system_admin()) return fail(request, forbidden());
+  auto before = service.repo().user(*id);
+  if (!before) return fail(request, user_not_found());
+  User after = *before;
+  after.roles = std::move(*roles);
+  after.update_at = now_ms();
+
+  store::WriteBatch batch;
+  Repository::update_user(batch, *before, after);
+  int rc = service.app().store().commit(std::move(batch), [&request](int status) {
+    if (status == PB_OK) {
+      reply(request, 200, R"({"status":"OK"})");
+    } else {
+      fail(request, store_failed());
+    }
+  });
+  if (rc != PB_OK) return fail(request, store_failed());
+  return PB_OK;
+}
+
 }  // namespace
 
 void add_user_routes(server::App& app, ChatService& service) {
@@ -170,6 +237,8 @@ void add_user_routes(server::App& app, ChatService& service) {
                 get_user_by_username, &service);
   app.add_route(nullptr, "POST", "/api/v4/users/ids", kAuth, "", get_users_by_ids, &service);
   app.add_route(nullptr, "PUT", "/api/v4/users/{user_id}/patch", kAuth, "", patch_user, &service);
+  app.add_route(nullptr, "PUT", "/api/v4/users/{user_id}/roles", kAuth, "", update_user_roles,
+                &service);
 }
 
 }  // namespace pb::chat
