@@ -53,6 +53,68 @@ int main(int argc, char** argv) {
   kv->add_option("key", kv_command.key, "key (prefix for list)");
   kv->add_option("value", kv_command.value, "value (put)");
 
+  // The operator's commands on the store (safe while the server runs).
+  auto add_as = [](CLI::App* cmd, std::string& as) {
+    cmd->add_option("--as", as,
+                    "act as this system admin (default: the store's first active system admin)");
+  };
+  auto* user = app.add_subcommand("user", "Create, list and unlock users");
+  user->require_subcommand(1);
+  pb::cli::UserCreateCommand user_create_command;
+  auto* user_create = user->add_subcommand("create", "Create a user; prints its id");
+  add_config(user_create);
+  user_create->add_option("--email", user_create_command.email, "email address")->required();
+  user_create->add_option("--username", user_create_command.username, "username")->required();
+  user_create->add_option("--password", user_create_command.password, "password")->required();
+  user_create->add_flag("--system-admin", user_create_command.system_admin,
+                        "make the user a system admin (the first user always is)");
+  add_as(user_create, user_create_command.as);
+  auto* user_list = user->add_subcommand("list", "One line per user: id username email roles state");
+  add_config(user_list);
+  pb::cli::UserUnlockCommand user_unlock_command;
+  auto* user_unlock =
+      user->add_subcommand("unlock", "Clear a user's failed logins (lockout); prints its id");
+  add_config(user_unlock);
+  user_unlock->add_option("--user", user_unlock_command.user, "username")->required();
+  add_as(user_unlock, user_unlock_command.as);
+
+  auto* team = app.add_subcommand("team", "Create teams");
+  team->require_subcommand(1);
+  pb::cli::TeamCreateCommand team_create_command;
+  auto* team_create = team->add_subcommand("create", "Create a team (the acting admin joins it); prints its id");
+  add_config(team_create);
+  team_create->add_option("--name", team_create_command.name, "URL name")->required();
+  team_create->add_option("--display-name", team_create_command.display_name, "display name")
+      ->required();
+  team_create->add_flag("--invite-only", team_create_command.invite_only,
+                        "type I (invite only) instead of O (open)");
+  add_as(team_create, team_create_command.as);
+
+  auto* channel = app.add_subcommand("channel", "Create channels");
+  channel->require_subcommand(1);
+  pb::cli::ChannelCreateCommand channel_create_command;
+  auto* channel_create = channel->add_subcommand("create", "Create a channel; prints its id");
+  add_config(channel_create);
+  channel_create->add_option("--team", channel_create_command.team, "team name")->required();
+  channel_create->add_option("--name", channel_create_command.name, "URL name")->required();
+  channel_create->add_option("--display-name", channel_create_command.display_name,
+                             "display name")
+      ->required();
+  channel_create->add_flag("--private", channel_create_command.private_channel,
+                           "a private channel (type P) instead of an open one (O)");
+  add_as(channel_create, channel_create_command.as);
+
+  auto* token = app.add_subcommand("token", "Create personal access tokens");
+  token->require_subcommand(1);
+  pb::cli::TokenCreateCommand token_create_command;
+  auto* token_create =
+      token->add_subcommand("create", "Create a personal access token; prints it (only this once)");
+  add_config(token_create);
+  token_create->add_option("--user", token_create_command.user, "username")->required();
+  token_create->add_option("--description", token_create_command.description, "what it is for")
+      ->capture_default_str();
+  add_as(token_create, token_create_command.as);
+
   // CLI11 reports a mistyped subcommand only as "a subcommand is required": name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
@@ -83,6 +145,12 @@ int main(int argc, char** argv) {
   if (*list) return pb::cli::run_plugins_list(config_path);
   if (*chain) return pb::cli::run_plugins_chain(config_path);
   if (*kv) return pb::cli::run_kv(config_path, kv_command);
+  if (*user_create) return pb::cli::run_user_create(config_path, user_create_command);
+  if (*user_list) return pb::cli::run_user_list(config_path);
+  if (*user_unlock) return pb::cli::run_user_unlock(config_path, user_unlock_command);
+  if (*team_create) return pb::cli::run_team_create(config_path, team_create_command);
+  if (*channel_create) return pb::cli::run_channel_create(config_path, channel_create_command);
+  if (*token_create) return pb::cli::run_token_create(config_path, token_create_command);
   std::cerr << app.help();
   return 2;
 }
