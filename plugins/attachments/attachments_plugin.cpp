@@ -1,0 +1,79 @@
+#include "plugins/attachments/attachments_plugin.h"
+
+#include "plugins/attachments/json_value.h"
+#include "plugins/attachments/normaliser.h"
+#include "plugins/attachments/renderer.h"
+
+namespace pb::attachments {
+
+using sdk::to_pb;
+using sdk::to_sv;
+
+int AttachmentsPlugin::init(std::string_view /*settings_json*/) {
+  auto& h = host();
+  // Without user_get (a host of ABI minor 0) <@id> mentions are left as sent.
+  users_available_ = PB_HOST_HAS(h.api(), user_get);
+  if (!users_available_) h.warn("host has no user_get: <@id> mentions will not be converted");
+
+  int rc = h.intercept(PB_EVENT_POST_WILL_BE_CREATED, kInterceptPriority,
+                       [this](sdk::Intercept t, uint32_t, const void* p) {
+                         return on_post_will_be_created(t, *static_cast<const pb_post_v1*>(p));
+                       });
+  if (rc != PB_OK) return rc;
+  auto render_event = h.event_id(kRenderEvent);
+  if (!render_event) return PB_E_PLUGIN;
+  return h.intercept(*render_event, kInterceptPriority,
+                     [this](sdk::Intercept t, uint32_t, const void* p) {
+                       return on_render(t, *static_cast<const pb_blob_v1*>(p));
+                     });
+}
+
+std::optional<std::string> AttachmentsPlugin::username_of(std::string_view user_id) const {
+  if (!users_available_) return std::nullopt;
+  std::optional<std::string> name;
+  auto found = [](void* user, const pb_user_v1* u) {
+    static_cast<std::optional<std::string>*>(user)->emplace(to_sv(u->username));
+  };
+  // Deactivated users count too: Mattermost's GetProfileByIds does not filter them out.
+  host().api()->user_get(host().self(), PB_USER_BY_ID, to_pb(user_id), found, &name);
+  return name;
+}
+
+int AttachmentsPlugin::on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post) {
+  if ((post.flags & PB_POST_FROM_WEBHOOK) == 0) return PB_VERDICT_CONTINUE;
+  UsernameLookup lookup = [this](std::string_view id) { return username_of(id); };
+  WebhookPostOutcome out = process_webhook_post(to_sv(post.message), to_sv(post.props_json), lookup);
+  if (!out.ok) {
+    host().info("refused webhook post attachments: " + out.error);
+    turn.set_error(400, "model.incoming_hook.parse_data.app_error", "Unable to parse incoming data.");
+    return PB_VERDICT_REJECT;
+  }
+  for (const auto& w : out.warnings) host().warn(w);
+  if (count_runes(out.props_json) > kPostPropsMaxRunes) {
+    turn.set_error(400, "model.post.is_valid.props.app_error", "Invalid props.");
+    return PB_VERDICT_REJECT;
+  }
+  pb_post_v1 replaced = post;
+  replaced.struct_size = sizeof(pb_post_v1);
+  replaced.message = to_pb(out.message);
+  replaced.props_json = to_pb(out.props_json);
+  if (out.has_attachments) replaced.type = to_pb("slack_attachment");
+  int rc = turn.replace(&replaced);
+  return rc == PB_OK ? PB_VERDICT_CONTINUE : rc;
+}
+
+int AttachmentsPlugin::on_render(sdk::Intercept turn, const pb_blob_v1& blob) {
+  auto rendered = render_attachments(to_sv(blob.data));
+  if (!rendered) {
+    turn.set_error(400, "attachments.render.invalid_json.app_error",
+                   "attachments.render expects a JSON array of attachments.");
+    return PB_VERDICT_REJECT;
+  }
+  pb_blob_v1 out{sizeof(pb_blob_v1), to_pb(*rendered)};
+  int rc = turn.replace(&out);
+  return rc == PB_OK ? PB_VERDICT_CONTINUE : rc;
+}
+
+}  // namespace pb::attachments
+
+PB_PLUGIN(pb::attachments::AttachmentsPlugin, "attachments", "1.0.0")

@@ -1,0 +1,41 @@
+// The attachments plugin (README.md): the glue between the host API and the pure logic in
+// normaliser.h and renderer.h.
+//
+// - post.will_be_created, priority 100, for posts with PB_POST_FROM_WEBHOOK only: converts the
+//   message and normalises props.attachments (process_webhook_post), forces type
+//   slack_attachment when attachments remain, logs the validation warnings, and replaces the
+//   payload. A malformed attachment is REJECT 400 model.incoming_hook.parse_data.app_error;
+//   props over Mattermost's 8000-rune post limit are REJECT 400 model.post.is_valid.props.app_error.
+// - "attachments.render" (plugin-defined, pb_blob_v1), priority 100: replaces the attachments
+//   JSON with its Markdown rendering; not a JSON array is REJECT 400
+//   attachments.render.invalid_json.app_error.
+//
+// Threading: everything runs on the loop thread (user_get is a synchronous store read).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <patchbay/plugin.hpp>
+
+namespace pb::attachments {
+
+// Mattermost's hard limit on a post's props JSON (model.PostPropsMaxRunes in the v5 line).
+inline constexpr size_t kPostPropsMaxRunes = 8000;
+inline constexpr int32_t kInterceptPriority = 100;
+inline constexpr std::string_view kRenderEvent = "attachments.render";
+
+class AttachmentsPlugin : public sdk::Plugin {
+ public:
+  int init(std::string_view settings_json) override;
+
+ private:
+  int on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post);
+  int on_render(sdk::Intercept turn, const pb_blob_v1& blob);
+  std::optional<std::string> username_of(std::string_view user_id) const;
+
+  bool users_available_ = false;
+};
+
+}  // namespace pb::attachments

@@ -1,0 +1,362 @@
+#include "plugins/attachments/normaliser.h"
+
+#include <array>
+#include <optional>
+
+#include "plugins/attachments/go_format.h"
+
+namespace pb::attachments {
+namespace {
+
+using Kind = JsonValue::Kind;
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The string-typed keys of Mattermost's SlackAttachment, in its struct order. `id` comes before
+// them and fields/ts/actions are placed between, see kOrder.
+enum StringKey {
+  kFallback, kColor, kPretext, kAuthorName, kAuthorLink, kAuthorIcon, kTitle, kTitleLink, kText,
+  kImageUrl, kThumbUrl, kFooter, kFooterIcon, kStringKeyCount
+};
+constexpr std::array<std::string_view, kStringKeyCount> kStringKeyNames{
+    "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title",
+    "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon"};
+
+struct Field {
+  std::string title;
+  std::optional<std::string> value;  // nullopt: JSON null
+  bool is_short = false;
+};
+
+// One attachment as Go's struct holds it (absent and null string keys are "").
+struct Attachment {
+  std::string_view id;  // raw integer text, "" when absent
+  std::array<std::string, kStringKeyCount> strings;
+  bool has_fields = false;
+  std::vector<Field> fields;
+  const JsonValue* ts = nullptr;       // any non-null JSON value, passed through
+  std::string_view actions;            // raw array text, "" when absent/null
+};
+
+struct Failure {
+  std::string why;
+};
+
+// Go's SlackCompatibleBool: true/false or "true"/"false" in any letter case, nothing else.
+std::optional<bool> slack_bool(const JsonValue& v) {
+  std::string l = lower(v.raw);
+  if (l == "true" || l == "\"true\"") return true;
+  if (l == "false" || l == "\"false\"") return false;
+  return std::nullopt;
+}
+
+// An int64 literal as Go's decoder accepts it for an int64 field: no fraction, no exponent.
+bool is_int64_literal(std::string_view raw) {
+  if (raw.find_first_of(".eE") != std::string_view::npos) return false;
+  std::string_view digits = raw;
+  bool negative = !digits.empty() && digits.front() == '-';
+  if (negative) digits.remove_prefix(1);
+  constexpr std::string_view kMax = "9223372036854775807";
+  constexpr std::string_view kMin = "9223372036854775808";
+  std::string_view limit = negative ? kMin : kMax;
+  return digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit);
+}
+
+std::optional<Failure> decode_field(const JsonValue& v, Field& out) {
+  if (v.kind != Kind::Object) return Failure{"an attachment field is not an object"};
+  const JsonValue* title = nullptr;
+  const JsonValue* value = nullptr;
+  bool has_value = false;
+  for (const auto& m : v.members) {
+    if (iequals(m.key, "title")) {
+      if (m.value.kind != Kind::String && m.value.kind != Kind::Null)
+        return Failure{"a field title is not a string"};
+      if (m.value.kind == Kind::String) title = &m.value;
+    } else if (iequals(m.key, "value")) {
+      value = &m.value;  // any type; a later null overwrites (Go sets interface{} to nil)
+      has_value = true;
+    } else if (iequals(m.key, "short")) {
+      auto b = slack_bool(m.value);
+      if (!b) return Failure{"field short is not true/false or \"true\"/\"false\""};
+      out.is_short = *b;
+    }
+  }
+  if (title != nullptr) out.title = title->text;
+  if (has_value && value->kind != Kind::Null) {
+    std::string s;
+    if (!append_go_value(s, *value)) return Failure{"a field value has a number out of range"};
+    out.value = std::move(s);
+  }
+  return std::nullopt;
+}
+
+std::optional<Failure> decode_attachment(const JsonValue& v, Attachment& out) {
+  if (v.kind != Kind::Object) return Failure{"an attachment is not an object"};
+  for (const auto& m : v.members) {
+    const JsonValue& value = m.value;
+    bool matched = false;
+    for (size_t k = 0; k < kStringKeyCount; ++k) {
+      if (!iequals(m.key, kStringKeyNames[k])) continue;
+      matched = true;
+      if (value.kind == Kind::String) {
+        out.strings[k] = value.text;
+      } else if (value.kind != Kind::Null) {  // null leaves a Go string as it was
+        return Failure{"attachment " + std::string(kStringKeyNames[k]) + " is not a string"};
+      }
+      break;
+    }
+    if (matched) continue;
+    if (iequals(m.key, "id")) {
+      if (value.kind == Kind::Number) {
+        if (!is_int64_literal(value.raw)) return Failure{"attachment id is not an int64"};
+        out.id = value.raw;
+      } else if (value.kind != Kind::Null) {
+        return Failure{"attachment id is not a number"};
+      }
+    } else if (iequals(m.key, "fields")) {
+      if (value.kind == Kind::Null) {
+        out.has_fields = false;
+        out.fields.clear();
+        continue;
+      }
+      if (value.kind != Kind::Array) return Failure{"attachment fields is not an array"};
+      out.has_fields = true;
+      out.fields.clear();
+      for (const auto& f : value.items) {
+        if (f.kind == Kind::Null) continue;  // null fields are dropped
+        Field field;
+        if (auto fail = decode_field(f, field)) return fail;
+        out.fields.push_back(std::move(field));
+      }
+    } else if (iequals(m.key, "ts")) {
+      out.ts = value.kind == Kind::Null ? nullptr : &value;
+    } else if (iequals(m.key, "actions")) {
+      if (value.kind == Kind::Array) {
+        out.actions = value.items.empty() ? std::string_view{} : value.raw;
+      } else if (value.kind == Kind::Null) {
+        out.actions = {};
+      } else {
+        return Failure{"attachment actions is not an array"};
+      }
+    }
+    // Unknown keys (mrkdwn_in, callback_id, ...) are dropped, as Go's struct drops them.
+  }
+  return std::nullopt;
+}
+
+void convert_text(Attachment& a, const UsernameLookup& lookup) {
+  for (StringKey k : {kPretext, kText}) {
+    a.strings[k] = convert_links(process_slack_text(a.strings[k], lookup), LinkPattern::kLoose);
+  }
+  a.strings[kTitle] = process_slack_text(a.strings[kTitle], lookup);
+  for (Field& f : a.fields) {
+    if (f.value) *f.value = convert_links(process_slack_text(*f.value, lookup), LinkPattern::kLoose);
+  }
+}
+
+bool starts_with_icase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+bool is_http_url(std::string_view url) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (starts_with_icase(url, scheme)) {
+      std::string_view rest = url.substr(scheme.size());
+      return !rest.empty() && rest.front() != '/' &&
+             rest.find_first_of(" \t\r\n") == std::string_view::npos;
+    }
+  }
+  return false;
+}
+
+void collect_warnings(const Attachment& a, size_t index, std::vector<std::string>& out) {
+  auto warn = [&](std::string what) {
+    out.push_back("attachment " + std::to_string(index) + ": " + what +
+                  " (Mattermost logs this; a future version may refuse it)");
+  };
+  const auto& s = a.strings;
+  if (!s[kColor].empty() && !is_valid_attachment_color(s[kColor]))
+    warn("color '" + s[kColor] + "' is not good, warning, danger or #RRGGBB");
+  if (!s[kAuthorLink].empty()) {
+    if (s[kAuthorName].empty()) warn("author_link is set without author_name");
+    if (!is_http_url(s[kAuthorLink])) warn("author_link is not an http(s) URL");
+  }
+  if (!s[kTitleLink].empty()) {
+    if (s[kTitle].empty()) warn("title_link is set without title");
+    if (!is_http_url(s[kTitleLink])) warn("title_link is not an http(s) URL");
+  }
+  for (StringKey k : {kAuthorIcon, kImageUrl, kThumbUrl, kFooterIcon}) {
+    if (!s[k].empty() && !is_http_url(s[k]))
+      warn(std::string(kStringKeyNames[k]) + " is not an http(s) URL");
+  }
+  if (a.ts != nullptr && a.ts->kind != Kind::String &&
+      !(a.ts->kind == Kind::Number && is_int64_literal(a.ts->raw)))
+    warn("ts is neither a string nor an integer");
+}
+
+// Writes `a` in Go's struct order. Empty strings are left out (Go writes "" for them; the
+// readers treat absent and "" alike and props are size-limited).
+void write_attachment(std::string& out, const Attachment& a) {
+  bool first = true;
+  auto key = [&](std::string_view name) {
+    out += first ? "{" : ",";
+    first = false;
+    append_json_string(out, name);
+    out += ':';
+  };
+  if (!a.id.empty()) {
+    key("id");
+    out += a.id;
+  }
+  auto strings = [&](StringKey from, StringKey to) {
+    for (int k = from; k <= to; ++k) {
+      if (a.strings[k].empty()) continue;
+      key(kStringKeyNames[k]);
+      append_json_string(out, a.strings[k]);
+    }
+  };
+  strings(kFallback, kText);
+  if (a.has_fields) {
+    key("fields");
+    out += '[';
+    for (size_t i = 0; i < a.fields.size(); ++i) {
+      const Field& f = a.fields[i];
+      if (i > 0) out += ',';
+      out += "{\"title\":";
+      append_json_string(out, f.title);
+      out += ",\"value\":";
+      if (f.value) {
+        append_json_string(out, *f.value);
+      } else {
+        out += "null";
+      }
+      out += f.is_short ? ",\"short\":true}" : ",\"short\":false}";
+    }
+    out += ']';
+  }
+  strings(kImageUrl, kFooterIcon);
+  if (a.ts != nullptr) {
+    key("ts");
+    out += a.ts->raw;
+  }
+  if (!a.actions.empty()) {
+    key("actions");
+    out += a.actions;
+  }
+  out += first ? "{}" : "}";
+}
+
+}  // namespace
+
+bool is_valid_attachment_color(std::string_view color) {
+  if (color == "good" || color == "warning" || color == "danger") return true;
+  if (color.size() != 7 || color[0] != '#') return false;
+  for (char c : color.substr(1)) {
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
+
+AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLookup& lookup) {
+  AttachmentsOutcome result;
+  if (list.kind != Kind::Array) {
+    result.ok = false;
+    result.error = "attachments is not an array";
+    return result;
+  }
+  std::string out = "[";
+  for (const auto& item : list.items) {
+    if (item.kind == Kind::Null) continue;  // null attachments are dropped
+    Attachment a;
+    if (auto fail = decode_attachment(item, a)) {
+      result.ok = false;
+      result.error = std::move(fail->why);
+      return result;
+    }
+    convert_text(a, lookup);
+    collect_warnings(a, result.count, result.warnings);
+    if (result.count > 0) out += ',';
+    write_attachment(out, a);
+    ++result.count;
+  }
+  out += ']';
+  result.json = std::move(out);
+  return result;
+}
+
+WebhookPostOutcome process_webhook_post(std::string_view message, std::string_view props_json,
+                                        const UsernameLookup& lookup) {
+  WebhookPostOutcome result;
+  result.message = convert_links(process_slack_text(message, lookup), LinkPattern::kStrict);
+  if (props_json.empty()) props_json = "{}";
+  std::string parse_error;
+  auto props = parse_json(props_json, &parse_error);
+  if (!props || props->kind != Kind::Object) {
+    result.ok = false;
+    result.error = props ? "props is not a JSON object" : "props: " + parse_error;
+    return result;
+  }
+  // Go decodes props into a map: of duplicate "attachments" keys the last one counts.
+  const JsonMember* attachments = nullptr;
+  for (const auto& m : props->members) {
+    if (m.key == "attachments") attachments = &m;
+  }
+  std::string normalised;
+  if (attachments != nullptr && attachments->value.kind != Kind::Null) {
+    auto outcome = normalise_attachments(attachments->value, lookup);
+    if (!outcome.ok) {
+      result.ok = false;
+      result.error = std::move(outcome.error);
+      return result;
+    }
+    result.warnings = std::move(outcome.warnings);
+    if (outcome.count > 0) {
+      normalised = std::move(outcome.json);
+      result.has_attachments = true;
+    }
+  }
+  if (attachments == nullptr) {
+    result.props_json = std::string(props_json);  // nothing to change: verbatim
+    return result;
+  }
+  std::string out = "{";
+  bool first = true;
+  for (const auto& m : props->members) {
+    if (m.key == "attachments") {
+      if (&m != attachments || normalised.empty()) continue;
+      if (!first) out += ',';
+      first = false;
+      out += "\"attachments\":";
+      out += normalised;
+      continue;
+    }
+    if (!first) out += ',';
+    first = false;
+    out += m.raw_key;
+    out += ':';
+    out += m.value.raw;
+  }
+  out += '}';
+  result.props_json = std::move(out);
+  return result;
+}
+
+}  // namespace pb::attachments

@@ -1,0 +1,123 @@
+#include "plugins/attachments/slack_markup.h"
+
+#include <array>
+#include <utility>
+
+namespace pb::attachments {
+namespace {
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+std::string expand_announcements(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kAnnouncements{{
+      {"<!channel>", "@channel"}, {"<!here>", "@here"}, {"<!all>", "@all"}}};
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t lt = text.find("<!", i);
+    if (lt == std::string_view::npos) break;
+    out.append(text.substr(i, lt - i));
+    bool replaced = false;
+    for (const auto& [from, to] : kAnnouncements) {
+      if (text.substr(lt, from.size()) == from) {
+        out.append(to);
+        i = lt + from.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      out += '<';
+      i = lt + 1;
+    }
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
+std::string replace_user_mentions(std::string_view text, const UsernameLookup& lookup) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t lt = text.find("<@", i);
+    if (lt == std::string_view::npos) break;
+    out.append(text.substr(i, lt - i));
+    size_t end = lt + 2;
+    while (end < text.size() && is_alnum(text[end])) ++end;
+    std::optional<std::string> username;
+    if (end > lt + 2 && end < text.size() && text[end] == '>' && lookup) {
+      username = lookup(text.substr(lt + 2, end - lt - 2));
+    }
+    if (username) {
+      out += '@';
+      out += *username;
+      i = end + 1;
+    } else {
+      out += '<';
+      i = lt + 1;
+    }
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
+std::string process_slack_text(std::string_view text, const UsernameLookup& lookup) {
+  return replace_user_mentions(expand_announcements(text), lookup);
+}
+
+std::string convert_links(std::string_view text, LinkPattern pattern) {
+  // Both patterns are "deterministic": each part's class excludes the character that ends it, so
+  // from a given '<' the only candidate match runs to the first stop character. Trying each '<'
+  // left to right and resuming after a match is exactly Go's leftmost-first ReplaceAll.
+  const bool strict = pattern == LinkPattern::kStrict;
+  const std::string_view part1_stop = strict ? std::string_view("\n<|>") : std::string_view("<|");
+  const std::string_view part2_stop = strict ? std::string_view("\n|>") : std::string_view(">");
+  std::string out;
+  size_t copied = 0;  // text[copied..] not yet in out
+  size_t pos = 0;
+  size_t next_gt = 0;  // loose: cached position of the first '>' at or after a search start
+  bool gt_known = false;
+  while (true) {
+    size_t lt = text.find('<', pos);
+    if (lt == std::string_view::npos) break;
+    size_t bar = text.find_first_of(part1_stop, lt + 1);
+    if (bar == std::string_view::npos || text[bar] != '|' || bar == lt + 1) {
+      pos = lt + 1;
+      continue;
+    }
+    size_t close;
+    if (strict) {
+      close = text.find_first_of(part2_stop, bar + 1);
+    } else {
+      // Cached so that many '<x|' with no '>' after them stay linear.
+      if (!gt_known || (next_gt != std::string_view::npos && next_gt <= bar)) {
+        next_gt = text.find('>', bar + 1);
+        gt_known = true;
+      }
+      close = next_gt;
+    }
+    if (close == std::string_view::npos || text[close] != '>' || close == bar + 1) {
+      if (!strict && close == std::string_view::npos) break;  // no '>' left: nothing can match
+      pos = lt + 1;
+      continue;
+    }
+    out.append(text.substr(copied, lt - copied));
+    out += '[';
+    out.append(text.substr(bar + 1, close - bar - 1));
+    out += "](";
+    out.append(text.substr(lt + 1, bar - lt - 1));
+    out += ')';
+    copied = pos = close + 1;
+  }
+  if (copied == 0) return std::string(text);
+  out.append(text.substr(copied));
+  return out;
+}
+
+}  // namespace pb::attachments

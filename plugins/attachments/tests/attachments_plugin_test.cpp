@@ -1,0 +1,134 @@
+// The attachments plugin through FakeHost: the post.will_be_created interceptor and the
+// attachments.render event (§10 cases 23, 24, 27 at the plugin level).
+#include <gtest/gtest.h>
+
+#include <patchbay/fake_host.hpp>
+
+#include "plugins/attachments/attachments_plugin.h"
+
+extern "C" const pb_plugin_descriptor* pb_plugin_entry(uint32_t, uint32_t);
+
+namespace pb::attachments {
+namespace {
+
+using sdk::FakeHost;
+
+class AttachmentsPluginTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FakeHost::User alice;
+    alice.username = "alice";
+    alice.email = "alice@example.com";
+    alice_id = host.add_user(alice);
+    ASSERT_EQ(host.init("{}"), PB_OK);
+    ASSERT_EQ(host.start(), PB_OK);
+  }
+
+  const FakeHost::ChainResult& create(std::string message, std::string props,
+                                      uint32_t flags = PB_POST_FROM_WEBHOOK,
+                                      std::string type = "") {
+    FakeHost::Post p;
+    p.id = "postpostpostpostpostpostpo";
+    p.channel_id = "chanchanchanchanchanchanch";
+    p.user_id = alice_id;
+    p.message = std::move(message);
+    p.props_json = std::move(props);
+    p.type = std::move(type);
+    p.flags = flags;
+    const auto& r = host.create_post(p);
+    host.run_pending();
+    return r;
+  }
+
+  FakeHost host{pb_plugin_entry(PB_ABI_MAJOR, PB_ABI_MINOR)};
+  std::string alice_id;
+};
+
+TEST_F(AttachmentsPluginTest, InterceptsPostCreationAtPriority100) {
+  EXPECT_EQ(host.intercept_order(PB_EVENT_POST_WILL_BE_CREATED), std::vector<int32_t>{100});
+}
+
+TEST_F(AttachmentsPluginTest, Case27WebhookPostKeepsItsPropsAndGetsProcessedAttachments) {
+  const auto& r = create(
+      "<!channel> <@" + alice_id + "> <https://mattermost.com|Mattermost>",
+      R"({"from_webhook":"true","webhook_display_name":"CI","attachments":[null,{"text":"<!here> <http://x|y>","fields":[{"title":"n","value":1234567,"short":"TRUE"}]}]})",
+      PB_POST_FROM_WEBHOOK, "custom_thing");
+  ASSERT_TRUE(r.done);
+  ASSERT_NE(r.verdict, PB_VERDICT_REJECT) << r.error_id;
+  ASSERT_EQ(host.committed_posts().size(), 1u);
+  const auto& post = host.committed_posts()[0];
+  EXPECT_EQ(post.message, "@channel @alice [Mattermost](https://mattermost.com)");
+  EXPECT_EQ(post.type, "slack_attachment");  // forced, even over a sender's type
+  EXPECT_EQ(post.props_json,
+            R"j({"from_webhook":"true","webhook_display_name":"CI","attachments":[{"text":"@here [y](http://x)","fields":[{"title":"n","value":"1.234567e+06","short":true}]}]})j");
+}
+
+TEST_F(AttachmentsPluginTest, PostsNotFromAWebhookAreLeftAlone) {
+  std::string props = R"({"attachments":[null,{"text":"<!here>","fields":[{"short":"nope"}]}]})";
+  const auto& r = create("<!channel> <http://a|b>", props, PB_POST_TRIGGER_WEBHOOKS);
+  ASSERT_NE(r.verdict, PB_VERDICT_REJECT);
+  ASSERT_EQ(host.committed_posts().size(), 1u);
+  EXPECT_EQ(host.committed_posts()[0].message, "<!channel> <http://a|b>");
+  EXPECT_EQ(host.committed_posts()[0].props_json, props);
+  EXPECT_EQ(host.committed_posts()[0].type, "");
+}
+
+TEST_F(AttachmentsPluginTest, BadShortRejectsWith400ParseData) {
+  const auto& r = create("x", R"({"attachments":[{"fields":[{"title":"a","short":"yes"}]}]})");
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_EQ(r.error_id, "model.incoming_hook.parse_data.app_error");
+  EXPECT_TRUE(host.committed_posts().empty());
+}
+
+TEST_F(AttachmentsPluginTest, Case24OnlyNullAttachmentsLeaveNoPropAndKeepTheType) {
+  const auto& r = create("hi", R"({"from_webhook":"true","attachments":[null]})");
+  ASSERT_NE(r.verdict, PB_VERDICT_REJECT);
+  ASSERT_EQ(host.committed_posts().size(), 1u);
+  EXPECT_EQ(host.committed_posts()[0].props_json, R"({"from_webhook":"true"})");
+  EXPECT_EQ(host.committed_posts()[0].type, "");
+}
+
+TEST_F(AttachmentsPluginTest, ValidationWarningsAreLoggedAndThePostStillCreated) {
+  const auto& r = create("", R"({"attachments":[{"color":"blue","title_link":"nope"}]})");
+  ASSERT_NE(r.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(host.committed_posts().size(), 1u);
+  EXPECT_TRUE(host.logged("color 'blue'"));
+  EXPECT_TRUE(host.logged("title_link is set without title"));
+}
+
+TEST_F(AttachmentsPluginTest, PropsOverThePostLimitAreRejected) {
+  std::string big(8100, 'a');
+  const auto& r = create("", R"({"attachments":[{"text":")" + big + R"("}]})");
+  EXPECT_EQ(r.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_EQ(r.error_id, "model.post.is_valid.props.app_error");
+}
+
+TEST_F(AttachmentsPluginTest, UnknownMentionsStayWhenTheUserDoesNotExist) {
+  create("<@nosuchusernosuchusernosuc> hi", "{}");
+  ASSERT_EQ(host.committed_posts().size(), 1u);
+  EXPECT_EQ(host.committed_posts()[0].message, "<@nosuchusernosuchusernosuc> hi");
+}
+
+TEST_F(AttachmentsPluginTest, RenderEventReplacesTheJsonWithMarkdown) {
+  const auto& r = host.publish_intercept(
+      kRenderEvent, R"([{"color":"good","title":"Deploy","text":"done"}])");
+  host.run_pending();
+  ASSERT_TRUE(r.done);
+  EXPECT_NE(r.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(r.blob, "> [#2EB886]\n> **Deploy**\n> done\n");
+}
+
+TEST_F(AttachmentsPluginTest, RenderEventRejectsWhatIsNotAnArray) {
+  const auto& r = host.publish_intercept(kRenderEvent, "{\"text\":1}");
+  host.run_pending();
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_EQ(r.error_id, "attachments.render.invalid_json.app_error");
+}
+
+}  // namespace
+}  // namespace pb::attachments

@@ -1,0 +1,243 @@
+// The attachment normaliser and webhook-post processing (wire spec §2.3, §6; §10 cases 19–24).
+#include <gtest/gtest.h>
+
+#include "plugins/attachments/normaliser.h"
+
+namespace pb::attachments {
+namespace {
+
+const std::string kAliceId = "8ebfmhzpbjgyzgdpd3qpisnbhh";
+
+UsernameLookup users() {
+  return [](std::string_view id) -> std::optional<std::string> {
+    if (id == kAliceId) return "alice";
+    return std::nullopt;
+  };
+}
+
+AttachmentsOutcome normalise(std::string_view json) {
+  auto parsed = parse_json(json);
+  EXPECT_TRUE(parsed) << json;
+  return normalise_attachments(*parsed, users());
+}
+
+// The normalised array, parsed back (so tests check structure, not spelling). The result's
+// `raw` views borrow from out.json: use only its decoded parts when `out` is a temporary.
+JsonValue reparse(const AttachmentsOutcome& out) {
+  EXPECT_TRUE(out.ok) << out.error;
+  auto v = parse_json(out.json);
+  EXPECT_TRUE(v) << out.json;
+  return v ? *v : JsonValue{};
+}
+
+const JsonValue* get(const JsonValue& object, std::string_view key) {
+  for (const auto& m : object.members) {
+    if (m.key == key) return &m.value;
+  }
+  return nullptr;
+}
+
+std::string text_of(const JsonValue& object, std::string_view key) {
+  const JsonValue* v = get(object, key);
+  return v != nullptr && v->is_string() ? v->text : std::string("<absent>");
+}
+
+TEST(Normaliser, Case19QuotesNewlinesAndTabsSurviveUnchanged) {
+  const std::string texts[] = {"this is a test", "this is a test\n\t\tthat has tabs",
+                               "this is \"foo", "this is \"foo\"\n\tand more",
+                               "\"this is a test\"\n\"with quotes\""};
+  for (const std::string& t : texts) {
+    std::string attachment = "{";
+    for (const char* key : {"fallback", "pretext", "author_name", "title", "text"}) {
+      attachment += "\"" + std::string(key) + "\":";
+      append_json_string(attachment, t);
+      attachment += ',';
+    }
+    attachment += "\"fields\":[{\"title\":";
+    append_json_string(attachment, t);
+    attachment += ",\"value\":";
+    append_json_string(attachment, t);
+    attachment += "}]}";
+    JsonValue out = reparse(normalise("[" + attachment + "]"));
+    ASSERT_EQ(out.items.size(), 1u);
+    const JsonValue& a = out.items[0];
+    for (const char* key : {"fallback", "pretext", "author_name", "title", "text"})
+      EXPECT_EQ(text_of(a, key), t) << key;
+    const JsonValue& field = get(a, "fields")->items.at(0);
+    EXPECT_EQ(text_of(field, "title"), t);
+    EXPECT_EQ(text_of(field, "value"), t);
+  }
+}
+
+TEST(Normaliser, Case20NullAttachmentsAndNullFieldsAreDropped) {
+  // Kept alive: `raw` views below borrow from it.
+  AttachmentsOutcome outcome =
+      normalise(R"([{"fields":[{"title":"foo","value":"bar","short":true}, null]}, null])");
+  JsonValue out = reparse(outcome);
+  ASSERT_EQ(out.items.size(), 1u);
+  const JsonValue* fields = get(out.items[0], "fields");
+  ASSERT_NE(fields, nullptr);
+  ASSERT_EQ(fields->items.size(), 1u);
+  EXPECT_EQ(fields->items[0].raw, R"({"title":"foo","value":"bar","short":true})");
+}
+
+TEST(Normaliser, Case21ShortAcceptsBooleansAndTheirStringsInAnyCase) {
+  for (std::string_view yes : {"true", "\"true\"", "\"True\"", "\"TRUE\"", "\"tRuE\""}) {
+    auto out = normalise("[{\"fields\":[{\"title\":\"t\",\"short\":" + std::string(yes) + "}]}]");
+    ASSERT_TRUE(out.ok) << yes;
+    EXPECT_NE(out.json.find("\"short\":true"), std::string::npos) << yes;
+  }
+  for (std::string_view no : {"false", "\"false\"", "\"False\"", "\"FALSE\""}) {
+    auto out = normalise("[{\"fields\":[{\"title\":\"t\",\"short\":" + std::string(no) + "}]}]");
+    ASSERT_TRUE(out.ok) << no;
+    EXPECT_NE(out.json.find("\"short\":false"), std::string::npos) << no;
+  }
+}
+
+TEST(Normaliser, AnyOtherShortIsAnError) {
+  for (std::string_view bad : {"null", "1", "0", "\"yes\"", "\"\"", "[]", "{}", "\"tru\\u0065\""}) {
+    auto out = normalise("[{\"fields\":[{\"short\":" + std::string(bad) + "}]}]");
+    EXPECT_FALSE(out.ok) << bad;
+    EXPECT_FALSE(out.error.empty());
+  }
+}
+
+TEST(Normaliser, FieldValuesAreStringifiedAsGoPrintsThem) {
+  JsonValue out = reparse(normalise(
+      R"([{"fields":[{"value":42},{"value":1234567},{"value":true},{"value":[]},)"
+      R"({"value":{"b":1,"a":"x"}},{"value":null},{"title":"no value"},{"value":"s"}]}])"));
+  const JsonValue* fields = get(out.items.at(0), "fields");
+  ASSERT_NE(fields, nullptr);
+  ASSERT_EQ(fields->items.size(), 8u);
+  EXPECT_EQ(text_of(fields->items[0], "value"), "42");
+  EXPECT_EQ(text_of(fields->items[1], "value"), "1.234567e+06");
+  EXPECT_EQ(text_of(fields->items[2], "value"), "true");
+  EXPECT_EQ(text_of(fields->items[3], "value"), "[]");
+  EXPECT_EQ(text_of(fields->items[4], "value"), "map[a:x b:1]");
+  EXPECT_TRUE(get(fields->items[5], "value")->is_null());
+  EXPECT_TRUE(get(fields->items[6], "value")->is_null());
+  EXPECT_EQ(text_of(fields->items[7], "value"), "s");
+}
+
+TEST(Normaliser, Case23TextProcessingInPretextTextTitleAndFieldValues) {
+  JsonValue out = reparse(normalise(
+      R"([null,{"pretext":"<!channel> X <!here>","text":"<!channel> X <!here>",)"
+      R"("title":"<!channel> X <!here>","fields":[{"title":"<!here>","value":"<!channel> X <!here>"}]},)"
+      R"(null,{"pretext":"<@)" + kAliceId + R"(> X","text":"<@)" + kAliceId +
+      R"(> X","title":"<@)" + kAliceId + R"(> X","fields":[{"value":"<@)" + kAliceId +
+      R"(> X"}]}])"));
+  ASSERT_EQ(out.items.size(), 2u);  // [nil, a, nil, b] → [a, b]
+  for (const char* key : {"pretext", "text", "title"}) {
+    EXPECT_EQ(text_of(out.items[0], key), "@channel X @here") << key;
+    EXPECT_EQ(text_of(out.items[1], key), "@alice X") << key;
+  }
+  EXPECT_EQ(text_of(get(out.items[0], "fields")->items[0], "value"), "@channel X @here");
+  EXPECT_EQ(text_of(get(out.items[1], "fields")->items[0], "value"), "@alice X");
+  // Field titles are not processed (Mattermost does not touch them).
+  EXPECT_EQ(text_of(get(out.items[0], "fields")->items[0], "title"), "<!here>");
+}
+
+TEST(Normaliser, LooseLinksInTextPretextAndFieldValuesButNotTitle) {
+  std::string link = "<http://x|a|b\nc>";
+  JsonValue out = reparse(normalise(
+      R"([{"pretext":"<http://x|a|b\nc>","text":"<http://x|a|b\nc>","title":"<http://x|a|b\nc>",)"
+      R"("fields":[{"title":"<http://x|t>","value":"<http://x|a|b\nc>"}]}])"));
+  const JsonValue& a = out.items.at(0);
+  EXPECT_EQ(text_of(a, "pretext"), "[a|b\nc](http://x)");
+  EXPECT_EQ(text_of(a, "text"), "[a|b\nc](http://x)");
+  EXPECT_EQ(text_of(a, "title"), link);
+  EXPECT_EQ(text_of(get(a, "fields")->items[0], "value"), "[a|b\nc](http://x)");
+  EXPECT_EQ(text_of(get(a, "fields")->items[0], "title"), "<http://x|t>");
+}
+
+TEST(Normaliser, Case24EmptyListAndOnlyNullsNormaliseToNothing) {
+  for (std::string_view list : {"[]", "[null]", "[null,null]"}) {
+    auto out = normalise(list);
+    ASSERT_TRUE(out.ok);
+    EXPECT_EQ(out.count, 0u);
+    EXPECT_EQ(out.json, "[]");
+  }
+  auto one = normalise("[{}]");  // an empty attachment still counts (it passes "no text")
+  EXPECT_EQ(one.count, 1u);
+  EXPECT_EQ(one.json, "[{}]");
+}
+
+TEST(Normaliser, KeysMatchCaseInsensitivelyAndComeOutCanonicalUnknownOnesDropped) {
+  auto out = normalise(
+      R"([{"TEXT":"a","Color":"good","mrkdwn_in":["text"],"callback_id":"c","Fields":[{"Title":"t","VALUE":"v","Short":"TRUE","extra":1}],"id":7,"ts":"123","actions":[{"id":"x"}]}])");
+  ASSERT_TRUE(out.ok) << out.error;
+  EXPECT_EQ(out.json,
+            R"([{"id":7,"color":"good","text":"a","fields":[{"title":"t","value":"v","short":true}],"ts":"123","actions":[{"id":"x"}]}])");
+}
+
+TEST(Normaliser, WrongTypesForKnownKeysAreErrors) {
+  for (std::string_view bad :
+       {R"([{"text":5}])", R"([{"fields":{}}])", R"([{"fields":[5]}])", R"([{"id":"7"}])",
+        R"([{"id":1.5}])", R"([{"id":99999999999999999999}])", R"([{"actions":{}}])",
+        R"([{"fields":[{"title":1}]}])", R"([5])", R"(["a"])",
+        R"([{"fields":[{"value":1e400}]}])"}) {
+    EXPECT_FALSE(normalise(bad).ok) << bad;
+  }
+  auto not_array = parse_json("{}");
+  EXPECT_FALSE(normalise_attachments(*not_array, users()).ok);
+}
+
+TEST(Normaliser, NullForAStringKeyKeepsTheEarlierValueAsGoDoes) {
+  auto out = normalise(R"([{"text":"a","text":null,"title":null}])");
+  ASSERT_TRUE(out.ok);
+  EXPECT_EQ(out.json, R"([{"text":"a"}])");
+}
+
+TEST(Normaliser, ValidationWarningsAreCollectedNotEnforced) {
+  auto out = normalise(
+      R"([{"color":"blue","author_link":"ftp://x","title_link":"http://ok.example","image_url":"x","ts":1.5},)"
+      R"({"color":"#36a64f","author_name":"a","author_link":"https://a.example","ts":1700000000}])");
+  ASSERT_TRUE(out.ok);
+  EXPECT_EQ(out.count, 2u);
+  ASSERT_EQ(out.warnings.size(), 6u);
+  for (const auto& w : out.warnings) EXPECT_EQ(w.rfind("attachment 0:", 0), 0u) << w;
+  EXPECT_TRUE(is_valid_attachment_color("#ABCDEF"));
+  EXPECT_FALSE(is_valid_attachment_color("#ABCDE"));
+  EXPECT_FALSE(is_valid_attachment_color("Good"));
+}
+
+TEST(WebhookPost, MessageGetsStrictLinksAndPropsKeepOtherKeysVerbatim) {
+  std::string props =
+      R"({"from_webhook":"true","n":1.50e2,"esc":"\u00e9\/","attachments":[{"text":"<http://x|X> <!here>"}],"webhook_display_name":"hook"})";
+  auto out = process_webhook_post("<!channel> see <http://a|b> and `a < b || c > d`", props,
+                                  users());
+  ASSERT_TRUE(out.ok) << out.error;
+  EXPECT_EQ(out.message, "@channel see [b](http://a) and `a < b || c > d`");
+  EXPECT_TRUE(out.has_attachments);
+  EXPECT_EQ(out.props_json,
+            R"({"from_webhook":"true","n":1.50e2,"esc":"\u00e9\/","attachments":[{"text":"[X](http://x) @here"}],"webhook_display_name":"hook"})");
+}
+
+TEST(WebhookPost, PropsWithoutAttachmentsAreCopiedUntouched) {
+  std::string props = R"( {"a" : [1, 2], "b":{"c":null}} )";
+  auto out = process_webhook_post("hi", props, users());
+  ASSERT_TRUE(out.ok);
+  EXPECT_FALSE(out.has_attachments);
+  EXPECT_EQ(out.props_json, props);
+  EXPECT_EQ(process_webhook_post("hi", "", users()).props_json, "{}");
+}
+
+TEST(WebhookPost, EmptyOrNullAttachmentsRemoveTheProp) {
+  for (std::string_view props : {R"({"a":1,"attachments":[null]})", R"({"a":1,"attachments":[]})",
+                                 R"({"a":1,"attachments":null})"}) {
+    auto out = process_webhook_post("", props, users());
+    ASSERT_TRUE(out.ok);
+    EXPECT_FALSE(out.has_attachments);
+    EXPECT_EQ(out.props_json, R"({"a":1})") << props;
+  }
+}
+
+TEST(WebhookPost, BadPropsOrAttachmentsAreErrors) {
+  EXPECT_FALSE(process_webhook_post("", "[]", users()).ok);
+  EXPECT_FALSE(process_webhook_post("", "{", users()).ok);
+  EXPECT_FALSE(process_webhook_post("", R"({"attachments":"x"})", users()).ok);
+  EXPECT_FALSE(process_webhook_post("", R"({"attachments":[{"fields":[{"short":"y"}]}]})", users()).ok);
+}
+
+}  // namespace
+}  // namespace pb::attachments
