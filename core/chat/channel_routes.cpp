@@ -83,44 +83,14 @@ int create_direct(void* s, pb_http_request* r) {
   const auto& a = (*ids)[0];
   const auto& b = (*ids)[1];
   if (a != actor->id && b != actor->id && !actor->is_system_admin()) return fail(request, forbidden());
-  const Repository& repo = service.repo();
-  for (const auto& id : *ids) {
-    auto user = repo.user(id);
-    if (!user) {
-      return fail(request, {400, "api.channel.create_direct_channel.invalid_user.app_error",
-                            "Invalid user ID for direct channel creation."});
-    }
-  }
-  std::string name = Repository::direct_channel_name(a, b);
-  if (auto existing = repo.channel_by_name("", name)) return reply(request, 201, to_json(*existing));
-
-  int64_t now = now_ms();
-  Channel channel;
-  channel.id = new_id();
-  channel.type = "D";
-  channel.name = name;
-  channel.creator_id = actor->id;
-  channel.create_at = channel.update_at = now;
-  store::WriteBatch batch;
-  Repository::add_channel(batch, channel);
-  Repository::put_channel_member(batch, channel, ChannelMember{channel.id, a, "channel_user", 0, now});
-  if (b != a) {
-    Repository::put_channel_member(batch, channel, ChannelMember{channel.id, b, "channel_user", 0, now});
-  }
-  int rc = service.app().store().commit(std::move(batch), [&service, &request, channel](int status) {
-    if (status == PB_OK) {
-      reply(request, 201, to_json(channel));
-      return;
-    }
-    // Created concurrently by the other user: answer with the channel that won.
-    auto winner = status == PB_E_EXISTS ? service.repo().channel_by_name("", channel.name) : std::nullopt;
-    if (winner) {
-      reply(request, 201, to_json(*winner));
-    } else {
-      fail(request, store_failed());
-    }
-  });
-  if (rc != PB_OK) return fail(request, store_failed());
+  service.get_or_create_direct(a, b, actor->id,
+                               [&request](const ApiError* error, const Channel* channel) {
+                                 if (error != nullptr) {
+                                   fail(request, *error);
+                                 } else {
+                                   reply(request, 201, to_json(*channel));
+                                 }
+                               });
   return PB_OK;
 }
 

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "core/chat/permissions.h"
 #include "core/chat/validation.h"
 #include "core/server/app.h"
 #include "core/util/ids.h"
@@ -29,6 +30,19 @@ pb_user_v1 user_view(const User& u, std::string_view password = {}) {
   v.update_at = u.update_at;
   v.delete_at = u.delete_at;
   v.flags = u.is_bot ? PB_USER_IS_BOT : 0u;
+  return v;
+}
+
+pb_channel_v1 channel_view(const Channel& c) {
+  pb_channel_v1 v{};
+  v.struct_size = sizeof v;
+  v.id = pb_str{c.id.data(), c.id.size()};
+  v.team_id = pb_str{c.team_id.data(), c.team_id.size()};
+  v.type = pb_str{c.type.data(), c.type.size()};
+  v.name = pb_str{c.name.data(), c.name.size()};
+  v.display_name = pb_str{c.display_name.data(), c.display_name.size()};
+  v.create_at = c.create_at;
+  v.delete_at = c.delete_at;
   return v;
 }
 
@@ -293,6 +307,109 @@ void create_post(server::App& app, PostDraft draft, PostDone done) {
     ApiError e{500, "api.post.create_post.bus.app_error", "The post.will_be_created chain failed."};
     done(&e, nullptr);
   }
+}
+
+void ChatService::get_or_create_direct(const std::string& a, const std::string& b,
+                                       const std::string& creator, ChannelDone done) {
+  for (const auto& id : {a, b}) {
+    if (!repo_.user(id)) {
+      ApiError e{400, "api.channel.create_direct_channel.invalid_user.app_error",
+                 "Invalid user ID for direct channel creation."};
+      return done(&e, nullptr);
+    }
+  }
+  std::string name = Repository::direct_channel_name(a, b);
+  if (auto existing = repo_.channel_by_name("", name)) return done(nullptr, &*existing);
+
+  int64_t now = now_ms();
+  Channel channel;
+  channel.id = new_id();
+  channel.type = "D";
+  channel.name = name;
+  channel.creator_id = creator;
+  channel.create_at = channel.update_at = now;
+  store::WriteBatch batch;
+  Repository::add_channel(batch, channel);
+  Repository::put_channel_member(batch, channel, ChannelMember{channel.id, a, "channel_user", 0, now});
+  if (b != a) {
+    Repository::put_channel_member(batch, channel, ChannelMember{channel.id, b, "channel_user", 0, now});
+  }
+  int rc = app_->store().commit(std::move(batch), [this, channel, done](int status) {
+    if (status == PB_OK) return done(nullptr, &channel);
+    // Created concurrently by the other side: answer with the channel that won.
+    auto winner = status == PB_E_EXISTS ? repo_.channel_by_name("", channel.name) : std::nullopt;
+    if (winner) return done(nullptr, &*winner);
+    ApiError e = store_failed();
+    done(&e, nullptr);
+  });
+  if (rc != PB_OK) {
+    ApiError e = store_failed();
+    done(&e, nullptr);
+  }
+}
+
+int ChatService::channel(std::string_view id, const ChannelFn& fn) {
+  auto found = repo_.channel(id);
+  if (!found) return PB_E_NOT_FOUND;
+  fn(channel_view(*found));
+  return PB_OK;
+}
+
+int ChatService::channel_by_name(std::string_view team_id, std::string_view name,
+                                 const ChannelFn& fn) {
+  auto found = repo_.channel_by_name(team_id, name);
+  if (!found) return PB_E_NOT_FOUND;
+  fn(channel_view(*found));
+  return PB_OK;
+}
+
+int ChatService::direct_channel(std::string_view user_a, std::string_view user_b,
+                                server::ChatDirectory::ChannelDone done) {
+  std::string a(user_a), b(user_b);
+  // The host API promises a later callback: never call back from inside the call.
+  bool queued = defer(*app_, [this, a, b, done = std::move(done)] {
+    get_or_create_direct(a, b, a, [done](const ApiError* error, const Channel* channel) {
+      if (error != nullptr) return done(error->status == 400 ? PB_E_NOT_FOUND : PB_E_IO, nullptr);
+      pb_channel_v1 view = channel_view(*channel);
+      done(PB_OK, &view);
+    });
+  });
+  return queued ? PB_OK : PB_E_STATE;
+}
+
+int ChatService::can_read(std::string_view channel_id, std::string_view user_id) {
+  auto user = repo_.user(user_id);
+  auto channel = repo_.channel(channel_id);
+  if (!user || !channel) return PB_E_NOT_FOUND;
+  return can_read_channel(repo_, *user, *channel) ? 1 : 0;
+}
+
+int ChatService::team_roles(std::string_view team_id, std::string_view user_id,
+                            const std::function<void(std::string_view)>& fn) {
+  auto member = repo_.team_member(team_id, user_id);
+  if (!member || member->delete_at != 0) return PB_E_NOT_FOUND;
+  fn(member->roles);
+  return PB_OK;
+}
+
+int ChatService::create_post(const pb_post_v1& draft, server::ChatDirectory::PostDone done) {
+  PostDraft post;
+  post.channel_id = sv(draft.channel_id);
+  post.user_id = sv(draft.user_id);
+  post.root_id = sv(draft.root_id);
+  post.type = sv(draft.type);
+  post.message = sv(draft.message);
+  post.props_json = draft.props_json.len == 0 ? "{}" : std::string(sv(draft.props_json));
+  post.flags = draft.flags;
+  uint32_t flags = draft.flags;
+  bool queued = defer(*app_, [this, post = std::move(post), flags, done = std::move(done)]() mutable {
+    chat::create_post(*app_, std::move(post), [flags, done](const ApiError* error, const Post* created) {
+      if (error != nullptr) return done(PB_E_PLUGIN, error->status, error->id, error->message, nullptr);
+      pb_post_v1 view = post_view(*created, flags);
+      done(PB_OK, 200, "", "", &view);
+    });
+  });
+  return queued ? PB_OK : PB_E_STATE;
 }
 
 }  // namespace pb::chat

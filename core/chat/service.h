@@ -11,6 +11,7 @@
 #include "core/chat/api_error.h"
 #include "core/chat/model.h"
 #include "core/chat/repository.h"
+#include "core/server/chat_directory.h"
 #include "core/server/user_directory.h"
 
 namespace pb::server {
@@ -38,7 +39,7 @@ struct PostDraft {
 // exactly once, on the loop, possibly before create_post returns.
 void create_post(server::App& app, PostDraft draft, PostDone done);
 
-class ChatService final : public server::UserDirectory {
+class ChatService final : public server::UserDirectory, public server::ChatDirectory {
  public:
   explicit ChatService(server::App& app);
 
@@ -58,6 +59,24 @@ class ChatService final : public server::UserDirectory {
           const std::function<void(const pb_user_v1&)>& fn) override;
   int create(const pb_user_v1& draft, CreateDone done) override;
   int set_active(std::string_view user_id, bool active, std::function<void(int)> done) override;
+
+  // The direct-message channel of users a and b, created durably on first use (a concurrent
+  // creation by the other side answers with the winner). `creator` is recorded on a new
+  // channel. Unknown users: 400 api.channel.create_direct_channel.invalid_user.app_error.
+  // `done` runs exactly once, possibly before this returns.
+  using ChannelDone = std::function<void(const ApiError* error, const Channel* channel)>;
+  void get_or_create_direct(const std::string& a, const std::string& b, const std::string& creator,
+                            ChannelDone done);
+
+  // ---- server::ChatDirectory (host API minor 2) ----
+  int channel(std::string_view id, const ChannelFn& fn) override;
+  int channel_by_name(std::string_view team_id, std::string_view name, const ChannelFn& fn) override;
+  int direct_channel(std::string_view user_a, std::string_view user_b,
+                     server::ChatDirectory::ChannelDone done) override;
+  int can_read(std::string_view channel_id, std::string_view user_id) override;
+  int team_roles(std::string_view team_id, std::string_view user_id,
+                 const std::function<void(std::string_view)>& fn) override;
+  int create_post(const pb_post_v1& draft, server::ChatDirectory::PostDone done) override;
 
  private:
   server::App* app_;

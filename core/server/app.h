@@ -20,6 +20,7 @@
 #include "core/plugin_host/loader.h"
 #include "core/ratelimit/request_limiter.h"
 #include "core/server/plugin_context.h"
+#include "core/server/chat_directory.h"
 #include "core/server/user_directory.h"
 #include "core/util/result.h"
 #include "store/store.h"
@@ -80,6 +81,9 @@ class App {
   // The chat model's users (nullptr in a build without one). Set before start().
   UserDirectory* users() const { return users_; }
   void set_user_directory(UserDirectory* users) { users_ = users; }
+  // The chat model's channels and posts (nullptr in a build without one). Set before start().
+  ChatDirectory* chat() const { return chat_; }
+  void set_chat_directory(ChatDirectory* chat) { chat_ = chat; }
   int add_route(pb_plugin* plugin, std::string_view method, std::string_view pattern,
                 uint32_t flags, std::string_view permission, pb_http_handler fn, void* user);
   bool draining() const { return draining_; }
@@ -149,6 +153,7 @@ class App {
   std::vector<std::unique_ptr<pb_plugin>> contexts_;  // parallel to plugins_ (null if not loaded)
   bool draining_ = false;
   UserDirectory* users_ = nullptr;
+  ChatDirectory* chat_ = nullptr;
   std::vector<std::shared_ptr<void>> owned_;  // core components; see own()
   std::function<void()> on_work_drained_;  // set while a drain waits for worker tasks
 

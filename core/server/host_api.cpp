@@ -407,6 +407,82 @@ int host_intercept_stage_kv_put(pb_intercept_ctx* ctx, pb_str key, pb_str value)
   return bus::Bus::stage(ctx, sv(key), sv(value));
 }
 
+// ---- minor 2: channels, team roles, posts --------------------------------------------------
+
+int host_channel_get(pb_plugin* self, pb_str channel_id, pb_channel_fn fn, void* user) {
+  if (self == nullptr || fn == nullptr || !valid(channel_id)) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  ChatDirectory* chat = self->app->chat();
+  if (chat == nullptr) return PB_E_UNSUPPORTED;
+  return chat->channel(sv(channel_id), [&](const pb_channel_v1& found) {
+    guarded(self, "channel_get callback", [&] { fn(user, &found); });
+  });
+}
+
+int host_channel_get_by_name(pb_plugin* self, pb_str team_id, pb_str name, pb_channel_fn fn,
+                             void* user) {
+  if (self == nullptr || fn == nullptr || !valid(team_id) || !valid(name)) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  ChatDirectory* chat = self->app->chat();
+  if (chat == nullptr) return PB_E_UNSUPPORTED;
+  return chat->channel_by_name(sv(team_id), sv(name), [&](const pb_channel_v1& found) {
+    guarded(self, "channel_get_by_name callback", [&] { fn(user, &found); });
+  });
+}
+
+int host_channel_direct(pb_plugin* self, pb_str user_a, pb_str user_b, pb_channel_done_fn done,
+                        void* user) {
+  if (self == nullptr || done == nullptr || !valid(user_a) || !valid(user_b) || user_a.len == 0 ||
+      user_b.len == 0) {
+    return PB_E_INVALID;
+  }
+  if (!on_loop_thread() || self->phase == PluginPhase::stopped) return PB_E_STATE;
+  ChatDirectory* chat = self->app->chat();
+  if (chat == nullptr) return PB_E_UNSUPPORTED;
+  return chat->direct_channel(sv(user_a), sv(user_b),
+                              [self, done, user](int status, const pb_channel_v1* channel) {
+                                guarded(self, "channel_direct completion",
+                                        [&] { done(user, status, channel); });
+                              });
+}
+
+int host_channel_can_read(pb_plugin* self, pb_str channel_id, pb_str user_id) {
+  if (self == nullptr || !valid(channel_id) || !valid(user_id)) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  ChatDirectory* chat = self->app->chat();
+  if (chat == nullptr) return PB_E_UNSUPPORTED;
+  return chat->can_read(sv(channel_id), sv(user_id));
+}
+
+int host_team_member_roles(pb_plugin* self, pb_str team_id, pb_str user_id, pb_kv_value_fn fn,
+                           void* user) {
+  if (self == nullptr || fn == nullptr || !valid(team_id) || !valid(user_id)) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  ChatDirectory* chat = self->app->chat();
+  if (chat == nullptr) return PB_E_UNSUPPORTED;
+  return chat->team_roles(sv(team_id), sv(user_id), [&](std::string_view roles) {
+    guarded(self, "team_member_roles callback", [&] { fn(user, ps(roles)); });
+  });
+}
+
+int host_post_create(pb_plugin* self, const pb_post_v1* draft, pb_post_done_fn done, void* user) {
+  if (self == nullptr || draft == nullptr || done == nullptr ||
+      draft->struct_size < sizeof(pb_post_v1) || !valid(draft->channel_id) ||
+      !valid(draft->user_id) || !valid(draft->root_id) || !valid(draft->type) ||
+      !valid(draft->message) || !valid(draft->props_json)) {
+    return PB_E_INVALID;
+  }
+  if (!on_loop_thread() || self->phase == PluginPhase::stopped) return PB_E_STATE;
+  ChatDirectory* chat = self->app->chat();
+  if (chat == nullptr) return PB_E_UNSUPPORTED;
+  return chat->create_post(*draft, [self, done, user](int status, int http_status,
+                                                      std::string_view id, std::string_view message,
+                                                      const pb_post_v1* created) {
+    guarded(self, "post_create completion",
+            [&] { done(user, status, http_status, ps(id), ps(message), created); });
+  });
+}
+
 const pb_host_api kHostApi = {
     sizeof(pb_host_api),
     PB_ABI_MAJOR,
@@ -450,6 +526,12 @@ const pb_host_api kHostApi = {
     host_user_create,
     host_user_set_active,
     host_intercept_stage_kv_put,
+    host_channel_get,
+    host_channel_get_by_name,
+    host_channel_direct,
+    host_channel_can_read,
+    host_team_member_roles,
+    host_post_create,
 };
 
 }  // namespace

@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 1
+#define PB_ABI_MINOR 2
 
 #if defined(_WIN32)
 #define PB_EXPORT __declspec(dllexport)
@@ -182,6 +182,18 @@ typedef struct pb_user_v1 {
   uint32_t flags;    /* PB_USER_* */
 } pb_user_v1;
 
+/* A channel as channel_get / channel_get_by_name / channel_direct find it (minor 2). */
+typedef struct pb_channel_v1 {
+  size_t struct_size;
+  pb_str id;
+  pb_str team_id;  /* "" for direct channels */
+  pb_str type;     /* "O" open, "P" private, "D" direct */
+  pb_str name;
+  pb_str display_name;
+  int64_t create_at;
+  int64_t delete_at; /* non-zero: archived */
+} pb_channel_v1;
+
 /* Payload of every event a plugin declares by name: opaque bytes (by convention JSON). */
 typedef struct pb_blob_v1 {
   size_t struct_size;
@@ -247,6 +259,18 @@ typedef void (*pb_user_fn)(void *user, const pb_user_v1 *found);
  * status with the HTTP status, Mattermost error id and message that explain it (created NULL). */
 typedef void (*pb_user_done_fn)(void *user, int status, int http_status, pb_str error_id,
                                 pb_str message, const pb_user_v1 *created);
+
+/* channel_get, channel_get_by_name (minor 2): the channel found, borrowed for the call. */
+typedef void (*pb_channel_fn)(void *user, const pb_channel_v1 *found);
+
+/* channel_direct (minor 2): PB_OK and the channel (borrowed for the call), or a negative status
+ * (channel NULL). */
+typedef void (*pb_channel_done_fn)(void *user, int status, const pb_channel_v1 *channel);
+
+/* post_create (minor 2): PB_OK and the stored post, or a negative status with the HTTP status,
+ * Mattermost error id and message (a REJECT of an interceptor, a missing channel, ...). */
+typedef void (*pb_post_done_fn)(void *user, int status, int http_status, pb_str error_id,
+                                pb_str message, const pb_post_v1 *created);
 
 /* Which field user_get looks up (minor 1). */
 enum { PB_USER_BY_ID = 0, PB_USER_BY_USERNAME = 1, PB_USER_BY_EMAIL = 2 };
@@ -434,6 +458,41 @@ typedef struct pb_host_api {
    * Returns PB_OK; PB_E_INVALID; PB_E_LIMIT; PB_E_UNSUPPORTED (event without a commit: auth.check,
    * plugin-defined events); PB_E_STATE (this turn is over). */
   int (*intercept_stage_kv_put)(pb_intercept_ctx *ctx, pb_str key, pb_str value);
+
+  /* ---- minor 2: channels, team roles and posts, for integrations ------------------------- */
+
+  /* Finds a channel by id (archived ones too: check delete_at) and calls `fn` before returning.
+   * Returns PB_OK (fn called); PB_E_NOT_FOUND; PB_E_INVALID; PB_E_UNSUPPORTED (no chat model). */
+  int (*channel_get)(pb_plugin *self, pb_str channel_id, pb_channel_fn fn, void *user);
+
+  /* Finds a channel by its name (the URL slug, lower case) in a team. Same returns. */
+  int (*channel_get_by_name)(pb_plugin *self, pb_str team_id, pb_str name, pb_channel_fn fn,
+                             void *user);
+
+  /* The direct-message channel of two users, created (durably) on first use. Returns PB_OK
+   * (done called once, later: PB_OK, or PB_E_NOT_FOUND for an unknown user, PB_E_IO);
+   * PB_E_INVALID; PB_E_UNSUPPORTED; PB_E_STATE (draining). */
+  int (*channel_direct)(pb_plugin *self, pb_str user_a, pb_str user_b, pb_channel_done_fn done,
+                        void *user);
+
+  /* Whether `user_id` may read `channel_id`: 1 yes (public channel of a team they are in, or a
+   * member, or a system admin), 0 no. Negative: PB_E_NOT_FOUND (unknown user or channel);
+   * PB_E_INVALID; PB_E_UNSUPPORTED. */
+  int (*channel_can_read)(pb_plugin *self, pb_str channel_id, pb_str user_id);
+
+  /* The roles of `user_id` in `team_id` ("team_user team_admin") through `fn`, before it returns.
+   * Returns PB_OK; PB_E_NOT_FOUND (not a member); PB_E_INVALID; PB_E_UNSUPPORTED. */
+  int (*team_member_roles)(pb_plugin *self, pb_str team_id, pb_str user_id, pb_kv_value_fn fn,
+                           void *user);
+
+  /* Creates a post through the same path as POST /api/v4/posts after its permission check
+   * (the calling plugin decides who may post where): the channel must exist and not be
+   * archived, post.will_be_created interceptors run (modify, reject, stage writes), one durable
+   * commit, then post.created observers. From `draft`: channel_id, user_id, root_id, type,
+   * message, props_json ("" = {}), flags (PB_POST_FROM_WEBHOOK for integration posts; set
+   * PB_POST_TRIGGER_WEBHOOKS only for user-initiated posts). id and times are assigned.
+   * Returns PB_OK (done called once, later); PB_E_INVALID; PB_E_UNSUPPORTED; PB_E_STATE. */
+  int (*post_create)(pb_plugin *self, const pb_post_v1 *draft, pb_post_done_fn done, void *user);
 
   /* New functions are appended here (ABI minor + 1 each time). */
 } pb_host_api;

@@ -1,4 +1,4 @@
-// test_auth: a test-only plugin on the raw C ABI (minor 1), for the chat model's integration
+// test_auth: a test-only plugin on the raw C ABI (minor 2), for the chat model's integration
 // tests. Never load it in production: it trusts a token that names its user.
 //   auth.check            "Authorization: Bearer test-<user id>" of an existing, active user is
 //                         ALLOWed as that user with the user's roles; anything else CONTINUEs.
@@ -9,6 +9,14 @@
 //   post.created          counted with the flags of the last one.
 //   GET /api/v4/test_auth/kv/{key}     this plugin's key (percent-encoded "pwd%2F<id>") or 404
 //   GET /api/v4/test_auth/posts_seen   {"count":N,"last_flags":F,"last_message":"..."}
+// And the minor-2 host functions an integration plugin uses, one route each:
+//   GET  /api/v4/test_auth/channel/{channel_id}              channel_get -> {"id","team_id","type","name"}
+//   GET  /api/v4/test_auth/channel_by_name/{team_id}/{name}  channel_get_by_name
+//   POST /api/v4/test_auth/direct/{user_a}/{user_b}          channel_direct
+//   GET  /api/v4/test_auth/can_read/{channel_id}/{user_id}   channel_can_read -> {"can_read":N}
+//   GET  /api/v4/test_auth/team_roles/{team_id}/{user_id}    team_member_roles -> roles text
+//   POST /api/v4/test_auth/integration_post/{channel_id}/{user_id}  post_create of the body as
+//        message with PB_POST_FROM_WEBHOOK -> 201 {"id","flags"}, or the chain's error
 #include <patchbay/plugin.h>
 
 #include <cstring>
@@ -118,8 +126,94 @@ int posts_seen(void*, pb_http_request* request) {
   return g.host->respond(request, 200, lit("application/json"), ps(body));
 }
 
+std::string param(pb_http_request* request, const char* name) {
+  pb_str value{};
+  g.host->req_param(request, lit(name), &value);
+  return str(value);
+}
+
+std::string channel_json(const pb_channel_v1* c) {
+  return "{\"id\":\"" + str(c->id) + "\",\"team_id\":\"" + str(c->team_id) + "\",\"type\":\"" +
+         str(c->type) + "\",\"name\":\"" + str(c->name) + "\"}";
+}
+
+int not_found(pb_http_request* request, int status) {
+  return g.host->respond_error(request, 404, lit("test_auth.not_found"), ps(pb_status_str(status)), lit(""));
+}
+
+void found_channel(void* arg, const pb_channel_v1* c) { *static_cast<std::string*>(arg) = channel_json(c); }
+
+int get_channel(void*, pb_http_request* request) {
+  std::string out;
+  int rc = g.host->channel_get(g.self, ps(param(request, "channel_id")), found_channel, &out);
+  if (rc != PB_OK) return not_found(request, rc);
+  return g.host->respond(request, 200, lit("application/json"), ps(out));
+}
+
+int get_channel_by_name(void*, pb_http_request* request) {
+  std::string out;
+  int rc = g.host->channel_get_by_name(g.self, ps(param(request, "team_id")), ps(param(request, "name")),
+                                       found_channel, &out);
+  if (rc != PB_OK) return not_found(request, rc);
+  return g.host->respond(request, 200, lit("application/json"), ps(out));
+}
+
+int direct(void*, pb_http_request* request) {
+  return g.host->channel_direct(
+      g.self, ps(param(request, "user_a")), ps(param(request, "user_b")),
+      [](void* arg, int status, const pb_channel_v1* c) {
+        auto* req = static_cast<pb_http_request*>(arg);
+        if (status != PB_OK) {
+          not_found(req, status);
+          return;
+        }
+        g.host->respond(req, 200, lit("application/json"), ps(channel_json(c)));
+      },
+      request);
+}
+
+int can_read(void*, pb_http_request* request) {
+  int rc = g.host->channel_can_read(g.self, ps(param(request, "channel_id")), ps(param(request, "user_id")));
+  if (rc < 0) return not_found(request, rc);
+  return g.host->respond(request, 200, lit("application/json"),
+                         ps("{\"can_read\":" + std::to_string(rc) + "}"));
+}
+
+int team_roles(void*, pb_http_request* request) {
+  std::string roles;
+  int rc = g.host->team_member_roles(g.self, ps(param(request, "team_id")), ps(param(request, "user_id")),
+                                     [](void* arg, pb_str v) { *static_cast<std::string*>(arg) = str(v); },
+                                     &roles);
+  if (rc != PB_OK) return not_found(request, rc);
+  return g.host->respond(request, 200, lit("text/plain"), ps(roles));
+}
+
+int integration_post(void*, pb_http_request* request) {
+  std::string channel_id = param(request, "channel_id"), user_id = param(request, "user_id");
+  pb_post_v1 draft{};
+  draft.struct_size = sizeof draft;
+  draft.channel_id = ps(channel_id);
+  draft.user_id = ps(user_id);
+  draft.message = g.host->req_body(request);
+  draft.props_json = lit("{\"from_webhook\":\"true\"}");
+  draft.flags = PB_POST_FROM_WEBHOOK;
+  return g.host->post_create(
+      g.self, &draft,
+      [](void* arg, int status, int http_status, pb_str id, pb_str message, const pb_post_v1* created) {
+        auto* req = static_cast<pb_http_request*>(arg);
+        if (status != PB_OK) {
+          g.host->respond_error(req, http_status, id, message, lit(""));
+          return;
+        }
+        g.host->respond(req, 201, lit("application/json"),
+                        ps("{\"id\":\"" + str(created->id) + "\",\"flags\":" +
+                           std::to_string(created->flags) + "}"));
+      },
+      request);
+}
+
 int init(pb_plugin* self, const pb_host_api* host, pb_str, void**) {
-  if (!PB_HOST_HAS(host, intercept_stage_kv_put)) return PB_E_UNSUPPORTED;
+  if (!PB_HOST_HAS(host, post_create)) return PB_E_UNSUPPORTED;
   g.self = self;
   g.host = host;
   int rc = host->subscribe_intercept(self, PB_EVENT_AUTH_CHECK, 0, on_auth_check, nullptr);
@@ -137,6 +231,24 @@ int init(pb_plugin* self, const pb_host_api* host, pb_str, void**) {
   if (rc == PB_OK) {
     rc = host->route_add(self, lit("GET"), lit("/api/v4/test_auth/posts_seen"), PB_ROUTE_PUBLIC,
                          lit(""), posts_seen, nullptr);
+  }
+  const struct {
+    const char* method;
+    const char* pattern;
+    pb_http_handler fn;
+  } probes[] = {
+      {"GET", "/api/v4/test_auth/channel/{channel_id}", get_channel},
+      {"GET", "/api/v4/test_auth/channel_by_name/{team_id}/{name}", get_channel_by_name},
+      {"POST", "/api/v4/test_auth/direct/{user_a}/{user_b}", direct},
+      {"GET", "/api/v4/test_auth/can_read/{channel_id}/{user_id}", can_read},
+      {"GET", "/api/v4/test_auth/team_roles/{team_id}/{user_id}", team_roles},
+      {"POST", "/api/v4/test_auth/integration_post/{channel_id}/{user_id}", integration_post},
+  };
+  for (const auto& probe : probes) {
+    if (rc == PB_OK) {
+      rc = host->route_add(self, lit(probe.method), lit(probe.pattern), PB_ROUTE_PUBLIC, lit(""), probe.fn,
+                           nullptr);
+    }
   }
   return rc;
 }
