@@ -104,7 +104,7 @@ class AuthPlugin : public sdk::Plugin {
   std::optional<PasswordHasher> hasher_;
   std::optional<SessionStore> sessions_;
   std::optional<AccessTokenStore> access_tokens_;
-  std::unordered_map<std::string, int> attempts_;  // mirror of "attempts/<id>" once read
+  std::unordered_map<std::string, int> attempts_;  // counts whose "attempts/<id>" write is pending
   // Bots POST /bots is creating, by (lower-case) username, until user_create completes; our
   // user.will_be_created interceptor stages their records.
   std::unordered_map<std::string, Bot> pending_bots_;

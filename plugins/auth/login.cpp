@@ -26,19 +26,25 @@ std::string http_date(int64_t ms) {
 
 }  // namespace
 
+// The store is the truth (the CLI's `user unlock` writes it from another process); attempts_
+// only holds counts whose write is not durable yet, so a burst of failures cannot read a
+// stale count in between.
 int AuthPlugin::failed_attempts(const std::string& user_id) {
   if (auto it = attempts_.find(user_id); it != attempts_.end()) return it->second;
   int count = 0;
   if (auto v = host().kv_get(attempts_key(user_id))) count = std::atoi(v->c_str());
-  attempts_[user_id] = count;
   return count;
 }
 
 void AuthPlugin::set_failed_attempts(const std::string& user_id, int count,
                                      std::function<void()> then) {
   attempts_[user_id] = count;
-  auto done = [this, then = std::move(then)](int status) {
+  auto done = [this, user_id, count, then = std::move(then)](int status) {
     if (status != PB_OK) host().warn("could not persist failed login attempts");
+    // Durable now: forget the pending count unless a newer write replaced it meanwhile.
+    if (auto it = attempts_.find(user_id); it != attempts_.end() && it->second == count) {
+      attempts_.erase(it);
+    }
     then();
   };
   int rc = count == 0 ? host().kv_delete(attempts_key(user_id), done)

@@ -159,7 +159,7 @@ TEST_F(CliAdmin, UserUnlockAfterALockout) {
 // DISABLED until the auth plugin re-reads `attempts/<id>` from its kv instead of trusting its
 // in-memory mirror (plugins/auth/login.cpp failed_attempts): the CLI runs in another process,
 // so the server that locked bob still believes he is locked after `user unlock`.
-TEST_F(CliAdmin, DISABLED_UserUnlockTakesEffectOnTheRunningServer) {
+TEST_F(CliAdmin, UserUnlockTakesEffectOnTheRunningServer) {
   cli_user("root");
   cli_user("bob");
   lock_out("bob");
