@@ -23,7 +23,7 @@ struct AuthSettings {
   bool enable_developer = false;  // skips the password policy, as Mattermost
   PasswordPolicy password;
   // plugin settings
-  int hash_concurrency = 2;
+  int hash_concurrency = 1;  // from HashConcurrency; 0 there means cores - 1 (at least 1)
   enum class HashCost { interactive, moderate, minimum } hash_cost = HashCost::interactive;
   int64_t clock_offset_seconds = 0;  // test only
 };
