@@ -11,10 +11,10 @@
 #include <string>
 #include <string_view>
 
-#include "plugins/attachments/go_format.cpp"
-#include "plugins/attachments/json_value.cpp"
-#include "plugins/attachments/normaliser.cpp"
-#include "plugins/attachments/slack_markup.cpp"
+#include "plugins/attachments/go_format.h"
+#include "plugins/attachments/json_value.h"
+#include "plugins/attachments/normaliser.h"
+#include "plugins/attachments/slack_markup.h"
 
 namespace {
 
