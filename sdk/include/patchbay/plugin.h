@@ -21,10 +21,11 @@
  * - Exceptions. No exception may cross this boundary. The C++ wrapper (plugin.hpp) catches
  *   everything in noexcept trampolines; the host also guards every call and marks a plugin that
  *   throws as failed.
- * - Async contract (as libuv's): a host function that takes a callback and returns an error
- *   NEVER calls that callback. One that returns PB_OK calls it exactly once, later, on the loop
- *   thread (never re-entrantly from inside the call itself), including when the operation is
- *   cancelled because the plugin is stopping (status PB_E_CANCELED).
+ * - Async contract (as libuv's): a host function that takes a completion callback and returns
+ *   an error NEVER calls that callback. One that returns PB_OK calls it exactly once, later, on
+ *   the loop thread (never re-entrantly from inside the call itself); an operation a host
+ *   abandons completes with PB_E_CANCELED. Read functions documented as "calls fn before
+ *   returning" (kv_get, kv_list, user_get, channel_get, ...) are synchronous instead.
  *
  * Versioning
  * ----------
@@ -531,8 +532,10 @@ typedef struct pb_plugin_descriptor {
    * old settings stay. */
   int (*configure)(void *state, pb_str settings_json);
 
-  /* The server is draining: stop starting work. Pending host operations are cancelled after
-   * this returns (their callbacks get PB_E_CANCELED). */
+  /* The server is draining (every HTTP request has been answered): stop starting work. After
+   * this returns, timers are stopped without firing, durable writes already queued still
+   * complete (their callbacks run, with their real status), queue_work completions still run,
+   * and then destroy is called; new kv writes and timers are refused with PB_E_STATE. */
   void (*stop)(void *state);
 
   /* Free everything. No callback of this plugin runs after this. */
