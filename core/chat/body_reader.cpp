@@ -4,19 +4,51 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "patchbay/json_guard.hpp"
+
 namespace pb::chat {
 namespace {
 
 constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag;
 
+// Request bodies nest a few levels (props, attachments); deeper is refused before RapidJSON's
+// recursive parser sees it.
+constexpr int kMaxBodyDepth = 64;
+
+void replace_surrogate(const rapidjson::Value& string) {
+  // The document owns the bytes; json_replace_surrogates keeps the length.
+  sdk::json_replace_surrogates(const_cast<char*>(string.GetString()), string.GetStringLength());
+}
+
+// Unpaired surrogate escapes become U+FFFD, as in Go (see patchbay/json_guard.hpp).
+void replace_surrogates(rapidjson::Value& value) {
+  if (value.IsString()) {
+    replace_surrogate(value);
+  } else if (value.IsArray()) {
+    for (auto& element : value.GetArray()) replace_surrogates(element);
+  } else if (value.IsObject()) {
+    for (auto& member : value.GetObject()) {
+      replace_surrogate(member.name);
+      replace_surrogates(member.value);
+    }
+  }
+}
+
 }  // namespace
 
 BodyReader::BodyReader(std::string_view body, std::string_view what) {
+  if (sdk::json_too_deep_at(body, kMaxBodyDepth) != std::string_view::npos) {
+    error_ = invalid_body(what);
+    doc_.SetObject();
+    return;
+  }
   doc_.Parse<kParseFlags>(body.data(), body.size());
   if (doc_.HasParseError() || !doc_.IsObject()) {
     error_ = invalid_body(what);
     doc_.SetObject();
+    return;
   }
+  replace_surrogates(doc_);
 }
 
 bool BodyReader::string(const char* key, std::string& out) {
@@ -56,9 +88,11 @@ bool BodyReader::object_text(const char* key, std::string& out) {
 }
 
 std::optional<std::vector<std::string>> BodyReader::string_array(std::string_view body) {
+  if (sdk::json_too_deep_at(body, kMaxBodyDepth) != std::string_view::npos) return std::nullopt;
   rapidjson::Document doc;
   doc.Parse<kParseFlags>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsArray()) return std::nullopt;
+  replace_surrogates(doc);
   std::vector<std::string> out;
   out.reserve(doc.Size());
   for (const auto& v : doc.GetArray()) {

@@ -6,6 +6,8 @@
 
 #include <type_traits>
 
+#include "patchbay/json_guard.hpp"
+
 namespace pb::config::detail {
 namespace {
 
@@ -27,30 +29,6 @@ Position position_of(std::string_view text, std::size_t offset) {
     }
   }
   return pos;
-}
-
-// Offset of the bracket that first exceeds kMaxJsonDepth, or npos. Skips strings, so brackets
-// inside them do not count; malformed text is left for the parser to report.
-std::size_t too_deep_at(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth) return i;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return std::string_view::npos;
 }
 
 std::string cut(std::string text) {
@@ -130,7 +108,7 @@ void assign_raw_objects(const KeyDef& key, key_types::RawObjectMap& field,
 }  // namespace
 
 std::string parse_json(std::string_view json, rapidjson::Document& doc) {
-  if (const std::size_t at = too_deep_at(json); at != std::string_view::npos) {
+  if (const std::size_t at = sdk::json_too_deep_at(json, kMaxJsonDepth); at != std::string_view::npos) {
     const Position pos = position_of(json, at);
     return fmt::format("invalid JSON at line {}, column {}: nested deeper than {} levels", pos.line,
                        pos.column, kMaxJsonDepth);

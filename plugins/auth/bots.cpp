@@ -7,6 +7,8 @@
 // belong to system_admin by default); an owner may read and manage their own bots.
 #include <rapidjson/document.h>
 
+#include <patchbay/json_guard.hpp>
+
 #include <algorithm>
 
 #include "plugins/auth/auth_plugin.h"
@@ -53,6 +55,8 @@ std::string Bot::to_json() const {
 }
 
 bool Bot::from_json(std::string_view json, Bot& out) {
+  // Our own flat records; the guard keeps a damaged one from overflowing the recursive parser.
+  if (sdk::json_too_deep_at(json, 4) != std::string_view::npos) return false;
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return false;

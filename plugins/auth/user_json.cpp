@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
 
 namespace pb::auth {
@@ -75,12 +76,20 @@ UserInfo copy_user(const pb_user_v1& u) {
 }
 
 std::optional<JsonFields> JsonFields::parse(std::string_view body) {
+  // Bodies here are flat objects of strings; deeper nesting is refused before RapidJSON's
+  // recursive parser could overflow the stack on it.
+  constexpr int kMaxDepth = 16;
+  if (sdk::json_too_deep_at(body, kMaxDepth) != std::string_view::npos) return std::nullopt;
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   JsonFields f;
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     if (!it->value.IsString()) continue;
+    // Unpaired surrogate escapes become U+FFFD, as in Go; the document owns the bytes.
+    sdk::json_replace_surrogates(const_cast<char*>(it->name.GetString()), it->name.GetStringLength());
+    sdk::json_replace_surrogates(const_cast<char*>(it->value.GetString()),
+                                 it->value.GetStringLength());
     f.fields_.insert_or_assign(std::string(it->name.GetString(), it->name.GetStringLength()),
                                std::string(it->value.GetString(), it->value.GetStringLength()));
   }

@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "patchbay/json_guard.hpp"
 #include "plugins/auth/access_token_store.h"
 #include "plugins/auth/password_policy.h"
 #include "plugins/auth/session_store.h"
@@ -42,19 +43,28 @@ bool is_object(const std::string& json) {
   return !doc.HasParseError() && doc.IsObject();
 }
 
-// JsonFields::parse, cross-checked: the same bytes read with rapidjson directly.
+// JsonFields::parse, cross-checked: the same bytes read with rapidjson directly (after the
+// same nesting guard, which the oracle needs too: rapidjson's parser recurses).
 std::optional<JsonFields> parse_checked(std::string_view body) {
   auto fields = JsonFields::parse(body);
+  if (pb::sdk::json_too_deep_at(body, 16) != std::string_view::npos) {
+    check(!fields);
+    return fields;
+  }
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
   const bool object = !doc.HasParseError() && doc.IsObject();
   check(fields.has_value() == object);
   if (!fields) return fields;
   std::map<std::string, std::optional<std::string>> last_string;  // name -> last string value
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     std::string name(it->name.GetString(), it->name.GetStringLength());
+    pb::sdk::json_replace_surrogates(name.data(), name.size());
     auto& slot = last_string[name];
-    if (it->value.IsString()) slot.emplace(it->value.GetString(), it->value.GetStringLength());
+    if (it->value.IsString()) {
+      slot.emplace(it->value.GetString(), it->value.GetStringLength());
+      pb::sdk::json_replace_surrogates(slot->data(), slot->size());
+    }
   }
   for (const auto& [name, value] : last_string) {
     check(fields->has_string(name) == value.has_value());

@@ -108,6 +108,10 @@ TEST_F(AuthPluginTest, LoginFailuresAreMaskedExceptTheDocumentedOnes) {
   EXPECT_EQ(error_id(r3), "api.user.login.blank_pwd.app_error");
   auto r4 = host.request("POST", "/api/v4/users/login", {}, "not json");
   EXPECT_EQ(r4.status, 400);
+  // An unauthenticated body nested a million levels deep is refused before the recursive
+  // parser could overflow the stack on it.
+  auto r5 = host.request("POST", "/api/v4/users/login", {}, std::string(1 << 20, '['));
+  EXPECT_EQ(r5.status, 400);
 }
 
 TEST_F(AuthPluginTest, BotAndDeactivatedUsersCannotLogIn) {

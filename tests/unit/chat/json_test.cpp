@@ -132,6 +132,33 @@ TEST(BodyReader, StrictTypes) {
   }
 }
 
+TEST(BodyReader, DeepNestingIsRefusedBeforeParsing) {
+  // A million levels would overflow the stack in RapidJSON's recursive parser.
+  const std::string deep = "{\"props\":" + std::string(1 << 20, '[');
+  BodyReader r(deep, "post");
+  ASSERT_TRUE(r.error());
+  EXPECT_EQ(r.error()->message, "Invalid or missing post in request body.");
+  EXPECT_FALSE(BodyReader::string_array(std::string(1 << 20, '[')));
+  // Brackets inside strings are text, not nesting.
+  BodyReader text("{\"message\":\"" + std::string(1000, '[') + "\"}", "post");
+  EXPECT_FALSE(text.error());
+}
+
+TEST(BodyReader, UnpairedSurrogateEscapesBecomeReplacementCharacters) {
+  // As Go's decoder does: the stored text stays valid UTF-8 (the fuzzer found the raw form).
+  BodyReader r(R"({"message":"a\ude00b\ud83d\ude00","props":{"k\udc00":"\udfff"}})", "post");
+  ASSERT_FALSE(r.error());
+  std::string message, props;
+  r.string("message", message);
+  r.object_text("props", props);
+  EXPECT_EQ(message, "a\xEF\xBF\xBD" "b\xF0\x9F\x98\x80");
+  EXPECT_EQ(props, "{\"k\xEF\xBF\xBD\":\"\xEF\xBF\xBD\"}");
+  EXPECT_TRUE(is_json_object(props));
+  auto ids = BodyReader::string_array(R"(["\udc00"])");
+  ASSERT_TRUE(ids);
+  EXPECT_EQ((*ids)[0], "\xEF\xBF\xBD");
+}
+
 TEST(BodyReader, StringArrays) {
   auto ids = BodyReader::string_array(R"(["a","b"])");
   ASSERT_TRUE(ids);
