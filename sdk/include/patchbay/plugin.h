@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 2
+#define PB_ABI_MINOR 3
 
 #if defined(_WIN32)
 #define PB_EXPORT __declspec(dllexport)
@@ -78,7 +78,9 @@ typedef enum pb_status {
   PB_E_IO = -7,          /* the store or the operating system failed */
   PB_E_LIMIT = -8,       /* a size or count limit was exceeded */
   PB_E_CANCELED = -9,    /* the operation was cancelled (plugin stopping, server draining) */
-  PB_E_PLUGIN = -10      /* a plugin-side failure, returned by a plugin to the host */
+  PB_E_PLUGIN = -10,     /* a plugin-side failure, returned by a plugin to the host */
+  PB_E_TIMEOUT = -11,    /* minor 3. the operation did not finish in its time limit */
+  PB_E_DENIED = -12      /* minor 3. refused by policy (e.g. the outbound address guard) */
 } pb_status;
 
 /* The stable name of a status ("PB_E_INVALID"); "PB_E_UNKNOWN" for other values. The same table
@@ -96,6 +98,8 @@ static inline const char *pb_status_str(int status) {
     case PB_E_LIMIT: return "PB_E_LIMIT";
     case PB_E_CANCELED: return "PB_E_CANCELED";
     case PB_E_PLUGIN: return "PB_E_PLUGIN";
+    case PB_E_TIMEOUT: return "PB_E_TIMEOUT";
+    case PB_E_DENIED: return "PB_E_DENIED";
     default: return "PB_E_UNKNOWN";
   }
 }
@@ -272,6 +276,46 @@ typedef void (*pb_channel_done_fn)(void *user, int status, const pb_channel_v1 *
  * Mattermost error id and message (a REJECT of an interceptor, a missing channel, ...). */
 typedef void (*pb_post_done_fn)(void *user, int status, int http_status, pb_str error_id,
                                 pb_str message, const pb_post_v1 *created);
+
+/* ---- outbound HTTP (minor 3) ---- */
+
+/* One header of an outbound request or its response. */
+typedef struct pb_http_header {
+  pb_str name;
+  pb_str value;
+} pb_http_header;
+
+/* An outbound request for http_fetch. Everything is copied by the host before http_fetch
+ * returns. The host adds Host, Content-Length, Connection and (unless given) User-Agent. */
+typedef struct pb_http_fetch_v1 {
+  size_t struct_size;
+  pb_str method;                 /* "POST", "GET", ... (upper case token) */
+  pb_str url;                    /* absolute http:// or https:// URL */
+  const pb_http_header *headers; /* may be NULL when header_count is 0 */
+  size_t header_count;
+  pb_str body;                   /* sent with Content-Length; "" for none */
+  uint32_t timeout_ms;           /* whole request, connect to last byte; 0 = the host's default
+                                    (ServiceSettings.OutgoingIntegrationRequestsTimeout) */
+  size_t max_response_bytes;     /* response body cap; 0 = 1 MiB. Larger → PB_E_LIMIT */
+} pb_http_fetch_v1;
+
+/* The response of http_fetch, borrowed until the callback returns. Any HTTP status is a
+ * response (redirects are not followed: 3xx comes back as is). */
+typedef struct pb_http_response_v1 {
+  size_t struct_size;
+  int status;                    /* 100..599 */
+  const pb_http_header *headers; /* as received, in order */
+  size_t header_count;
+  pb_str body;                   /* de-chunked; never more than max_response_bytes */
+} pb_http_response_v1;
+
+/* Completion of http_fetch: status PB_OK and `response`; or a negative status and response NULL:
+ * PB_E_DENIED (the outbound address guard refused every resolved address), PB_E_TIMEOUT,
+ * PB_E_LIMIT (response body over the cap), PB_E_IO (DNS, connect, TLS, reset or a malformed
+ * response), PB_E_CANCELED (http_cancel, plugin stop, server drain). `detail` says what happened
+ * in words for logs ("connect 10.0.0.1:443: connection refused"), borrowed for the call. */
+typedef void (*pb_http_fetch_done_fn)(void *user, int status, const pb_http_response_v1 *response,
+                                      pb_str detail);
 
 /* Which field user_get looks up (minor 1). */
 enum { PB_USER_BY_ID = 0, PB_USER_BY_USERNAME = 1, PB_USER_BY_EMAIL = 2 };
@@ -494,6 +538,25 @@ typedef struct pb_host_api {
    * PB_POST_TRIGGER_WEBHOOKS only for user-initiated posts). id and times are assigned.
    * Returns PB_OK (done called once, later); PB_E_INVALID; PB_E_UNSUPPORTED; PB_E_STATE. */
   int (*post_create)(pb_plugin *self, const pb_post_v1 *draft, pb_post_done_fn done, void *user);
+
+  /* ---- minor 3: outbound HTTP ------------------------------------------------------------ */
+
+  /* Sends one HTTP/1.1 request (https:// with certificate and host-name verification against
+   * the system CA store, SNI) and calls `done` exactly once, later, on the loop thread. DNS
+   * resolution runs off the loop; every resolved address is checked against the outbound
+   * guard (loopback, private, link-local, unique-local, multicast and unspecified addresses are
+   * refused unless ServiceSettings.AllowedUntrustedInternalConnections lists the host name, the
+   * IP or a CIDR that holds it), and the address checked is the one connected to. Connections
+   * are reused per origin (bounded pool). `*request_id` (if not NULL) receives an id for
+   * http_cancel. Returns PB_OK (done called once, later); PB_E_INVALID (bad method, URL or
+   * scheme; done never called); PB_E_STATE (draining). In-flight requests of a plugin complete
+   * with PB_E_CANCELED when it stops. */
+  int (*http_fetch)(pb_plugin *self, const pb_http_fetch_v1 *request, pb_http_fetch_done_fn done,
+                    void *user, uint64_t *request_id);
+
+  /* Cancels a request of this plugin: its `done` is called with PB_E_CANCELED, later (never
+   * from inside http_cancel). Returns PB_OK; PB_E_NOT_FOUND (unknown or already completed). */
+  int (*http_cancel)(pb_plugin *self, uint64_t request_id);
 
   /* New functions are appended here (ABI minor + 1 each time). */
 } pb_host_api;
