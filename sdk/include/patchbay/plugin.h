@@ -146,6 +146,10 @@ typedef struct pb_auth_check_v1 {
 /* Post flags. */
 #define PB_POST_FROM_WEBHOOK 0x1u      /* made by an incoming/outgoing webhook */
 #define PB_POST_TRIGGER_WEBHOOKS 0x2u  /* may fire outgoing webhooks (user-post path) */
+/* minor 3: message and props already went through Slack processing (the attachments plugin's
+ * "attachments.process" event), e.g. because the sender split a long post after processing;
+ * interceptors that do that processing leave such a post alone. */
+#define PB_POST_SLACK_PROCESSED 0x4u
 
 /* Payload of PB_EVENT_POST_WILL_BE_CREATED and PB_EVENT_POST_CREATED. */
 typedef struct pb_post_v1 {
