@@ -1,0 +1,758 @@
+#include "plugins/incoming_webhooks/payload_decoder.h"
+
+#include <array>
+#include <bitset>
+#include <charconv>
+#include <cstdint>
+#include <optional>
+
+#include "plugins/incoming_webhooks/content_type.h"
+#include "plugins/incoming_webhooks/form_decoder.h"
+
+namespace pb::incoming_webhooks {
+namespace {
+
+WebhookError parse_data_error() {
+  return {400, "model.incoming_hook.parse_data.app_error", "Unable to parse incoming data."};
+}
+
+WebhookError incoming_error(std::string message) {
+  return {400, "api.webhook.incoming.error", std::move(message)};
+}
+
+// ---- UTF-8 -------------------------------------------------------------------------------------
+
+// Length of the valid UTF-8 sequence at s[i] (Go's utf8.DecodeRune rules), 0 when invalid.
+size_t utf8_length_at(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+// Offset of the first invalid byte, or npos.
+size_t first_invalid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = utf8_length_at(s, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+// Every invalid byte becomes U+FFFD, as Go's decoder turns each into one when unquoting.
+std::string replace_invalid_utf8(std::string_view s, size_t from) {
+  std::string out(s.substr(0, from));
+  out.reserve(s.size() + 16);
+  for (size_t i = from; i < s.size();) {
+    size_t n = utf8_length_at(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// ---- JSON scanning -----------------------------------------------------------------------------
+
+// Where a decoded string goes: nowhere (validation only), a std::string, or a short key buffer.
+struct DiscardSink {
+  void add(std::string_view) {}
+  void add_code_point(uint32_t) {}
+};
+struct StringSink {
+  std::string& out;
+  void add(std::string_view s) { out.append(s); }
+  void add_code_point(uint32_t cp) { append_utf8(out, cp); }
+};
+// Keys: only the short ones can be known keys, so longer ones are marked and not kept.
+struct KeySink {
+  std::array<char, 32> buf{};
+  size_t size = 0;
+  bool overflow = false;
+  void add(std::string_view s) {
+    if (size + s.size() > buf.size()) {
+      overflow = true;
+      return;
+    }
+    for (char c : s) buf[size++] = c;
+  }
+  void add_code_point(uint32_t cp) {
+    std::string tmp;
+    append_utf8(tmp, cp);
+    add(tmp);
+  }
+  std::string_view view() const { return overflow ? std::string_view{} : std::string_view(buf.data(), size); }
+};
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A validating, non-recursive reader of Go-flavoured JSON over already valid UTF-8 text.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : s_(text) {}
+
+  size_t pos() const { return pos_; }
+  bool at_end() const { return pos_ >= s_.size(); }
+  char peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  std::string_view since(size_t start) const { return s_.substr(start, pos_ - start); }
+
+  void skip_ws() {
+    while (pos_ < s_.size()) {
+      char c = s_[pos_];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+      ++pos_;
+    }
+  }
+
+  bool consume(char c) {
+    if (peek() != c) return false;
+    ++pos_;
+    return true;
+  }
+
+  bool literal(std::string_view word) {
+    if (s_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  // A string starting at pos_ ('"'), decoded into `sink`.
+  template <typename Sink>
+  bool string(Sink& sink) {
+    if (!consume('"')) return false;
+    while (pos_ < s_.size()) {
+      size_t run = pos_;
+      while (pos_ < s_.size()) {
+        auto c = static_cast<unsigned char>(s_[pos_]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ++pos_;
+      }
+      sink.add(s_.substr(run, pos_ - run));
+      if (pos_ >= s_.size()) return false;
+      char c = s_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c != '\\') return false;  // a raw control character
+      if (++pos_ >= s_.size()) return false;
+      char e = s_[pos_++];
+      switch (e) {
+        case '"': sink.add("\""); break;
+        case '\\': sink.add("\\"); break;
+        case '/': sink.add("/"); break;
+        case 'b': sink.add("\b"); break;
+        case 'f': sink.add("\f"); break;
+        case 'n': sink.add("\n"); break;
+        case 'r': sink.add("\r"); break;
+        case 't': sink.add("\t"); break;
+        case 'u': {
+          auto cp = hex4();
+          if (!cp) return false;
+          uint32_t r = *cp;
+          if (r >= 0xD800 && r <= 0xDFFF) {
+            // Go: a valid pair is one code point; anything else is U+FFFD, and a following
+            // escape is read on its own.
+            r = 0xFFFD;
+            if (*cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
+              size_t save = pos_;
+              pos_ += 2;
+              auto low = hex4();
+              if (low && *low >= 0xDC00 && *low <= 0xDFFF) {
+                r = 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
+              } else {
+                pos_ = save;
+              }
+            }
+          }
+          sink.add_code_point(r);
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+    return false;
+  }
+
+  // A number per RFC 8259; with check_range, one that overflows a float64 is refused (Go decodes
+  // numbers in interface{} values as float64 and fails on 1e400).
+  bool number(bool check_range) {
+    size_t start = pos_;
+    consume('-');
+    if (consume('0')) {
+    } else if (peek() >= '1' && peek() <= '9') {
+      while (peek() >= '0' && peek() <= '9') ++pos_;
+    } else {
+      return false;
+    }
+    if (consume('.')) {
+      if (!(peek() >= '0' && peek() <= '9')) return false;
+      while (peek() >= '0' && peek() <= '9') ++pos_;
+    }
+    if (peek() == 'e' || peek() == 'E') {
+      ++pos_;
+      if (peek() == '+' || peek() == '-') ++pos_;
+      if (!(peek() >= '0' && peek() <= '9')) return false;
+      while (peek() >= '0' && peek() <= '9') ++pos_;
+    }
+    return !check_range || fits_float64(since(start));
+  }
+
+  // Any value, iteratively (no recursion), nested at most kMaxPayloadDepth - depth levels.
+  bool skip_value(int depth, bool check_numbers) {
+    std::bitset<kMaxPayloadDepth> in_object;
+    int level = 0;  // open containers of this value
+    while (true) {
+      skip_ws();
+      // A value.
+      char c = peek();
+      if (c == '{' || c == '[') {
+        if (depth + level >= kMaxPayloadDepth) return false;
+        ++pos_;
+        in_object[level++] = (c == '{');
+        skip_ws();
+        if (consume(c == '{' ? '}' : ']')) {
+          --level;
+        } else {
+          if (c == '{' && !member_key()) return false;
+          continue;
+        }
+      } else if (c == '"') {
+        DiscardSink sink;
+        if (!string(sink)) return false;
+      } else if (c == 't') {
+        if (!literal("true")) return false;
+      } else if (c == 'f') {
+        if (!literal("false")) return false;
+      } else if (c == 'n') {
+        if (!literal("null")) return false;
+      } else if (!number(check_numbers)) {
+        return false;
+      }
+      // After a value: close containers or move to the next element.
+      while (true) {
+        if (level == 0) return true;
+        skip_ws();
+        bool object = in_object[level - 1];
+        if (consume(',')) {
+          skip_ws();
+          if (object && !member_key()) return false;
+          break;
+        }
+        if (!consume(object ? '}' : ']')) return false;
+        --level;
+      }
+    }
+  }
+
+  // `"key"` then ':' (whitespace around), decoded into `sink`.
+  template <typename Sink>
+  bool key(Sink& sink) {
+    if (!string(sink)) return false;
+    skip_ws();
+    return consume(':');
+  }
+
+ private:
+  bool member_key() {
+    DiscardSink sink;
+    return key(sink);
+  }
+
+  std::optional<uint32_t> hex4() {
+    if (pos_ + 4 > s_.size()) return std::nullopt;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      int d = hex_digit(s_[pos_ + i]);
+      if (d < 0) return std::nullopt;
+      v = v * 16 + static_cast<uint32_t>(d);
+    }
+    pos_ += 4;
+    return v;
+  }
+
+  static bool fits_float64(std::string_view n) {
+    double value;
+    auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), value);
+    if (ec != std::errc::result_out_of_range) return true;
+    // from_chars also reports underflow (1e-400), which Go accepts as 0: only a magnitude of at
+    // least 1 can have overflowed. Decide by the position of the first significant digit.
+    if (!n.empty() && n.front() == '-') n.remove_prefix(1);
+    size_t exp_at = n.find_first_of("eE");
+    std::string_view mantissa = n.substr(0, exp_at);
+    long long exponent = 0;
+    if (exp_at != std::string_view::npos) {
+      std::string_view e = n.substr(exp_at + 1);
+      bool negative = !e.empty() && e.front() == '-';
+      if (!e.empty() && (e.front() == '-' || e.front() == '+')) e.remove_prefix(1);
+      for (char d : e) {
+        exponent = exponent * 10 + (d - '0');
+        if (exponent > 1'000'000'000) break;
+      }
+      if (negative) exponent = -exponent;
+    }
+    size_t dot = mantissa.find('.');
+    std::string_view int_part = mantissa.substr(0, dot);
+    long long magnitude;  // decimal position of the first significant digit
+    size_t first = int_part.find_first_not_of('0');
+    if (first != std::string_view::npos) {
+      magnitude = static_cast<long long>(int_part.size() - first);
+    } else {
+      std::string_view frac = dot == std::string_view::npos ? std::string_view{} : mantissa.substr(dot + 1);
+      size_t nz = frac.find_first_not_of('0');
+      if (nz == std::string_view::npos) return true;  // zero
+      magnitude = -static_cast<long long>(nz);
+    }
+    return magnitude + exponent <= 0;  // below 1: an underflow, fine
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+// ---- the request object ------------------------------------------------------------------------
+
+enum class Key { kUnknown, kText, kUsername, kIconUrl, kIconEmoji, kChannel, kType, kProps,
+                 kAttachments, kPriority };
+
+Key classify_key(std::string_view k) {
+  struct Known {
+    std::string_view name;
+    Key key;
+  };
+  static constexpr std::array<Known, 9> kKnown{{{"text", Key::kText},
+                                                {"username", Key::kUsername},
+                                                {"icon_url", Key::kIconUrl},
+                                                {"icon_emoji", Key::kIconEmoji},
+                                                {"channel", Key::kChannel},
+                                                {"type", Key::kType},
+                                                {"props", Key::kProps},
+                                                {"attachments", Key::kAttachments},
+                                                {"priority", Key::kPriority}}};
+  for (const auto& known : kKnown) {
+    if (iequals_ascii(k, known.name)) return known.key;
+  }
+  return Key::kUnknown;
+}
+
+std::string* string_field(IncomingPayload& p, Key k) {
+  switch (k) {
+    case Key::kText: return &p.text;
+    case Key::kUsername: return &p.username;
+    case Key::kIconUrl: return &p.icon_url;
+    case Key::kIconEmoji: return &p.icon_emoji;
+    case Key::kChannel: return &p.channel;
+    case Key::kType: return &p.type;
+    default: return nullptr;
+  }
+}
+
+// Go's PostPriority {priority *string, requested_ack *bool, persistent_notifications *bool}.
+struct Priority {
+  std::optional<std::string> priority;
+  std::optional<bool> requested_ack, persistent_notifications;
+};
+
+bool read_priority(Scanner& in, Priority& out) {
+  if (!in.consume('{')) return false;
+  in.skip_ws();
+  if (in.consume('}')) return true;
+  while (true) {
+    in.skip_ws();
+    KeySink key;
+    if (!in.key(key)) return false;
+    in.skip_ws();
+    std::string_view k = key.view();
+    bool is_null = in.peek() == 'n';
+    if (iequals_ascii(k, "priority")) {
+      if (is_null) {
+        if (!in.literal("null")) return false;
+        out.priority.reset();
+      } else {
+        std::string value;
+        StringSink sink{value};
+        if (in.peek() != '"' || !in.string(sink)) return false;
+        out.priority = std::move(value);
+      }
+    } else if (iequals_ascii(k, "requested_ack") || iequals_ascii(k, "persistent_notifications")) {
+      auto& field = iequals_ascii(k, "requested_ack") ? out.requested_ack : out.persistent_notifications;
+      if (in.literal("true")) {
+        field = true;
+      } else if (in.literal("false")) {
+        field = false;
+      } else if (in.literal("null")) {
+        field.reset();
+      } else {
+        return false;
+      }
+    } else if (!in.skip_value(2, false)) {
+      return false;
+    }
+    in.skip_ws();
+    if (in.consume('}')) return true;
+    if (!in.consume(',')) return false;
+  }
+}
+
+std::string priority_json(const Priority& p) {
+  std::string out = "{";
+  if (p.priority) {
+    out += "\"priority\":";
+    append_json_string(out, *p.priority);
+  }
+  auto flag = [&](std::string_view name, const std::optional<bool>& v) {
+    if (!v) return;
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += name;
+    out += "\":";
+    out += *v ? "true" : "false";
+  };
+  flag("requested_ack", p.requested_ack);
+  flag("persistent_notifications", p.persistent_notifications);
+  out += '}';
+  return out;
+}
+
+// The attachments array: its raw text, and whether any element is not null. Elements must be
+// objects or null (Go decodes each into *SlackAttachment).
+bool read_attachments(Scanner& in, IncomingPayload& p) {
+  size_t start = in.pos();
+  if (!in.consume('[')) return false;
+  bool any = false;
+  in.skip_ws();
+  if (!in.consume(']')) {
+    while (true) {
+      in.skip_ws();
+      if (in.literal("null")) {
+      } else if (in.peek() == '{') {
+        if (!in.skip_value(2, true)) return false;
+        any = true;
+      } else {
+        return false;
+      }
+      in.skip_ws();
+      if (in.consume(']')) break;
+      if (!in.consume(',')) return false;
+    }
+  }
+  p.attachments_json.assign(in.since(start));
+  p.has_attachments = any;
+  return true;
+}
+
+// One decode attempt over valid UTF-8 text. False on any syntax or type error.
+bool decode_object(std::string_view text, IncomingPayload& p, Priority& priority, bool& has_priority) {
+  Scanner in(text);
+  in.skip_ws();
+  if (in.literal("null")) return true;  // Go: null into a struct changes nothing
+  if (!in.consume('{')) return false;
+  in.skip_ws();
+  if (in.consume('}')) return true;
+  while (true) {
+    in.skip_ws();
+    KeySink key;
+    if (!in.key(key)) return false;
+    in.skip_ws();
+    Key k = key.overflow ? Key::kUnknown : classify_key(key.view());
+    bool is_null = in.peek() == 'n';
+    if (is_null && k != Key::kUnknown) {
+      if (!in.literal("null")) return false;
+      // null leaves a Go string unchanged and sets a map, slice or pointer to nil.
+      if (k == Key::kProps) p.props_json.clear();
+      if (k == Key::kAttachments) {
+        p.attachments_json.clear();
+        p.has_attachments = false;
+      }
+      if (k == Key::kPriority) has_priority = false;
+    } else if (std::string* field = string_field(p, k)) {
+      if (in.peek() != '"') return false;
+      field->clear();
+      StringSink sink{*field};
+      if (!in.string(sink)) return false;
+    } else if (k == Key::kProps) {
+      size_t start = in.pos();
+      if (in.peek() != '{' || !in.skip_value(1, true)) return false;
+      p.props_json.assign(in.since(start));
+    } else if (k == Key::kAttachments) {
+      if (!read_attachments(in, p)) return false;
+    } else if (k == Key::kPriority) {
+      priority = Priority{};
+      if (!read_priority(in, priority)) return false;
+      has_priority = true;
+    } else if (!in.skip_value(1, false)) {
+      return false;
+    }
+    in.skip_ws();
+    if (in.consume('}')) return true;  // Go's Decoder reads one value: what follows is ignored
+    if (!in.consume(',')) return false;
+  }
+}
+
+bool skip_regex_space(std::string_view s, size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\f' || s[i] == '\r')) ++i;
+  return i < s.size();
+}
+
+// At s[i] == '"': the end of a `"key"\s*:\s*"` prefix for one of the lenient keys, or npos.
+size_t lenient_value_start(std::string_view s, size_t i) {
+  static constexpr std::array<std::string_view, 6> kKeys{"text", "fallback", "pretext",
+                                                         "author_name", "title", "value"};
+  for (std::string_view k : kKeys) {
+    if (s.substr(i + 1, k.size()) != k || s.substr(i + 1 + k.size(), 1) != "\"") continue;
+    size_t j = i + k.size() + 2;
+    if (!skip_regex_space(s, j) || s[j] != ':') return std::string_view::npos;
+    ++j;
+    if (!skip_regex_space(s, j) || s[j] != '"') return std::string_view::npos;
+    return j + 1;
+  }
+  return std::string_view::npos;
+}
+
+// From the content start of a string: the offset of its closing quote, or npos (the pattern's
+// (?:[^"\\]|\\.)*" — '.' does not match a newline).
+size_t lenient_value_end(std::string_view s, size_t j) {
+  while (j < s.size()) {
+    char c = s[j];
+    if (c == '"') return j;
+    if (c == '\\') {
+      if (j + 1 >= s.size() || s[j + 1] == '\n') return std::string_view::npos;
+      j += 2;
+    } else {
+      ++j;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::variant<IncomingPayload, WebhookError> decode_multipart(const MediaType& media,
+                                                             std::string_view body) {
+  static constexpr std::string_view kMessage =
+      "Could not decode the multipart payload of incoming webhook.";
+  auto boundary = media_type_param(media, "boundary");
+  if (!boundary || boundary->empty()) return incoming_error(std::string(kMessage));
+  auto fields = parse_multipart(body, *boundary);
+  if (!fields) return incoming_error(std::string(kMessage));
+  IncomingPayload p;
+  for (auto& f : *fields) {
+    std::string* target = nullptr;
+    const std::string& n = f.name;
+    if (iequals_ascii(n, "text")) target = &p.text;
+    else if (iequals_ascii(n, "username")) target = &p.username;
+    else if (iequals_ascii(n, "iconurl") || iequals_ascii(n, "icon_url")) target = &p.icon_url;
+    else if (iequals_ascii(n, "channelname") || iequals_ascii(n, "channel")) target = &p.channel;
+    else if (iequals_ascii(n, "type")) target = &p.type;
+    else if (iequals_ascii(n, "iconemoji") || iequals_ascii(n, "icon_emoji")) target = &p.icon_emoji;
+    // gorilla/schema fails on any other name (props, attachments and priority included: it has
+    // no conversion from a form string to them).
+    if (target == nullptr) return incoming_error(std::string(kMessage));
+    size_t bad = first_invalid_utf8(f.value);
+    *target = bad == std::string_view::npos ? std::move(f.value) : replace_invalid_utf8(f.value, bad);
+  }
+  return p;
+}
+
+}  // namespace
+
+bool split_json_object(std::string_view json, std::vector<JsonMemberView>& members) {
+  members.clear();
+  Scanner in(json);
+  in.skip_ws();
+  if (!in.consume('{')) return false;
+  in.skip_ws();
+  if (!in.consume('}')) {
+    while (true) {
+      in.skip_ws();
+      JsonMemberView m;
+      size_t key_start = in.pos();
+      StringSink sink{m.key};
+      if (!in.string(sink)) return false;
+      m.raw_key = in.since(key_start);
+      in.skip_ws();
+      if (!in.consume(':')) return false;
+      in.skip_ws();
+      size_t value_start = in.pos();
+      if (!in.skip_value(1, false)) return false;
+      m.raw_value = in.since(value_start);
+      members.push_back(std::move(m));
+      in.skip_ws();
+      if (in.consume('}')) break;
+      if (!in.consume(',')) return false;
+    }
+  }
+  in.skip_ws();
+  return in.at_end();
+}
+
+bool split_json_array(std::string_view json, std::vector<std::string_view>& elements) {
+  elements.clear();
+  Scanner in(json);
+  in.skip_ws();
+  if (!in.consume('[')) return false;
+  in.skip_ws();
+  if (!in.consume(']')) {
+    while (true) {
+      in.skip_ws();
+      size_t start = in.pos();
+      if (!in.skip_value(1, false)) return false;
+      elements.push_back(in.since(start));
+      in.skip_ws();
+      if (in.consume(']')) break;
+      if (!in.consume(',')) return false;
+    }
+  }
+  in.skip_ws();
+  return in.at_end();
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+bool decode_json_string(std::string_view literal, std::string& out) {
+  out.clear();
+  Scanner in(literal);
+  StringSink sink{out};
+  return in.string(sink) && in.at_end();
+}
+
+std::string escape_control_chars(std::string_view json) {
+  std::string out;
+  size_t copied = 0;
+  for (size_t i = json.find('"'); i != std::string_view::npos && i < json.size();) {
+    size_t start = lenient_value_start(json, i);
+    size_t end = start == std::string_view::npos ? start : lenient_value_end(json, start);
+    if (end == std::string_view::npos) {
+      i = json.find('"', i + 1);
+      continue;
+    }
+    if (out.empty()) out.reserve(json.size() + 64);
+    out.append(json.substr(copied, start - copied));
+    for (size_t k = start; k < end; ++k) {
+      if (json[k] == '\n') out += "\\n";
+      else if (json[k] == '\t') out += "\\t";
+      else out += json[k];
+    }
+    copied = end;
+    i = json.find('"', end + 1);
+  }
+  if (copied == 0) return std::string(json);
+  out.append(json.substr(copied));
+  return out;
+}
+
+std::variant<IncomingPayload, WebhookError> decode_json_payload(std::string_view json) {
+  std::string sanitized;
+  if (size_t bad = first_invalid_utf8(json); bad != std::string_view::npos) {
+    sanitized = replace_invalid_utf8(json, bad);
+    json = sanitized;
+  }
+  IncomingPayload p;
+  Priority priority;
+  bool has_priority = false;
+  if (!decode_object(json, p, priority, has_priority)) {
+    std::string escaped = escape_control_chars(json);
+    p = IncomingPayload{};
+    priority = Priority{};
+    has_priority = false;
+    if (!decode_object(escaped, p, priority, has_priority)) return parse_data_error();
+  }
+  if (has_priority) {
+    if (!priority.priority) {
+      return WebhookError{400, "api.context.invalid_param.app_error",
+                          "Invalid webhook.priority.priority parameter."};
+    }
+    p.priority_json = priority_json(priority);
+  }
+  return p;
+}
+
+std::variant<IncomingPayload, WebhookError> decode_payload(std::string_view content_type,
+                                                           std::string_view query,
+                                                           std::string_view body) {
+  if (content_type.empty()) return decode_json_payload(body);
+  auto media = parse_media_type(content_type);
+  if (!media) return incoming_error("Could not parse the Content-Type of the incoming webhook.");
+  if (iequals_ascii(media->type, "application/x-www-form-urlencoded")) {
+    auto payload = form_value(body, query, "payload");
+    return decode_json_payload(payload ? std::string_view(*payload) : std::string_view{});
+  }
+  if (iequals_ascii(media->type, "multipart/form-data")) return decode_multipart(*media, body);
+  return decode_json_payload(body);
+}
+
+}  // namespace pb::incoming_webhooks

@@ -1,0 +1,85 @@
+// The incoming-webhook request body → IncomingPayload (wire spec §2.2, §2.3), as Mattermost's
+// handler and Go's encoding/json read it. Called by the incoming_webhooks plugin for every
+// POST /hooks/{id}; the attachments are only checked for shape here (an array of objects and
+// nulls): their normalisation is the attachments plugin's (attachments.process).
+//
+// Pure functions, any thread, never throw (std::bad_alloc aside). The result owns its strings;
+// the inputs are borrowed for the call only.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace pb::incoming_webhooks {
+
+// What went wrong, as the HTTP answer (Mattermost error JSON is built by the caller).
+struct WebhookError {
+  int http_status;
+  std::string id;
+  std::string message;
+};
+
+struct IncomingPayload {
+  std::string text, username, icon_url, icon_emoji, channel, type;
+  std::string props_json;        // "" when absent/null, else the JSON object as sent
+  std::string attachments_json;  // "" when absent/null, else the JSON array as sent
+  bool has_attachments = false;  // the array holds at least one non-null element (§2.3: [] and
+                                 // [null] count as absent)
+  std::string priority_json;     // "" when absent/null, else {"priority":..., "requested_ack":...,
+                                 // "persistent_notifications":...} (members sent and non-null)
+};
+
+// Nesting deeper than this is refused (400 parse_data). Go allows 10000; no webhook sender
+// nests anywhere near this, and the bound keeps the scanner's stack fixed.
+inline constexpr int kMaxPayloadDepth = 512;
+
+// §2.2 + §2.3: dispatches on the Content-Type header value ("" when absent):
+//   - application/x-www-form-urlencoded: the form field `payload` (body first, then `query`,
+//     the URL query string without '?'), decoded as JSON; missing → 400 parse_data;
+//   - multipart/form-data: fields by Go field name or Slack name, case-insensitive (text,
+//     username, iconurl|icon_url, channelname|channel, type, iconemoji|icon_emoji; decisions.md:
+//     a superset); any other name, a missing boundary or a malformed body → 400
+//     api.webhook.incoming.error;
+//   - anything else: the raw body as JSON.
+// JSON follows Go: keys case-insensitive (ASCII), the last duplicate wins, null leaves a string
+// as it was and clears props/attachments/priority, a wrong type for a known key is an error,
+// unknown keys are skipped, only the first JSON value is read (Go's Decoder), invalid UTF-8
+// becomes U+FFFD; numbers inside props/attachments/priority must fit a float64. If that fails,
+// the lenient second pass (raw newline/tab inside the string values of text, fallback, pretext,
+// author_name, title, value escaped) is tried once.
+// Errors: malformed media type → 400 api.webhook.incoming.error; undecodable → 400
+// model.incoming_hook.parse_data.app_error; a priority object without `priority` → 400
+// api.context.invalid_param.app_error.
+std::variant<IncomingPayload, WebhookError> decode_payload(std::string_view content_type,
+                                                           std::string_view query,
+                                                           std::string_view body);
+
+// The JSON decoding alone (the body of a form `payload`, or a raw body). Same errors.
+std::variant<IncomingPayload, WebhookError> decode_json_payload(std::string_view json);
+
+// Mattermost's escapeControlCharsFromPayload: inside the string values of the keys text,
+// fallback, pretext, author_name, title and value (lower case, as its pattern), raw newlines
+// become "\n" and raw tabs "\t". Returns `json` unchanged when nothing matched.
+std::string escape_control_chars(std::string_view json);
+
+// JSON helpers the splitter shares with the decoder (same scanner, same Go rules, the same
+// nesting bound). Views borrow `json`.
+struct JsonMemberView {
+  std::string_view raw_key;    // as written, quotes included
+  std::string key;             // decoded
+  std::string_view raw_value;  // as written
+};
+// The members of one JSON object, in order, duplicates kept; false when `json` (surrounding
+// white space allowed) is not exactly one valid object.
+bool split_json_object(std::string_view json, std::vector<JsonMemberView>& members);
+// The elements of one JSON array; false when `json` is not exactly one valid array.
+bool split_json_array(std::string_view json, std::vector<std::string_view>& elements);
+// Appends `s` as a JSON string literal: '"' and '\\' escaped, \n \r \t short, other control
+// characters as \u00XX, everything else (UTF-8 included) as is.
+void append_json_string(std::string& out, std::string_view s);
+// Decodes a JSON string literal (quotes included); false when it is not one.
+bool decode_json_string(std::string_view literal, std::string& out);
+
+}  // namespace pb::incoming_webhooks

@@ -1,0 +1,335 @@
+#include "plugins/incoming_webhooks/post_splitter.h"
+
+#include <algorithm>
+
+#include "plugins/incoming_webhooks/content_type.h"
+
+namespace pb::incoming_webhooks {
+namespace {
+
+// Go's json.Marshal of an empty model.SlackAttachment and model.SlackAttachmentField: every key
+// is written (only `actions` has omitempty). A real attachment is measured as this plus what
+// its values add.
+constexpr std::string_view kGoEmptyAttachment =
+    R"({"id":0,"fallback":"","color":"","pretext":"","author_name":"","author_link":"",)"
+    R"("author_icon":"","title":"","title_link":"","text":"","fields":null,"image_url":"",)"
+    R"("thumb_url":"","footer":"","footer_icon":"","ts":null})";
+constexpr std::string_view kGoEmptyField = R"({"title":"","value":null,"short":false})";
+constexpr std::string_view kGoActionsKey = R"(,"actions":)";
+constexpr std::string_view kAttachmentsKey = R"("attachments":)";
+
+constexpr std::string_view kStringKeys[] = {
+    "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title",
+    "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon"};
+
+WebhookError split_error(size_t max_props) {
+  return {400, "web.incoming_webhook.split_props_length.app_error",
+          "Unable to split webhook props into " + std::to_string(max_props) + " character parts."};
+}
+
+// Length of the valid UTF-8 sequence at s[i], 0 when invalid (lead byte and continuation bytes
+// only: the counting here needs no more).
+size_t sequence_length(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+           : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+bool is_line_separator(std::string_view s, size_t i, size_t n) {
+  return n == 3 && static_cast<unsigned char>(s[i]) == 0xE2 &&
+         static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+         (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9);
+}
+
+// Runes of JSON text as written, plus what Go's HTML-safe escaping adds (<, >, & and
+// U+2028/U+2029 become six-rune escapes). Never less than the text's own rune count.
+size_t json_text_weight(std::string_view json) {
+  size_t runes = 0;
+  for (size_t i = 0; i < json.size();) {
+    char c = json[i];
+    size_t n = sequence_length(json, i);
+    if (n == 0) n = 1;
+    runes += (c == '<' || c == '>' || c == '&' || is_line_separator(json, i, n)) ? 6 : 1;
+    i += n;
+  }
+  return runes;
+}
+
+// The byte offset after `runes` code points of `s` (Go's range loop: an invalid byte is one).
+size_t offset_after_runes(std::string_view s, size_t runes) {
+  size_t i = 0;
+  for (size_t r = 0; r < runes && i < s.size(); ++r) {
+    size_t n = sequence_length(s, i);
+    i += n == 0 ? 1 : n;
+  }
+  return i;
+}
+
+bool is_string_key(std::string_view key) {
+  return std::any_of(std::begin(kStringKeys), std::end(kStringKeys),
+                     [&](std::string_view k) { return k == key; });
+}
+
+// Go's length of one SlackAttachmentField value (an element of `fields`).
+bool go_field_runes(std::string_view raw, size_t& runes) {
+  if (raw == "null") {
+    runes += 4;
+    return true;
+  }
+  std::vector<JsonMemberView> members;
+  if (!split_json_object(raw, members)) return false;
+  size_t go = kGoEmptyField.size();
+  std::string text;
+  for (const auto& m : members) {
+    if (iequals_ascii(m.key, "title") && m.raw_value.front() == '"') {
+      if (!decode_json_string(m.raw_value, text)) return false;
+      go += go_json_string_runes(text);
+    } else if (iequals_ascii(m.key, "value") && m.raw_value != "null") {
+      if (m.raw_value.front() == '"') {
+        if (!decode_json_string(m.raw_value, text)) return false;
+        go = go + go_json_string_runes(text) + 2 - 4;
+      } else {
+        go = go + json_text_weight(m.raw_value) - 4;
+      }
+    } else if (iequals_ascii(m.key, "short") && m.raw_value == "true") {
+      go -= 1;
+    }
+  }
+  runes += go;
+  return true;
+}
+
+struct Attachment {
+  std::string json;  // as it will be stored
+  size_t measure = 0;
+  std::string text;  // the decoded `text`, for truncation
+};
+
+// Measures `a.json` (see the header) and extracts its text. False when it is not an object.
+bool measure_attachment(Attachment& a) {
+  std::vector<JsonMemberView> members;
+  if (!split_json_object(a.json, members)) return false;
+  size_t go = kGoEmptyAttachment.size();
+  std::string decoded;
+  a.text.clear();
+  for (const auto& m : members) {
+    std::string_view v = m.raw_value;
+    if (m.key == "id" && v != "null") {
+      go = go + v.size() - 1;
+    } else if (is_string_key(m.key) && v.front() == '"') {
+      if (!decode_json_string(v, decoded)) return false;
+      go += go_json_string_runes(decoded);
+      if (m.key == "text") a.text = decoded;
+    } else if (m.key == "fields" && v != "null") {
+      std::vector<std::string_view> fields;
+      if (!split_json_array(v, fields)) return false;
+      go = go - 4 + 2 + (fields.empty() ? 0 : fields.size() - 1);
+      for (std::string_view f : fields) {
+        if (!go_field_runes(f, go)) return false;
+      }
+    } else if (m.key == "ts" && v != "null") {
+      go = go - 4 + json_text_weight(v);
+    } else if (m.key == "actions" && v != "null") {
+      go += kGoActionsKey.size() + json_text_weight(v);
+    }
+  }
+  a.measure = std::max(go, json_text_weight(a.json));
+  return true;
+}
+
+// Rewrites the attachment with `text` cut to its first `keep` runes.
+bool truncate_text(Attachment& a, size_t keep) {
+  std::vector<JsonMemberView> members;
+  if (!split_json_object(a.json, members)) return false;
+  std::string text = a.text.substr(0, offset_after_runes(a.text, keep));
+  std::string out = "{";
+  bool wrote_text = false;
+  for (const auto& m : members) {
+    if (m.key == "text") {
+      if (wrote_text) continue;  // Go keeps one value per key
+      wrote_text = true;
+      if (out.size() > 1) out += ',';
+      out += "\"text\":";
+      append_json_string(out, text);
+      continue;
+    }
+    if (out.size() > 1) out += ',';
+    out += m.raw_key;
+    out += ':';
+    out += m.raw_value;
+  }
+  out += '}';
+  a.json = std::move(out);
+  return measure_attachment(a);
+}
+
+struct Part {
+  std::string_view message;
+  std::vector<size_t> attachments;  // indexes into the attachment list
+};
+
+class Splitter {
+ public:
+  Splitter(std::string base_inner, SplitLimits limits)
+      : base_inner_(std::move(base_inner)), limits_(limits) {
+    base_measure_ = json_text_weight(base_inner_) + 2;
+  }
+
+  size_t base_measure() const { return base_measure_; }
+
+  size_t measure(const Part& p) const {
+    if (p.attachments.empty()) return base_measure_;
+    size_t m = base_measure_ + (base_inner_.empty() ? 0 : 1) + kAttachmentsKey.size() + 2 +
+               (p.attachments.size() - 1);
+    for (size_t i : p.attachments) m += attachments_[i].measure;
+    return m;
+  }
+
+  std::string props_of(const Part& p) const {
+    std::string out = "{";
+    out += base_inner_;
+    if (!p.attachments.empty()) {
+      if (!base_inner_.empty()) out += ',';
+      out += kAttachmentsKey;
+      out += '[';
+      for (size_t k = 0; k < p.attachments.size(); ++k) {
+        if (k > 0) out += ',';
+        out += attachments_[p.attachments[k]].json;
+      }
+      out += ']';
+    }
+    out += '}';
+    return out;
+  }
+
+  std::vector<Attachment>& attachments() { return attachments_; }
+
+ private:
+  std::string base_inner_;  // the props but attachments, without the braces
+  SplitLimits limits_;
+  size_t base_measure_ = 0;
+  std::vector<Attachment> attachments_;
+};
+
+// Cheap over-estimate of the props' measure: each '{' may open an attachment whose Go form
+// writes every key.
+size_t props_upper_bound(std::string_view props) {
+  size_t braces = static_cast<size_t>(std::count(props.begin(), props.end(), '{'));
+  return json_text_weight(props) + braces * (kGoEmptyAttachment.size() + kGoActionsKey.size());
+}
+
+}  // namespace
+
+size_t count_runes(std::string_view text) {
+  size_t runes = 0;
+  for (size_t i = 0; i < text.size(); ++runes) {
+    size_t n = sequence_length(text, i);
+    i += n == 0 ? 1 : n;
+  }
+  return runes;
+}
+
+size_t go_json_string_runes(std::string_view text) {
+  size_t runes = 0;
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t n = sequence_length(text, i);
+    if (n == 0) {
+      runes += 6;  // Go writes \ufffd
+      ++i;
+      continue;
+    }
+    if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t') {
+      runes += 2;
+    } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || is_line_separator(text, i, n)) {
+      runes += 6;
+    } else {
+      runes += 1;
+    }
+    i += n;
+  }
+  return runes;
+}
+
+std::variant<std::vector<SplitPost>, WebhookError> split_post(std::string_view message,
+                                                             std::string_view props_json,
+                                                             SplitLimits limits) {
+  limits.max_message_runes = std::max<size_t>(limits.max_message_runes, 1);
+  if (props_json.empty()) props_json = "{}";
+
+  // Fast path: nothing near the limits, one post, nothing parsed.
+  if (offset_after_runes(message, limits.max_message_runes) == message.size() &&
+      props_upper_bound(props_json) <= limits.max_props_runes) {
+    std::vector<SplitPost> one;
+    one.push_back({std::string(message), std::string(props_json)});
+    return one;
+  }
+
+  std::vector<JsonMemberView> members;
+  if (!split_json_object(props_json, members)) return split_error(limits.max_props_runes);
+  std::string base_inner;
+  std::string_view attachments_raw;
+  for (const auto& m : members) {
+    if (m.key == "attachments") {
+      attachments_raw = m.raw_value;  // Go's map: the last one counts
+      continue;
+    }
+    if (!base_inner.empty()) base_inner += ',';
+    base_inner += m.raw_key;
+    base_inner += ':';
+    base_inner += m.raw_value;
+  }
+  Splitter splitter(std::move(base_inner), limits);
+  if (splitter.base_measure() > limits.max_props_runes) return split_error(limits.max_props_runes);
+
+  if (!attachments_raw.empty() && attachments_raw != "null") {
+    std::vector<std::string_view> elements;
+    if (!split_json_array(attachments_raw, elements)) return split_error(limits.max_props_runes);
+    for (std::string_view e : elements) {
+      if (e == "null") continue;
+      Attachment a;
+      a.json.assign(e);
+      if (!measure_attachment(a)) return split_error(limits.max_props_runes);
+      splitter.attachments().push_back(std::move(a));
+    }
+  }
+
+  std::vector<Part> parts;
+  std::string_view rest = message;
+  while (true) {
+    size_t cut = offset_after_runes(rest, limits.max_message_runes);
+    if (cut == rest.size()) break;
+    parts.push_back({rest.substr(0, cut), {}});
+    rest.remove_prefix(cut);
+  }
+  parts.push_back({rest, {}});
+
+  auto& attachments = splitter.attachments();
+  for (size_t i = 0; i < attachments.size(); ++i) {
+    parts.back().attachments.push_back(i);
+    if (splitter.measure(parts.back()) <= limits.max_props_runes) continue;
+    if (parts.back().attachments.size() > 1) {
+      parts.back().attachments.pop_back();
+      parts.push_back({std::string_view{}, {i}});
+      if (splitter.measure(parts.back()) <= limits.max_props_runes) continue;
+    }
+    size_t needed = splitter.measure(parts.back()) - limits.max_props_runes;
+    size_t text_runes = count_runes(attachments[i].text);
+    if (text_runes < needed) return split_error(limits.max_props_runes);
+    if (!truncate_text(attachments[i], text_runes - needed)) return split_error(limits.max_props_runes);
+    parts.back().attachments = {i};
+    if (splitter.measure(parts.back()) > limits.max_props_runes) return split_error(limits.max_props_runes);
+  }
+
+  std::vector<SplitPost> posts;
+  posts.reserve(parts.size());
+  for (const Part& p : parts) posts.push_back({std::string(p.message), splitter.props_of(p)});
+  return posts;
+}
+
+}  // namespace pb::incoming_webhooks
