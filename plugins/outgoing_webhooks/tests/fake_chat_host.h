@@ -1,0 +1,229 @@
+// A FakeHost plus what it does not implement yet: the ABI 1.2 chat functions (channel_get,
+// team_member_roles, post_create) and ABI 1.3's http_fetch/http_cancel, patched into a copy of
+// its function table. Requests and reply posts are recorded and completed by the test, never
+// from inside the host call (plugin.h's async contract). Replace the http part with FakeHost's
+// own once it lands (git log -- sdk/include/patchbay/fake_host.hpp).
+//
+// One FakeChatHost at a time (the patched functions find it through a static pointer).
+// Threading: the test's thread only.
+#pragma once
+
+#include <cstring>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <patchbay/fake_host.hpp>
+
+extern "C" const pb_plugin_descriptor* pb_plugin_entry(uint32_t, uint32_t);
+
+namespace pb::outgoing::testing {
+
+struct FakeChannel {
+  std::string team_id, type, name;
+};
+
+struct FetchCall {
+  uint64_t id = 0;
+  std::string method, url, body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  size_t max_response_bytes = 0;
+  pb_http_fetch_done_fn done = nullptr;
+  void* user = nullptr;
+  bool finished = false;
+
+  std::string header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+      if (k == name) return v;
+    }
+    return {};
+  }
+};
+
+class FakeChatHost {
+ public:
+  FakeChatHost() : descriptor_(pb_plugin_entry(PB_ABI_MAJOR, PB_ABI_MINOR)), host_(descriptor_) {
+    current_ = this;
+    api_ = *host_.api();
+    api_.channel_get = &channel_get;
+    api_.team_member_roles = &team_member_roles;
+    api_.post_create = &post_create;
+    api_.http_fetch = &http_fetch;
+    api_.http_cancel = &http_cancel;
+  }
+  ~FakeChatHost() {
+    if (started_) stop();
+    if (state_ != nullptr) descriptor_->destroy(state_);
+    if (current_ == this) current_ = nullptr;
+  }
+
+  sdk::FakeHost& fake() { return host_; }
+
+  int init(std::string_view settings = "{}") {
+    return host_.run_in_init_phase([&] {
+      return descriptor_->init(host_.self(), &api_, sdk::to_pb(settings), &state_);
+    });
+  }
+  int start() {
+    started_ = true;
+    return descriptor_->start(state_);
+  }
+  void stop() {
+    started_ = false;
+    descriptor_->stop(state_);
+    flush();
+  }
+
+  // Runs FakeHost's queue, then the reply posts the plugin asked for (through the real chain:
+  // the plugin's own interceptor sees them), until nothing is left.
+  void flush() {
+    for (;;) {
+      host_.run_pending();
+      if (post_queue_.empty() && cancels_.empty()) break;
+      while (!cancels_.empty()) {
+        uint64_t id = cancels_.front();
+        cancels_.pop_front();
+        finish(id, PB_E_CANCELED, nullptr, "canceled");
+      }
+      while (!post_queue_.empty()) {
+        auto [draft, done, user] = post_queue_.front();
+        post_queue_.pop_front();
+        draft.id = "post" + std::to_string(++post_seq_) + std::string(26 - 4 - std::to_string(post_seq_).size(), 'r');
+        const auto& r = host_.create_post(draft);
+        host_.run_pending();
+        pb_post_v1 created = to_c(r.post);
+        done(user, r.verdict == PB_VERDICT_REJECT ? PB_E_INVALID : PB_OK, r.http_status,
+             sdk::to_pb(r.error_id), sdk::to_pb(r.message), &created);
+        replies.push_back(r.post);
+      }
+    }
+  }
+
+  // Completes fetch `i` (index into fetches) with an HTTP response.
+  void respond(size_t i, int status, std::string body) {
+    pb_http_response_v1 res{};
+    res.struct_size = sizeof res;
+    res.status = status;
+    res.body = sdk::to_pb(body);
+    finish(fetches.at(i).id, PB_OK, &res, "");
+    flush();
+  }
+  void fail(size_t i, int status, std::string_view detail) {
+    finish(fetches.at(i).id, status, nullptr, detail);
+    flush();
+  }
+  size_t unfinished() const {
+    size_t n = 0;
+    for (const auto& f : fetches) n += !f.finished;
+    return n;
+  }
+
+  std::map<std::string, FakeChannel> channels;
+  std::map<std::pair<std::string, std::string>, std::string> team_roles;  // (team, user) → roles
+  std::vector<FetchCall> fetches;
+  std::vector<sdk::FakeHost::Post> replies;
+
+ private:
+  static pb_post_v1 to_c(const sdk::FakeHost::Post& p) {
+    pb_post_v1 c{};
+    c.struct_size = sizeof c;
+    c.id = sdk::to_pb(p.id);
+    c.channel_id = sdk::to_pb(p.channel_id);
+    c.user_id = sdk::to_pb(p.user_id);
+    c.root_id = sdk::to_pb(p.root_id);
+    c.type = sdk::to_pb(p.type);
+    c.message = sdk::to_pb(p.message);
+    c.props_json = sdk::to_pb(p.props_json);
+    c.flags = p.flags;
+    return c;
+  }
+
+  void finish(uint64_t id, int status, const pb_http_response_v1* res, std::string_view detail) {
+    for (auto& f : fetches) {
+      if (f.id != id || f.finished) continue;
+      f.finished = true;
+      f.done(f.user, status, res, sdk::to_pb(detail));
+      return;
+    }
+  }
+
+  static int channel_get(pb_plugin*, pb_str id, pb_channel_fn fn, void* user) {
+    auto it = current_->channels.find(std::string(sdk::to_sv(id)));
+    if (it == current_->channels.end()) return PB_E_NOT_FOUND;
+    pb_channel_v1 c{};
+    c.struct_size = sizeof c;
+    c.id = id;
+    c.team_id = sdk::to_pb(it->second.team_id);
+    c.type = sdk::to_pb(it->second.type);
+    c.name = sdk::to_pb(it->second.name);
+    fn(user, &c);
+    return PB_OK;
+  }
+  static int team_member_roles(pb_plugin*, pb_str team, pb_str user_id, pb_kv_value_fn fn,
+                               void* user) {
+    auto it = current_->team_roles.find({std::string(sdk::to_sv(team)), std::string(sdk::to_sv(user_id))});
+    if (it == current_->team_roles.end()) return PB_E_NOT_FOUND;
+    fn(user, sdk::to_pb(it->second));
+    return PB_OK;
+  }
+  static int post_create(pb_plugin*, const pb_post_v1* d, pb_post_done_fn done, void* user) {
+    sdk::FakeHost::Post p;
+    p.channel_id = sdk::to_sv(d->channel_id);
+    p.user_id = sdk::to_sv(d->user_id);
+    p.root_id = sdk::to_sv(d->root_id);
+    p.type = sdk::to_sv(d->type);
+    p.message = sdk::to_sv(d->message);
+    p.props_json = d->props_json.len ? std::string(sdk::to_sv(d->props_json)) : "{}";
+    p.flags = d->flags;
+    current_->post_queue_.push_back({std::move(p), done, user});
+    return PB_OK;
+  }
+  static int http_fetch(pb_plugin*, const pb_http_fetch_v1* r, pb_http_fetch_done_fn done,
+                        void* user, uint64_t* request_id) {
+    std::string_view url = sdk::to_sv(r->url);
+    if (!url.starts_with("http://") && !url.starts_with("https://")) return PB_E_INVALID;
+    FetchCall call;
+    call.id = ++current_->fetch_seq_;
+    call.method = sdk::to_sv(r->method);
+    call.url = url;
+    call.body = sdk::to_sv(r->body);
+    for (size_t i = 0; i < r->header_count; ++i) {
+      call.headers.emplace_back(sdk::to_sv(r->headers[i].name), sdk::to_sv(r->headers[i].value));
+    }
+    call.max_response_bytes = r->max_response_bytes;
+    call.done = done;
+    call.user = user;
+    if (request_id) *request_id = call.id;
+    current_->fetches.push_back(std::move(call));
+    return PB_OK;
+  }
+  static int http_cancel(pb_plugin*, uint64_t id) {
+    for (const auto& f : current_->fetches) {
+      if (f.id == id && !f.finished) {
+        current_->cancels_.push_back(id);
+        return PB_OK;
+      }
+    }
+    return PB_E_NOT_FOUND;
+  }
+
+  struct QueuedPost {
+    sdk::FakeHost::Post draft;
+    pb_post_done_fn done;
+    void* user;
+  };
+
+  static inline FakeChatHost* current_ = nullptr;
+  const pb_plugin_descriptor* descriptor_;
+  sdk::FakeHost host_;
+  pb_host_api api_{};
+  void* state_ = nullptr;
+  bool started_ = false;
+  uint64_t fetch_seq_ = 0;
+  uint64_t post_seq_ = 0;
+  std::deque<QueuedPost> post_queue_;
+  std::deque<uint64_t> cancels_;
+};
+
+}  // namespace pb::outgoing::testing
