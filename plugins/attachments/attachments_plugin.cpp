@@ -20,6 +20,13 @@ int AttachmentsPlugin::init(std::string_view /*settings_json*/) {
                          return on_post_will_be_created(t, *static_cast<const pb_post_v1*>(p));
                        });
   if (rc != PB_OK) return rc;
+  auto process_event = h.event_id(kProcessEvent);
+  if (!process_event) return PB_E_PLUGIN;
+  rc = h.intercept(*process_event, kInterceptPriority,
+                   [this](sdk::Intercept t, uint32_t, const void* p) {
+                     return on_process(t, *static_cast<const pb_blob_v1*>(p));
+                   });
+  if (rc != PB_OK) return rc;
   auto render_event = h.event_id(kRenderEvent);
   if (!render_event) return PB_E_PLUGIN;
   return h.intercept(*render_event, kInterceptPriority,
@@ -39,25 +46,95 @@ std::optional<std::string> AttachmentsPlugin::username_of(std::string_view user_
   return name;
 }
 
-int AttachmentsPlugin::on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post) {
-  if ((post.flags & PB_POST_FROM_WEBHOOK) == 0) return PB_VERDICT_CONTINUE;
+namespace {
+
+constexpr std::string_view kParseDataId = "model.incoming_hook.parse_data.app_error";
+constexpr std::string_view kParseDataMessage = "Unable to parse incoming data.";
+
+int reject(sdk::Intercept turn, int status, std::string_view id, std::string_view message) {
+  turn.set_error(status, id, message);
+  return PB_VERDICT_REJECT;
+}
+
+bool props_over_limit(std::string_view props_json) {
+  return count_runes(props_json) > kPostPropsMaxRunes;
+}
+
+}  // namespace
+
+std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> AttachmentsPlugin::process(
+    std::string_view message, std::string_view props_json) {
   UsernameLookup lookup = [this](std::string_view id) { return username_of(id); };
-  WebhookPostOutcome out = process_webhook_post(to_sv(post.message), to_sv(post.props_json), lookup);
+  WebhookPostOutcome out = process_webhook_post(message, props_json, lookup);
   if (!out.ok) {
     host().info("refused webhook post attachments: " + out.error);
-    turn.set_error(400, "model.incoming_hook.parse_data.app_error", "Unable to parse incoming data.");
-    return PB_VERDICT_REJECT;
+    return Refusal{400, kParseDataId, kParseDataMessage};
   }
   for (const auto& w : out.warnings) host().warn(w);
-  if (count_runes(out.props_json) > kPostPropsMaxRunes) {
-    turn.set_error(400, "model.post.is_valid.props.app_error", "Invalid props.");
-    return PB_VERDICT_REJECT;
+  if (props_over_limit(out.props_json)) {
+    return Refusal{400, "model.post.is_valid.props.app_error", "Invalid props."};
   }
+  return Processed{std::move(out.message), std::move(out.props_json), out.has_attachments};
+}
+
+int AttachmentsPlugin::on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post) {
+  if ((post.flags & PB_POST_FROM_WEBHOOK) == 0) return PB_VERDICT_CONTINUE;
+  if ((post.flags & PB_POST_SLACK_PROCESSED) != 0) {
+    // Processed through attachments.process and split by the sender: converting again could
+    // change the text (link conversion is not idempotent). The hard limit is cheap to keep.
+    if (props_over_limit(to_sv(post.props_json))) {
+      return reject(turn, 400, "model.post.is_valid.props.app_error", "Invalid props.");
+    }
+    return PB_VERDICT_CONTINUE;
+  }
+  auto result = process(to_sv(post.message), to_sv(post.props_json));
+  if (auto* refusal = std::get_if<Refusal>(&result)) {
+    return reject(turn, refusal->status, refusal->id, refusal->message);
+  }
+  auto& done = std::get<Processed>(result);
   pb_post_v1 replaced = post;
   replaced.struct_size = sizeof(pb_post_v1);
-  replaced.message = to_pb(out.message);
-  replaced.props_json = to_pb(out.props_json);
-  if (out.has_attachments) replaced.type = to_pb("slack_attachment");
+  replaced.message = to_pb(done.message);
+  replaced.props_json = to_pb(done.props_json);
+  if (done.has_attachments) replaced.type = to_pb("slack_attachment");
+  int rc = turn.replace(&replaced);
+  return rc == PB_OK ? PB_VERDICT_CONTINUE : rc;
+}
+
+int AttachmentsPlugin::on_process(sdk::Intercept turn, const pb_blob_v1& blob) {
+  std::string parse_error;
+  auto request = parse_json(to_sv(blob.data), &parse_error);
+  if (!request || !request->is_object()) {
+    host().info("attachments.process: data is not a JSON object" +
+                (parse_error.empty() ? std::string() : ": " + parse_error));
+    return reject(turn, 400, kParseDataId, kParseDataMessage);
+  }
+  // Members as Go would read {"message","type","props"}: the last of duplicates counts.
+  std::string_view message, type, props = "{}";
+  for (const auto& m : request->members) {
+    const JsonValue& v = m.value;
+    bool is_string = v.is_string() || v.is_null();
+    if (m.key == "message" || m.key == "type") {
+      if (!is_string) return reject(turn, 400, kParseDataId, kParseDataMessage);
+      (m.key == "message" ? message : type) = v.is_null() ? std::string_view{} : v.text;
+    } else if (m.key == "props") {
+      if (!v.is_object() && !v.is_null()) return reject(turn, 400, kParseDataId, kParseDataMessage);
+      props = v.is_null() ? std::string_view("{}") : v.raw;
+    }
+  }
+  auto result = process(message, props);
+  if (auto* refusal = std::get_if<Refusal>(&result)) {
+    return reject(turn, refusal->status, refusal->id, refusal->message);
+  }
+  auto& done = std::get<Processed>(result);
+  std::string out = "{\"message\":";
+  append_json_string(out, done.message);
+  out += ",\"type\":";
+  append_json_string(out, done.has_attachments ? std::string_view("slack_attachment") : type);
+  out += ",\"props\":";
+  out += done.props_json;
+  out += '}';
+  pb_blob_v1 replaced{sizeof(pb_blob_v1), to_pb(out)};
   int rc = turn.replace(&replaced);
   return rc == PB_OK ? PB_VERDICT_CONTINUE : rc;
 }

@@ -6,6 +6,14 @@
 //   slack_attachment when attachments remain, logs the validation warnings, and replaces the
 //   payload. A malformed attachment is REJECT 400 model.incoming_hook.parse_data.app_error;
 //   props over Mattermost's 8000-rune post limit are REJECT 400 model.post.is_valid.props.app_error.
+//   Posts that also carry PB_POST_SLACK_PROCESSED (ABI minor 3) went through attachments.process
+//   already: only the 8000-rune props limit is checked again (conversion is not idempotent).
+// - "attachments.process" (plugin-defined, pb_blob_v1), priority 100: the same processing for a
+//   sender that must see the result before creating posts (the incoming-webhook splitter). Data
+//   {"message":"...","type":"...","props":{...}} (each optional; props may hold the sender's
+//   attachments); replaced by the processed object of the same shape (type forced to
+//   slack_attachment when attachments remain). Refusals as for post.will_be_created, and data
+//   that is not such an object is REJECT 400 model.incoming_hook.parse_data.app_error.
 // - "attachments.render" (plugin-defined, pb_blob_v1), priority 100: replaces the attachments
 //   JSON with its Markdown rendering; not a JSON array is REJECT 400
 //   attachments.render.invalid_json.app_error.
@@ -16,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include <patchbay/plugin.hpp>
 
@@ -25,13 +34,26 @@ namespace pb::attachments {
 inline constexpr size_t kPostPropsMaxRunes = 8000;
 inline constexpr int32_t kInterceptPriority = 100;
 inline constexpr std::string_view kRenderEvent = "attachments.render";
+inline constexpr std::string_view kProcessEvent = "attachments.process";
 
 class AttachmentsPlugin : public sdk::Plugin {
  public:
   int init(std::string_view settings_json) override;
 
  private:
+  // A processed post, or why it is refused (status, id, message for intercept_set_error).
+  struct Processed {
+    std::string message, props_json;
+    bool has_attachments = false;
+  };
+  struct Refusal {
+    int status;
+    std::string_view id, message;
+  };
+  std::variant<Processed, Refusal> process(std::string_view message, std::string_view props_json);
+
   int on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post);
+  int on_process(sdk::Intercept turn, const pb_blob_v1& blob);
   int on_render(sdk::Intercept turn, const pb_blob_v1& blob);
   std::optional<std::string> username_of(std::string_view user_id) const;
 

@@ -112,6 +112,75 @@ TEST_F(AttachmentsPluginTest, UnknownMentionsStayWhenTheUserDoesNotExist) {
   EXPECT_EQ(host.committed_posts()[0].message, "<@nosuchusernosuchusernosuc> hi");
 }
 
+TEST_F(AttachmentsPluginTest, SlackProcessedPostsAreNotProcessedAgain) {
+  std::string props = R"j({"attachments":[{"text":"<!here> [y](http://x)"}]})j";
+  const auto& r = create("<!channel> [a](http://b)", props,
+                         PB_POST_FROM_WEBHOOK | PB_POST_SLACK_PROCESSED, "slack_attachment");
+  ASSERT_TRUE(r.done);
+  ASSERT_NE(r.verdict, PB_VERDICT_REJECT) << r.error_id;
+  ASSERT_EQ(host.committed_posts().size(), 1u);
+  EXPECT_EQ(host.committed_posts()[0].message, "<!channel> [a](http://b)");
+  EXPECT_EQ(host.committed_posts()[0].props_json, props);
+}
+
+TEST_F(AttachmentsPluginTest, SlackProcessedPostsStillHaveThePropsLimit) {
+  std::string props = R"({"x":")" + std::string(8100, 'a') + R"("})";
+  const auto& r = create("m", props, PB_POST_FROM_WEBHOOK | PB_POST_SLACK_PROCESSED);
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_EQ(r.error_id, "model.post.is_valid.props.app_error");
+  EXPECT_TRUE(host.committed_posts().empty());
+}
+
+TEST_F(AttachmentsPluginTest, ProcessEventAppliesWhatTheInterceptorDoes) {
+  const auto& r = host.publish_intercept(
+      kProcessEvent,
+      "{\"message\":\"<!channel> <@" + alice_id + "> <https://mattermost.com|Mattermost>\","
+      R"("type":"custom_thing","props":{"webhook_display_name":"CI","n":1.50,"attachments":[null,{"text":"<!here> <http://x|y>","fields":[{"title":"n","value":1234567,"short":"TRUE"}]}]}})");
+  host.run_pending();
+  ASSERT_TRUE(r.done);
+  ASSERT_NE(r.verdict, PB_VERDICT_REJECT) << r.error_id;
+  EXPECT_EQ(r.blob,
+            R"j({"message":"@channel @alice [Mattermost](https://mattermost.com)","type":"slack_attachment","props":{"webhook_display_name":"CI","n":1.50,"attachments":[{"text":"@here [y](http://x)","fields":[{"title":"n","value":"1.234567e+06","short":true}]}]}})j");
+  EXPECT_TRUE(host.committed_posts().empty());
+}
+
+TEST_F(AttachmentsPluginTest, ProcessEventWithoutAttachmentsKeepsTheTypeAndProps) {
+  const auto& r = host.publish_intercept(
+      kProcessEvent, R"({"message":"a < b || c > d","type":"custom_x","props":{"k":"é","attachments":[null]}})");
+  host.run_pending();
+  ASSERT_TRUE(r.done);
+  ASSERT_NE(r.verdict, PB_VERDICT_REJECT) << r.error_id;
+  EXPECT_EQ(r.blob, R"({"message":"a < b || c > d","type":"custom_x","props":{"k":"é"}})");
+  const auto& bare = host.publish_intercept(kProcessEvent, R"({"message":"hi"})");
+  host.run_pending();
+  EXPECT_EQ(bare.blob, R"({"message":"hi","type":"","props":{}})");
+}
+
+TEST_F(AttachmentsPluginTest, ProcessEventRefusesAsTheInterceptorDoes) {
+  const auto& bad_short = host.publish_intercept(
+      kProcessEvent, R"({"message":"x","props":{"attachments":[{"fields":[{"short":"yes"}]}]}})");
+  host.run_pending();
+  EXPECT_EQ(bad_short.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(bad_short.http_status, 400);
+  EXPECT_EQ(bad_short.error_id, "model.incoming_hook.parse_data.app_error");
+
+  const auto& too_big = host.publish_intercept(
+      kProcessEvent, R"({"props":{"attachments":[{"text":")" + std::string(8100, 'a') + R"("}]}})");
+  host.run_pending();
+  EXPECT_EQ(too_big.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(too_big.error_id, "model.post.is_valid.props.app_error");
+
+  for (const char* data : {"[]", "not json", R"({"message":5})", R"({"props":[1]})", ""}) {
+    const auto& r = host.publish_intercept(kProcessEvent, data);
+    host.run_pending();
+    EXPECT_EQ(r.verdict, PB_VERDICT_REJECT) << data;
+    EXPECT_EQ(r.http_status, 400) << data;
+    EXPECT_EQ(r.error_id, "model.incoming_hook.parse_data.app_error") << data;
+  }
+}
+
 TEST_F(AttachmentsPluginTest, RenderEventReplacesTheJsonWithMarkdown) {
   const auto& r = host.publish_intercept(
       kRenderEvent, R"([{"color":"good","title":"Deploy","text":"done"}])");
