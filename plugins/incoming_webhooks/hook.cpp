@@ -1,0 +1,193 @@
+#include "plugins/incoming_webhooks/hook.h"
+
+#include <rapidjson/document.h>
+
+#include <array>
+#include <random>
+
+#include <patchbay/json_guard.hpp>
+#include <patchbay/plugin.hpp>
+
+namespace pb::incoming_webhooks {
+namespace {
+
+// Deeper than any hook body needs; bounds RapidJSON's recursion on untrusted text.
+constexpr int kMaxBodyDepth = 16;
+
+void field(std::string& out, std::string_view key, std::string_view value) {
+  out += '"';
+  out += key;
+  out += "\":\"";
+  sdk::append_json_escaped(out, value);
+  out += "\",";
+}
+void field(std::string& out, std::string_view key, int64_t value) {
+  out += '"';
+  out += key;
+  out += "\":";
+  out += std::to_string(value);
+  out += ',';
+}
+
+bool parse_object(std::string_view json, rapidjson::Document& doc) {
+  if (sdk::json_too_deep_at(json, kMaxBodyDepth) != std::string_view::npos) return false;
+  doc.Parse(json.data(), json.size());
+  return !doc.HasParseError() && doc.IsObject();
+}
+
+}  // namespace
+
+void append_hook_json(std::string& out, const IncomingHook& h) {
+  out += '{';
+  field(out, "id", h.id);
+  field(out, "create_at", h.create_at);
+  field(out, "update_at", h.update_at);
+  field(out, "delete_at", h.delete_at);
+  field(out, "user_id", h.user_id);
+  field(out, "channel_id", h.channel_id);
+  field(out, "team_id", h.team_id);
+  field(out, "display_name", h.display_name);
+  field(out, "description", h.description);
+  field(out, "username", h.username);
+  field(out, "icon_url", h.icon_url);
+  out += "\"channel_locked\":";
+  out += h.channel_locked ? "true" : "false";
+  out += '}';
+}
+
+std::string hook_to_json(const IncomingHook& hook) {
+  std::string out;
+  out.reserve(256 + hook.description.size() + hook.icon_url.size());
+  append_hook_json(out, hook);
+  return out;
+}
+
+std::optional<IncomingHook> hook_from_json(std::string_view json) {
+  rapidjson::Document doc;
+  if (!parse_object(json, doc)) return std::nullopt;
+  IncomingHook h;
+  auto str = [&](const char* key, std::string& out) {
+    auto it = doc.FindMember(key);
+    if (it == doc.MemberEnd() || !it->value.IsString()) return false;
+    out.assign(it->value.GetString(), it->value.GetStringLength());
+    return true;
+  };
+  auto num = [&](const char* key, int64_t& out) {
+    auto it = doc.FindMember(key);
+    if (it == doc.MemberEnd() || !it->value.IsInt64()) return false;
+    out = it->value.GetInt64();
+    return true;
+  };
+  auto locked = doc.FindMember("channel_locked");
+  bool ok = str("id", h.id) && num("create_at", h.create_at) && num("update_at", h.update_at) &&
+            num("delete_at", h.delete_at) && str("user_id", h.user_id) &&
+            str("channel_id", h.channel_id) && str("team_id", h.team_id) &&
+            str("display_name", h.display_name) && str("description", h.description) &&
+            str("username", h.username) && str("icon_url", h.icon_url) &&
+            locked != doc.MemberEnd() && locked->value.IsBool();
+  if (!ok || !is_valid_id(h.id)) return std::nullopt;
+  h.channel_locked = locked->value.GetBool();
+  return h;
+}
+
+std::variant<HookFields, ApiError> parse_hook_fields(std::string_view body) {
+  rapidjson::Document doc;
+  if (!parse_object(body, doc)) return invalid_body_param("incoming_webhook");
+  HookFields f;
+  struct Str {
+    const char* key;
+    std::optional<std::string>* out;
+  };
+  const Str strings[] = {{"id", &f.id},
+                         {"user_id", &f.user_id},
+                         {"channel_id", &f.channel_id},
+                         {"team_id", &f.team_id},
+                         {"display_name", &f.display_name},
+                         {"description", &f.description},
+                         {"username", &f.username},
+                         {"icon_url", &f.icon_url}};
+  for (const auto& s : strings) {
+    auto it = doc.FindMember(s.key);
+    if (it == doc.MemberEnd() || it->value.IsNull()) continue;
+    if (!it->value.IsString()) return invalid_body_param("incoming_webhook");
+    s.out->emplace(it->value.GetString(), it->value.GetStringLength());
+  }
+  auto locked = doc.FindMember("channel_locked");
+  if (locked != doc.MemberEnd() && !locked->value.IsNull()) {
+    if (!locked->value.IsBool()) return invalid_body_param("incoming_webhook");
+    f.channel_locked = locked->value.GetBool();
+  }
+  return f;
+}
+
+namespace {
+size_t rune_count(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+ApiError model_error(std::string_view what) {
+  return {400, "model.incoming_hook." + std::string(what) + ".app_error",
+          "Invalid " + std::string(what) + "."};
+}
+}  // namespace
+
+std::optional<ApiError> validate_hook(const IncomingHook& h) {
+  if (!is_valid_id(h.id)) return model_error("id");
+  if (h.create_at == 0) return model_error("create_at");
+  if (h.update_at == 0) return model_error("update_at");
+  if (!is_valid_id(h.user_id)) return model_error("user_id");
+  if (!is_valid_id(h.channel_id)) return model_error("channel_id");
+  if (!is_valid_id(h.team_id)) return model_error("team_id");
+  if (rune_count(h.display_name) > 64) return model_error("display_name");
+  if (rune_count(h.description) > 500) return model_error("description");
+  if (rune_count(h.username) > 64) return model_error("username");
+  if (rune_count(h.icon_url) > 1024) return model_error("icon_url");
+  return std::nullopt;
+}
+
+bool is_valid_username(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return name != "all" && name != "channel" && name != "matterbot" && name != "system";
+}
+
+bool is_valid_id(std::string_view id) {
+  if (id.size() != 26) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string new_id() {
+  static constexpr char kAlphabet[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
+  // random_device reads the kernel's CSPRNG on Linux: hook ids are the webhook's only secret.
+  thread_local std::random_device rd;
+  std::array<uint8_t, 16> bytes{};
+  for (size_t i = 0; i < bytes.size(); i += 4) {
+    uint32_t r = rd();
+    for (size_t j = 0; j < 4; ++j) bytes[i + j] = static_cast<uint8_t>(r >> (8 * j));
+  }
+  // base32 of 128 bits is 26 characters (the last one holds 3 bits), padding dropped.
+  std::string out;
+  out.reserve(26);
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (uint8_t b : bytes) {
+    buffer = (buffer << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += kAlphabet[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+}  // namespace pb::incoming_webhooks

@@ -1,0 +1,28 @@
+#include "plugins/incoming_webhooks/settings.h"
+
+#include <rapidjson/document.h>
+
+namespace pb::incoming_webhooks {
+namespace {
+
+void read_bool(const rapidjson::Value& obj, const char* key, bool& out) {
+  auto it = obj.FindMember(key);
+  if (it != obj.MemberEnd() && it->value.IsBool()) out = it->value.GetBool();
+}
+
+}  // namespace
+
+WebhookSettings read_server_config(std::string_view config_json) {
+  WebhookSettings out;
+  rapidjson::Document doc;
+  doc.Parse(config_json.data(), config_json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return out;
+  auto s = doc.FindMember("ServiceSettings");
+  if (s == doc.MemberEnd() || !s->value.IsObject()) return out;
+  read_bool(s->value, "EnableIncomingWebhooks", out.enable_incoming_webhooks);
+  read_bool(s->value, "EnablePostUsernameOverride", out.enable_post_username_override);
+  read_bool(s->value, "EnablePostIconOverride", out.enable_post_icon_override);
+  return out;
+}
+
+}  // namespace pb::incoming_webhooks

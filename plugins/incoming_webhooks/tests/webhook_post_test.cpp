@@ -1,0 +1,110 @@
+// The props an incoming webhook sets (§2.6, §10 case 27) and the attachments.process JSON.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "plugins/incoming_webhooks/webhook_post.h"
+
+namespace pb::incoming_webhooks {
+namespace {
+
+rapidjson::Document parse(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  return d;
+}
+
+std::string props_of(const PropsInput& in) {
+  auto r = build_webhook_props(in);
+  EXPECT_TRUE(std::holds_alternative<std::string>(r));
+  return std::holds_alternative<std::string>(r) ? std::get<std::string>(r) : "";
+}
+
+TEST(WebhookProps, ServerSetsFromWebhookAndDisplayName) {
+  PropsInput in;
+  in.display_name = "CI";
+  auto d = parse(props_of(in));
+  ASSERT_TRUE(d.IsObject());
+  EXPECT_STREQ(d["from_webhook"].GetString(), "true");
+  EXPECT_STREQ(d["webhook_display_name"].GetString(), "CI");
+  EXPECT_FALSE(d.HasMember("override_username"));
+  EXPECT_FALSE(d.HasMember("attachments"));
+}
+
+TEST(WebhookProps, ReservedPropsFromTheSenderAreDropped) {
+  PropsInput in;
+  in.client_props_json =
+      R"({"from_webhook":"false","override_username":"root","override_icon_url":"x",)"
+      R"("override_icon_emoji":"y","webhook_display_name":"fake","attachments":[{"text":"t"}],)"
+      R"("card":"kept","n":{"deep":[1,2.5,null]}})";
+  in.display_name = "real";
+  auto d = parse(props_of(in));
+  ASSERT_TRUE(d.IsObject());
+  EXPECT_STREQ(d["from_webhook"].GetString(), "true");
+  EXPECT_STREQ(d["webhook_display_name"].GetString(), "real");
+  EXPECT_FALSE(d.HasMember("override_username"));
+  EXPECT_FALSE(d.HasMember("override_icon_url"));
+  EXPECT_FALSE(d.HasMember("override_icon_emoji"));
+  EXPECT_FALSE(d.HasMember("attachments"));  // only top-level attachments count (§2.4 step 6)
+  EXPECT_STREQ(d["card"].GetString(), "kept");
+  EXPECT_EQ(d["n"]["deep"].Size(), 3u);
+}
+
+TEST(WebhookProps, OverridesAndAttachmentsWhenGiven) {
+  PropsInput in;
+  in.display_name = "";
+  in.override_username = "bot";
+  in.override_icon_url = "https://i";
+  in.override_icon_emoji = ":tada:";
+  in.attachments_json = R"([{"text":"a"},null])";
+  in.has_attachments = true;
+  auto d = parse(props_of(in));
+  ASSERT_TRUE(d.IsObject());
+  EXPECT_STREQ(d["override_username"].GetString(), "bot");
+  EXPECT_STREQ(d["override_icon_url"].GetString(), "https://i");
+  EXPECT_STREQ(d["override_icon_emoji"].GetString(), ":tada:");
+  ASSERT_TRUE(d["attachments"].IsArray());
+  EXPECT_EQ(d["attachments"].Size(), 2u);
+}
+
+TEST(WebhookProps, MalformedSenderPropsAreAParseError) {
+  for (std::string bad : {std::string("[1]"), std::string("{\"a\":"), std::string("{\"a\":\"\xff\"}"),
+                          "{\"a\":" + std::string(600, '[') + std::string(600, ']') + "}"}) {
+    PropsInput in;
+    in.client_props_json = bad;
+    auto r = build_webhook_props(in);
+    ASSERT_TRUE(std::holds_alternative<ApiError>(r)) << bad;
+    EXPECT_EQ(std::get<ApiError>(r).id, "model.incoming_hook.parse_data.app_error");
+  }
+}
+
+TEST(WebhookProps, UnpairedSurrogatesBecomeReplacementCharacters) {
+  PropsInput in;
+  in.client_props_json = R"({"k":"a\udc00b"})";
+  auto d = parse(props_of(in));
+  ASSERT_TRUE(d.IsObject());
+  EXPECT_EQ(std::string(d["k"].GetString()), "a\xEF\xBF\xBD" "b");
+}
+
+TEST(ProcessJson, RoundTripsThroughParseProcessed) {
+  std::string json = process_request_json("line \"1\"\n<x|y>", "slack_attachment",
+                                          R"({"from_webhook":"true"})");
+  auto p = parse_processed(json);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->message, "line \"1\"\n<x|y>");
+  EXPECT_EQ(p->type, "slack_attachment");
+  EXPECT_EQ(p->props_json, R"({"from_webhook":"true"})");
+  EXPECT_FALSE(parse_processed(R"({"message":1,"props":{}})"));
+  EXPECT_FALSE(parse_processed(R"({"message":"m","props":[]})"));
+  EXPECT_FALSE(parse_processed("not json"));
+}
+
+TEST(Overrides, EffectiveValues) {
+  EXPECT_EQ(effective_username("", ""), "webhook");
+  EXPECT_EQ(effective_username("", "hooky"), "hooky");
+  EXPECT_EQ(effective_username("sent", "hooky"), "sent");
+  EXPECT_EQ(effective_icon_url("", "h"), "h");
+  EXPECT_EQ(effective_icon_url("s", "h"), "s");
+}
+
+}  // namespace
+}  // namespace pb::incoming_webhooks

@@ -1,0 +1,225 @@
+#include "plugins/incoming_webhooks/webhook_endpoint.h"
+
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "plugins/incoming_webhooks/payload_decoder.h"
+#include "plugins/incoming_webhooks/post_splitter.h"
+#include "plugins/incoming_webhooks/webhook_post.h"
+
+namespace pb::incoming_webhooks {
+namespace {
+
+// Mattermost's router only matches [A-Za-z0-9]+ for {id}; anything else is no route at all.
+bool is_hook_id_token(std::string_view id) {
+  if (id.empty()) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+ApiError from_decoder(const WebhookError& e) { return {e.http_status, e.id, e.message}; }
+
+}  // namespace
+
+// Everything one request needs across its asynchronous steps.
+struct WebhookEndpoint::Delivery {
+  sdk::Request request;
+  std::shared_ptr<const IncomingHook> hook;
+  std::string channel_override;  // the payload's "channel"
+  std::string type;              // after processing
+  std::string channel_id, owner_id;
+  std::vector<SplitPost> parts;
+  size_t next_part = 0;
+};
+
+int WebhookEndpoint::register_routes() {
+  auto id = host_.event_id(kProcessEvent);
+  if (!id) return PB_E_PLUGIN;
+  process_event_ = *id;
+  return host_.route("POST", "/hooks/{id}",
+                     [this](sdk::Request request) { return handle(request); });
+}
+
+int WebhookEndpoint::handle(const sdk::Request& request) {
+  auto id = request.param("id");
+  if (!id || !is_hook_id_token(*id)) {
+    return request.respond_error(404, "api.context.404.app_error",
+                                 "Sorry, we could not find the page.");
+  }
+  auto decoded = decode_payload(request.header("Content-Type").value_or(std::string_view{}),
+                                request.query(), request.body());
+  if (auto* e = std::get_if<WebhookError>(&decoded)) return respond(request, from_decoder(*e));
+  auto& payload = std::get<IncomingPayload>(decoded);
+
+  if (!settings_.enable_incoming_webhooks) {
+    return respond(request, {501, "web.incoming_webhook.disabled.app_error",
+                             "Incoming webhooks have been disabled by the system admin."});
+  }
+  if (payload.text.empty() && !payload.has_attachments) {
+    return respond(request, {400, "web.incoming_webhook.text.app_error", "No text specified."});
+  }
+  auto hook = store_.find(*id);
+  if (!hook) return respond(request, {400, "web.incoming_webhook.invalid.app_error", "Invalid webhook."});
+
+  PropsInput props_in;
+  props_in.client_props_json = payload.props_json;
+  props_in.attachments_json = payload.attachments_json;
+  props_in.has_attachments = payload.has_attachments;
+  props_in.display_name = hook->display_name;
+  if (settings_.enable_post_username_override) {
+    props_in.override_username = effective_username(payload.username, hook->username);
+  }
+  if (settings_.enable_post_icon_override) {
+    auto icon = effective_icon_url(payload.icon_url, hook->icon_url);
+    if (!icon.empty()) props_in.override_icon_url = icon;
+    if (!payload.icon_emoji.empty()) props_in.override_icon_emoji = payload.icon_emoji;
+  }
+  auto props = build_webhook_props(props_in);
+  if (auto* e = std::get_if<ApiError>(&props)) return respond(request, *e);
+
+  // With attachments the post is a slack_attachment whatever type was sent (§2.4 step 6); the
+  // attachments plugin decides again after normalising (all-null attachments disappear).
+  std::string_view type = payload.has_attachments ? std::string_view("slack_attachment")
+                                                  : std::string_view(payload.type);
+  std::string blob = process_request_json(payload.text, type, std::get<std::string>(props));
+
+  auto d = std::make_shared<Delivery>(Delivery{request, std::move(hook),
+                                               std::move(payload.channel), {}, {}, {}, {}, 0});
+  int rc = host_.publish_intercept(
+      process_event_, blob,
+      [this, d](int verdict, int http_status, std::string_view error_id, std::string_view message,
+                const void* final_payload) {
+        if (verdict == PB_VERDICT_REJECT) {
+          respond(d->request, {http_status != 0 ? http_status : 400, std::string(error_id),
+                               std::string(message)});
+          return;
+        }
+        const auto* out = static_cast<const pb_blob_v1*>(final_payload);
+        on_processed(d, out != nullptr ? sdk::to_sv(out->data) : std::string_view{});
+      });
+  if (rc != PB_OK) {
+    host_.error("publishing attachments.process failed: " + std::string(host_.status_name(rc)));
+    return respond(request, {500, "web.incoming_webhook.process.app_error",
+                             "Unable to process the incoming webhook."});
+  }
+  return PB_OK;
+}
+
+void WebhookEndpoint::on_processed(const DeliveryPtr& d, std::string_view processed) {
+  auto post = parse_processed(processed);
+  if (!post) {
+    host_.error("attachments.process answered something that is not a post");
+    respond(d->request, {500, "web.incoming_webhook.process.app_error",
+                         "Unable to process the incoming webhook."});
+    return;
+  }
+  auto parts = split_post(post->message, post->props_json);
+  if (auto* e = std::get_if<WebhookError>(&parts)) {
+    respond(d->request, from_decoder(*e));
+    return;
+  }
+  d->parts = std::move(std::get<std::vector<SplitPost>>(parts));
+  d->type = std::move(post->type);
+
+  // §2.5: the target channel.
+  const IncomingHook& hook = *d->hook;
+  std::string_view target = d->channel_override;
+  if (target.empty()) {
+    auto channel = chat_.channel(hook.channel_id);
+    if (!channel || channel->delete_at != 0) {
+      respond(d->request, {404, "app.channel.get.existing.app_error",
+                           "Unable to find the existing channel."});
+      return;
+    }
+    return on_channel(d, *channel);
+  }
+  if (target.front() == '@') {
+    auto user = chat_.user_by_username(target.substr(1));
+    if (!user) {
+      respond(d->request, {400, "web.incoming_webhook.user.app_error", "Couldn't find the user."});
+      return;
+    }
+    int rc = chat_.direct_channel(hook.user_id, user->id, [this, d](int status, const Channel* c) {
+      if (status != PB_OK || c == nullptr) {
+        respond(d->request, {status == PB_E_NOT_FOUND ? 400 : 500,
+                             "web.incoming_webhook.user.app_error", "Couldn't find the user."});
+        return;
+      }
+      on_channel(d, *c);
+    });
+    if (rc != PB_OK) {
+      respond(d->request, {500, "web.incoming_webhook.user.app_error", "Couldn't find the user."});
+    }
+    return;
+  }
+  if (target.front() == '#') target.remove_prefix(1);
+  auto channel = chat_.channel_by_name(hook.team_id, target);
+  if (!channel || channel->delete_at != 0) {
+    respond(d->request, {404, "web.incoming_webhook.channel.app_error", "Couldn't find the channel."});
+    return;
+  }
+  on_channel(d, *channel);
+}
+
+void WebhookEndpoint::on_channel(const DeliveryPtr& d, const Channel& channel) {
+  const IncomingHook& hook = *d->hook;
+  if (hook.channel_locked && channel.id != hook.channel_id) {
+    respond(d->request, {403, "web.incoming_webhook.channel_locked.app_error",
+                         "This webhook is not permitted to post to the requested channel."});
+    return;
+  }
+  auto owner = chat_.user_by_id(hook.user_id);
+  if (!owner) {
+    respond(d->request, {403, "web.incoming_webhook.user.app_error", "Couldn't find the user."});
+    return;
+  }
+  if (channel.type != "O" && chat_.can_read(channel.id, owner->id) != 1) {
+    respond(d->request, {403, "web.incoming_webhook.permissions.app_error",
+                         "Inappropriate channel permissions."});
+    return;
+  }
+  if (std::string_view(d->type).substr(0, 7) == "system_") {
+    respond(d->request, invalid_param("post.type"));
+    return;
+  }
+  d->channel_id = channel.id;
+  d->owner_id = std::move(owner->id);
+  create_next(d);
+}
+
+void WebhookEndpoint::create_next(const DeliveryPtr& d) {
+  if (d->next_part == d->parts.size()) {
+    d->request.respond(200, "text/plain", "ok");
+    return;
+  }
+  const SplitPost& part = d->parts[d->next_part++];
+  pb_post_v1 draft{};
+  draft.struct_size = sizeof(pb_post_v1);
+  draft.channel_id = sdk::to_pb(d->channel_id);
+  draft.user_id = sdk::to_pb(d->owner_id);
+  draft.type = sdk::to_pb(d->type);
+  draft.message = sdk::to_pb(part.message);
+  draft.props_json = sdk::to_pb(part.props_json);
+  // Incoming posts never fire outgoing webhooks; they are processed already (no second pass).
+  draft.flags = PB_POST_FROM_WEBHOOK | PB_POST_SLACK_PROCESSED;
+  int rc = chat_.create_post(draft, [this, d](const Chat::PostResult& r) {
+    if (r.status != PB_OK) {
+      respond(d->request, {r.http_status >= 400 ? r.http_status : 500,
+                           r.error_id.empty() ? "api.post.create_webhook_post.creating.app_error"
+                                              : r.error_id,
+                           r.message.empty() ? "Failed to create post." : r.message});
+      return;
+    }
+    create_next(d);
+  });
+  if (rc != PB_OK) {
+    respond(d->request, {rc == PB_E_STATE ? 503 : 500,
+                         "api.post.create_webhook_post.creating.app_error", "Failed to create post."});
+  }
+}
+
+}  // namespace pb::incoming_webhooks

@@ -1,0 +1,55 @@
+// POST /hooks/{id} (wire spec §2): public (the hook id is the secret), no CSRF. The pipeline:
+//   decode (payload_decoder: §2.2/§2.3 errors, 400)  ->  EnableIncomingWebhooks (501)
+//   -> empty text and no attachments (400)  ->  hook lookup in the in-memory index (400)
+//   -> props: the sender's minus the reserved keys, plus from_webhook, webhook_display_name and
+//      the overrides the config allows  ->  "attachments.process" on the bus (the attachments
+//      plugin converts markup and normalises attachments, or rejects)  ->  target channel
+//      (hook's, name, #name, @username = DM with the owner; 404/400)  ->  channel lock (403)
+//   -> owner (403)  ->  read permission on a channel that is not open (403)  ->  system_* type
+//      (400)  ->  split (post_splitter, §2.7)  ->  each part created in order through
+//      post_create (PB_POST_FROM_WEBHOOK | PB_POST_SLACK_PROCESSED, never TRIGGER_WEBHOOKS)
+//   -> 200 text/plain "ok" once the last part is durable.
+//
+// Threading: loop thread; one Delivery per request lives until it is answered.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <patchbay/plugin.hpp>
+
+#include "plugins/incoming_webhooks/chat.h"
+#include "plugins/incoming_webhooks/hook_store.h"
+#include "plugins/incoming_webhooks/settings.h"
+
+namespace pb::incoming_webhooks {
+
+inline constexpr std::string_view kProcessEvent = "attachments.process";
+
+class WebhookEndpoint {
+ public:
+  WebhookEndpoint(sdk::Host& host, HookStore& store, Chat& chat, const WebhookSettings& settings)
+      : host_(host), store_(store), chat_(chat), settings_(settings) {}
+
+  // Registers POST /hooks/{id} and looks up the attachments.process event (init only).
+  int register_routes();
+
+ private:
+  struct Delivery;
+  using DeliveryPtr = std::shared_ptr<Delivery>;
+
+  int handle(const sdk::Request& request);
+  void on_processed(const DeliveryPtr& d, std::string_view processed);
+  void on_channel(const DeliveryPtr& d, const Channel& channel);
+  void create_next(const DeliveryPtr& d);
+
+  sdk::Host& host_;
+  HookStore& store_;
+  Chat& chat_;
+  const WebhookSettings& settings_;
+  uint32_t process_event_ = 0;
+};
+
+}  // namespace pb::incoming_webhooks

@@ -1,0 +1,130 @@
+#include "plugins/incoming_webhooks/webhook_post.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <patchbay/json_guard.hpp>
+#include <patchbay/plugin.hpp>
+
+#include "plugins/incoming_webhooks/payload_decoder.h"
+
+namespace pb::incoming_webhooks {
+namespace {
+
+// The decoder's bound: props it accepted are never refused here for their depth.
+constexpr int kMaxDepth = kMaxPayloadDepth;
+
+bool is_reserved(std::string_view key) {
+  return key == "from_webhook" || key == "override_username" || key == "override_icon_url" ||
+         key == "override_icon_emoji" || key == "webhook_display_name" || key == "attachments";
+}
+
+void add_string(std::string& out, std::string_view key, std::string_view value) {
+  if (out.size() > 1) out += ',';
+  out += '"';
+  out += key;
+  out += "\":\"";
+  sdk::append_json_escaped(out, value);
+  out += '"';
+}
+
+ApiError parse_error() {
+  return {400, "model.incoming_hook.parse_data.app_error", "Unable to parse incoming data."};
+}
+
+bool parse_object(std::string_view json, rapidjson::Document& doc) {
+  if (sdk::json_too_deep_at(json, kMaxDepth) != std::string_view::npos) return false;
+  // Invalid UTF-8 is refused here rather than stored (every later reader would refuse it).
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  return !doc.HasParseError() && doc.IsObject();
+}
+
+}  // namespace
+
+std::variant<std::string, ApiError> build_webhook_props(const PropsInput& in) {
+  std::string out;
+  out.reserve(96 + in.client_props_json.size() + in.attachments_json.size() +
+              in.display_name.size());
+  out += '{';
+  if (!in.client_props_json.empty()) {
+    rapidjson::Document doc;
+    if (!parse_object(in.client_props_json, doc)) return parse_error();
+    rapidjson::StringBuffer buffer;
+    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+      std::string_view key(it->name.GetString(), it->name.GetStringLength());
+      if (is_reserved(key)) continue;
+      buffer.Clear();
+      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+      if (!it->value.Accept(writer)) return parse_error();
+      // An unpaired \ud800 escape decodes to bytes that are not UTF-8: U+FFFD, as Go.
+      sdk::json_replace_surrogates(const_cast<char*>(buffer.GetString()), buffer.GetSize());
+      if (out.size() > 1) out += ',';
+      size_t key_at = out.size() + 1;
+      out += '"';
+      sdk::append_json_escaped(out, key);
+      sdk::json_replace_surrogates(out.data() + key_at, out.size() - key_at);
+      out += "\":";
+      out.append(buffer.GetString(), buffer.GetSize());
+    }
+  }
+  add_string(out, "from_webhook", "true");
+  add_string(out, "webhook_display_name", in.display_name);
+  if (in.override_username) add_string(out, "override_username", *in.override_username);
+  if (in.override_icon_url) add_string(out, "override_icon_url", *in.override_icon_url);
+  if (in.override_icon_emoji) add_string(out, "override_icon_emoji", *in.override_icon_emoji);
+  if (in.has_attachments && !in.attachments_json.empty()) {
+    out += ",\"attachments\":";
+    out += in.attachments_json;
+  }
+  out += '}';
+  return out;
+}
+
+std::string process_request_json(std::string_view message, std::string_view type,
+                                 std::string_view props_json) {
+  std::string out;
+  out.reserve(40 + message.size() + type.size() + props_json.size());
+  out += R"({"message":")";
+  sdk::append_json_escaped(out, message);
+  out += R"(","type":")";
+  sdk::append_json_escaped(out, type);
+  out += R"(","props":)";
+  out += props_json.empty() ? std::string_view("{}") : props_json;
+  out += '}';
+  return out;
+}
+
+std::optional<ProcessedPost> parse_processed(std::string_view json) {
+  rapidjson::Document doc;
+  if (!parse_object(json, doc)) return std::nullopt;
+  auto message = doc.FindMember("message");
+  auto type = doc.FindMember("type");
+  auto props = doc.FindMember("props");
+  if (message == doc.MemberEnd() || !message->value.IsString()) return std::nullopt;
+  if (props == doc.MemberEnd() || !props->value.IsObject()) return std::nullopt;
+  ProcessedPost out;
+  out.message.assign(message->value.GetString(), message->value.GetStringLength());
+  if (type != doc.MemberEnd()) {
+    if (!type->value.IsString()) return std::nullopt;
+    out.type.assign(type->value.GetString(), type->value.GetStringLength());
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  if (!props->value.Accept(writer)) return std::nullopt;
+  out.props_json.assign(buffer.GetString(), buffer.GetSize());
+  sdk::json_replace_surrogates(out.props_json.data(), out.props_json.size());
+  sdk::json_replace_surrogates(out.message.data(), out.message.size());
+  return out;
+}
+
+std::string_view effective_username(std::string_view sent, std::string_view hook) {
+  if (!sent.empty()) return sent;
+  return hook.empty() ? std::string_view("webhook") : hook;
+}
+
+std::string_view effective_icon_url(std::string_view sent, std::string_view hook) {
+  return sent.empty() ? hook : sent;
+}
+
+}  // namespace pb::incoming_webhooks
