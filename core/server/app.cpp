@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <functional>
 
 #include "core/config/listen_address.h"
@@ -52,6 +53,19 @@ http::Limits http_limits(const config::Config& config) {
 
 }  // namespace
 
+http_client::ClientOptions http_client_options(const config::Config& config) {
+  http_client::ClientOptions options;
+  options.default_timeout_ms =
+      static_cast<uint32_t>(config.service.OutgoingIntegrationRequestsTimeout) * 1000;
+  options.allow_list = config.service.AllowedUntrustedInternalConnections;
+  if (const char* ca = std::getenv("PATCHBAY_HTTP_CLIENT_CA_FILE"); ca != nullptr) {
+    options.extra_ca_file = ca;
+  }
+  options.user_agent = fmt::format("patchbay/{}", kVersion);
+  options.invoker = fetch_done_invoker();
+  return options;
+}
+
 App::App(uv_loop_t* loop, AppOptions options) : loop_(loop), options_(std::move(options)) {}
 
 Result<std::unique_ptr<App>> App::create(uv_loop_t* loop, AppOptions options) {
@@ -69,6 +83,9 @@ Result<std::unique_ptr<App>> App::create(uv_loop_t* loop, AppOptions options) {
     app->posted_async_ = nullptr;
     return make_error(PB_E_IO, "cannot create the loop's wake-up handle");
   }
+  auto client = http_client::Client::create(loop, http_client_options(app->options_.config));
+  if (!client.ok()) return client.error();
+  app->http_client_ = std::move(*client);
   return app;
 }
 
@@ -78,6 +95,7 @@ App::~App() {
   for (size_t i = 0; i < plugins_.size(); ++i) {
     if (plugins_[i].initialized) {
       plugin_host::call_stop(plugins_[i]);
+      if (http_client_ && contexts_[i]) http_client_->cancel_owner(contexts_[i].get());
       plugin_host::call_destroy(plugins_[i]);
     }
     if (contexts_[i]) stop_plugin_timers(contexts_[i].get());
@@ -164,6 +182,7 @@ Result<void> App::load_plugins() {
         if (route.plugin == self) route.fn = nullptr;
       }
       stop_plugin_timers(self);
+      if (http_client_) http_client_->cancel_owner(self);
       plugin_host::unload(record);
       log::error("plugins", "{} failed: {}", record.id, record.reason);
       if (plugin_host::is_fatal(record)) return fail_fatally(record);
@@ -396,7 +415,12 @@ void App::drain(std::function<void()> done) {
       if (plugins_[i].initialized) plugin_host::call_stop(plugins_[i]);
       contexts_[i]->phase = PluginPhase::stopped;
       stop_plugin_timers(contexts_[i].get());
+      // Requests still in flight complete with PB_E_CANCELED now, after stop() returned and
+      // while the plugin's code is still loaded.
+      if (http_client_) http_client_->cancel_owner(contexts_[i].get());
     }
+    // Nothing may call out any more; pooled connections close so the loop can end.
+    if (http_client_) http_client_->shutdown();
     auto after_store = [this, done = std::move(done)]() mutable {
       // Worker tasks still running would call back into plugin code: wait for them before
       // destroying (and unloading) any plugin.

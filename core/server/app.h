@@ -17,6 +17,7 @@
 #include "core/config/config.h"
 #include "core/http/router.h"
 #include "core/http/server.h"
+#include "core/http_client/client.h"
 #include "core/plugin_host/loader.h"
 #include "core/ratelimit/request_limiter.h"
 #include "core/server/plugin_context.h"
@@ -69,6 +70,8 @@ class App {
   store::Store& store() { return *store_; }
   const std::string& config_json() const { return config_json_; }
   const config::Config& config() const { return options_.config; }
+  // The outbound HTTP client behind http_fetch (created with the App; shut down by drain()).
+  http_client::Client* http_client() const { return http_client_.get(); }
   // Keeps a core component (the chat model's service) alive as long as the App, whose routes
   // point into it; destroyed after the plugins. Returns the raw pointer for convenience.
   template <typename T>
@@ -148,6 +151,7 @@ class App {
   http::Router router_;
   std::deque<RouteTarget> routes_;  // stable addresses: the router points into it
   std::unique_ptr<http::Server> http_;
+  std::unique_ptr<http_client::Client> http_client_;
   std::shared_ptr<ratelimit::RequestLimiter> rate_limiter_;  // null unless RateLimitSettings.Enable
   std::vector<plugin_host::PluginRecord> plugins_;
   std::vector<std::unique_ptr<pb_plugin>> contexts_;  // parallel to plugins_ (null if not loaded)
@@ -173,5 +177,13 @@ class App {
   std::vector<Posted> posted_;
   bool posted_closed_ = false;  // guarded by posted_mutex_
 };
+
+// The completion invoker the App's HTTP client uses: guards plugin callbacks (host_api.cpp).
+http_client::Invoker fetch_done_invoker();
+
+// What the HTTP client is built from: ServiceSettings' outgoing timeout and allow-list, and the
+// extra CA file named by the environment variable PATCHBAY_HTTP_CLIENT_CA_FILE (for tests and
+// private CAs; empty or unset for none).
+http_client::ClientOptions http_client_options(const config::Config& config);
 
 }  // namespace pb::server

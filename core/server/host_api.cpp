@@ -483,6 +483,41 @@ int host_post_create(pb_plugin* self, const pb_post_v1* draft, pb_post_done_fn d
   });
 }
 
+// ---- minor 3: outbound HTTP -------------------------------------------------------------------
+
+// The client calls completions through this, so a plugin that throws is faulted, not unwound
+// into libuv. `owner` is the pb_plugin the request was made for.
+void invoke_fetch_done(const void* owner, pb_http_fetch_done_fn done, void* user, int status,
+                       const pb_http_response_v1* response, pb_str detail) {
+  auto* plugin = static_cast<pb_plugin*>(const_cast<void*>(owner));
+  guarded(plugin, "http_fetch completion", [&] { done(user, status, response, detail); });
+}
+
+int host_http_fetch(pb_plugin* self, const pb_http_fetch_v1* request, pb_http_fetch_done_fn done,
+                    void* user, uint64_t* request_id) {
+  if (self == nullptr || request == nullptr || done == nullptr) return PB_E_INVALID;
+  if (!on_loop_thread() || self->phase == PluginPhase::stopped || self->app->draining()) {
+    return PB_E_STATE;
+  }
+  http_client::Client* client = self->app->http_client();
+  if (client == nullptr) return PB_E_UNSUPPORTED;
+  auto id = client->fetch(*request, self, done, user);
+  if (!id.ok()) {
+    log::debug(self->id, "http_fetch refused: {}", id.error().message);
+    return id.error().code;
+  }
+  if (request_id != nullptr) *request_id = *id;
+  return PB_OK;
+}
+
+int host_http_cancel(pb_plugin* self, uint64_t request_id) {
+  if (self == nullptr) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  http_client::Client* client = self->app->http_client();
+  if (client == nullptr) return PB_E_NOT_FOUND;
+  return client->cancel(self, request_id);
+}
+
 const pb_host_api kHostApi = {
     sizeof(pb_host_api),
     PB_ABI_MAJOR,
@@ -532,11 +567,15 @@ const pb_host_api kHostApi = {
     host_channel_can_read,
     host_team_member_roles,
     host_post_create,
+    host_http_fetch,
+    host_http_cancel,
 };
 
 }  // namespace
 
 const pb_host_api* host_api() { return &kHostApi; }
+
+http_client::Invoker fetch_done_invoker() { return &invoke_fetch_done; }
 
 void stop_plugin_timers(pb_plugin* plugin) {
   while (!plugin->timers.empty()) close_timer(*plugin->timers.begin());

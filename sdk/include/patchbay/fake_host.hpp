@@ -23,6 +23,13 @@
 // post.will_be_created are committed with the post the same way. set_users_supported(false)
 // makes the user functions answer PB_E_UNSUPPORTED, as a build without a chat model does.
 //
+// Outbound HTTP (ABI minor 3): http_fetch records every request (fetched()); the test answers
+// it with complete_fetch(id, reply) (the done callback runs at once), or queues replies in
+// advance with script_fetch(reply) (each new request takes the next one; delivered on
+// run_pending()). A reply body over the request's cap (max_response_bytes or 1 MiB) becomes
+// PB_E_LIMIT, as the server does. http_cancel completes with PB_E_CANCELED on run_pending();
+// stop() completes what is still in flight with PB_E_CANCELED after the plugin's stop().
+//
 // Threading: construct, drive and destroy the FakeHost on one thread (the "loop"). Host
 // functions called from another thread return PB_E_STATE, except log and post_to_loop; queue_work
 // runs its `work` on a real short-lived thread, joined before `after` runs.
@@ -163,6 +170,9 @@ class FakeHost {
     kv_pending_.clear();
     for (auto& w : writes) {
       if (w.done) w.done(w.user, PB_E_CANCELED);
+    }
+    for (auto& f : fetches_) {
+      if (!f.completed) deliver_fetch(f, FetchReply::error(PB_E_CANCELED, "the plugin stopped"));
     }
     for (auto& t : timers_) t->live = false;
     std::lock_guard lock(tasks_mu_);
@@ -381,6 +391,10 @@ class FakeHost {
         ++ran;
         continue;
       }
+      if (deliver_one_ready_fetch()) {
+        ++ran;
+        continue;
+      }
       std::function<void()> task;
       {
         std::lock_guard lock(tasks_mu_);
@@ -416,6 +430,65 @@ class FakeHost {
   size_t active_timers() const {
     return static_cast<size_t>(
         std::count_if(timers_.begin(), timers_.end(), [](const auto& t) { return t->live; }));
+  }
+
+  // ---- outbound HTTP (minor 3) ----
+
+  // How a fetch ends: `status` PB_OK with an HTTP response, or an error status (PB_E_TIMEOUT,
+  // PB_E_IO, PB_E_DENIED, ...) and `detail`.
+  struct FetchReply {
+    int status = PB_OK;
+    int http_status = 200;
+    Headers headers;
+    std::string body;
+    std::string detail;
+    static FetchReply ok(int http_status, std::string body, Headers headers = {}) {
+      FetchReply r;
+      r.http_status = http_status;
+      r.body = std::move(body);
+      r.headers = std::move(headers);
+      return r;
+    }
+    static FetchReply error(int status, std::string detail = {}) {
+      FetchReply r;
+      r.status = status;
+      r.detail = std::move(detail);
+      return r;
+    }
+  };
+  // One request a plugin made with http_fetch, as sent (copied), and how it ended.
+  struct Fetched {
+    uint64_t id = 0;
+    std::string method, url, body;
+    Headers headers;
+    uint32_t timeout_ms = 0;
+    size_t max_response_bytes = 0;
+    bool completed = false;
+    int completed_with = 0;  // the status its callback got
+    // The first request header called `name` (case-insensitive).
+    std::optional<std::string> header(std::string_view name) const {
+      for (const auto& [k, v] : headers) {
+        if (iequals(k, name)) return v;
+      }
+      return std::nullopt;
+    }
+  };
+
+  // Every request made so far, oldest first (stable references).
+  const std::deque<Fetched>& fetched() const { return fetches_; }
+  size_t pending_fetches() const {
+    return static_cast<size_t>(std::count_if(fetches_.begin(), fetches_.end(),
+                                             [](const Fetched& f) { return !f.completed; }));
+  }
+  // The next request made takes this reply (FIFO); it is delivered on run_pending().
+  void script_fetch(FetchReply reply) { fetch_script_.push_back(std::move(reply)); }
+  // Ends request `id` now with `reply` (its callback runs before this returns). False when the
+  // id is unknown or the request already ended.
+  bool complete_fetch(uint64_t id, FetchReply reply) {
+    Fetched* f = find_fetch(id);
+    if (f == nullptr || f->completed) return false;
+    deliver_fetch(*f, reply);
+    return true;
   }
 
   // ---- logs ----
@@ -878,6 +951,48 @@ class FakeHost {
     }
   }
 
+  Fetched* find_fetch(uint64_t id) {
+    for (auto& f : fetches_) {
+      if (f.id == id) return &f;
+    }
+    return nullptr;
+  }
+  void deliver_fetch(Fetched& f, const FetchReply& reply) {
+    FetchRecord& rec = fetch_records_[f.id];
+    size_t cap = f.max_response_bytes ? f.max_response_bytes : (size_t{1} << 20);
+    int status = reply.status;
+    std::string detail = reply.detail;
+    if (status == PB_OK && reply.body.size() > cap) {
+      status = PB_E_LIMIT;
+      detail = "the response body exceeds " + std::to_string(cap) + " bytes";
+    }
+    f.completed = true;
+    f.completed_with = status;
+    rec.ready.reset();
+    if (status != PB_OK) {
+      rec.done(rec.user, status, nullptr, to_pb(detail));
+      return;
+    }
+    std::vector<pb_http_header> headers;
+    headers.reserve(reply.headers.size());
+    for (const auto& [k, v] : reply.headers) headers.push_back(pb_http_header{to_pb(k), to_pb(v)});
+    pb_http_response_v1 response{sizeof(pb_http_response_v1), reply.http_status,
+                                 headers.empty() ? nullptr : headers.data(), headers.size(),
+                                 to_pb(reply.body)};
+    rec.done(rec.user, PB_OK, &response, to_pb(detail));
+  }
+  bool deliver_one_ready_fetch() {
+    for (auto& f : fetches_) {
+      if (f.completed) continue;
+      FetchRecord& rec = fetch_records_[f.id];
+      if (!rec.ready) continue;
+      FetchReply reply = std::move(*rec.ready);
+      deliver_fetch(f, reply);
+      return true;
+    }
+    return false;
+  }
+
   static bool valid_key(pb_str key) {
     return key.len >= 1 && key.len <= 511 && key.data != nullptr;
   }
@@ -1276,6 +1391,55 @@ class FakeHost {
       t->chain->staged.emplace_back(std::string(to_sv(key)), std::string(to_sv(value)));
       return PB_OK;
     };
+    api_.http_fetch = [](pb_plugin* self, const pb_http_fetch_v1* request,
+                         pb_http_fetch_done_fn done, void* user, uint64_t* request_id) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || request == nullptr || done == nullptr ||
+          request->struct_size < sizeof(pb_http_fetch_v1))
+        return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      std::string_view method = to_sv(request->method), url = to_sv(request->url);
+      bool method_ok = !method.empty() && std::all_of(method.begin(), method.end(),
+                                                      [](char c) { return c >= 'A' && c <= 'Z'; });
+      auto scheme = [&](std::string_view prefix) {
+        return url.size() > prefix.size() && iequals(url.substr(0, prefix.size()), prefix);
+      };
+      if (!method_ok || !(scheme("http://") || scheme("https://"))) return PB_E_INVALID;
+      if (request->header_count > 0 && request->headers == nullptr) return PB_E_INVALID;
+      Fetched f;
+      f.id = ++h->fetch_seq_;
+      f.method = std::string(method);
+      f.url = std::string(url);
+      f.body = std::string(to_sv(request->body));
+      for (size_t i = 0; i < request->header_count; ++i) {
+        f.headers.emplace_back(std::string(to_sv(request->headers[i].name)),
+                               std::string(to_sv(request->headers[i].value)));
+      }
+      f.timeout_ms = request->timeout_ms;
+      f.max_response_bytes = request->max_response_bytes;
+      FetchRecord rec;
+      rec.done = done;
+      rec.user = user;
+      if (!h->fetch_script_.empty()) {
+        rec.ready = std::move(h->fetch_script_.front());
+        h->fetch_script_.pop_front();
+      }
+      h->fetch_records_[f.id] = std::move(rec);
+      if (request_id != nullptr) *request_id = f.id;
+      h->fetches_.push_back(std::move(f));
+      return PB_OK;
+    };
+    api_.http_cancel = [](pb_plugin* self, uint64_t request_id) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr) return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      Fetched* f = h->find_fetch(request_id);
+      if (f == nullptr || f->completed) return PB_E_NOT_FOUND;
+      FetchRecord& rec = h->fetch_records_[request_id];
+      if (rec.ready && rec.ready->status == PB_E_CANCELED) return PB_E_NOT_FOUND;
+      rec.ready = FetchReply::error(PB_E_CANCELED, "canceled");
+      return PB_OK;
+    };
   }
 
   const pb_plugin_descriptor* descriptor_;
@@ -1312,6 +1476,16 @@ class FakeHost {
 
   std::vector<std::unique_ptr<Timer>> timers_;
   uint64_t now_ = 0;
+
+  struct FetchRecord {
+    pb_http_fetch_done_fn done = nullptr;
+    void* user = nullptr;
+    std::optional<FetchReply> ready;  // delivered on run_pending()
+  };
+  std::deque<Fetched> fetches_;
+  std::map<uint64_t, FetchRecord> fetch_records_;
+  std::deque<FetchReply> fetch_script_;
+  uint64_t fetch_seq_ = 0;
 
   mutable std::mutex tasks_mu_;
   std::deque<std::function<void()>> tasks_;

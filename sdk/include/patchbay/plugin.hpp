@@ -12,9 +12,9 @@
 //
 // Ownership. Host owns every closure it was given. Persistent ones (routes, interceptors,
 // observers, repeating timers) live until the plugin is destroyed; one-shot ones (kv write
-// completions, one-shot timers, post_to_loop, queue_work, publish_intercept) are freed right after
-// they ran, or at once when the host function returned an error (the host then never calls
-// back), or at destroy if the host never called them.
+// completions, one-shot timers, post_to_loop, queue_work, publish_intercept, http_fetch) are
+// freed right after they ran, or at once when the host function returned an error (the host
+// then never calls back), or at destroy if the host never called them.
 //
 // Threading. As plugin.h: everything on the loop thread, except Host::log and Host::post_to_loop.
 //
@@ -205,6 +205,56 @@ struct ClosureBase {
 }  // namespace detail
 
 class Host;
+
+// ---- outbound HTTP (ABI minor 3) ----
+
+// One header of an outbound request (borrowed views; see FetchRequest).
+inline pb_http_header http_header(std::string_view name, std::string_view value) noexcept {
+  return pb_http_header{to_pb(name), to_pb(value)};
+}
+
+// What Host::http_fetch sends. Views: they must stay valid only until http_fetch returns (the
+// host copies everything).
+struct FetchRequest {
+  std::string_view method = "GET";
+  std::string_view url;  // absolute http:// or https://
+  std::vector<pb_http_header> headers;  // e.g. {http_header("Content-Type", "application/json")}
+  std::string_view body;
+  uint32_t timeout_ms = 0;        // 0: ServiceSettings.OutgoingIntegrationRequestsTimeout
+  size_t max_response_bytes = 0;  // 0: 1 MiB
+};
+
+// A response handed to an http_fetch callback; borrowed until the callback returns.
+class FetchResponse {
+ public:
+  explicit FetchResponse(const pb_http_response_v1* r) noexcept : r_(r) {}
+  int status() const noexcept { return r_->status; }
+  std::string_view body() const noexcept { return to_sv(r_->body); }
+  size_t header_count() const noexcept { return r_->header_count; }
+  std::pair<std::string_view, std::string_view> header_at(size_t i) const noexcept {
+    return {to_sv(r_->headers[i].name), to_sv(r_->headers[i].value)};
+  }
+  // The first header called `name` (case-insensitive), or nullopt.
+  std::optional<std::string_view> header(std::string_view name) const noexcept {
+    for (size_t i = 0; i < r_->header_count; ++i) {
+      std::string_view n = to_sv(r_->headers[i].name);
+      if (n.size() != name.size()) continue;
+      bool same = true;
+      for (size_t k = 0; k < n.size() && same; ++k) {
+        char a = n[k], b = name[k];
+        if (a >= 'A' && a <= 'Z') a = char(a + 32);
+        if (b >= 'A' && b <= 'Z') b = char(b + 32);
+        same = a == b;
+      }
+      if (same) return to_sv(r_->headers[i].value);
+    }
+    return std::nullopt;
+  }
+  const pb_http_response_v1* raw() const noexcept { return r_; }
+
+ private:
+  const pb_http_response_v1* r_;
+};
 
 // A timer started with Host::timer_start. Empty (falsy) when starting failed.
 class Timer {
@@ -417,6 +467,44 @@ class Host {
     return rc;
   }
 
+  // ---- outbound HTTP (minor 3) ----
+  // `status` is PB_OK with `response` set, or an error (PB_E_DENIED, PB_E_TIMEOUT, PB_E_LIMIT,
+  // PB_E_IO, PB_E_CANCELED) with `response` null; `detail` says what happened, for logs.
+  using FetchFn =
+      std::function<void(int status, const FetchResponse* response, std::string_view detail)>;
+
+  // Starts an outbound request; `done` runs exactly once, later, on the loop thread, unless this
+  // returns an error (then never). `request_id` (optional) receives the id for http_cancel.
+  // Errors: PB_E_INVALID (bad method, URL, scheme or header), PB_E_STATE (stopped, draining, or
+  // not the loop thread), PB_E_UNSUPPORTED (a host older than ABI minor 3).
+  int http_fetch(const FetchRequest& request, FetchFn done, uint64_t* request_id = nullptr) {
+    if (!PB_HOST_HAS(api_, http_fetch)) return PB_E_UNSUPPORTED;
+    pb_http_fetch_v1 raw{};
+    raw.struct_size = sizeof raw;
+    raw.method = to_pb(request.method);
+    raw.url = to_pb(request.url);
+    raw.headers = request.headers.empty() ? nullptr : request.headers.data();
+    raw.header_count = request.headers.size();
+    raw.body = to_pb(request.body);
+    raw.timeout_ms = request.timeout_ms;
+    raw.max_response_bytes = request.max_response_bytes;
+    auto* c = keep(std::make_unique<OneShot<FetchFn>>(this, std::move(done)));
+    uint64_t id = 0;
+    int rc = api_->http_fetch(self_, &raw, &fetch_done_trampoline, c, &id);
+    if (rc != PB_OK) {
+      drop(c);
+      return rc;
+    }
+    if (request_id != nullptr) *request_id = id;
+    return PB_OK;
+  }
+  // Cancels a request of this plugin: its callback runs later with PB_E_CANCELED.
+  // PB_OK; PB_E_NOT_FOUND (unknown or already completed); PB_E_UNSUPPORTED (old host).
+  int http_cancel(uint64_t request_id) {
+    if (!PB_HOST_HAS(api_, http_cancel)) return PB_E_UNSUPPORTED;
+    return api_->http_cancel(self_, request_id);
+  }
+
   // Frees every closure (called by the PB_PLUGIN trampolines at destroy).
   void release_all() noexcept {
     std::unordered_map<detail::ClosureBase*, std::unique_ptr<detail::ClosureBase>> gone;
@@ -508,6 +596,24 @@ class Host {
       if (c->fn) c->fn(status);
     } catch (...) {
       detail::log_current_exception(host->api_, host->self_, "kv completion");
+    }
+    host->drop(c);
+  }
+  static void fetch_done_trampoline(void* user, int status, const pb_http_response_v1* response,
+                                    pb_str what) noexcept {
+    auto* c = static_cast<OneShot<FetchFn>*>(user);
+    Host* host = c->host;
+    try {
+      if (c->fn) {
+        if (response != nullptr) {
+          FetchResponse view(response);
+          c->fn(status, &view, to_sv(what));
+        } else {
+          c->fn(status, nullptr, to_sv(what));
+        }
+      }
+    } catch (...) {
+      detail::log_current_exception(host->api_, host->self_, "http_fetch completion");
     }
     host->drop(c);
   }
