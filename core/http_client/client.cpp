@@ -160,6 +160,7 @@ Result<uint64_t> Client::fetch(const pb_http_fetch_v1& request, const void* owne
                 sv(request.body), options_.user_agent);
   uv_timer_init(loop_, &f->timer);
   f->timer.data = f;
+  uv_update_time(loop_);  // the deadline counts from now, not from the loop's last wake-up
   uv_timer_start(&f->timer, &Client::on_timer, f->timeout_ms, 0);
   fetches_.emplace(f->id, f);
   // Inside fetch() nothing may complete: a failure found now (an internal literal IP, a dead
