@@ -4,6 +4,7 @@
 #include <bitset>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include "plugins/incoming_webhooks/content_type.h"
@@ -53,6 +54,15 @@ size_t utf8_length_at(std::string_view s, size_t i) {
 // Offset of the first invalid byte, or npos.
 size_t first_invalid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    // Eight ASCII bytes at a time: most bodies are all ASCII.
+    if (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
@@ -111,7 +121,7 @@ struct StringSink {
   void add(std::string_view s) { out.append(s); }
   void add_code_point(uint32_t cp) { append_utf8(out, cp); }
 };
-// Keys: only the short ones can be known keys, so longer ones are marked and not kept.
+// Keys: only short ASCII ones can be known keys, so others are marked and not kept.
 struct KeySink {
   std::array<char, 32> buf{};
   size_t size = 0;
@@ -124,9 +134,14 @@ struct KeySink {
     for (char c : s) buf[size++] = c;
   }
   void add_code_point(uint32_t cp) {
-    std::string tmp;
-    append_utf8(tmp, cp);
-    add(tmp);
+    // Escaped keys are rare; no known key has a non-ASCII character, so only the length matters
+    // for those beyond ASCII.
+    if (cp < 0x80) {
+      char c = static_cast<char>(cp);
+      add(std::string_view(&c, 1));
+    } else {
+      overflow = true;
+    }
   }
   std::string_view view() const { return overflow ? std::string_view{} : std::string_view(buf.data(), size); }
 };
