@@ -118,6 +118,11 @@ int ResponseParser::on_header_value(llhttp_t* p, const char* at, size_t len) {
 int ResponseParser::on_headers_complete(llhttp_t* p) {
   ResponseParser& r = self(p);
   r.status_ = p->status_code;
+  // llhttp takes any 1..3-digit code; plugin.h promises 100..599 (RFC 9110's range).
+  if (r.status_ < 100 || r.status_ > 599) {
+    r.fail("the status code is outside 100..599");
+    return -1;
+  }
   if (r.status_ == 101) {
     r.fail("the server switched protocols (101) without being asked");
     return -1;

@@ -211,28 +211,48 @@ TEST_F(ClientTest, ConnectionCloseIsNotReused) {
   EXPECT_EQ(server.accepted(), 2);
 }
 
+// The keep-alive race: the server closes a pooled connection just as the next request arrives
+// on it. That request fails before any response byte and is retried once, on a new connection.
 TEST_F(ClientTest, DeadPooledConnectionIsRetriedOnceOnANewOne) {
-  // The first connection answers once, then the server drops it without telling; the second
-  // request goes out on the dead one, fails before any response byte, and is retried.
   std::atomic<int> connection_no{0};
   LoopbackServer server([&](LoopbackConnection& c) {
     int no = ++connection_no;
-    c.read_request();
-    c.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + std::to_string(no));
-    if (no == 1) return;  // closes after the first answer
-    for (;;) {
-      if (c.read_request().empty()) return;
-      c.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx");
+    if (no == 1) {
+      c.read_request();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
+      c.read_request();  // the second request arrives; the server hangs up without answering
+      return;
     }
+    c.read_request();
+    c.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
+    c.wait_closed();
   });
   client();
   Outcome first = fetch(at(server.port()));
   ASSERT_EQ(first.body, "1");
-  // Send the second request before the loop noticed the close (no loop turn in between).
   Outcome second = fetch(at(server.port()));
   EXPECT_EQ(second.status, PB_OK) << second.detail;
   EXPECT_EQ(second.body, "2");
   EXPECT_EQ(server.accepted(), 2);
+}
+
+TEST_F(ClientTest, RetryHappensOnlyOnceAndOnlyForPooledConnections) {
+  std::atomic<int> connection_no{0};
+  LoopbackServer server([&](LoopbackConnection& c) {
+    if (++connection_no == 1) {
+      c.read_request();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
+    }
+    c.read_request();  // every later request: hang up without an answer
+  });
+  client();
+  ASSERT_EQ(fetch(at(server.port())).status, PB_OK);
+  Outcome second = fetch(at(server.port()));
+  EXPECT_EQ(second.status, PB_E_IO) << second.detail;
+  EXPECT_EQ(server.accepted(), 2);  // the pooled one, then exactly one retry
+  Outcome fresh = fetch(at(server.port()));  // a new connection that fails is not retried
+  EXPECT_EQ(fresh.status, PB_E_IO);
+  EXPECT_EQ(server.accepted(), 3);
 }
 
 TEST_F(ClientTest, GarbageResponseIsIo) {

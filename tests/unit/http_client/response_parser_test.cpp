@@ -133,7 +133,8 @@ TEST(ResponseParser, CloseDelimitedOverTheCap) {
 }
 
 TEST(ResponseParser, GarbageAndTruncationAreErrors) {
-  for (const char* garbage : {"garbage\r\n\r\n", "HTTP/1.1 2000 OK\r\n\r\n", "HTTP/9.9 200 OK\r\n\r\n",
+  for (const char* garbage : {"garbage\r\n\r\n", "HTTP/1.1 2000 OK\r\n\r\n", "HTTP/1.1 20 OK\r\n\r\n",
+                              "HTTP/1.1 600 OK\r\n\r\n", "HTTP/1.1 099 OK\r\n\r\n", "HTTP/9.9 200 OK\r\n\r\n",
                               "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
                               "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
                               "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
