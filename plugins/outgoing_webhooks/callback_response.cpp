@@ -98,14 +98,16 @@ ReplyOutcome parse_callback_response(std::string_view body, const ReplyContext& 
         continue;
       }
       key(k);
-      m.value.Accept(w);
+      // The Writer refuses what JSON cannot hold (a number that overflowed to infinity, as
+      // RapidJSON reads "2e308") and leaves the output broken: refuse the answer instead.
+      if (!m.value.Accept(w)) return error("response props hold a number out of range");
     }
   }
   key("webhook_display_name");
   str(context.hook_display_name);
   if (has_attachments) {
     key("attachments");
-    attachments->Accept(w);
+    if (!attachments->Accept(w)) return error("response attachments hold a number out of range");
   }
   key("from_webhook");
   str("true");
