@@ -89,7 +89,8 @@ class FakeChatHost {
       while (!post_queue_.empty()) {
         auto [draft, done, user] = post_queue_.front();
         post_queue_.pop_front();
-        draft.id = "post" + std::to_string(++post_seq_) + std::string(26 - 4 - std::to_string(post_seq_).size(), 'r');
+        std::string seq = std::to_string(++post_seq_);
+        draft.id = "post" + seq + std::string(26 - 4 - seq.size(), 'r');
         const auto& r = host_.create_post(draft);
         host_.run_pending();
         pb_post_v1 created = to_c(r.post);

@@ -96,7 +96,8 @@ class OutgoingPluginTest : public ::testing::Test {
                                               uint32_t flags = PB_POST_TRIGGER_WEBHOOKS,
                                               std::string type = "") {
     Post p;
-    p.id = "p" + std::to_string(++post_seq) + std::string(25 - std::to_string(post_seq).size(), 'x');
+    std::string seq = std::to_string(++post_seq);
+    p.id = "p" + seq + std::string(25 - seq.size(), 'x');
     p.channel_id = std::move(channel);
     p.user_id = kUser;
     p.message = std::move(message);
