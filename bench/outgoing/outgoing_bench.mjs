@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// bench/outgoing/outgoing_bench.mjs — outgoing-webhook deliveries against a local callback server.
+//
+//   node bench/outgoing/outgoing_bench.mjs --build DIR [--duration S] [--connections C]
+//                                          [--sync full|none]
+//
+// Starts DIR/bin/patchbay (plugins from DIR/plugins: auth, attachments, outgoing_webhooks) with a
+// fresh store, sets up over HTTP like a client (first user, login, team, town-square), then:
+//   1. deliveries: C connections post "go <n>" for S seconds; one hook (trigger "go") calls a
+//      callback server in this process that answers 200 with an empty body. Reports posts/s,
+//      deliveries/s (callbacks received during the run and after, until all arrived or 10 s),
+//      the p50/p99/max from "post acknowledged" to "callback received" (per post id), and the
+//      server's RSS sampled every second (first, max, last).
+//   2. a dead endpoint: a second hook (trigger "dead") calls a server that accepts and never
+//      answers. Posting "dead <n>" for S seconds vs posting "quiet <n>" (fires nothing): the
+//      posting throughput must not drop.
+// Prints the figures with the load average (the machine is shared). Every process started here is
+// stopped at exit. Needs only Node's standard library.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : '1']);
+  return acc;
+}, []));
+const build = args.build;
+if (!build) {
+  console.error('usage: outgoing_bench.mjs --build DIR [--duration S] [--connections C] [--sync full|none]');
+  process.exit(2);
+}
+const duration = Number(args.duration ?? 10) * 1000;
+const connections = Number(args.connections ?? 32);
+const sync = args.sync ?? 'full';
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-outgoing-bench-'));
+let server;
+const cleanup = () => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  fs.rmSync(work, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+process.on('SIGINT', () => process.exit(130));
+
+// ---- callback servers -------------------------------------------------------------------------
+const received = new Map();  // post_id → time received (ms, performance.now())
+const answering = http.createServer((req, res) => {
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    const m = /(?:^|&)post_id=([a-z0-9]+)/.exec(body);
+    if (m) received.set(m[1], performance.now());
+    res.writeHead(200, { 'Content-Length': 0 });
+    res.end();
+  });
+});
+answering.keepAliveTimeout = 60000;
+let deadRequests = 0;
+const dead = http.createServer((req) => { deadRequests++; req.resume(); /* never answered */ });
+const listen = (s) => new Promise((ok) => s.listen(0, '127.0.0.1', () => ok(s.address().port)));
+const answeringPort = await listen(answering);
+const deadPort = await listen(dead);
+
+// ---- the server ------------------------------------------------------------------------------
+fs.writeFileSync(path.join(work, 'config.json'), JSON.stringify({
+  ServiceSettings: { ListenAddress: '127.0.0.1:0', AllowedUntrustedInternalConnections: '127.0.0.1',
+                     OutgoingIntegrationRequestsTimeout: 30 },
+  LogSettings: { ConsoleLevel: 'WARN' },
+  PluginSettings: { Enable: true, Directory: path.join(build, 'plugins'),
+                    Plugins: { auth: { PasswordHashCost: 'minimum' } } },
+  StoreSettings: { Directory: path.join(work, 'store'), SyncMode: sync },
+}));
+server = spawn(path.join(build, 'bin', 'patchbay'), ['serve', '--config', path.join(work, 'config.json')],
+               { stdio: ['ignore', 'ignore', 'pipe'] });
+let log = '';
+const port = await new Promise((ok, fail) => {
+  server.stderr.on('data', (d) => {
+    log += d;
+    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
+    if (m) ok(Number(m[1]));
+  });
+  server.on('exit', (code) => fail(new Error(`patchbay exited (${code}):\n${log}`)));
+});
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+function request(method, target, body, token) {
+  return new Promise((ok, fail) => {
+    const headers = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: data }));
+    });
+    req.on('error', fail);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+async function must(status, p, what) {
+  const r = await p;
+  if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.body}`);
+  return r;
+}
+
+const login = { username: 'benchadmin', email: 'benchadmin@example.com', password: 'Bench-Passw0rd-1' };
+await must(201, request('POST', '/api/v4/users', login), 'POST /users');
+const token = (await must(200, request('POST', '/api/v4/users/login',
+  { login_id: login.username, password: login.password }), 'login')).headers.token;
+const team = JSON.parse((await must(201, request('POST', '/api/v4/teams',
+  { name: 'bench', display_name: 'Bench', type: 'O' }, token), 'POST /teams')).body).id;
+const channel = JSON.parse((await must(200, request('GET', `/api/v4/teams/${team}/channels/name/town-square`,
+  undefined, token), 'town-square')).body).id;
+for (const [word, p] of [['go', answeringPort], ['dead', deadPort]]) {
+  await must(201, request('POST', '/api/v4/hooks/outgoing', { team_id: team, trigger_words: [word],
+    callback_urls: [`http://127.0.0.1:${p}/hook`] }, token), 'POST /hooks/outgoing');
+}
+
+// ---- load ------------------------------------------------------------------------------------
+const rssKb = () => {
+  const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+};
+async function postFor(word, ms, acked) {
+  let n = 0, failed = 0;
+  const end = performance.now() + ms;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const r = await request('POST', '/api/v4/posts', { channel_id: channel, message: `${word} ${n++}` }, token);
+      if (r.status !== 201) { failed++; continue; }
+      if (acked) acked.set(JSON.parse(r.body).id, performance.now());
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  return { posts: n - failed, failed, seconds: (performance.now() - t0) / 1000 };
+}
+const pct = (sorted, q) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
+
+// 1. deliveries
+const acked = new Map();
+const rss = [rssKb()];
+const sampler = setInterval(() => rss.push(rssKb()), 1000);
+const t0 = performance.now();
+const run1 = await postFor('go', duration, acked);
+const waitUntil = performance.now() + 10000;
+while (received.size < acked.size && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+const deliverySeconds = (performance.now() - t0) / 1000;
+clearInterval(sampler);
+rss.push(rssKb());
+const lat = [];
+for (const [id, t] of acked) if (received.has(id)) lat.push(Math.max(0, received.get(id) - t));
+lat.sort((a, b) => a - b);
+
+// 2. a dead endpoint does not slow posting
+const quiet = await postFor('quiet', duration);
+const deadRun = await postFor('dead', duration);
+const metrics = JSON.parse((await request('GET', '/api/v4/outgoing_webhooks/metrics', undefined, token)).body);
+
+const f = (x) => x.toFixed(1);
+console.log(`outgoing webhooks bench — ${connections} connections, ${duration / 1000} s per run, SyncMode ${sync}`);
+console.log(`load average before/after: ${os.loadavg().map(f).join(' ')} (1/5/15 min), ${os.cpus().length} cores`);
+console.log(`1. posts/s with one delivery each:   ${f(run1.posts / run1.seconds)} (${run1.posts} posts, ${run1.failed} failed)`);
+console.log(`   deliveries received:               ${received.size} of ${acked.size}; ${f(received.size / deliverySeconds)}/s over ${f(deliverySeconds)} s`);
+console.log(`   post ack → callback received (ms): p50 ${f(pct(lat, 0.5))}  p99 ${f(pct(lat, 0.99))}  max ${f(lat.at(-1) ?? NaN)}`);
+console.log(`   server RSS (MiB): start ${f(rss[0] / 1024)}  max ${f(Math.max(...rss) / 1024)}  end ${f(rss.at(-1) / 1024)}`);
+console.log(`2. posts/s firing nothing:            ${f(quiet.posts / quiet.seconds)}`);
+console.log(`   posts/s to a never-answering hook: ${f(deadRun.posts / deadRun.seconds)} (dead endpoint got ${deadRequests} requests; queued ${metrics.deliveries?.queued}, in flight ${metrics.deliveries?.in_flight})`);
+server.kill('SIGKILL');
+answering.close();
+dead.close();
+process.exit(0);
