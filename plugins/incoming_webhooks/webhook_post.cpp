@@ -33,6 +33,10 @@ ApiError parse_error() {
   return {400, "model.incoming_hook.parse_data.app_error", "Unable to parse incoming data."};
 }
 
+// Documents of a typical webhook fit in a stack buffer: no 64 KiB pool chunk per request.
+constexpr size_t kPoolBytes = 8192;
+using Pool = rapidjson::MemoryPoolAllocator<>;
+
 bool parse_object(std::string_view json, rapidjson::Document& doc) {
   if (sdk::json_too_deep_at(json, kMaxDepth) != std::string_view::npos) return false;
   // Invalid UTF-8 is refused here rather than stored (every later reader would refuse it).
@@ -48,7 +52,9 @@ std::variant<std::string, ApiError> build_webhook_props(const PropsInput& in) {
               in.display_name.size());
   out += '{';
   if (!in.client_props_json.empty()) {
-    rapidjson::Document doc;
+    char pool_buffer[kPoolBytes];
+    Pool pool(pool_buffer, sizeof pool_buffer);
+    rapidjson::Document doc(&pool);
     if (!parse_object(in.client_props_json, doc)) return parse_error();
     rapidjson::StringBuffer buffer;
     for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
@@ -96,7 +102,9 @@ std::string process_request_json(std::string_view message, std::string_view type
 }
 
 std::optional<ProcessedPost> parse_processed(std::string_view json) {
-  rapidjson::Document doc;
+  char pool_buffer[kPoolBytes];
+  Pool pool(pool_buffer, sizeof pool_buffer);
+  rapidjson::Document doc(&pool);
   if (!parse_object(json, doc)) return std::nullopt;
   auto message = doc.FindMember("message");
   auto type = doc.FindMember("type");
