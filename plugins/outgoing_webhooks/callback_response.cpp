@@ -50,6 +50,10 @@ ReplyOutcome parse_callback_response(std::string_view body, const ReplyContext& 
   }
   if (body.find('\0') != std::string_view::npos) return error("response holds a NUL byte");
   std::string text(body);
+  // RapidJSON's UTF-8 validation takes up to three continuation bytes of a truncated sequence
+  // without checking for the end: in-situ, that reads past the terminating NUL (the fuzz target
+  // found it). Three more NULs keep those reads inside the buffer.
+  text.append(3, '\0');
   rapidjson::Document doc;
   // Invalid UTF-8 is refused: the props are stored and every later reader validates them.
   doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());

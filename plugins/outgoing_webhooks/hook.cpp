@@ -87,6 +87,10 @@ std::optional<OutgoingHook> parse(std::string_view json) {
   if (sdk::json_too_deep_at(json, kMaxHookNesting) != std::string_view::npos) return std::nullopt;
   if (json.find('\0') != std::string_view::npos) return std::nullopt;  // in-situ parsing stops there
   std::string text(json);  // the surrogate fix-up rewrites decoded bytes in place
+  // RapidJSON's UTF-8 validation takes up to three continuation bytes of a truncated sequence
+  // without checking for the end: in-situ, that reads past the terminating NUL (the fuzz target
+  // found it). Three more NULs keep those reads inside the buffer.
+  text.append(3, '\0');
   rapidjson::Document doc;
   doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;

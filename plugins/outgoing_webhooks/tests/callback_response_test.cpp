@@ -35,6 +35,7 @@ TEST(CallbackResponse, GarbageOversizedDeepAndWrongTypesAreErrorsCase35) {
                            std::string("{\"text\":1e999}"),
                            std::string("{\"text\":\"x\",\"props\":{\"n\":2e308}}"),
                            std::string("{\"attachments\":[{\"ts\":-2e308}]}"),
+                           std::string("{\"text\":\"at\xf1\xb9"),
                            std::string("{\"text\":\"x\"}\0trailing", 22)}) {
     EXPECT_EQ(parse_callback_response(body, context(false)).kind, ReplyOutcome::kError) << body;
   }

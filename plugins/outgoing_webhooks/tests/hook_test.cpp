@@ -49,7 +49,7 @@ TEST(Hook, JsonHasEveryKeyAndEmptyArrays) {
 
 TEST(Hook, BodyOfWrongTypesIsInvalidBodyParam) {
   for (const char* body : {"", "[]", "{", R"({"trigger_words":"x"})", R"({"trigger_words":[1]})",
-                           R"({"team_id":5})", R"({"trigger_when":"0"})", "{\"a\":\"\xff\"}",
+                           R"({"team_id":5})", "{\"a\":\"at\xf1\xb9", R"({"trigger_when":"0"})", "{\"a\":\"\xff\"}",
                            "[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]"}) {
     ApiError e;
     EXPECT_FALSE(hook_from_body(body, e)) << body;
