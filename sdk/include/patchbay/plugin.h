@@ -290,7 +290,8 @@ typedef struct pb_http_header {
 } pb_http_header;
 
 /* An outbound request for http_fetch. Everything is copied by the host before http_fetch
- * returns. The host adds Host, Content-Length, Connection and (unless given) User-Agent. */
+ * returns. The host adds Host, Content-Length, Connection and (unless given) User-Agent; the
+ * caller's own Host, Content-Length, Transfer-Encoding and Connection headers are dropped. */
 typedef struct pb_http_fetch_v1 {
   size_t struct_size;
   pb_str method;                 /* "POST", "GET", ... (upper case token) */
@@ -552,9 +553,12 @@ typedef struct pb_host_api {
    * refused unless ServiceSettings.AllowedUntrustedInternalConnections lists the host name, the
    * IP or a CIDR that holds it), and the address checked is the one connected to. Connections
    * are reused per origin (bounded pool). `*request_id` (if not NULL) receives an id for
-   * http_cancel. Returns PB_OK (done called once, later); PB_E_INVALID (bad method, URL or
-   * scheme; done never called); PB_E_STATE (draining). In-flight requests of a plugin complete
-   * with PB_E_CANCELED when it stops. */
+   * http_cancel. Returns PB_OK (done called once, later); PB_E_INVALID (struct_size too small,
+   * method not an upper-case token, URL not absolute http(s):// or with user info, a header
+   * name not a token or a value with CR/LF/NUL; done never called); PB_E_STATE (draining, the
+   * plugin stopped, or not the loop thread). In-flight requests of a plugin complete with
+   * PB_E_CANCELED right after its stop() returned (before destroy). Response headers are
+   * limited to 128 and 64 KiB (more: PB_E_IO). */
   int (*http_fetch)(pb_plugin *self, const pb_http_fetch_v1 *request, pb_http_fetch_done_fn done,
                     void *user, uint64_t *request_id);
 
