@@ -1,4 +1,5 @@
-// argon2id password hashing (libsodium crypto_pwhash_str) off the event loop, with bounded
+// argon2id password hashing (libsodium crypto_pwhash_str) off the event loop, at nice 19 when the
+// worker can be restored afterwards (see password_hasher.cpp), with bounded
 // concurrency: at most `concurrency` hashes/verifications run on the host's worker threads at
 // once (each costs ~64 MiB at the INTERACTIVE limits); the rest wait in a FIFO queue, so memory
 // stays bounded however many logins arrive.
