@@ -200,6 +200,36 @@ TEST_F(ClientTest, KeepAliveReusesOneConnection) {
   EXPECT_EQ(client_->idle_connections(), 1u);
 }
 
+// Turns the loop until `done()` or 5 s passed.
+template <typename Fn>
+bool turn_until(uv_loop_t* loop, Fn done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!done() && std::chrono::steady_clock::now() < deadline) uv_run(loop, UV_RUN_ONCE);
+  return done();
+}
+
+TEST_F(ClientTest, IdleConnectionsCloseAfterTheIdleTimeout) {
+  LoopbackServer server(answer_all("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  ClientOptions options;
+  options.idle_timeout_ms = 100;
+  client(options);
+  ASSERT_EQ(fetch(at(server.port())).status, PB_OK);
+  EXPECT_EQ(client_->idle_connections(), 1u);
+  EXPECT_TRUE(turn_until(&loop_, [&] { return client_->idle_connections() == 0; }));
+}
+
+TEST_F(ClientTest, PooledConnectionClosedByTheServerLeavesThePool) {
+  LoopbackServer server([](LoopbackConnection& c) {
+    c.read_request();
+    c.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");  // keep-alive, then hangs up
+  });
+  client();
+  ASSERT_EQ(fetch(at(server.port())).status, PB_OK);
+  EXPECT_TRUE(turn_until(&loop_, [&] { return client_->idle_connections() == 0; }));
+  ASSERT_EQ(fetch(at(server.port())).status, PB_OK);  // on a new connection, no retry needed
+  EXPECT_EQ(server.accepted(), 2);
+}
+
 TEST_F(ClientTest, ConnectionCloseIsNotReused) {
   LoopbackServer server([](LoopbackConnection& c) {
     c.read_request();
