@@ -2,7 +2,7 @@
 // bench/outgoing/outgoing_bench.mjs — outgoing-webhook deliveries against a local callback server.
 //
 //   node bench/outgoing/outgoing_bench.mjs --build DIR [--duration S] [--connections C]
-//                                          [--sync full|none]
+//                                          [--sync full|none] [--in-flight N]
 //
 // Starts DIR/bin/patchbay (plugins from DIR/plugins: auth, attachments, outgoing_webhooks) with a
 // fresh store, sets up over HTTP like a client (first user, login, team, town-square), then:
@@ -34,6 +34,7 @@ if (!build) {
 const duration = Number(args.duration ?? 10) * 1000;
 const connections = Number(args.connections ?? 32);
 const sync = args.sync ?? 'full';
+const inFlight = Number(args['in-flight'] ?? 16);  // the plugin's MaxInFlightPerHook
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-outgoing-bench-'));
 let server;
@@ -68,9 +69,10 @@ const deadPort = await listen(dead);
 fs.writeFileSync(path.join(work, 'config.json'), JSON.stringify({
   ServiceSettings: { ListenAddress: '127.0.0.1:0', AllowedUntrustedInternalConnections: '127.0.0.1',
                      OutgoingIntegrationRequestsTimeout: 30 },
-  LogSettings: { ConsoleLevel: 'WARN' },
+  LogSettings: { ConsoleLevel: 'INFO' },  // the port is on an INFO line
   PluginSettings: { Enable: true, Directory: path.join(build, 'plugins'),
-                    Plugins: { auth: { PasswordHashCost: 'minimum' } } },
+                    Plugins: { auth: { PasswordHashCost: 'minimum' },
+                               outgoing_webhooks: { MaxInFlightPerHook: inFlight } } },
   StoreSettings: { Directory: path.join(work, 'store'), SyncMode: sync },
 }));
 server = spawn(path.join(build, 'bin', 'patchbay'), ['serve', '--config', path.join(work, 'config.json')],
@@ -78,9 +80,10 @@ server = spawn(path.join(build, 'bin', 'patchbay'), ['serve', '--config', path.j
 let log = '';
 const port = await new Promise((ok, fail) => {
   server.stderr.on('data', (d) => {
+    if (log === null) return;  // port known: the rest of the log is drained, not kept
     log += d;
     const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-    if (m) ok(Number(m[1]));
+    if (m) { log = null; ok(Number(m[1])); }
   });
   server.on('exit', (code) => fail(new Error(`patchbay exited (${code}):\n${log}`)));
 });
@@ -161,7 +164,7 @@ const deadRun = await postFor('dead', duration);
 const metrics = JSON.parse((await request('GET', '/api/v4/outgoing_webhooks/metrics', undefined, token)).body);
 
 const f = (x) => x.toFixed(1);
-console.log(`outgoing webhooks bench — ${connections} connections, ${duration / 1000} s per run, SyncMode ${sync}`);
+console.log(`outgoing webhooks bench — ${connections} connections, ${duration / 1000} s per run, SyncMode ${sync}, MaxInFlightPerHook ${inFlight}`);
 console.log(`load average before/after: ${os.loadavg().map(f).join(' ')} (1/5/15 min), ${os.cpus().length} cores`);
 console.log(`1. posts/s with one delivery each:   ${f(run1.posts / run1.seconds)} (${run1.posts} posts, ${run1.failed} failed)`);
 console.log(`   deliveries received:               ${received.size} of ${acked.size}; ${f(received.size / deliverySeconds)}/s over ${f(deliverySeconds)} s`);

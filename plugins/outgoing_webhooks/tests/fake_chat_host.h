@@ -1,8 +1,8 @@
 // A FakeHost plus what it does not implement yet: the ABI 1.2 chat functions (channel_get,
-// team_member_roles, post_create) and ABI 1.3's http_fetch/http_cancel, patched into a copy of
-// its function table. Requests and reply posts are recorded and completed by the test, never
-// from inside the host call (plugin.h's async contract). Replace the http part with FakeHost's
-// own once it lands (git log -- sdk/include/patchbay/fake_host.hpp).
+// team_member_roles, post_create), patched into a copy of its function table. Outbound HTTP is
+// FakeHost's own (fetched(), complete_fetch()). Reply posts are queued and made through
+// FakeHost's create_post on flush(), never from inside the host call (plugin.h's async
+// contract).
 //
 // One FakeChatHost at a time (the patched functions find it through a static pointer).
 // Threading: the test's thread only.
@@ -24,23 +24,6 @@ struct FakeChannel {
   std::string team_id, type, name;
 };
 
-struct FetchCall {
-  uint64_t id = 0;
-  std::string method, url, body;
-  std::vector<std::pair<std::string, std::string>> headers;
-  size_t max_response_bytes = 0;
-  pb_http_fetch_done_fn done = nullptr;
-  void* user = nullptr;
-  bool finished = false;
-
-  std::string header(std::string_view name) const {
-    for (const auto& [k, v] : headers) {
-      if (k == name) return v;
-    }
-    return {};
-  }
-};
-
 class FakeChatHost {
  public:
   FakeChatHost() : descriptor_(pb_plugin_entry(PB_ABI_MAJOR, PB_ABI_MINOR)), host_(descriptor_) {
@@ -49,8 +32,6 @@ class FakeChatHost {
     api_.channel_get = &channel_get;
     api_.team_member_roles = &team_member_roles;
     api_.post_create = &post_create;
-    api_.http_fetch = &http_fetch;
-    api_.http_cancel = &http_cancel;
   }
   ~FakeChatHost() {
     if (started_) stop();
@@ -80,12 +61,7 @@ class FakeChatHost {
   void flush() {
     for (;;) {
       host_.run_pending();
-      if (post_queue_.empty() && cancels_.empty()) break;
-      while (!cancels_.empty()) {
-        uint64_t id = cancels_.front();
-        cancels_.pop_front();
-        finish(id, PB_E_CANCELED, nullptr, "canceled");
-      }
+      if (post_queue_.empty()) break;
       while (!post_queue_.empty()) {
         auto [draft, done, user] = post_queue_.front();
         post_queue_.pop_front();
@@ -101,28 +77,20 @@ class FakeChatHost {
     }
   }
 
-  // Completes fetch `i` (index into fetches) with an HTTP response.
+  // Every outbound request so far, oldest first (FakeHost's record).
+  const std::deque<sdk::FakeHost::Fetched>& fetches() const { return host_.fetched(); }
+  // Completes fetch `i` (index into fetches()) with an HTTP response, then flushes.
   void respond(size_t i, int status, std::string body) {
-    pb_http_response_v1 res{};
-    res.struct_size = sizeof res;
-    res.status = status;
-    res.body = sdk::to_pb(body);
-    finish(fetches.at(i).id, PB_OK, &res, "");
+    host_.complete_fetch(fetches().at(i).id, sdk::FakeHost::FetchReply::ok(status, std::move(body)));
     flush();
   }
-  void fail(size_t i, int status, std::string_view detail) {
-    finish(fetches.at(i).id, status, nullptr, detail);
+  void fail(size_t i, int status, std::string detail) {
+    host_.complete_fetch(fetches().at(i).id, sdk::FakeHost::FetchReply::error(status, std::move(detail)));
     flush();
-  }
-  size_t unfinished() const {
-    size_t n = 0;
-    for (const auto& f : fetches) n += !f.finished;
-    return n;
   }
 
   std::map<std::string, FakeChannel> channels;
   std::map<std::pair<std::string, std::string>, std::string> team_roles;  // (team, user) → roles
-  std::vector<FetchCall> fetches;
   std::vector<sdk::FakeHost::Post> replies;
 
  private:
@@ -138,15 +106,6 @@ class FakeChatHost {
     c.props_json = sdk::to_pb(p.props_json);
     c.flags = p.flags;
     return c;
-  }
-
-  void finish(uint64_t id, int status, const pb_http_response_v1* res, std::string_view detail) {
-    for (auto& f : fetches) {
-      if (f.id != id || f.finished) continue;
-      f.finished = true;
-      f.done(f.user, status, res, sdk::to_pb(detail));
-      return;
-    }
   }
 
   static int channel_get(pb_plugin*, pb_str id, pb_channel_fn fn, void* user) {
@@ -180,34 +139,6 @@ class FakeChatHost {
     current_->post_queue_.push_back({std::move(p), done, user});
     return PB_OK;
   }
-  static int http_fetch(pb_plugin*, const pb_http_fetch_v1* r, pb_http_fetch_done_fn done,
-                        void* user, uint64_t* request_id) {
-    std::string_view url = sdk::to_sv(r->url);
-    if (!url.starts_with("http://") && !url.starts_with("https://")) return PB_E_INVALID;
-    FetchCall call;
-    call.id = ++current_->fetch_seq_;
-    call.method = sdk::to_sv(r->method);
-    call.url = url;
-    call.body = sdk::to_sv(r->body);
-    for (size_t i = 0; i < r->header_count; ++i) {
-      call.headers.emplace_back(sdk::to_sv(r->headers[i].name), sdk::to_sv(r->headers[i].value));
-    }
-    call.max_response_bytes = r->max_response_bytes;
-    call.done = done;
-    call.user = user;
-    if (request_id) *request_id = call.id;
-    current_->fetches.push_back(std::move(call));
-    return PB_OK;
-  }
-  static int http_cancel(pb_plugin*, uint64_t id) {
-    for (const auto& f : current_->fetches) {
-      if (f.id == id && !f.finished) {
-        current_->cancels_.push_back(id);
-        return PB_OK;
-      }
-    }
-    return PB_E_NOT_FOUND;
-  }
 
   struct QueuedPost {
     sdk::FakeHost::Post draft;
@@ -221,10 +152,8 @@ class FakeChatHost {
   pb_host_api api_{};
   void* state_ = nullptr;
   bool started_ = false;
-  uint64_t fetch_seq_ = 0;
   uint64_t post_seq_ = 0;
   std::deque<QueuedPost> post_queue_;
-  std::deque<uint64_t> cancels_;
 };
 
 }  // namespace pb::outgoing::testing

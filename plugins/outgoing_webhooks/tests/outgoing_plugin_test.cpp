@@ -254,9 +254,9 @@ TEST_F(OutgoingPluginTest, MatchingPostStagesARecordAndCallsTheCallbackWithJson)
   auto hook = create(hook_body(R"(,"trigger_words":["deploy"],"content_type":"application/json")"));
   auto& r = user_post(kOpen, "deploy prod now");
   ASSERT_NE(r.verdict, PB_VERDICT_REJECT);
-  ASSERT_EQ(h->fetches.size(), 1u);
+  ASSERT_EQ(h->fetches().size(), 1u);
   EXPECT_EQ(stored_deliveries(), 1u);  // committed with the post
-  const auto& f = h->fetches[0];
+  const auto& f = h->fetches()[0];
   EXPECT_EQ(f.method, "POST");
   EXPECT_EQ(f.url, "http://cb.local/hook");
   EXPECT_EQ(f.header("Content-Type"), "application/json");
@@ -284,16 +284,16 @@ TEST_F(OutgoingPluginTest, MatchingPostStagesARecordAndCallsTheCallbackWithJson)
   EXPECT_EQ(reply.flags, PB_POST_FROM_WEBHOOK);
   EXPECT_NE(reply.props_json.find("\"from_webhook\":\"true\""), std::string::npos);
   EXPECT_EQ(stored_deliveries(), 0u);
-  EXPECT_EQ(h->fetches.size(), 1u);  // the reply fired nothing
+  EXPECT_EQ(h->fetches().size(), 1u);  // the reply fired nothing
 }
 
 TEST_F(OutgoingPluginTest, FormPayloadWhenContentTypeIsNotJson) {
   create(hook_body(R"(,"trigger_words":["deploy"])"));
   user_post(kOpen, "deploy x");
-  ASSERT_EQ(h->fetches.size(), 1u);
-  EXPECT_EQ(h->fetches[0].header("Content-Type"), "application/x-www-form-urlencoded");
-  EXPECT_NE(h->fetches[0].body.find("&timestamp=1700000000&"), std::string::npos) << h->fetches[0].body;
-  EXPECT_NE(h->fetches[0].body.find("&user_name=alice"), std::string::npos);
+  ASSERT_EQ(h->fetches().size(), 1u);
+  EXPECT_EQ(h->fetches()[0].header("Content-Type"), "application/x-www-form-urlencoded");
+  EXPECT_NE(h->fetches()[0].body.find("&timestamp=1700000000&"), std::string::npos) << h->fetches()[0].body;
+  EXPECT_NE(h->fetches()[0].body.find("&user_name=alice"), std::string::npos);
 }
 
 TEST_F(OutgoingPluginTest, NonCommentReplyIsARootPostAndEmptyBodyPostsNothing) {
@@ -315,17 +315,17 @@ TEST_F(OutgoingPluginTest, PostsThatMustNotFire) {
   user_post(kOpen, "deploy", 0);                                     // not the user-post path
   user_post(kOpen, "deploy", PB_POST_TRIGGER_WEBHOOKS, "system_join_channel");
   user_post(kOpen, "Deploy");                                        // case-sensitive
-  EXPECT_EQ(h->fetches.size(), 0u);
+  EXPECT_EQ(h->fetches().size(), 0u);
   EXPECT_EQ(stored_deliveries(), 0u);
 }
 
 TEST_F(OutgoingPluginTest, TwoCallbackUrlsEachGetARequestCase37) {
   create(R"({"team_id":")" + kTeam + R"(","trigger_words":["go"],"callback_urls":["http://one/","http://two/"]})");
   user_post(kOpen, "go");
-  ASSERT_EQ(h->fetches.size(), 2u);
-  EXPECT_EQ(h->fetches[0].url, "http://one/");
-  EXPECT_EQ(h->fetches[1].url, "http://two/");
-  EXPECT_EQ(h->fetches[0].body, h->fetches[1].body);
+  ASSERT_EQ(h->fetches().size(), 2u);
+  EXPECT_EQ(h->fetches()[0].url, "http://one/");
+  EXPECT_EQ(h->fetches()[1].url, "http://two/");
+  EXPECT_EQ(h->fetches()[0].body, h->fetches()[1].body);
   h->respond(0, 200, "");
   EXPECT_EQ(stored_deliveries(), 1u);  // until every URL answered
   h->fail(1, PB_E_TIMEOUT, "timed out");
@@ -358,29 +358,29 @@ TEST_F(OutgoingPluginTest, ASlowHookHoldsBackOnlyItsOwnQueue) {
   user_post(kOpen, "fast 1");
   user_post(kOpen, "fast 2");
   // One slow call in flight, the second waits; the fast hook is not held back by it.
-  ASSERT_EQ(h->fetches.size(), 2u);
-  EXPECT_EQ(h->fetches[0].url, "http://slow/");
-  EXPECT_EQ(h->fetches[1].url, "http://fast/");
+  ASSERT_EQ(h->fetches().size(), 2u);
+  EXPECT_EQ(h->fetches()[0].url, "http://slow/");
+  EXPECT_EQ(h->fetches()[1].url, "http://fast/");
   auto m = parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body);
   EXPECT_EQ(m["deliveries"]["queued"].GetInt(), 2);
   EXPECT_EQ(m["deliveries"]["in_flight"].GetInt(), 2);
   h->respond(1, 200, "");
-  ASSERT_EQ(h->fetches.size(), 3u);
-  EXPECT_EQ(h->fetches[2].url, "http://fast/");
+  ASSERT_EQ(h->fetches().size(), 3u);
+  EXPECT_EQ(h->fetches()[2].url, "http://fast/");
   h->respond(0, 200, "");
-  ASSERT_EQ(h->fetches.size(), 4u);
-  EXPECT_EQ(h->fetches[3].url, "http://slow/");
+  ASSERT_EQ(h->fetches().size(), 4u);
+  EXPECT_EQ(h->fetches()[3].url, "http://slow/");
 }
 
 TEST_F(OutgoingPluginTest, PendingDeliveriesAreResumedAfterARestart) {
   create(hook_body(R"(,"trigger_words":["a"])"));
   user_post(kOpen, "a first");
-  ASSERT_EQ(h->fetches.size(), 1u);
+  ASSERT_EQ(h->fetches().size(), 1u);
   h->stop();  // cancels the call in flight: its record stays
   EXPECT_EQ(stored_deliveries(), 1u);
   restart();
-  ASSERT_EQ(h->fetches.size(), 1u);
-  EXPECT_NE(h->fetches[0].body.find("first"), std::string::npos);
+  ASSERT_EQ(h->fetches().size(), 1u);
+  EXPECT_NE(h->fetches()[0].body.find("first"), std::string::npos);
   h->respond(0, 200, "");
   EXPECT_EQ(stored_deliveries(), 0u);
 }
@@ -394,7 +394,7 @@ TEST_F(OutgoingPluginTest, DeliveriesOfADeletedHookAreDropped) {
   EXPECT_EQ(call("DELETE", std::string("/api/v4/hooks/outgoing/") + hook["id"].GetString()).status, 200);
   h->respond(0, 200, R"({"text":"late"})");
   EXPECT_TRUE(h->replies.empty());  // no reply for a deleted hook
-  EXPECT_EQ(h->fetches.size(), 1u);
+  EXPECT_EQ(h->fetches().size(), 1u);
   EXPECT_EQ(stored_deliveries(), 0u);
 }
 
@@ -412,13 +412,13 @@ TEST_F(OutgoingPluginTest, APostRejectedAfterStagingLeavesNoDeliveryBehind) {
   }), PB_OK);
   create(hook_body(R"(,"trigger_words":["a"])"));
   EXPECT_EQ(user_post(kOpen, "a reject").verdict, PB_VERDICT_REJECT);
-  EXPECT_EQ(h->fetches.size(), 0u);
+  EXPECT_EQ(h->fetches().size(), 0u);
   EXPECT_EQ(stored_deliveries(), 0u);  // the staged record went with the post
   EXPECT_EQ(parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body)["staged_posts"].GetInt(), 1);
   fake.advance(2 * kStagedSweepMs);
   EXPECT_EQ(parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body)["staged_posts"].GetInt(), 0);
   user_post(kOpen, "a fine");
-  EXPECT_EQ(h->fetches.size(), 1u);
+  EXPECT_EQ(h->fetches().size(), 1u);
 }
 
 }  // namespace
