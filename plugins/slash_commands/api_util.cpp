@@ -1,0 +1,56 @@
+#include "plugins/slash_commands/api_util.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+namespace pb::slash {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool has_role(std::string_view roles, std::string_view role) {
+  while (!roles.empty()) {
+    size_t sp = roles.find(' ');
+    if (roles.substr(0, sp) == role) return true;
+    if (sp == std::string_view::npos) break;
+    roles.remove_prefix(sp + 1);
+  }
+  return false;
+}
+
+std::optional<std::string_view> query_value(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+int fail(const sdk::Request& req, const ApiError& e) {
+  return req.respond_error(e.status, e.id, e.message);
+}
+
+int forbidden(const sdk::Request& req) {
+  return req.respond_error(403, "api.context.permissions.app_error",
+                           "You do not have the appropriate permissions.");
+}
+
+int invalid_url_param(const sdk::Request& req, std::string_view name) {
+  return req.respond_error(400, "api.context.invalid_url_param.app_error",
+                           "Invalid or missing " + std::string(name) + " parameter in request URL.");
+}
+
+int commands_disabled(const sdk::Request& req) {
+  return req.respond_error(501, "api.command.disabled.app_error",
+                           "Commands have been disabled by the system admin.");
+}
+
+}  // namespace pb::slash

@@ -1,0 +1,29 @@
+// Small helpers of the plugin's HTTP handlers: the clock, role lists, query strings and the
+// common Mattermost errors. Threading: any thread (pure) except where a Request is answered.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include <patchbay/plugin.hpp>
+
+#include "plugins/slash_commands/command.h"
+
+namespace pb::slash {
+
+int64_t now_ms();
+
+// Whether the space-separated role list holds `role`.
+bool has_role(std::string_view roles, std::string_view role);
+
+// The raw value of `name` in a query string, or nullopt. Ids and booleans need no decoding.
+std::optional<std::string_view> query_value(std::string_view query, std::string_view name);
+
+int fail(const sdk::Request& req, const ApiError& e);
+int forbidden(const sdk::Request& req);
+int invalid_url_param(const sdk::Request& req, std::string_view name);
+// 501 api.command.disabled.app_error.
+int commands_disabled(const sdk::Request& req);
+
+}  // namespace pb::slash

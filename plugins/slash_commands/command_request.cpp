@@ -1,0 +1,78 @@
+#include "plugins/slash_commands/command_request.h"
+
+#include <array>
+#include <utility>
+
+namespace pb::slash {
+
+void append_query_escaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : s) {
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+}
+
+std::string encode_params(const InvocationParams& p) {
+  // Already in sorted key order, as url.Values.Encode writes them.
+  const std::array<std::pair<std::string_view, std::string_view>, 12> fields{{
+      {"channel_id", p.channel_id},
+      {"channel_name", p.channel_name},
+      {"command", p.command},
+      {"response_url", p.response_url},
+      {"root_id", p.root_id},
+      {"team_domain", p.team_domain},
+      {"team_id", p.team_id},
+      {"text", p.text},
+      {"token", p.token},
+      {"trigger_id", p.trigger_id},
+      {"user_id", p.user_id},
+      {"user_name", p.user_name},
+  }};
+  std::string out;
+  size_t size = 0;
+  for (const auto& [k, v] : fields) size += k.size() + 2 + v.size() * 3;
+  out.reserve(size);
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out += '&';
+    out += k;
+    out += '=';
+    append_query_escaped(out, v);
+  }
+  return out;
+}
+
+OutboundRequest build_request(std::string_view method, std::string_view url,
+                              const InvocationParams& params) {
+  OutboundRequest out;
+  out.authorization = "Token ";
+  out.authorization += params.token;
+  if (method == "G") {
+    out.method = "GET";
+    std::string_view base = url.substr(0, url.find('#'));
+    out.url.assign(base);
+    if (base.find('?') == std::string_view::npos) {
+      out.url += '?';
+    } else if (!base.ends_with('?') && !base.ends_with('&')) {
+      out.url += '&';
+    }
+    out.url += encode_params(params);
+  } else {
+    out.method = "POST";
+    out.url.assign(url);
+    out.body = encode_params(params);
+    out.form_body = true;
+  }
+  return out;
+}
+
+}  // namespace pb::slash

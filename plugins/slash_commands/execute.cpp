@@ -1,0 +1,312 @@
+// POST /api/v4/commands/execute (wire spec §5.3), the call to a custom command's URL (§5.4)
+// and the handling of its answer (§5.5).
+#include <rapidjson/document.h>
+
+#include <patchbay/json_guard.hpp>
+
+#include "plugins/slash_commands/api_util.h"
+#include "plugins/slash_commands/command_request.h"
+#include "plugins/slash_commands/command_text.h"
+#include "plugins/slash_commands/ids.h"
+#include "plugins/slash_commands/slash_plugin.h"
+
+namespace pb::slash {
+namespace {
+
+using sdk::to_pb;
+using sdk::to_sv;
+
+// The CommandArgs body: flat strings.
+struct CommandArgs {
+  std::string command, channel_id, team_id, root_id;
+};
+
+std::optional<CommandArgs> read_args(std::string_view body) {
+  if (sdk::json_too_deep_at(body, 2) != std::string_view::npos) return std::nullopt;
+  if (body.find('\0') != std::string_view::npos) return std::nullopt;
+  std::string text(body);
+  text.append(4, '\0');  // RapidJSON may read past a truncated UTF-8 sequence at the end
+  rapidjson::Document doc;
+  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  sdk::json_replace_surrogates(text.data(), text.size());
+  CommandArgs args;
+  auto str = [&](const char* key, std::string& dst) {
+    auto it = doc.FindMember(key);
+    if (it == doc.MemberEnd() || it->value.IsNull()) return true;
+    if (!it->value.IsString()) return false;
+    dst.assign(it->value.GetString(), it->value.GetStringLength());
+    return true;
+  };
+  if (!str("command", args.command) || !str("channel_id", args.channel_id) ||
+      !str("team_id", args.team_id) || !str("root_id", args.root_id)) {
+    return std::nullopt;
+  }
+  if (args.root_id.empty()) str("parent_id", args.root_id);  // deprecated spelling
+  return args;
+}
+
+struct ChannelFacts {
+  bool found = false;
+  std::string team_id, name, type;
+};
+
+ChannelFacts channel_facts(const sdk::Host& host, std::string_view channel_id) {
+  ChannelFacts f;
+  auto got = [](void* user, const pb_channel_v1* c) {
+    auto* out = static_cast<ChannelFacts*>(user);
+    out->found = c->delete_at == 0;
+    out->team_id.assign(to_sv(c->team_id));
+    out->name.assign(to_sv(c->name));
+    out->type.assign(to_sv(c->type));
+  };
+  host.api()->channel_get(host.self(), to_pb(channel_id), got, &f);
+  return f;
+}
+
+ApiError command_failed(std::string_view trigger) {
+  return {500, "api.command.execute_command.failed.app_error",
+          "Command with a trigger of '/" + std::string(trigger) + "' failed."};
+}
+
+ApiError create_post_failed() {
+  return {500, "api.command.execute_command.create_post_failed.app_error",
+          "Command response could not be posted."};
+}
+
+}  // namespace
+
+int SlashCommandsPlugin::execute(const sdk::Request& req) {
+  auto args = read_args(req.body());
+  if (!args) return fail(req, invalid_body_param("command_args"));
+  auto text = parse_command_text(args->command);
+  if (!text || !is_valid_id(args->channel_id)) {
+    return req.respond_error(400, "api.command.execute_command.start.app_error",
+                             "No command trigger found.");
+  }
+  std::string user_id(req.user_id());
+  // use_slash_commands on the channel: who may read it may run commands in it.
+  if (host().api()->channel_can_read(host().self(), to_pb(args->channel_id), to_pb(user_id)) != 1) {
+    return forbidden(req);
+  }
+  ChannelFacts channel = channel_facts(host(), args->channel_id);
+  if (!channel.found) return forbidden(req);
+  auto inv = std::make_shared<Invocation>();
+  inv->user_id = user_id;
+  inv->channel_id = args->channel_id;
+  inv->root_id = args->root_id;
+  if (!channel.team_id.empty()) {
+    inv->team_id = channel.team_id;  // the client's team_id is ignored for team channels
+  } else {
+    if (!is_valid_id(args->team_id)) return forbidden(req);
+    if (!has_role(req.roles(), "system_admin") && !is_team_member(req, args->team_id)) {
+      return forbidden(req);
+    }
+    inv->team_id = args->team_id;
+  }
+
+  if (const Command* command = index_.find_trigger(inv->team_id, text->trigger)) {
+    if (!settings_.enabled) return commands_disabled(req);
+    inv->command_username = command->username;
+    inv->command_icon_url = command->icon_url;
+    call_command_url(req, *command, std::move(*inv), text->trigger, std::string(text->message),
+                     channel.name);
+    return PB_OK;
+  }
+  inv->custom = false;
+  if (text->trigger == "echo" || text->trigger == "me" || text->trigger == "shrug") {
+    return run_builtin(req, text->trigger, text->message, inv);
+  }
+  return req.respond_error(404, "api.command.execute_command.not_found.app_error",
+                           "Command with a trigger of '/" + text->trigger + "' not found.");
+}
+
+void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Command& command,
+                                           Invocation inv, std::string trigger,
+                                           std::string message, std::string channel_name) {
+  std::string user_name;
+  auto got_user = [](void* user, const pb_user_v1* u) {
+    static_cast<std::string*>(user)->assign(to_sv(u->username));
+  };
+  host().api()->user_get(host().self(), PB_USER_BY_ID, to_pb(inv.user_id), got_user, &user_name);
+
+  ResponseUrlRecord hook;
+  hook.id = new_id();
+  hook.command_id = command.id;
+  hook.user_id = inv.user_id;
+  hook.channel_id = inv.channel_id;
+  hook.root_id = inv.root_id;
+  hook.team_id = inv.team_id;
+  hook.command_username = command.username;
+  hook.command_icon_url = command.icon_url;
+  hook.create_at = now_ms();
+  // In memory at once (the integration may answer through it before the write is durable);
+  // in the store so that it survives a restart. A failed write only costs that.
+  host().kv_put(std::string(kResponseUrlPrefix) + hook.id, to_json(hook), [this](int status) {
+    if (status != PB_OK) host().warn("response_url not stored: " + std::string(host().status_name(status)));
+  });
+  std::string response_url = response_url_base(req) + "/hooks/commands/" + hook.id;
+  response_urls_.add(std::move(hook));
+
+  std::string command_name = "/" + trigger;
+  std::string trigger_id = new_id();
+  InvocationParams params;
+  params.token = command.token;
+  params.team_id = inv.team_id;
+  // The ABI has no team lookup yet: team_domain stays "" (README, "left undone").
+  params.team_domain = "";
+  params.channel_id = inv.channel_id;
+  params.channel_name = channel_name;
+  params.user_id = inv.user_id;
+  params.user_name = user_name;
+  params.command = command_name;
+  params.text = message;
+  params.trigger_id = trigger_id;
+  params.response_url = response_url;
+  params.root_id = inv.root_id;
+  OutboundRequest out = build_request(command.method, command.url, params);
+
+  sdk::FetchRequest fetch;
+  fetch.method = out.method;
+  fetch.url = out.url;
+  fetch.body = out.body;
+  fetch.headers.push_back(sdk::http_header("Accept", "application/json"));
+  fetch.headers.push_back(sdk::http_header("Authorization", out.authorization));
+  if (out.form_body) {
+    fetch.headers.push_back(
+        sdk::http_header("Content-Type", "application/x-www-form-urlencoded"));
+  }
+  auto shared_inv = std::make_shared<Invocation>(std::move(inv));
+  int rc = host().http_fetch(
+      fetch, [this, req, shared_inv, trigger](int status, const sdk::FetchResponse* response,
+                                              std::string_view detail) {
+        if (status != PB_OK || response == nullptr) {
+          ApiError e = command_failed(trigger);
+          req.respond_error(e.status, e.id, e.message, detail);
+          return;
+        }
+        if (response->status() != 200) {
+          req.respond_error(500, "api.command.execute_command.failed_resp.app_error",
+                            "Command with a trigger of '/" + trigger +
+                                "' returned response " + std::to_string(response->status()) + ".",
+                            response->body());
+          return;
+        }
+        ParsedResponse parsed =
+            parse_command_response(response->header("Content-Type").value_or(""),
+                                   response->body());
+        if (!parsed.ok) {
+          ApiError e = command_failed(trigger);
+          req.respond_error(e.status, e.id, e.message, parsed.error);
+          return;
+        }
+        answer_with_responses(req, std::make_shared<CommandResponse>(std::move(parsed.response)),
+                              shared_inv);
+      });
+  if (rc != PB_OK) {
+    ApiError e = command_failed(trigger);
+    req.respond_error(e.status, e.id, e.message, host().status_name(rc));
+  }
+}
+
+void SlashCommandsPlugin::answer_with_responses(const sdk::Request& req,
+                                                std::shared_ptr<CommandResponse> response,
+                                                std::shared_ptr<Invocation> inv) {
+  post_responses(response, inv, [req, response](std::optional<ApiError> error) {
+    if (error) {
+      fail(req, *error);
+      return;
+    }
+    // The client's trigger id (a fresh one: the client sends none through Client4).
+    req.respond_json(200, response_to_json(*response, new_id()));
+  });
+}
+
+void SlashCommandsPlugin::post_responses(std::shared_ptr<CommandResponse> response,
+                                         std::shared_ptr<Invocation> inv, PostedFn done) {
+  post_one(std::move(response), std::move(inv), 0, std::move(done));
+}
+
+// Posts response `index` (0 = the main one, i = extra_responses[i - 1]) when it is an
+// in_channel response with something to show, then the next; ephemeral ones are only
+// returned to the caller (never stored), other response types are ignored.
+void SlashCommandsPlugin::post_one(std::shared_ptr<CommandResponse> main,
+                                   std::shared_ptr<Invocation> inv, size_t index,
+                                   PostedFn done) {
+  for (; index <= main->extra_responses.size(); ++index) {
+    const CommandResponse& r = index == 0 ? *main : main->extra_responses[index - 1];
+    if (r.in_channel() && r.has_content()) break;
+  }
+  if (index > main->extra_responses.size()) {
+    done(std::nullopt);
+    return;
+  }
+  const CommandResponse& r = index == 0 ? *main : main->extra_responses[index - 1];
+  std::string_view channel_id = r.channel_id.empty() ? std::string_view(inv->channel_id)
+                                                      : std::string_view(r.channel_id);
+  if (std::string_view(r.type).starts_with("system_")) {
+    done(create_post_failed());
+    return;
+  }
+  if (channel_id != inv->channel_id &&
+      host().api()->channel_can_read(host().self(), to_pb(channel_id), to_pb(inv->user_id)) != 1) {
+    done(create_post_failed());
+    return;
+  }
+  PostPropsContext context;
+  context.from_webhook = inv->custom;
+  if (inv->custom) {
+    context.command_username = inv->command_username;
+    context.command_icon_url = inv->command_icon_url;
+    context.username_override = settings_.username_override;
+    context.icon_override = settings_.icon_override;
+  }
+  std::string props = post_props_json(r, context);
+  pb_post_v1 draft{};
+  draft.struct_size = sizeof draft;
+  draft.channel_id = to_pb(channel_id);
+  draft.user_id = to_pb(inv->user_id);
+  draft.root_id = to_pb(inv->root_id);
+  draft.type = to_pb(r.type);
+  draft.message = to_pb(r.text);
+  draft.props_json = to_pb(props);
+  draft.flags = PB_POST_TRIGGER_WEBHOOKS;
+  if (inv->custom) {
+    draft.flags |= PB_POST_FROM_WEBHOOK;
+    // skip_slack_parsing: the text is kept as sent. Attachments still need the processing, so
+    // with attachments the post goes through it whole (README, "left undone").
+    if (r.skip_slack_parsing && !r.has_attachments) draft.flags |= PB_POST_SLACK_PROCESSED;
+  }
+  struct Ctx {
+    SlashCommandsPlugin* self;
+    std::shared_ptr<CommandResponse> main;
+    std::shared_ptr<Invocation> inv;
+    size_t next;
+    PostedFn done;
+  };
+  auto* ctx = new Ctx{this, main, inv, index + 1, std::move(done)};
+  auto on_created = [](void* user, int status, int http_status, pb_str error_id, pb_str message,
+                       const pb_post_v1*) {
+    std::unique_ptr<Ctx> c(static_cast<Ctx*>(user));
+    // A C callback: nothing may escape it.
+    try {
+      if (status != PB_OK) {
+        c->self->host().info("command response not posted: " + std::to_string(http_status) +
+                             " " + std::string(to_sv(error_id)) + " " +
+                             std::string(to_sv(message)));
+        c->done(create_post_failed());
+        return;
+      }
+      c->self->post_one(std::move(c->main), std::move(c->inv), c->next, std::move(c->done));
+    } catch (...) {
+      c->self->host().error("posting a command response failed with an exception");
+    }
+  };
+  int rc = host().api()->post_create(host().self(), &draft, on_created, ctx);
+  if (rc != PB_OK) {
+    std::unique_ptr<Ctx> c(ctx);
+    c->done(create_post_failed());
+  }
+}
+
+}  // namespace pb::slash

@@ -1,0 +1,69 @@
+// Lifecycle of the slash commands plugin and its entry point (slash_plugin.h).
+#include "plugins/slash_commands/slash_plugin.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <chrono>
+
+namespace pb::slash {
+namespace {
+
+// Mattermost v5.38's built-in triggers (wire spec §5.7): custom commands may not take them.
+constexpr std::array<std::string_view, 32> kBuiltinTriggers = {
+    "away",    "online",   "offline",  "dnd",          "code",     "collapse", "expand",
+    "echo",    "me",       "shrug",    "header",       "purpose",  "rename",   "join",
+    "open",    "leave",    "invite",   "kick",         "remove",   "msg",      "groupmsg",
+    "mute",    "search",   "settings", "shortcuts",    "help",     "logout",   "invite_people",
+    "status",  "remote",   "share-channel", "loadtest"};
+
+}  // namespace
+
+bool SlashCommandsPlugin::is_builtin_trigger(std::string_view trigger) {
+  for (std::string_view t : kBuiltinTriggers) {
+    if (t == trigger) return true;
+  }
+  return false;
+}
+
+int SlashCommandsPlugin::init(std::string_view /*settings_json*/) {
+  auto& h = host();
+  if (sodium_init() < 0) return PB_E_PLUGIN;
+  bool has_chat = PB_HOST_HAS(h.api(), post_create) && PB_HOST_HAS(h.api(), channel_get) &&
+                  PB_HOST_HAS(h.api(), team_member_roles) && PB_HOST_HAS(h.api(), user_get) &&
+                  PB_HOST_HAS(h.api(), channel_can_read) && PB_HOST_HAS(h.api(), http_fetch);
+  if (!has_chat) {
+    h.error("host lacks the ABI 1.3 functions (channel_get, post_create, http_fetch, ...)");
+    return PB_E_UNSUPPORTED;
+  }
+  read_server_config(h.config_json(), settings_);
+  return register_routes();
+}
+
+int SlashCommandsPlugin::start() {
+  size_t damaged = 0;
+  host().kv_list(kCommandPrefix, [&](std::string_view key, std::string_view value) {
+    auto command = command_from_record(value);
+    if (command && key.substr(kCommandPrefix.size()) == command->id) {
+      index_.upsert(std::move(*command));
+    } else {
+      ++damaged;
+    }
+    return false;
+  });
+  if (damaged > 0) host().error(std::to_string(damaged) + " damaged command records skipped");
+  load_response_urls();
+  host().info("loaded " + std::to_string(index_.size()) + " slash commands");
+  return PB_OK;
+}
+
+int SlashCommandsPlugin::configure(std::string_view /*settings_json*/) {
+  read_server_config(host().config_json(), settings_);
+  return PB_OK;
+}
+
+void SlashCommandsPlugin::stop() {}
+
+}  // namespace pb::slash
+
+PB_PLUGIN(pb::slash::SlashCommandsPlugin, "slash_commands", "1.0.0")

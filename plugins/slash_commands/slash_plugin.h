@@ -1,0 +1,114 @@
+// The slash commands plugin (README.md): custom commands' management API (wire spec §5.1,
+// §5.2), POST /api/v4/commands/execute (§5.3) with the call to the command's URL (§5.4) and its
+// answer (§5.5), the built-ins /echo, /me, /shrug (§5.7) and delayed answers through
+// response_url (§5.6).
+//
+// Store: "c/<id>" one command (its API JSON); "r/<id>" one response_url (response_url.h).
+// Commands live in an in-memory CommandIndex loaded at start().
+//
+// Posts of responses are made with post_create as the invoking user. Custom commands' posts
+// carry PB_POST_FROM_WEBHOOK (so the attachments plugin processes them, and from_webhook
+// "true") and PB_POST_TRIGGER_WEBHOOKS (§5.5: in_channel answers fire outgoing webhooks);
+// built-ins' posts carry PB_POST_TRIGGER_WEBHOOKS only.
+//
+// Threading: everything on the loop thread. Errors: Mattermost error JSON with the ids of the
+// wire spec; a request is answered exactly once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <patchbay/plugin.hpp>
+
+#include "plugins/slash_commands/command.h"
+#include "plugins/slash_commands/command_index.h"
+#include "plugins/slash_commands/command_response.h"
+#include "plugins/slash_commands/response_url.h"
+#include "plugins/slash_commands/settings.h"
+
+namespace pb::slash {
+
+inline constexpr std::string_view kCommandPrefix = "c/";
+inline constexpr size_t kMaxPendingEchoes = 100;
+inline constexpr int64_t kMaxEchoDelaySeconds = 10000;
+
+// Who ran a command where: what every response of that invocation is posted with.
+struct Invocation {
+  std::string user_id;
+  std::string channel_id;
+  std::string root_id;
+  std::string team_id;
+  bool custom = true;             // custom command: from_webhook, overrides
+  std::string command_username;   // the command's configured username / icon_url
+  std::string command_icon_url;
+};
+
+// The outcome of posting the responses of one answer: ok, or the error to answer with.
+using PostedFn = std::function<void(std::optional<ApiError> error)>;
+
+class SlashCommandsPlugin : public sdk::Plugin {
+ public:
+  int init(std::string_view settings_json) override;
+  int start() override;
+  int configure(std::string_view settings_json) override;
+  void stop() override;
+
+  // Whether `trigger` names a built-in command (custom commands may not take these names).
+  static bool is_builtin_trigger(std::string_view trigger);
+
+ private:
+  // Management API (commands_api.cpp).
+  int register_routes();
+  int create_command(const sdk::Request& req);
+  int list_commands(const sdk::Request& req);
+  int get_command(const sdk::Request& req);
+  int update_command(const sdk::Request& req);
+  int delete_command(const sdk::Request& req);
+  int regen_token(const sdk::Request& req);
+  bool may_manage_team(const sdk::Request& req, std::string_view team_id) const;
+  bool is_team_member(const sdk::Request& req, std::string_view team_id) const;
+  // Answers and returns nullptr when {command_id} is malformed, unknown or hidden from the
+  // caller (404, as Mattermost hides existence), or 403 when `manage` and the caller may not.
+  const Command* command_for(const sdk::Request& req);
+  // Writes `command` durably, then indexes it and answers `status` with `answer`
+  // (the command's JSON when empty).
+  int save_and_answer(const sdk::Request& req, Command command, int status,
+                      std::string answer = {});
+  std::optional<ApiError> check_trigger_free(const Command& command) const;
+
+  // Execute (execute.cpp).
+  int execute(const sdk::Request& req);
+  void call_command_url(const sdk::Request& req, const Command& command, Invocation inv,
+                        std::string trigger, std::string message, std::string channel_name);
+  void answer_with_responses(const sdk::Request& req, std::shared_ptr<CommandResponse> response,
+                             std::shared_ptr<Invocation> inv);
+  // Posts the in_channel responses among `response` and its extra responses, in order.
+  void post_responses(std::shared_ptr<CommandResponse> response,
+                      std::shared_ptr<Invocation> inv, PostedFn done);
+  void post_one(std::shared_ptr<CommandResponse> main, std::shared_ptr<Invocation> inv,
+                size_t index, PostedFn done);
+
+  // Built-ins (builtins.cpp). Answers the request.
+  int run_builtin(const sdk::Request& req, std::string_view trigger, std::string_view message,
+                  std::shared_ptr<Invocation> inv);
+  int run_echo(const sdk::Request& req, std::string_view message,
+               std::shared_ptr<Invocation> inv);
+
+  // response_url (response_url_route.cpp).
+  int command_webhook(const sdk::Request& req);
+  void load_response_urls();
+  std::string response_url_base(const sdk::Request& req) const;
+
+  Settings settings_;
+  CommandIndex index_;
+  ResponseUrls response_urls_;
+  size_t pending_echoes_ = 0;
+};
+
+}  // namespace pb::slash

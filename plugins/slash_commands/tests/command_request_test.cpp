@@ -1,0 +1,55 @@
+#include "plugins/slash_commands/command_request.h"
+
+#include <gtest/gtest.h>
+
+namespace pb::slash {
+namespace {
+
+InvocationParams params() {
+  InvocationParams p;
+  p.token = "tok";
+  p.team_id = "team";
+  p.team_domain = "dom";
+  p.channel_id = "chan";
+  p.channel_name = "town-square";
+  p.user_id = "uid";
+  p.user_name = "alice";
+  p.command = "/deploy";
+  p.text = "prod & more=1 ü";
+  p.trigger_id = "trig";
+  p.response_url = "http://h/hooks/commands/x";
+  p.root_id = "";
+  return p;
+}
+
+TEST(CommandRequest, FormIsSortedAndEscapedAsGo) {
+  EXPECT_EQ(encode_params(params()),
+            "channel_id=chan&channel_name=town-square&command=%2Fdeploy&response_url=http%3A%2F%2Fh%"
+            "2Fhooks%2Fcommands%2Fx&root_id=&team_domain=dom&team_id=team&text=prod+%26+more%3D1+%"
+            "C3%BC&token=tok&trigger_id=trig&user_id=uid&user_name=alice");
+}
+
+TEST(CommandRequest, PostSendsTheFormAsBody) {
+  OutboundRequest r = build_request("P", "http://x/cmd?keep=1", params());
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.url, "http://x/cmd?keep=1");
+  EXPECT_TRUE(r.form_body);
+  EXPECT_EQ(r.body, encode_params(params()));
+  EXPECT_EQ(r.authorization, "Token tok");
+}
+
+// Wire spec §10 case 39: parameters already in the URL stay.
+TEST(CommandRequest, GetMergesIntoTheQuery) {
+  OutboundRequest r = build_request("G", "http://x/cmd?cmd=ourCommand#frag", params());
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_FALSE(r.form_body);
+  EXPECT_EQ(r.url, "http://x/cmd?cmd=ourCommand&" + encode_params(params()));
+  EXPECT_EQ(build_request("G", "http://x/cmd", params()).url,
+            "http://x/cmd?" + encode_params(params()));
+  EXPECT_EQ(build_request("G", "http://x/cmd?", params()).url,
+            "http://x/cmd?" + encode_params(params()));
+}
+
+}  // namespace
+}  // namespace pb::slash

@@ -1,0 +1,109 @@
+#include "plugins/slash_commands/command_response.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+namespace pb::slash {
+namespace {
+
+std::string text_of(std::string_view type, std::string_view body) {
+  ParsedResponse p = parse_command_response(type, body);
+  EXPECT_TRUE(p.ok) << p.error;
+  return p.response.text;
+}
+
+// Wire spec §10 case 42.
+TEST(CommandResponse, ContentTypeDecidesJsonOrText) {
+  EXPECT_EQ(text_of("", "foo"), "foo");
+  EXPECT_EQ(text_of("text/plain", "foo"), "foo");
+  EXPECT_EQ(text_of("application/json", R"({"text":"foo"})"), "foo");
+  EXPECT_EQ(text_of("application/json; charset=utf-8", R"({"text":"foo"})"), "foo");
+  EXPECT_EQ(text_of(" Application/JSON ;x", R"({"text":"foo"})"), "foo");
+  EXPECT_EQ(text_of("text/plain", R"({"text":"foo"})"), R"({"text":"foo"})");
+  EXPECT_EQ(text_of("text/plain", ""), "");
+}
+
+TEST(CommandResponse, SkipSlackParsingKeepsTheTextExactly) {
+  std::string body =
+      R"({"response_type":"in_channel","skip_slack_parsing":true,"text":"```\n<a|b> & <!here>\n```"})";
+  ParsedResponse p = parse_command_response("application/json", body);
+  ASSERT_TRUE(p.ok);
+  EXPECT_TRUE(p.response.skip_slack_parsing);
+  EXPECT_EQ(p.response.text, "```\n<a|b> & <!here>\n```");
+}
+
+// Wire spec §10 case 43.
+TEST(CommandResponse, MalformedJsonIsAnError) {
+  for (std::string_view bad : {std::string_view(""), std::string_view(R"({"text": })"),
+                               std::string_view(R"({"text":"test","response_type":5})"),
+                               std::string_view("[1]"), std::string_view(R"({"props":[]})"),
+                               std::string_view(R"({"attachments":{}})"),
+                               std::string_view(R"({"skip_slack_parsing":"yes"})"),
+                               std::string_view(R"({"props":{"n":2e308}})"),
+                               std::string_view("{\"text\":\"\xC3\"}")}) {
+    EXPECT_FALSE(parse_command_response("application/json", bad).ok) << bad;
+  }
+  std::string deep(100, '[');
+  EXPECT_FALSE(parse_command_response("application/json", deep).ok);
+}
+
+// Wire spec §10 case 44 (the attachments plugin normalises the values later; here they are
+// carried verbatim).
+TEST(CommandResponse, ExtraResponsesAndAttachmentsAreRead) {
+  std::string body = R"({"text":"a","attachments":[{"fields":[{"title":"t","value":[]}]}],
+    "extra_responses":[{"response_type":"in_channel","text":"b","attachments":[{"text":"x"}]},null]})";
+  ParsedResponse p = parse_command_response("application/json", body);
+  ASSERT_TRUE(p.ok) << p.error;
+  EXPECT_TRUE(p.response.has_attachments);
+  EXPECT_EQ(p.response.attachments_json, R"([{"fields":[{"title":"t","value":[]}]}])");
+  ASSERT_EQ(p.response.extra_responses.size(), 1u);
+  EXPECT_EQ(p.response.extra_responses[0].text, "b");
+  EXPECT_TRUE(p.response.extra_responses[0].in_channel());
+  EXPECT_TRUE(p.response.extra_responses[0].has_attachments);
+}
+
+TEST(CommandResponse, KindsOfResponseType) {
+  CommandResponse r;
+  EXPECT_TRUE(r.ephemeral());
+  r.response_type = "ephemeral";
+  EXPECT_TRUE(r.ephemeral());
+  r.response_type = "in_channel";
+  EXPECT_TRUE(r.in_channel());
+  r.response_type = "other";
+  EXPECT_FALSE(r.in_channel());
+  EXPECT_FALSE(r.ephemeral());
+}
+
+TEST(CommandResponse, ReplyJsonCarriesTheTriggerIdAndIsValidJson) {
+  ParsedResponse p = parse_command_response(
+      "application/json",
+      R"({"response_type":"in_channel","text":"hi \"x\"","props":{"k":1},"trigger_id":"theirs","goto_location":"g"})");
+  ASSERT_TRUE(p.ok);
+  std::string json = response_to_json(p.response, "ourtriggerid");
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  ASSERT_FALSE(doc.HasParseError()) << json;
+  EXPECT_STREQ(doc["trigger_id"].GetString(), "ourtriggerid");
+  EXPECT_STREQ(doc["text"].GetString(), "hi \"x\"");
+  EXPECT_STREQ(doc["goto_location"].GetString(), "g");
+  EXPECT_EQ(doc["props"]["k"].GetInt(), 1);
+}
+
+// Wire spec §5.5: the command's configured name/icon win over the response's; overrides only
+// when the server allows them; from_webhook for custom commands; our keys are not duplicated.
+TEST(CommandResponse, PostPropsPrecedence) {
+  ParsedResponse p = parse_command_response(
+      "application/json",
+      R"({"text":"x","username":"resp","icon_url":"http://resp/i","props":{"from_webhook":"no","a":[1,{"b":null}]}})");
+  ASSERT_TRUE(p.ok);
+  PostPropsContext ctx{"cmduser", "", true, true, true};
+  EXPECT_EQ(post_props_json(p.response, ctx),
+            R"({"a":[1,{"b":null}],"from_webhook":"true","override_username":"cmduser","override_icon_url":"http://resp/i"})");
+  ctx.username_override = ctx.icon_override = false;
+  EXPECT_EQ(post_props_json(p.response, ctx), R"({"a":[1,{"b":null}],"from_webhook":"true"})");
+  ctx.from_webhook = false;
+  EXPECT_EQ(post_props_json(p.response, ctx), R"({"a":[1,{"b":null}]})");
+}
+
+}  // namespace
+}  // namespace pb::slash

@@ -1,0 +1,460 @@
+// The plugin through its routes on a FakeHost with the chat functions patched in (chat_fake.h):
+// management API (§5.2), execute (§5.3-§5.5), built-ins (§5.7), response_url (§5.6).
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "plugins/slash_commands/tests/chat_fake.h"
+
+namespace pb::slash {
+namespace {
+
+using testing::ChatFake;
+
+const std::string kTeam = "team" + std::string(22, 't');
+const std::string kOtherTeam = "othr" + std::string(22, 'o');
+const std::string kChannel = "chan" + std::string(22, 'c');
+const std::string kOtherChannel = "othc" + std::string(22, 'c');
+const std::string kAdmin = "admn" + std::string(22, 'a');
+const std::string kTeamAdmin = "tadm" + std::string(22, 'a');
+const std::string kAlice = "alic" + std::string(22, 'a');
+const std::string kBob = "bobb" + std::string(22, 'b');
+
+rapidjson::Document json(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  EXPECT_FALSE(doc.HasParseError()) << text;
+  return doc;
+}
+
+std::string error_id(const sdk::FakeHost::Response& r) {
+  auto doc = json(r.body);
+  return doc.IsObject() && doc.HasMember("id") ? doc["id"].GetString() : "";
+}
+
+class SlashPluginTest : public ::testing::Test {
+ protected:
+  void SetUp() override { boot(R"({"ServiceSettings":{"SiteURL":"https://chat.example.com/"}})"); }
+
+  void boot(std::string config) {
+    chat = std::make_unique<ChatFake>();
+    chat->fake().set_config_json(std::move(config));
+    sdk::FakeHost::User alice;
+    alice.id = kAlice;
+    alice.username = "alice";
+    chat->fake().add_user(alice);
+    sdk::FakeHost::User root;
+    root.id = kAdmin;
+    root.username = "root";
+    chat->fake().add_user(root);
+    chat->team_roles[{kTeam, kAlice}] = "team_user";
+    chat->team_roles[{kTeam, kTeamAdmin}] = "team_user team_admin";
+    chat->channels[kChannel] = {kTeam, "O", "town-square", {kAlice, kAdmin, kTeamAdmin}};
+    chat->channels[kOtherChannel] = {kTeam, "O", "off-topic", {kAdmin}};
+    ASSERT_EQ(chat->init(), PB_OK);
+    ASSERT_EQ(chat->start(), PB_OK);
+  }
+
+  // Creates a command as the system admin; returns its JSON.
+  rapidjson::Document create(std::string trigger, std::string method = "P",
+                             std::string extra = "") {
+    chat->act_as(kAdmin, "system_user system_admin");
+    const auto& r = chat->call("POST", "/api/v4/commands",
+                               R"({"team_id":")" + kTeam + R"(","trigger":")" + trigger +
+                                   R"(","method":")" + method +
+                                   R"(","url":"http://cmd.local/run?cmd=ourCommand")" + extra +
+                                   "}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json(r.body);
+  }
+
+  const sdk::FakeHost::Response& execute(std::string command, std::string user = kAlice,
+                                         std::string channel = kChannel) {
+    chat->act_as(user);
+    return chat->call("POST", "/api/v4/commands/execute",
+                      R"({"command":")" + command + R"(","channel_id":")" + channel + R"("})");
+  }
+
+  std::unique_ptr<ChatFake> chat;
+};
+
+// Wire spec §10 case 40.
+TEST_F(SlashPluginTest, CreatePermissionsDuplicatesAndMethod) {
+  chat->act_as(kAlice);
+  std::string body = R"({"team_id":")" + kTeam +
+                     R"(","trigger":"Deploy","method":"P","url":"https://example.com"})";
+  const auto& denied = chat->call("POST", "/api/v4/commands", body);
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(error_id(denied), "api.context.permissions.app_error");
+
+  chat->act_as(kTeamAdmin);
+  const auto& ok = chat->call("POST", "/api/v4/commands", body);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  auto c = json(ok.body);
+  EXPECT_STREQ(c["trigger"].GetString(), "deploy");
+  EXPECT_EQ(std::string(c["creator_id"].GetString()), kTeamAdmin);
+  EXPECT_EQ(std::string(c["token"].GetString()).size(), 26u);
+
+  const auto& dup = chat->call("POST", "/api/v4/commands", body);
+  EXPECT_EQ(dup.status, 400);
+  EXPECT_EQ(error_id(dup), "api.command.duplicate_trigger.app_error");
+
+  std::string builtin = R"({"team_id":")" + kTeam +
+                        R"(","trigger":"ECHO","method":"P","url":"https://example.com"})";
+  EXPECT_EQ(error_id(chat->call("POST", "/api/v4/commands", builtin)),
+            "api.command.duplicate_trigger.app_error");
+
+  std::string wrong = R"({"team_id":")" + kTeam +
+                      R"(","trigger":"other","method":"Wrong","url":"https://example.com"})";
+  const auto& bad = chat->call("POST", "/api/v4/commands", wrong);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(error_id(bad), "model.command.is_valid.method.app_error");
+  EXPECT_EQ(chat->call("POST", "/api/v4/commands", "{nope").status, 400);
+  EXPECT_EQ(chat->fake().kv().size(), 1u);  // only the one command was stored
+}
+
+TEST_F(SlashPluginTest, DisabledCommandsAnswer501ButBuiltinsWork) {
+  boot(R"({"ServiceSettings":{"EnableCommands":false}})");
+  chat->act_as(kAdmin, "system_user system_admin");
+  const auto& r = chat->call("POST", "/api/v4/commands",
+                             R"({"team_id":")" + kTeam +
+                                 R"(","trigger":"x","method":"P","url":"https://e.com"})");
+  EXPECT_EQ(r.status, 501);
+  EXPECT_EQ(error_id(r), "api.command.disabled.app_error");
+  EXPECT_EQ(chat->call("GET", "/api/v4/commands?team_id=" + kTeam).status, 501);
+  EXPECT_EQ(execute("/me waves").status, 200);
+  ASSERT_EQ(chat->posts().size(), 1u);
+}
+
+TEST_F(SlashPluginTest, ListGetUpdateDeleteRegen) {
+  auto c = create("deploy");
+  std::string id = c["id"].GetString();
+  std::string token = c["token"].GetString();
+
+  chat->act_as(kAlice);
+  EXPECT_EQ(chat->call("GET", "/api/v4/commands?team_id=" + kTeam + "&custom_only=true").status,
+            403);
+  const auto& member_list = chat->call("GET", "/api/v4/commands?team_id=" + kTeam);
+  ASSERT_EQ(member_list.status, 200);
+  EXPECT_EQ(member_list.body.find(token), std::string::npos);  // sanitised
+  EXPECT_NE(member_list.body.find("\"trigger\":\"deploy\""), std::string::npos);
+  EXPECT_NE(member_list.body.find("\"trigger\":\"echo\""), std::string::npos);
+  EXPECT_EQ(chat->call("GET", "/api/v4/commands/" + id).status, 404);  // existence hidden
+  chat->act_as(kBob);
+  EXPECT_EQ(chat->call("GET", "/api/v4/commands?team_id=" + kTeam).status, 403);
+  EXPECT_EQ(chat->call("GET", "/api/v4/commands").status, 400);
+
+  chat->act_as(kTeamAdmin);
+  const auto& list = chat->call("GET", "/api/v4/commands?team_id=" + kTeam + "&custom_only=true");
+  ASSERT_EQ(list.status, 200);
+  auto arr = json(list.body);
+  ASSERT_EQ(arr.Size(), 1u);
+  EXPECT_EQ(std::string(arr[0]["token"].GetString()), token);
+  EXPECT_EQ(chat->call("GET", "/api/v4/commands/" + id).status, 200);
+  EXPECT_EQ(chat->call("GET", "/api/v4/commands/bad").status, 400);
+
+  std::string update = R"({"id":")" + id + R"(","team_id":")" + kTeam +
+                       R"(","trigger":"Ship","method":"G","url":"https://e.com/x"})";
+  const auto& updated = chat->call("PUT", "/api/v4/commands/" + id, update);
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  auto u = json(updated.body);
+  EXPECT_STREQ(u["trigger"].GetString(), "ship");
+  EXPECT_EQ(std::string(u["token"].GetString()), token);
+  EXPECT_EQ(std::string(u["creator_id"].GetString()), kAdmin);
+
+  std::string moved = R"({"id":")" + id + R"(","team_id":")" + kOtherTeam +
+                      R"(","trigger":"ship","method":"G","url":"https://e.com/x"})";
+  EXPECT_EQ(error_id(chat->call("PUT", "/api/v4/commands/" + id, moved)),
+            "api.command.team_mismatch.app_error");
+
+  const auto& regen = chat->call("PUT", "/api/v4/commands/" + id + "/regen_token");
+  ASSERT_EQ(regen.status, 200);
+  auto t = json(regen.body);
+  ASSERT_TRUE(t.HasMember("token"));
+  EXPECT_NE(std::string(t["token"].GetString()), token);
+  EXPECT_FALSE(t.HasMember("id"));
+
+  const auto& del = chat->call("DELETE", "/api/v4/commands/" + id);
+  EXPECT_EQ(del.status, 200);
+  EXPECT_EQ(del.body, R"({"status":"OK"})");
+  EXPECT_EQ(chat->call("GET", "/api/v4/commands/" + id).status, 404);
+  EXPECT_EQ(execute("/ship").status, 404);
+}
+
+TEST_F(SlashPluginTest, CommandsSurviveARestart) {
+  create("deploy");
+  ASSERT_EQ(chat->configure(), PB_OK);
+  auto kv = chat->fake().kv();
+  chat = std::make_unique<ChatFake>();
+  chat->fake().kv() = kv;
+  chat->channels[kChannel] = {kTeam, "O", "town-square", {kAlice}};
+  ASSERT_EQ(chat->init(), PB_OK);
+  ASSERT_EQ(chat->start(), PB_OK);
+  execute("/deploy");
+  EXPECT_EQ(chat->fetches().size(), 1u);
+}
+
+// Wire spec §10 case 38.
+TEST_F(SlashPluginTest, ExecuteErrors) {
+  for (std::string bad : {"", "/", "getcommand"}) {
+    const auto& r = execute(bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(error_id(r), "api.command.execute_command.start.app_error");
+  }
+  const auto& junk = execute("/junk");
+  EXPECT_EQ(junk.status, 404);
+  EXPECT_EQ(error_id(junk), "api.command.execute_command.not_found.app_error");
+  EXPECT_EQ(execute("/me hi", kBob).status, 403);
+  EXPECT_EQ(execute("/me hi", kAlice, "nochannel" + std::string(17, 'x')).status, 403);
+  EXPECT_EQ(execute("/me hi", kAlice, "short").status, 400);
+  chat->act_as(kAlice);
+  EXPECT_EQ(chat->call("POST", "/api/v4/commands/execute", "[").status, 400);
+  chat->fake().set_fallback_identity(std::nullopt);
+  EXPECT_EQ(chat->call("POST", "/api/v4/commands/execute", "{}").status, 401);
+  EXPECT_TRUE(chat->posts().empty());
+}
+
+// Wire spec §5.4 / §10 case 39.
+TEST_F(SlashPluginTest, PostCommandGetsTheFormWithEveryField) {
+  auto c = create("deploy");
+  const auto& r = execute("/Deploy prod now");
+  EXPECT_FALSE(r.answered);
+  ASSERT_EQ(chat->fetches().size(), 1u);
+  const auto& f = chat->fetches()[0];
+  EXPECT_EQ(f.method, "POST");
+  EXPECT_EQ(f.url, "http://cmd.local/run?cmd=ourCommand");
+  EXPECT_EQ(f.header("Authorization"), "Token " + std::string(c["token"].GetString()));
+  EXPECT_EQ(f.header("Accept"), "application/json");
+  EXPECT_EQ(f.header("Content-Type"), "application/x-www-form-urlencoded");
+  for (const std::string& part : std::vector<std::string>{"command=%2Fdeploy", "text=prod+now", "user_name=alice",
+                           "channel_name=town-square", "user_id=" + kAlice,
+                           "channel_id=" + kChannel, "team_id=" + kTeam,
+                           "token=" + std::string(c["token"].GetString()),
+                           "response_url=https%3A%2F%2Fchat.example.com%2Fhooks%2Fcommands%2F",
+                           "trigger_id=", "team_domain="}) {
+    EXPECT_NE(f.body.find(part), std::string::npos) << part << " in " << f.body;
+  }
+  chat->answer(0, 200, "hello");
+  ASSERT_TRUE(r.answered);
+  EXPECT_EQ(r.status, 200);
+  auto doc = json(r.body);
+  EXPECT_STREQ(doc["text"].GetString(), "hello");
+  EXPECT_EQ(std::string(doc["trigger_id"].GetString()).size(), 26u);
+  EXPECT_TRUE(chat->posts().empty());  // plain text: ephemeral, never stored
+}
+
+TEST_F(SlashPluginTest, GetCommandGetsTheParametersInTheQuery) {
+  create("deploy", "G");
+  execute("/deploy x");
+  ASSERT_EQ(chat->fetches().size(), 1u);
+  const auto& f = chat->fetches()[0];
+  EXPECT_EQ(f.method, "GET");
+  EXPECT_TRUE(f.body.empty());
+  EXPECT_TRUE(f.url.starts_with("http://cmd.local/run?cmd=ourCommand&channel_id=")) << f.url;
+  EXPECT_NE(f.url.find("&token="), std::string::npos);
+}
+
+TEST_F(SlashPluginTest, InChannelAnswerIsPostedByTheInvokingUser) {
+  create("deploy", "P", R"(,"username":"deploybot")");
+  const auto& r = execute("/deploy prod");
+  chat->answer(0, 200,
+               R"({"response_type":"in_channel","text":"deployed","username":"resp","props":{"k":"v"}})",
+               {{"Content-Type", "application/json; charset=utf-8"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(chat->posts().size(), 1u);
+  const auto& p = chat->posts()[0];
+  EXPECT_EQ(p.user_id, kAlice);
+  EXPECT_EQ(p.channel_id, kChannel);
+  EXPECT_EQ(p.message, "deployed");
+  EXPECT_EQ(p.flags, PB_POST_FROM_WEBHOOK | PB_POST_TRIGGER_WEBHOOKS);
+  auto props = json(p.props_json);
+  EXPECT_STREQ(props["from_webhook"].GetString(), "true");
+  EXPECT_STREQ(props["k"].GetString(), "v");
+  EXPECT_FALSE(props.HasMember("override_username"));  // overrides are off by default
+}
+
+TEST_F(SlashPluginTest, CommandUsernameWinsWhenOverridesAreOn) {
+  boot(R"({"ServiceSettings":{"EnablePostUsernameOverride":true,"EnablePostIconOverride":true}})");
+  create("deploy", "P", R"(,"username":"deploybot")");
+  execute("/deploy");
+  chat->answer(0, 200,
+               R"({"response_type":"in_channel","text":"x","username":"resp","icon_url":"http://i/r"})",
+               {{"Content-Type", "application/json"}});
+  ASSERT_EQ(chat->posts().size(), 1u);
+  auto props = json(chat->posts()[0].props_json);
+  EXPECT_STREQ(props["override_username"].GetString(), "deploybot");
+  EXPECT_STREQ(props["override_icon_url"].GetString(), "http://i/r");
+}
+
+TEST_F(SlashPluginTest, EphemeralAndOtherTypesAreNeverStored) {
+  create("deploy");
+  const auto& r = execute("/deploy");
+  chat->answer(0, 200, R"({"response_type":"ephemeral","text":"only you"})",
+               {{"Content-Type", "application/json"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_STREQ(json(r.body)["text"].GetString(), "only you");
+  const auto& r2 = execute("/deploy");
+  chat->answer(1, 200, R"({"response_type":"weird","text":"x"})",
+               {{"Content-Type", "application/json"}});
+  EXPECT_EQ(r2.status, 200);
+  EXPECT_TRUE(chat->posts().empty());
+}
+
+TEST_F(SlashPluginTest, ExtraResponsesArePostedInOrder) {
+  create("deploy");
+  const auto& r = execute("/deploy");
+  chat->answer(0, 200,
+               R"({"response_type":"in_channel","text":"one","extra_responses":[
+                   {"response_type":"ephemeral","text":"hidden"},
+                   {"response_type":"in_channel","text":"two","attachments":[{"text":"a"}]}]})",
+               {{"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(chat->posts().size(), 2u);
+  EXPECT_EQ(chat->posts()[0].message, "one");
+  EXPECT_EQ(chat->posts()[1].message, "two");
+  EXPECT_NE(chat->posts()[1].props_json.find("\"attachments\":[{\"text\":\"a\"}]"),
+            std::string::npos);
+}
+
+TEST_F(SlashPluginTest, SkipSlackParsingMarksThePostProcessed) {
+  create("deploy");
+  execute("/deploy");
+  chat->answer(0, 200, R"({"response_type":"in_channel","text":"<a|b>","skip_slack_parsing":true})",
+               {{"Content-Type", "application/json"}});
+  ASSERT_EQ(chat->posts().size(), 1u);
+  EXPECT_TRUE(chat->posts()[0].flags & PB_POST_SLACK_PROCESSED);
+  EXPECT_EQ(chat->posts()[0].message, "<a|b>");
+}
+
+// Wire spec §5.5 errors.
+TEST_F(SlashPluginTest, FailedCallsAnswer500WithTheSpecifiedIds) {
+  create("deploy");
+  const auto& non200 = execute("/deploy");
+  chat->answer(0, 201, "created");
+  EXPECT_EQ(non200.status, 500);
+  EXPECT_EQ(error_id(non200), "api.command.execute_command.failed_resp.app_error");
+  const auto& down = execute("/deploy");
+  chat->fail(1, PB_E_TIMEOUT);
+  EXPECT_EQ(error_id(down), "api.command.execute_command.failed.app_error");
+  const auto& garbage = execute("/deploy");
+  chat->answer(2, 200, "{\"text\": }", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(error_id(garbage), "api.command.execute_command.failed.app_error");
+  const auto& empty = execute("/deploy");
+  chat->answer(3, 200, "", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(error_id(empty), "api.command.execute_command.failed.app_error");
+  const auto& sys = execute("/deploy");
+  chat->answer(4, 200, R"({"response_type":"in_channel","text":"x","type":"system_join"})",
+               {{"Content-Type", "application/json"}});
+  EXPECT_EQ(error_id(sys), "api.command.execute_command.create_post_failed.app_error");
+  const auto& elsewhere = execute("/deploy");
+  chat->answer(5, 200,
+               R"({"response_type":"in_channel","text":"x","channel_id":")" + kOtherChannel + "\"}",
+               {{"Content-Type", "application/json"}});
+  EXPECT_EQ(elsewhere.status, 500);
+  EXPECT_EQ(error_id(elsewhere), "api.command.execute_command.create_post_failed.app_error");
+  chat->refuse_posts = true;
+  const auto& refused = execute("/deploy");
+  chat->answer(6, 200, R"({"response_type":"in_channel","text":"x"})",
+               {{"Content-Type", "application/json"}});
+  EXPECT_EQ(error_id(refused), "api.command.execute_command.create_post_failed.app_error");
+  EXPECT_TRUE(chat->posts().empty());
+}
+
+// Wire spec §10 case 46.
+TEST_F(SlashPluginTest, BuiltinsMeShrugEcho) {
+  ASSERT_EQ(execute("/me hello").status, 200);
+  ASSERT_EQ(execute("/shrug").status, 200);
+  ASSERT_EQ(execute("/shrug oh well").status, 200);
+  ASSERT_EQ(execute("/echo repeat me").status, 200);
+  ASSERT_EQ(chat->posts().size(), 4u);
+  EXPECT_EQ(chat->posts()[0].type, "me");
+  EXPECT_EQ(chat->posts()[0].message, "*hello*");
+  EXPECT_EQ(chat->posts()[1].message, "¯\\\\\\_(ツ)\\_/¯");
+  EXPECT_EQ(chat->posts()[2].message, "oh well ¯\\\\\\_(ツ)\\_/¯");
+  EXPECT_EQ(chat->posts()[3].message, "repeat me");
+  for (const auto& p : chat->posts()) {
+    EXPECT_EQ(p.user_id, kAlice);
+    EXPECT_EQ(p.flags, PB_POST_TRIGGER_WEBHOOKS);
+    EXPECT_EQ(p.props_json.find("from_webhook"), std::string::npos);
+  }
+}
+
+TEST_F(SlashPluginTest, EchoDelayAndErrors) {
+  const auto& empty = execute("/echo");
+  EXPECT_EQ(empty.status, 200);
+  EXPECT_NE(empty.body.find("A message must be provided"), std::string::npos);
+  const auto& tooLong = execute("/echo hi 10001");
+  EXPECT_NE(tooLong.body.find("under 10000 seconds"), std::string::npos);
+  EXPECT_EQ(execute("/echo \\\"quoted text\\\" 5").status, 200);
+  EXPECT_TRUE(chat->posts().empty());
+  chat->fake().advance(4999);
+  chat->flush();
+  EXPECT_TRUE(chat->posts().empty());
+  chat->fake().advance(1);
+  chat->flush();
+  ASSERT_EQ(chat->posts().size(), 1u);
+  EXPECT_EQ(chat->posts()[0].message, "quoted text");
+}
+
+std::string response_url_id(const sdk::FakeHost::Fetched& f) {
+  std::string key = "hooks%2Fcommands%2F";
+  size_t at = f.body.find(key);
+  return at == std::string::npos ? "" : f.body.substr(at + key.size(), 26);
+}
+
+// Wire spec §5.6 / §10 case 45.
+TEST_F(SlashPluginTest, ResponseUrlFiveUsesThenRefused) {
+  create("deploy", "P", R"(,"username":"deploybot")");
+  execute("/deploy");
+  std::string id = response_url_id(chat->fetches().at(0));
+  ASSERT_EQ(id.size(), 26u);
+  chat->answer(0, 200, "");
+  EXPECT_TRUE(chat->fake().kv().count("r/" + id));
+
+  sdk::FakeHost::Headers json_type{{"Content-Type", "application/json"}};
+  const auto& unknown =
+      chat->call("POST", "/hooks/commands/" + std::string(26, 'z'), R"({"text":"x"})", json_type);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(error_id(unknown), "app.command_webhook.get.missing");
+  const auto& broken = chat->call("POST", "/hooks/commands/" + id, R"({"text":"invalid)", json_type);
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_EQ(error_id(broken), "web.command_webhook.parse.app_error");
+
+  for (int i = 0; i < 5; ++i) {
+    const auto& r = chat->call("POST", "/hooks/commands/" + id,
+                               R"({"response_type":"in_channel","text":"later"})", json_type);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body, "ok");
+    EXPECT_EQ(r.content_type, "text/plain");
+  }
+  const auto& sixth = chat->call("POST", "/hooks/commands/" + id,
+                                 R"({"response_type":"in_channel","text":"later"})", json_type);
+  EXPECT_EQ(sixth.status, 400);
+  EXPECT_EQ(error_id(sixth), "app.command_webhook.try_use.invalid");
+  ASSERT_EQ(chat->posts().size(), 5u);
+  EXPECT_EQ(chat->posts()[0].user_id, kAlice);
+  EXPECT_EQ(chat->posts()[0].channel_id, kChannel);
+  EXPECT_TRUE(chat->posts()[0].flags & PB_POST_FROM_WEBHOOK);
+  EXPECT_NE(chat->fake().kv()["r/" + id].find("\"uses\":5"), std::string::npos);
+}
+
+TEST_F(SlashPluginTest, ResponseUrlSurvivesARestartWithItsUses) {
+  create("deploy");
+  execute("/deploy");
+  std::string id = response_url_id(chat->fetches().at(0));
+  chat->answer(0, 200, "");
+  sdk::FakeHost::Headers json_type{{"Content-Type", "application/json"}};
+  ASSERT_EQ(chat->call("POST", "/hooks/commands/" + id, "plain later").status, 200);
+  auto kv = chat->fake().kv();
+  chat = std::make_unique<ChatFake>();
+  chat->fake().kv() = kv;
+  chat->channels[kChannel] = {kTeam, "O", "town-square", {kAlice}};
+  ASSERT_EQ(chat->init(), PB_OK);
+  ASSERT_EQ(chat->start(), PB_OK);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(chat->call("POST", "/hooks/commands/" + id, R"({"text":"x"})", json_type).status, 200);
+  }
+  EXPECT_EQ(chat->call("POST", "/hooks/commands/" + id, R"({"text":"x"})", json_type).status, 400);
+}
+
+}  // namespace
+}  // namespace pb::slash
