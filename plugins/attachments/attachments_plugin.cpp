@@ -63,7 +63,7 @@ bool props_over_limit(std::string_view props_json) {
 }  // namespace
 
 std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> AttachmentsPlugin::process(
-    std::string_view message, std::string_view props_json) {
+    std::string_view message, std::string_view props_json, PropsLimit limit) {
   UsernameLookup lookup = [this](std::string_view id) { return username_of(id); };
   WebhookPostOutcome out = process_webhook_post(message, props_json, lookup);
   if (!out.ok) {
@@ -71,7 +71,7 @@ std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> Attachmen
     return Refusal{400, kParseDataId, kParseDataMessage};
   }
   for (const auto& w : out.warnings) host().warn(w);
-  if (props_over_limit(out.props_json)) {
+  if (limit == PropsLimit::enforce && props_over_limit(out.props_json)) {
     return Refusal{400, "model.post.is_valid.props.app_error", "Invalid props."};
   }
   return Processed{std::move(out.message), std::move(out.props_json), out.has_attachments};
@@ -87,7 +87,7 @@ int AttachmentsPlugin::on_post_will_be_created(sdk::Intercept turn, const pb_pos
     }
     return PB_VERDICT_CONTINUE;
   }
-  auto result = process(to_sv(post.message), to_sv(post.props_json));
+  auto result = process(to_sv(post.message), to_sv(post.props_json), PropsLimit::enforce);
   if (auto* refusal = std::get_if<Refusal>(&result)) {
     return reject(turn, refusal->status, refusal->id, refusal->message);
   }
@@ -122,7 +122,9 @@ int AttachmentsPlugin::on_process(sdk::Intercept turn, const pb_blob_v1& blob) {
       props = v.is_null() ? std::string_view("{}") : v.raw;
     }
   }
-  auto result = process(message, props);
+  // Not the post limit here: the caller splits the processed post (§2.7 truncates an attachment
+  // too long for one post), and each part it creates is checked by on_post_will_be_created.
+  auto result = process(message, props, PropsLimit::after_split);
   if (auto* refusal = std::get_if<Refusal>(&result)) {
     return reject(turn, refusal->status, refusal->id, refusal->message);
   }

@@ -12,7 +12,8 @@
 //   sender that must see the result before creating posts (the incoming-webhook splitter). Data
 //   {"message":"...","type":"...","props":{...}} (each optional; props may hold the sender's
 //   attachments); replaced by the processed object of the same shape (type forced to
-//   slack_attachment when attachments remain). Refusals as for post.will_be_created, and data
+//   slack_attachment when attachments remain). Refusals as for post.will_be_created except the
+//   props limit (the sender splits; each part is checked when created), and data
 //   that is not such an object is REJECT 400 model.incoming_hook.parse_data.app_error.
 // - "attachments.render" (plugin-defined, pb_blob_v1), priority 100: replaces the attachments
 //   JSON with its Markdown rendering; not a JSON array is REJECT 400
@@ -50,7 +51,11 @@ class AttachmentsPlugin : public sdk::Plugin {
     int status;
     std::string_view id, message;
   };
-  std::variant<Processed, Refusal> process(std::string_view message, std::string_view props_json);
+  // Whether the processed props must fit one post now (enforce), or are split by the caller,
+  // whose parts come back through post.will_be_created and are checked there (after_split).
+  enum class PropsLimit { enforce, after_split };
+  std::variant<Processed, Refusal> process(std::string_view message, std::string_view props_json,
+                                           PropsLimit limit);
 
   int on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post);
   int on_process(sdk::Intercept turn, const pb_blob_v1& blob);
