@@ -82,7 +82,12 @@ bool BodyReader::object_text(const char* key, std::string& out) {
   }
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  it->value.Accept(w);
+  // RapidJSON reads a number just past DBL_MAX (2e308) as infinity, which its Writer refuses
+  // half-way through: the text would not be JSON. Mattermost (Go) refuses such a number too.
+  if (!it->value.Accept(w)) {
+    if (!error_) error_ = invalid_body(key);
+    return false;
+  }
   out.assign(buffer.GetString(), buffer.GetSize());
   return true;
 }

@@ -6,6 +6,12 @@
 // surrogate's 3-byte form, which is not UTF-8: stored as is, it makes every later reader refuse
 // the record. Go's decoder, and so Mattermost, reads such an escape as U+FFFD.
 //
+// Two more RapidJSON traps the fuzzers found, which these helpers cannot cover: a number just
+// past DBL_MAX (2e308) parses as infinity and Writer::Double then fails half-way (check what
+// Accept() returns, or refuse such numbers); and ParseInsitu with kParseValidateEncodingFlag
+// reads up to three bytes past a truncated UTF-8 sequence at the end of the buffer (pad it with
+// NULs, or use Parse).
+//
 // Header-only, no dependencies. Threading: pure functions, any thread. Never throws.
 #pragma once
 
