@@ -44,7 +44,8 @@ struct ParsedResponse {
 };
 
 // Reads a body of a 200 answer. JSON: must be one object with members of the right types
-// (an empty body, `{"text": }`, `"response_type":5` are errors). Plain text: always ok.
+// (an empty body, `{"text": }`, `"response_type":5` are errors). Plain text: always ok; invalid
+// UTF-8 sequences become U+FFFD (the text is stored and answered as JSON).
 ParsedResponse parse_command_response(std::string_view content_type, std::string_view body);
 
 // Whether the media type of a Content-Type value is application/json.

@@ -23,6 +23,12 @@ TEST(CommandResponse, ContentTypeDecidesJsonOrText) {
   EXPECT_EQ(text_of("text/plain", ""), "");
 }
 
+TEST(CommandResponse, PlainTextWithInvalidUtf8GetsReplacementCharacters) {
+  EXPECT_EQ(text_of("text/plain", "a\xC3(b\xED\xA0\x80" "c\xF0\x9F\x98\x80"),
+            "a\xEF\xBF\xBD(b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "c\xF0\x9F\x98\x80");
+  EXPECT_EQ(text_of("text/plain", "caf\xC3\xA9"), "caf\xC3\xA9");
+}
+
 TEST(CommandResponse, SkipSlackParsingKeepsTheTextExactly) {
   std::string body =
       R"({"response_type":"in_channel","skip_slack_parsing":true,"text":"```\n<a|b> & <!here>\n```"})";
