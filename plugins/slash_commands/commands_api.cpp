@@ -98,7 +98,10 @@ const Command* SlashCommandsPlugin::command_for(const sdk::Request& req) {
 
 std::optional<ApiError> SlashCommandsPlugin::check_trigger_free(const Command& command) const {
   const Command* same = index_.find_trigger(command.team_id, command.trigger);
-  if (is_builtin_trigger(command.trigger) || (same != nullptr && same->id != command.id)) {
+  auto pending = pending_triggers_.find(command.team_id + '/' + command.trigger);
+  bool being_written = pending != pending_triggers_.end() && pending->second != command.id;
+  if (is_builtin_trigger(command.trigger) || (same != nullptr && same->id != command.id) ||
+      being_written) {
     return ApiError{400, "api.command.duplicate_trigger.app_error",
                     "This trigger word is already in use. Please choose another word."};
   }
@@ -110,8 +113,11 @@ int SlashCommandsPlugin::save_and_answer(const sdk::Request& req, Command comman
   std::string json = to_json(command);
   if (answer.empty()) answer = json;
   auto shared = std::make_shared<Command>(std::move(command));
+  std::string pending = shared->team_id + '/' + shared->trigger;
   int rc = host().kv_put(std::string(kCommandPrefix) + shared->id, json,
-                         [this, req, shared, status, answer = std::move(answer)](int done) {
+                         [this, req, shared, status, answer = std::move(answer),
+                          pending](int done) {
+                           pending_triggers_.erase(pending);
                            if (done != PB_OK) {
                              fail(req, save_failed());
                              return;
@@ -120,6 +126,7 @@ int SlashCommandsPlugin::save_and_answer(const sdk::Request& req, Command comman
                            req.respond_json(status, answer);
                          });
   if (rc != PB_OK) return fail(req, save_failed());
+  pending_triggers_.insert_or_assign(std::move(pending), shared->id);
   return PB_OK;
 }
 

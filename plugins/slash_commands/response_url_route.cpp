@@ -31,6 +31,12 @@ void SlashCommandsPlugin::load_response_urls() {
   for (const std::string& key : stale) host().kv_delete(key, [](int) {});
 }
 
+void SlashCommandsPlugin::sweep_response_urls() {
+  for (const std::string& id : response_urls_.expire(now_ms())) {
+    host().kv_delete(std::string(kResponseUrlPrefix) + id, [](int) {});
+  }
+}
+
 int SlashCommandsPlugin::command_webhook(const sdk::Request& req) {
   auto id = req.param("id");
   if (!id || !is_valid_id(*id)) {

@@ -53,6 +53,8 @@ int SlashCommandsPlugin::start() {
   });
   if (damaged > 0) host().error(std::to_string(damaged) + " damaged command records skipped");
   load_response_urls();
+  sweep_timer_ = host().timer_start(kResponseUrlSweepMs, kResponseUrlSweepMs,
+                                    [this] { sweep_response_urls(); });
   host().info("loaded " + std::to_string(index_.size()) + " slash commands");
   return PB_OK;
 }
@@ -62,7 +64,9 @@ int SlashCommandsPlugin::configure(std::string_view /*settings_json*/) {
   return PB_OK;
 }
 
-void SlashCommandsPlugin::stop() {}
+void SlashCommandsPlugin::stop() {
+  if (sweep_timer_) host().timer_stop(sweep_timer_);
+}
 
 }  // namespace pb::slash
 

@@ -37,6 +37,8 @@ namespace pb::slash {
 inline constexpr std::string_view kCommandPrefix = "c/";
 inline constexpr size_t kMaxPendingEchoes = 100;
 inline constexpr int64_t kMaxEchoDelaySeconds = 10000;
+// How often expired response_url records are dropped from memory and the store.
+inline constexpr uint64_t kResponseUrlSweepMs = 60000;
 
 // Who ran a command where: what every response of that invocation is posted with.
 struct Invocation {
@@ -103,11 +105,16 @@ class SlashCommandsPlugin : public sdk::Plugin {
   // response_url (response_url_route.cpp).
   int command_webhook(const sdk::Request& req);
   void load_response_urls();
+  void sweep_response_urls();
   std::string response_url_base(const sdk::Request& req) const;
 
   Settings settings_;
   CommandIndex index_;
   ResponseUrls response_urls_;
+  sdk::Timer sweep_timer_;
+  // (team_id + '/' + trigger) of commands being written: a second create or update taking the
+  // same trigger before the first is durable and indexed is refused as a duplicate.
+  std::unordered_map<std::string, std::string> pending_triggers_;  // → the command's id
   size_t pending_echoes_ = 0;
 };
 

@@ -112,6 +112,41 @@ TEST_F(SlashPluginTest, CreatePermissionsDuplicatesAndMethod) {
   EXPECT_EQ(chat->fake().kv().size(), 1u);  // only the one command was stored
 }
 
+TEST_F(SlashPluginTest, ConcurrentCreatesOfOneTriggerStoreOne) {
+  chat->act_as(kAdmin, "system_user system_admin");
+  std::string body = R"({"team_id":")" + kTeam +
+                     R"(","trigger":"deploy","method":"P","url":"https://example.com"})";
+  // Both requests arrive before the first write is durable (no flush in between).
+  const auto& first = chat->fake().request("POST", "/api/v4/commands", {}, body);
+  const auto& second = chat->fake().request("POST", "/api/v4/commands", {}, body);
+  chat->flush();
+  EXPECT_EQ(first.status, 201);
+  EXPECT_EQ(second.status, 400);
+  EXPECT_EQ(error_id(second), "api.command.duplicate_trigger.app_error");
+  EXPECT_EQ(chat->fake().kv().size(), 1u);
+}
+
+TEST_F(SlashPluginTest, ExpiredResponseUrlsAreSweptFromTheStore) {
+  create("deploy");
+  execute("/deploy");
+  chat->answer(0, 200, "");
+  ASSERT_EQ(chat->fake().kv().size(), 2u);  // the command and one response_url
+  // A record created 31 minutes ago (the plugin's clock is the wall clock).
+  std::string id(26, 'q');
+  chat->fake().kv()["r/" + id] =
+      R"({"id":")" + id +
+      R"(","command_id":"c","user_id":"u","channel_id":"ch","root_id":"","team_id":"t","command_username":"","command_icon_url":"","create_at":1,"uses":0})";
+  auto kv = chat->fake().kv();
+  chat = std::make_unique<ChatFake>();  // restart: the stale record is dropped at start
+  chat->fake().kv() = kv;
+  ASSERT_EQ(chat->init(), PB_OK);
+  ASSERT_EQ(chat->start(), PB_OK);
+  chat->flush();
+  EXPECT_EQ(chat->fake().kv().count("r/" + id), 0u);
+  EXPECT_EQ(chat->fake().kv().size(), 2u);
+  EXPECT_EQ(chat->fake().active_timers(), 1u);  // the periodic sweep
+}
+
 TEST_F(SlashPluginTest, DisabledCommandsAnswer501ButBuiltinsWork) {
   boot(R"({"ServiceSettings":{"EnableCommands":false}})");
   chat->act_as(kAdmin, "system_user system_admin");
