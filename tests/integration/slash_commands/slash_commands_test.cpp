@@ -198,6 +198,33 @@ TEST_F(SlashCommands, FailingEndpointsAnswer500) {
   EXPECT_EQ(posts()["order"].Size(), 0u);
 }
 
+TEST_F(SlashCommands, OversizedAnswerIs500) {
+  ASSERT_EQ(create_command("deploy").status, 201);
+  endpoint_.answer(200, "text/plain", std::string(1024 * 1024 + 1, 'a'));
+  auto r = execute("/deploy");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(error_id(r), "api.command.execute_command.failed.app_error");
+  EXPECT_EQ(posts()["order"].Size(), 0u);
+}
+
+// §10 case 44: attachments of the answer and of its extra responses go through the
+// attachments plugin (field values stringified, type slack_attachment).
+TEST_F(SlashCommands, AttachmentsAreNormalised) {
+  ASSERT_EQ(create_command("deploy").status, 201);
+  endpoint_.answer(200, "application/json",
+                   R"({"response_type":"in_channel","text":"main","attachments":[{"fields":[{"title":"t","value":[]}]}],
+                       "extra_responses":[{"response_type":"in_channel","text":"extra","attachments":[{"text":"<!channel> x"}]}]})");
+  auto r = execute("/deploy");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto p = posts();
+  ASSERT_EQ(p["order"].Size(), 2u);
+  const auto& extra = p["posts"][p["order"][0].GetString()];
+  const auto& main = p["posts"][p["order"][1].GetString()];
+  EXPECT_STREQ(main["type"].GetString(), "slack_attachment");
+  EXPECT_STREQ(main["props"]["attachments"][0]["fields"][0]["value"].GetString(), "[]");
+  EXPECT_STREQ(extra["props"]["attachments"][0]["text"].GetString(), "@channel x");
+}
+
 // §10 case 45.
 TEST_F(SlashCommands, ResponseUrlFiveUses) {
   ASSERT_EQ(create_command("deploy").status, 201);
