@@ -56,6 +56,14 @@ int SlashCommandsPlugin::register_routes() {
              &SlashCommandsPlugin::regen_token);
   }
   if (rc == PB_OK) {
+    rc = add("PUT", "/api/v4/commands/{command_id}/move", kAuth,
+             &SlashCommandsPlugin::move_command);
+  }
+  if (rc == PB_OK) {
+    rc = add("GET", "/api/v4/teams/{team_id}/commands/autocomplete", kAuth,
+             &SlashCommandsPlugin::autocomplete);
+  }
+  if (rc == PB_OK) {
     rc = add("POST", "/hooks/commands/{id}", PB_ROUTE_PUBLIC,
              &SlashCommandsPlugin::command_webhook);
   }
@@ -238,6 +246,43 @@ int SlashCommandsPlugin::regen_token(const sdk::Request& req) {
   updated.update_at = std::max(now_ms(), command->update_at + 1);
   std::string answer = "{\"token\":" + sdk::json_string(updated.token) + "}";
   return save_and_answer(req, std::move(updated), 200, std::move(answer));
+}
+
+int SlashCommandsPlugin::move_command(const sdk::Request& req) {
+  if (!settings_.enabled) return commands_disabled(req);
+  std::string_view body = req.body();
+  ApiError error;
+  auto target = command_from_body(body, error);  // only team_id is read
+  if (!target || !is_valid_id(target->team_id)) return fail(req, invalid_body_param("team_id"));
+  const Command* command = command_for(req);
+  if (command == nullptr) return PB_OK;
+  if (!may_manage_team(req, target->team_id)) return forbidden(req);
+  Command moved = *command;
+  moved.team_id = target->team_id;
+  moved.update_at = std::max(now_ms(), command->update_at + 1);
+  if (auto e = check_trigger_free(moved)) return fail(req, *e);
+  return save_and_answer(req, std::move(moved), 200, R"({"status":"OK"})");
+}
+
+// The commands a team member may see in autocomplete: the team's custom commands with
+// auto_complete (sanitised) and the built-ins.
+int SlashCommandsPlugin::autocomplete(const sdk::Request& req) {
+  auto team_id = req.param("team_id");
+  if (!team_id || !is_valid_id(*team_id)) return invalid_url_param(req, "team_id");
+  if (!has_role(req.roles(), "system_admin") && !is_team_member(req, *team_id)) {
+    return forbidden(req);
+  }
+  std::string out = "[";
+  if (settings_.enabled) {
+    for (const Command* c : index_.of_team(*team_id)) {
+      if (!c->auto_complete) continue;
+      out += to_sanitized_json(*c);
+      out += ',';
+    }
+  }
+  out += builtins_json();
+  out += ']';
+  return req.respond_json(200, out);
 }
 
 }  // namespace pb::slash

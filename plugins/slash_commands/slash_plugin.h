@@ -73,6 +73,8 @@ class SlashCommandsPlugin : public sdk::Plugin {
   int update_command(const sdk::Request& req);
   int delete_command(const sdk::Request& req);
   int regen_token(const sdk::Request& req);
+  int move_command(const sdk::Request& req);
+  int autocomplete(const sdk::Request& req);
   bool may_manage_team(const sdk::Request& req, std::string_view team_id) const;
   bool is_team_member(const sdk::Request& req, std::string_view team_id) const;
   // Answers and returns nullptr when {command_id} is malformed, unknown or hidden from the

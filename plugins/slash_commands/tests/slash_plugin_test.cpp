@@ -215,6 +215,37 @@ TEST_F(SlashPluginTest, ListGetUpdateDeleteRegen) {
   EXPECT_EQ(execute("/ship").status, 404);
 }
 
+TEST_F(SlashPluginTest, MoveToAnotherTeam) {
+  auto c = create("deploy", "P", R"(,"auto_complete":true)");
+  std::string id = c["id"].GetString();
+  chat->team_roles[{kOtherTeam, kTeamAdmin}] = "team_user";
+  chat->act_as(kTeamAdmin);
+  std::string body = R"({"team_id":")" + kOtherTeam + "\"}";
+  EXPECT_EQ(chat->call("PUT", "/api/v4/commands/" + id + "/move", body).status, 403);
+  EXPECT_EQ(chat->call("PUT", "/api/v4/commands/" + id + "/move", "{}").status, 400);
+  chat->act_as(kAdmin, "system_user system_admin");
+  const auto& moved = chat->call("PUT", "/api/v4/commands/" + id + "/move", body);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.body, R"({"status":"OK"})");
+  auto got = json(chat->call("GET", "/api/v4/commands/" + id).body);
+  EXPECT_EQ(std::string(got["team_id"].GetString()), kOtherTeam);
+  EXPECT_EQ(execute("/deploy").status, 404);  // no longer a command of the channel's team
+}
+
+TEST_F(SlashPluginTest, AutocompleteListsSanitisedCommandsAndBuiltins) {
+  auto c = create("deploy", "P", R"(,"auto_complete":true)");
+  create("hidden");
+  chat->act_as(kAlice);
+  const auto& r = chat->call("GET", "/api/v4/teams/" + kTeam + "/commands/autocomplete");
+  ASSERT_EQ(r.status, 200);
+  auto list = json(r.body);
+  ASSERT_EQ(list.Size(), 4u);  // deploy + echo, me, shrug
+  EXPECT_STREQ(list[0]["trigger"].GetString(), "deploy");
+  EXPECT_STREQ(list[0]["token"].GetString(), "");
+  chat->act_as(kBob);
+  EXPECT_EQ(chat->call("GET", "/api/v4/teams/" + kTeam + "/commands/autocomplete").status, 403);
+}
+
 TEST_F(SlashPluginTest, CommandsSurviveARestart) {
   create("deploy");
   ASSERT_EQ(chat->configure(), PB_OK);
