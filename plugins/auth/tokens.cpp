@@ -2,28 +2,12 @@
 
 #include <sodium.h>
 
+#include <patchbay/ids.hpp>
+
 namespace pb::auth {
 
-std::string new_token() {
-  static constexpr char kAlphabet[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
-  uint8_t bytes[16];
-  randombytes_buf(bytes, sizeof bytes);
-  // base32 of 128 bits = 26 characters (the last one carries 3 bits), no padding.
-  std::string out;
-  out.reserve(26);
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (uint8_t b : bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += kAlphabet[(buffer >> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 31];
-  return out;
-}
+// A token has exactly the shape of an id (model.NewId()), so the SDK's generator makes both.
+std::string new_token() { return sdk::new_id(); }
 
 TokenDigest digest_token(std::string_view token) {
   TokenDigest d{};

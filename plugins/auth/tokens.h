@@ -1,6 +1,6 @@
-// Secrets: fresh tokens and ids (26 characters of Mattermost's id alphabet from libsodium's
-// CSPRNG), and the BLAKE2b-256 digest under which a token is stored (tokens themselves are never
-// stored). Thread-safe.
+// Secrets: fresh tokens and ids (26 characters of Mattermost's id alphabet from the kernel's
+// CSPRNG, through patchbay/ids.hpp), and the BLAKE2b-256 digest under which a token is stored
+// (tokens themselves are never stored). Thread-safe.
 #pragma once
 
 #include <array>
@@ -12,7 +12,8 @@ namespace pb::auth {
 
 using TokenDigest = std::array<uint8_t, 32>;
 
-// 26 characters of "ybndrfg8ejkmcpqxot1uwisza345h769" from 16 random bytes (as model.NewId()).
+// 26 characters of "ybndrfg8ejkmcpqxot1uwisza345h769" from 16 random bytes (as model.NewId();
+// sdk::new_id(), which aborts rather than return a weak token).
 std::string new_token();
 
 TokenDigest digest_token(std::string_view token);

@@ -2,9 +2,6 @@
 
 #include <rapidjson/document.h>
 
-#include <array>
-#include <random>
-
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
 
@@ -153,41 +150,6 @@ bool is_valid_username(std::string_view name) {
     if (!ok) return false;
   }
   return name != "all" && name != "channel" && name != "matterbot" && name != "system";
-}
-
-bool is_valid_id(std::string_view id) {
-  if (id.size() != 26) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string new_id() {
-  static constexpr char kAlphabet[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
-  // random_device reads the kernel's CSPRNG on Linux: hook ids are the webhook's only secret.
-  thread_local std::random_device rd;
-  std::array<uint8_t, 16> bytes{};
-  for (size_t i = 0; i < bytes.size(); i += 4) {
-    uint32_t r = rd();
-    for (size_t j = 0; j < 4; ++j) bytes[i + j] = static_cast<uint8_t>(r >> (8 * j));
-  }
-  // base32 of 128 bits is 26 characters (the last one holds 3 bits), padding dropped.
-  std::string out;
-  out.reserve(26);
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (uint8_t b : bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += kAlphabet[(buffer >> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 31];
-  return out;
 }
 
 }  // namespace pb::incoming_webhooks

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <variant>
 
+#include <patchbay/ids.hpp>
+
 #include "plugins/incoming_webhooks/api_error.h"
 
 namespace pb::incoming_webhooks {
@@ -44,10 +46,8 @@ std::optional<ApiError> validate_hook(const IncomingHook& hook);
 // Mattermost's IsValidUsername: 1..64 of [a-z0-9.-_], not all/channel/matterbot/system.
 bool is_valid_username(std::string_view name);
 
-// Mattermost's IsValidId: 26 ASCII letters or digits.
-bool is_valid_id(std::string_view id);
-
-// A fresh 26-character id from the alphabet ybndrfg8ejkmcpqxot1uwisza345h769 (128 random bits).
-std::string new_id();
+// Ids (IsValidId, fresh hook ids) are the SDK's, shared with the other plugins.
+using sdk::is_valid_id;
+using sdk::new_id;
 
 }  // namespace pb::incoming_webhooks

@@ -181,12 +181,6 @@ std::optional<OutgoingHook> hook_from_body(std::string_view json, ApiError& erro
 
 std::optional<OutgoingHook> hook_from_record(std::string_view json) { return parse(json); }
 
-bool is_valid_id(std::string_view id) {
-  return id.size() == 26 && std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-         });
-}
-
 std::optional<ApiError> validate(const OutgoingHook& h) {
   if (!is_valid_id(h.id)) return model_error("id");
   if (h.token.size() != 26) return model_error("token");

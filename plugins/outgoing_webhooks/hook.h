@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <patchbay/ids.hpp>
+
 namespace pb::outgoing {
 
 // A Mattermost error answer: HTTP status, error id, message (wire spec §1.1).
@@ -62,8 +64,8 @@ std::optional<OutgoingHook> hook_from_record(std::string_view json);
 // a hook whose id, token, times and creator have been filled in.
 std::optional<ApiError> validate(const OutgoingHook& hook);
 
-// Mattermost's IsValidId: 26 ASCII letters or digits.
-bool is_valid_id(std::string_view id);
+// Mattermost's IsValidId is the SDK's, shared with the other plugins.
+using sdk::is_valid_id;
 
 // Whether two hooks of one team would both fire for one post and call one URL: same channel,
 // a shared callback URL and a shared trigger word (wire spec §4.1 "intersect").

@@ -7,7 +7,8 @@
 #include <charconv>
 #include <chrono>
 
-#include "plugins/outgoing_webhooks/ids.h"
+#include <patchbay/ids.hpp>
+
 #include "plugins/outgoing_webhooks/outgoing_plugin.h"
 
 namespace pb::outgoing {
@@ -220,8 +221,8 @@ int OutgoingWebhooksPlugin::create_hook(const sdk::Request& req) {
                                "trigger words/callback URLs.");
     }
   }
-  hook->id = new_id();
-  hook->token = new_id();
+  hook->id = sdk::new_id();
+  hook->token = sdk::new_id();
   hook->create_at = hook->update_at = now_ms();
   hook->delete_at = 0;
   if (auto e = validate(*hook)) return fail(req, *e);
@@ -342,7 +343,7 @@ int OutgoingWebhooksPlugin::regen_token(const sdk::Request& req) {
   const OutgoingHook* hook = hook_for(req);
   if (hook == nullptr) return PB_OK;
   OutgoingHook updated = *hook;
-  updated.token = new_id();
+  updated.token = sdk::new_id();
   updated.update_at = std::max(now_ms(), hook->update_at + 1);
   return save_and_answer(req, std::move(updated), 200);
 }

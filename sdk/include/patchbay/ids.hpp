@@ -1,0 +1,97 @@
+// patchbay/ids.hpp — Mattermost-shaped ids for plugins: new_id() makes one as model.NewId() does
+// (16 bytes from the kernel's CSPRNG, base32 with the alphabet "ybndrfg8ejkmcpqxot1uwisza345h769",
+// 26 characters, the last carrying 3 bits), is_valid_id() checks one as model.IsValidId() does.
+// Header-only; needs Linux getrandom(2), no other library.
+//
+// Ids made here are secrets in some places (an incoming webhook's id is its only credential,
+// tokens are ids), so new_id() never falls back to a weaker source: when the kernel refuses
+// randomness (getrandom missing, seccomp, ...) it prints why and aborts the process.
+//
+// Threading: any thread. Errors: none returned; see above. Cost: one getrandom call per id, no
+// heap besides the returned string (new_id(char*) writes into the caller's buffer instead).
+#pragma once
+
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace pb::sdk {
+
+inline constexpr size_t kIdLength = 26;
+
+namespace ids_detail {
+
+inline constexpr char kIdAlphabet[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
+
+// Fills `out` from getrandom(2), retrying after signals and short reads (possible above 256
+// bytes, and for any size when a signal lands while the pool is still initialising).
+inline void fill_random(uint8_t* out, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = getrandom(out + done, size - done, 0);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    // A weak id would be a guessable credential: stopping is the only safe answer.
+    int err = n < 0 ? errno : EIO;
+    std::fprintf(stderr, "patchbay: getrandom failed (%s); refusing to make ids without it\n",
+                 std::strerror(err));
+    std::abort();
+  }
+}
+
+}  // namespace ids_detail
+
+// The id of 16 random bytes: RFC 4648 base32 with the id alphabet, 25 full symbols and then the
+// last 3 bits padded to a symbol. Writes out[0..26) (no terminating NUL). For callers that draw
+// their own randomness (the core pools it per thread); everyone else wants new_id().
+inline void encode_id(const uint8_t (&raw)[16], char* out) {
+  uint32_t buffer = 0;
+  int bits = 0;
+  size_t n = 0;
+  for (uint8_t byte : raw) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out[n++] = ids_detail::kIdAlphabet[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  out[n] = ids_detail::kIdAlphabet[(buffer << (5 - bits)) & 31];
+}
+
+// Writes a fresh id into out[0..26) (no terminating NUL).
+inline void new_id(char* out) {
+  uint8_t raw[16];
+  ids_detail::fill_random(raw, sizeof raw);
+  encode_id(raw, out);
+  explicit_bzero(raw, sizeof raw);  // ids can be credentials: leave no copy on the stack
+}
+
+inline std::string new_id() {
+  std::string id(kIdLength, '\0');
+  new_id(id.data());
+  return id;
+}
+
+// Mattermost's IsValidId as the wire spec states it and the core checks it: exactly 26 ASCII
+// letters or digits, any case (not only new_id's alphabet: ids made elsewhere are accepted too).
+constexpr bool is_valid_id(std::string_view id) noexcept {
+  if (id.size() != kIdLength) return false;
+  for (char c : id) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum) return false;
+  }
+  return true;
+}
+
+}  // namespace pb::sdk
