@@ -1,11 +1,9 @@
-// The plugin through FakeHost (+ ChatFake for channels and posts): the management API's success
+// The plugin through FakeHost (with its chat model): the management API's success
 // and failure paths and POST /hooks/{id}'s pipeline, without a server.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include <patchbay/fake_host.hpp>
-
-#include "plugins/incoming_webhooks/tests/chat_fake.h"
 
 extern "C" const pb_plugin_descriptor* pb_plugin_entry(uint32_t, uint32_t);
 
@@ -46,21 +44,23 @@ class Plugin : public ::testing::Test {
   void SetUp() override { boot(config()); }
 
   void boot(const std::string& cfg) {
-    chat_.reset();  // one ChatFake at a time: it registers itself globally
     host_.reset();
     host_ = std::make_unique<FakeHost>(pb_plugin_entry(PB_ABI_MAJOR, PB_ABI_MINOR));
-    chat_ = std::make_unique<ChatFake>(*host_);
     host_->set_config_json(cfg);
     for (auto& [k, v] : saved_kv_) host_->kv()[k] = v;
     admin_ = host_->add_user(user("admin012345678901234567890", "admin"));
     bob_ = host_->add_user(user("bob45678901234567890123456", "bob"));
     carol_ = host_->add_user(user("carol678901234567890123456", "carol"));
-    chat_->add_channel({kTown, kTeam, "O", "town-square"});
-    chat_->add_channel({kOff, kTeam, "O", "off-topic"});
-    chat_->add_channel({kSecret, kTeam, "P", "secret"});
-    chat_->add_channel({kElse, kOther, "O", "elsewhere"});
-    chat_->set_team_roles(kTeam, bob_, "team_user");
-    chat_->set_team_roles(kTeam, carol_, "team_user team_admin");
+    host_->add_channel(kTown, kTeam, "O", "town-square");
+    host_->add_channel(kOff, kTeam, "O", "off-topic");
+    host_->add_channel(kSecret, kTeam, "P", "secret");
+    host_->add_channel(kElse, kOther, "O", "elsewhere");
+    // The admin acts with system_admin in the session but is a plain team member in the model,
+    // so posting to the private channel still needs membership.
+    host_->add_team_member(kTeam, admin_, "team_user");
+    host_->add_team_member(kOther, admin_, "team_user");
+    host_->add_team_member(kTeam, bob_, "team_user");
+    host_->add_team_member(kTeam, carol_, "team_user team_admin");
     ASSERT_EQ(host_->init(), PB_OK);
     ASSERT_EQ(host_->start(), PB_OK);
     as(admin_, "system_user system_admin");
@@ -91,7 +91,6 @@ class Plugin : public ::testing::Test {
   }
 
   std::unique_ptr<FakeHost> host_;
-  std::unique_ptr<ChatFake> chat_;
   std::map<std::string, std::string> saved_kv_;
   std::string admin_, bob_, carol_;
 };
@@ -160,7 +159,7 @@ TEST_F(Plugin, TeamAdminManagesTheTeamsHooksButNotPrivateChannelsItCannotRead) {
   EXPECT_TRUE(is_error(call("POST", "/api/v4/hooks/incoming",
                             std::string(R"({"channel_id":")") + kSecret + "\"}"),
                        403, "api.context.permissions.app_error"));
-  chat_->grant_read(kSecret, carol_);
+  host_->add_channel_member(kSecret, carol_);
   create_hook(std::string(R"({"channel_id":")") + kSecret + "\"}");
   EXPECT_TRUE(is_error(call("POST", "/api/v4/hooks/incoming",
                             std::string(R"({"channel_id":")") + kElse + "\"}"),
@@ -353,7 +352,7 @@ TEST_F(Hooks, ChannelOverridesCase7) {
   EXPECT_EQ(posts[1].channel_id, kOff);
   EXPECT_NE(posts[2].channel_id, kTown);
   EXPECT_NE(posts[2].channel_id, kOff);
-  chat_->grant_read(kSecret, admin_);
+  host_->add_channel_member(kSecret, admin_);
   EXPECT_EQ(post(R"({"text":"d","channel":"secret"})").status, 200);
 }
 

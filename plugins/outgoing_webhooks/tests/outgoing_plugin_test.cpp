@@ -5,13 +5,19 @@
 
 #include <rapidjson/document.h>
 
+#include <deque>
+#include <vector>
+
+#include <patchbay/fake_host.hpp>
+
 #include "plugins/outgoing_webhooks/outgoing_plugin.h"
-#include "plugins/outgoing_webhooks/tests/fake_chat_host.h"
+
+extern "C" const pb_plugin_descriptor* pb_plugin_entry(uint32_t, uint32_t);
 
 namespace pb::outgoing {
 namespace {
 
-using testing::FakeChatHost;
+using sdk::FakeHost;
 using Post = sdk::FakeHost::Post;
 
 const std::string kTeam = "team1aaaaaaaaaaaaaaaaaaaaa";
@@ -36,48 +42,65 @@ class OutgoingPluginTest : public ::testing::Test {
   void SetUp() override { boot(); }
 
   void boot(std::string_view settings = "{}", std::string config = "") {
-    h.reset();
-    h = std::make_unique<FakeChatHost>();
-    h->channels[kOpen] = {kTeam, "O", "town-square"};
-    h->channels[kOpen2] = {kTeam, "O", "off-topic"};
-    h->channels[kPrivate] = {kTeam, "P", "secret"};
-    h->channels[kOtherTeamChannel] = {kOtherTeam, "O", "elsewhere"};
-    h->team_roles[{kTeam, kTeamAdmin}] = "team_user team_admin";
-    h->team_roles[{kTeam, kUser}] = "team_user";
-    sdk::FakeHost::User alice;
+    new_host();
+    host->add_channel(kOpen2, kTeam, "O", "off-topic");
+    host->add_channel(kPrivate, kTeam, "P", "secret");
+    host->add_channel(kOtherTeamChannel, kOtherTeam, "O", "elsewhere");
+    host->add_team_member(kTeam, kTeamAdmin, "team_user team_admin");
+    host->add_team_member(kTeam, kUser, "team_user");
+    FakeHost::User alice;
     alice.id = kUser;
     alice.username = "alice";
-    h->fake().add_user(alice);
-    sdk::FakeHost::User admin;
+    host->add_user(alice);
+    FakeHost::User admin;
     admin.id = kAdmin;
     admin.username = "admin";
-    h->fake().add_user(admin);
-    if (!config.empty()) h->fake().set_config_json(config);
-    ASSERT_EQ(h->init(settings), PB_OK);
-    ASSERT_EQ(h->start(), PB_OK);
+    host->add_user(admin);
+    if (!config.empty()) host->set_config_json(config);
+    ASSERT_EQ(host->init(settings), PB_OK);
+    ASSERT_EQ(host->start(), PB_OK);
     as(kAdmin, "system_user system_admin");
   }
 
   // Restarts the plugin on the same store.
   void restart() {
-    auto kv = h->fake().kv();
-    h.reset();
-    h = std::make_unique<FakeChatHost>();
-    h->channels[kOpen] = {kTeam, "O", "town-square"};
-    h->fake().kv() = kv;
-    ASSERT_EQ(h->init(), PB_OK);
-    ASSERT_EQ(h->start(), PB_OK);
-    h->flush();
+    auto kv = host->kv();
+    new_host();
+    host->kv() = kv;
+    ASSERT_EQ(host->init(), PB_OK);
+    ASSERT_EQ(host->start(), PB_OK);
+    host->run_pending();
   }
 
+  // A fresh host for the plugin, with the channel every test posts in.
+  void new_host() {
+    host.reset();
+    host = std::make_unique<FakeHost>(pb_plugin_entry(PB_ABI_MAJOR, PB_ABI_MINOR));
+    host->add_channel(kOpen, kTeam, "O", "town-square");
+  }
+
+  // Every outbound request so far, oldest first.
+  const std::deque<FakeHost::Fetched>& fetches() const { return host->fetched(); }
+  // Ends fetch `i` (index into fetches()) with an HTTP response / an error, then runs what follows.
+  void respond(size_t i, int status, std::string body) {
+    host->complete_fetch(fetches().at(i).id, FakeHost::FetchReply::ok(status, std::move(body)));
+    host->run_pending();
+  }
+  void fail(size_t i, int status, std::string detail) {
+    host->complete_fetch(fetches().at(i).id, FakeHost::FetchReply::error(status, std::move(detail)));
+    host->run_pending();
+  }
+  // The reply posts the plugin made (through post_create).
+  const std::vector<Post>& replies() const { return host->plugin_posts(); }
+
   void as(const std::string& user, const std::string& roles) {
-    h->fake().set_fallback_identity(sdk::FakeHost::Identity{user, "session", roles});
+    host->set_fallback_identity(sdk::FakeHost::Identity{user, "session", roles});
   }
 
   const sdk::FakeHost::Response& call(std::string_view method, std::string_view target,
                                       std::string_view body = {}) {
-    const auto& r = h->fake().request(method, target, {}, body);
-    h->flush();
+    const auto& r = host->request(method, target, {}, body);
+    host->run_pending();
     return r;
   }
 
@@ -104,23 +127,23 @@ class OutgoingPluginTest : public ::testing::Test {
     p.type = std::move(type);
     p.flags = flags;
     p.create_at = 1700000000123;
-    const auto& r = h->fake().create_post(p);
-    h->flush();
+    const auto& r = host->create_post(p);
+    host->run_pending();
     return r;
   }
 
   size_t stored_deliveries() {
     size_t n = 0;
-    for (const auto& [k, v] : h->fake().kv()) n += k.starts_with("q/");
+    for (const auto& [k, v] : host->kv()) n += k.starts_with("q/");
     return n;
   }
   size_t stored_hooks() {
     size_t n = 0;
-    for (const auto& [k, v] : h->fake().kv()) n += k.starts_with("h/");
+    for (const auto& [k, v] : host->kv()) n += k.starts_with("h/");
     return n;
   }
 
-  std::unique_ptr<FakeChatHost> h;
+  std::unique_ptr<FakeHost> host;
   int post_seq = 0;
 };
 
@@ -254,9 +277,9 @@ TEST_F(OutgoingPluginTest, MatchingPostStagesARecordAndCallsTheCallbackWithJson)
   auto hook = create(hook_body(R"(,"trigger_words":["deploy"],"content_type":"application/json")"));
   auto& r = user_post(kOpen, "deploy prod now");
   ASSERT_NE(r.verdict, PB_VERDICT_REJECT);
-  ASSERT_EQ(h->fetches().size(), 1u);
+  ASSERT_EQ(fetches().size(), 1u);
   EXPECT_EQ(stored_deliveries(), 1u);  // committed with the post
-  const auto& f = h->fetches()[0];
+  const auto& f = fetches()[0];
   EXPECT_EQ(f.method, "POST");
   EXPECT_EQ(f.url, "http://cb.local/hook");
   EXPECT_EQ(f.header("Content-Type"), "application/json");
@@ -275,35 +298,35 @@ TEST_F(OutgoingPluginTest, MatchingPostStagesARecordAndCallsTheCallbackWithJson)
   EXPECT_STREQ(body["trigger_word"].GetString(), "deploy");
   EXPECT_STREQ(body["file_ids"].GetString(), "");
 
-  h->respond(0, 500, R"({"text":"deploying","response_type":"comment"})");  // status ignored
-  ASSERT_EQ(h->replies.size(), 1u);
-  const auto& reply = h->replies[0];
+  respond(0, 500, R"({"text":"deploying","response_type":"comment"})");  // status ignored
+  ASSERT_EQ(replies().size(), 1u);
+  const auto& reply = replies()[0];
   EXPECT_EQ(reply.message, "deploying");
   EXPECT_EQ(reply.root_id, r.post.id);
   EXPECT_EQ(reply.user_id, kAdmin);  // the hook's creator
   EXPECT_EQ(reply.flags, PB_POST_FROM_WEBHOOK);
   EXPECT_NE(reply.props_json.find("\"from_webhook\":\"true\""), std::string::npos);
   EXPECT_EQ(stored_deliveries(), 0u);
-  EXPECT_EQ(h->fetches().size(), 1u);  // the reply fired nothing
+  EXPECT_EQ(fetches().size(), 1u);  // the reply fired nothing
 }
 
 TEST_F(OutgoingPluginTest, FormPayloadWhenContentTypeIsNotJson) {
   create(hook_body(R"(,"trigger_words":["deploy"])"));
   user_post(kOpen, "deploy x");
-  ASSERT_EQ(h->fetches().size(), 1u);
-  EXPECT_EQ(h->fetches()[0].header("Content-Type"), "application/x-www-form-urlencoded");
-  EXPECT_NE(h->fetches()[0].body.find("&timestamp=1700000000&"), std::string::npos) << h->fetches()[0].body;
-  EXPECT_NE(h->fetches()[0].body.find("&user_name=alice"), std::string::npos);
+  ASSERT_EQ(fetches().size(), 1u);
+  EXPECT_EQ(fetches()[0].header("Content-Type"), "application/x-www-form-urlencoded");
+  EXPECT_NE(fetches()[0].body.find("&timestamp=1700000000&"), std::string::npos) << fetches()[0].body;
+  EXPECT_NE(fetches()[0].body.find("&user_name=alice"), std::string::npos);
 }
 
 TEST_F(OutgoingPluginTest, NonCommentReplyIsARootPostAndEmptyBodyPostsNothing) {
   create(hook_body(R"(,"trigger_words":["a"])"));
   user_post(kOpen, "a");
   user_post(kOpen, "a");
-  h->respond(0, 200, R"({"text":"top"})");
-  h->respond(1, 200, "");
-  ASSERT_EQ(h->replies.size(), 1u);
-  EXPECT_EQ(h->replies[0].root_id, "");
+  respond(0, 200, R"({"text":"top"})");
+  respond(1, 200, "");
+  ASSERT_EQ(replies().size(), 1u);
+  EXPECT_EQ(replies()[0].root_id, "");
   EXPECT_EQ(stored_deliveries(), 0u);
 }
 
@@ -315,36 +338,36 @@ TEST_F(OutgoingPluginTest, PostsThatMustNotFire) {
   user_post(kOpen, "deploy", 0);                                     // not the user-post path
   user_post(kOpen, "deploy", PB_POST_TRIGGER_WEBHOOKS, "system_join_channel");
   user_post(kOpen, "Deploy");                                        // case-sensitive
-  EXPECT_EQ(h->fetches().size(), 0u);
+  EXPECT_EQ(fetches().size(), 0u);
   EXPECT_EQ(stored_deliveries(), 0u);
 }
 
 TEST_F(OutgoingPluginTest, TwoCallbackUrlsEachGetARequestCase37) {
   create(R"({"team_id":")" + kTeam + R"(","trigger_words":["go"],"callback_urls":["http://one/","http://two/"]})");
   user_post(kOpen, "go");
-  ASSERT_EQ(h->fetches().size(), 2u);
-  EXPECT_EQ(h->fetches()[0].url, "http://one/");
-  EXPECT_EQ(h->fetches()[1].url, "http://two/");
-  EXPECT_EQ(h->fetches()[0].body, h->fetches()[1].body);
-  h->respond(0, 200, "");
+  ASSERT_EQ(fetches().size(), 2u);
+  EXPECT_EQ(fetches()[0].url, "http://one/");
+  EXPECT_EQ(fetches()[1].url, "http://two/");
+  EXPECT_EQ(fetches()[0].body, fetches()[1].body);
+  respond(0, 200, "");
   EXPECT_EQ(stored_deliveries(), 1u);  // until every URL answered
-  h->fail(1, PB_E_TIMEOUT, "timed out");
+  fail(1, PB_E_TIMEOUT, "timed out");
   EXPECT_EQ(stored_deliveries(), 0u);
 }
 
 TEST_F(OutgoingPluginTest, GarbageAndFailedCallsPostNothingAndAreCounted) {
   create(hook_body(R"(,"trigger_words":["a"])"));
   for (int i = 0; i < 3; ++i) user_post(kOpen, "a");
-  h->respond(0, 200, "aaaaaaaa");
-  h->fail(1, PB_E_LIMIT, "body over 1 MiB");
-  h->fail(2, PB_E_TIMEOUT, "timed out");
-  EXPECT_TRUE(h->replies.empty());
+  respond(0, 200, "aaaaaaaa");
+  fail(1, PB_E_LIMIT, "body over 1 MiB");
+  fail(2, PB_E_TIMEOUT, "timed out");
+  EXPECT_TRUE(replies().empty());
   EXPECT_EQ(stored_deliveries(), 0u);
   auto m = parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body);
   EXPECT_EQ(m["reply_errors"].GetInt(), 1);
   EXPECT_EQ(m["deliveries"]["failed_calls"].GetInt(), 2);
   EXPECT_EQ(m["deliveries"]["delivered"].GetInt(), 3);
-  EXPECT_TRUE(h->fake().logged("PB_E_LIMIT"));
+  EXPECT_TRUE(host->logged("PB_E_LIMIT"));
   as(kTeamAdmin, "system_user");
   EXPECT_EQ(call("GET", "/api/v4/outgoing_webhooks/metrics").status, 403);
 }
@@ -358,30 +381,30 @@ TEST_F(OutgoingPluginTest, ASlowHookHoldsBackOnlyItsOwnQueue) {
   user_post(kOpen, "fast 1");
   user_post(kOpen, "fast 2");
   // One slow call in flight, the second waits; the fast hook is not held back by it.
-  ASSERT_EQ(h->fetches().size(), 2u);
-  EXPECT_EQ(h->fetches()[0].url, "http://slow/");
-  EXPECT_EQ(h->fetches()[1].url, "http://fast/");
+  ASSERT_EQ(fetches().size(), 2u);
+  EXPECT_EQ(fetches()[0].url, "http://slow/");
+  EXPECT_EQ(fetches()[1].url, "http://fast/");
   auto m = parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body);
   EXPECT_EQ(m["deliveries"]["queued"].GetInt(), 2);
   EXPECT_EQ(m["deliveries"]["in_flight"].GetInt(), 2);
-  h->respond(1, 200, "");
-  ASSERT_EQ(h->fetches().size(), 3u);
-  EXPECT_EQ(h->fetches()[2].url, "http://fast/");
-  h->respond(0, 200, "");
-  ASSERT_EQ(h->fetches().size(), 4u);
-  EXPECT_EQ(h->fetches()[3].url, "http://slow/");
+  respond(1, 200, "");
+  ASSERT_EQ(fetches().size(), 3u);
+  EXPECT_EQ(fetches()[2].url, "http://fast/");
+  respond(0, 200, "");
+  ASSERT_EQ(fetches().size(), 4u);
+  EXPECT_EQ(fetches()[3].url, "http://slow/");
 }
 
 TEST_F(OutgoingPluginTest, PendingDeliveriesAreResumedAfterARestart) {
   create(hook_body(R"(,"trigger_words":["a"])"));
   user_post(kOpen, "a first");
-  ASSERT_EQ(h->fetches().size(), 1u);
-  h->stop();  // cancels the call in flight: its record stays
+  ASSERT_EQ(fetches().size(), 1u);
+  host->stop();  // cancels the call in flight: its record stays
   EXPECT_EQ(stored_deliveries(), 1u);
   restart();
-  ASSERT_EQ(h->fetches().size(), 1u);
-  EXPECT_NE(h->fetches()[0].body.find("first"), std::string::npos);
-  h->respond(0, 200, "");
+  ASSERT_EQ(fetches().size(), 1u);
+  EXPECT_NE(fetches()[0].body.find("first"), std::string::npos);
+  respond(0, 200, "");
   EXPECT_EQ(stored_deliveries(), 0u);
 }
 
@@ -392,9 +415,9 @@ TEST_F(OutgoingPluginTest, DeliveriesOfADeletedHookAreDropped) {
   user_post(kOpen, "a");
   EXPECT_EQ(stored_deliveries(), 2u);
   EXPECT_EQ(call("DELETE", std::string("/api/v4/hooks/outgoing/") + hook["id"].GetString()).status, 200);
-  h->respond(0, 200, R"({"text":"late"})");
-  EXPECT_TRUE(h->replies.empty());  // no reply for a deleted hook
-  EXPECT_EQ(h->fetches().size(), 1u);
+  respond(0, 200, R"({"text":"late"})");
+  EXPECT_TRUE(replies().empty());  // no reply for a deleted hook
+  EXPECT_EQ(fetches().size(), 1u);
   EXPECT_EQ(stored_deliveries(), 0u);
 }
 
@@ -405,20 +428,20 @@ TEST_F(OutgoingPluginTest, APostRejectedAfterStagingLeavesNoDeliveryBehind) {
     return sdk::to_sv(post->message).find("reject") != std::string_view::npos ? PB_VERDICT_REJECT
                                                                                : PB_VERDICT_CONTINUE;
   };
-  auto& fake = h->fake();
+  auto& fake = *host;
   ASSERT_EQ(fake.run_in_init_phase([&] {
     return fake.api()->subscribe_intercept(fake.self(), PB_EVENT_POST_WILL_BE_CREATED,
                                            kInterceptPriority + 1, reject, nullptr);
   }), PB_OK);
   create(hook_body(R"(,"trigger_words":["a"])"));
   EXPECT_EQ(user_post(kOpen, "a reject").verdict, PB_VERDICT_REJECT);
-  EXPECT_EQ(h->fetches().size(), 0u);
+  EXPECT_EQ(fetches().size(), 0u);
   EXPECT_EQ(stored_deliveries(), 0u);  // the staged record went with the post
   EXPECT_EQ(parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body)["staged_posts"].GetInt(), 1);
   fake.advance(2 * kStagedSweepMs);
   EXPECT_EQ(parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body)["staged_posts"].GetInt(), 0);
   user_post(kOpen, "a fine");
-  EXPECT_EQ(h->fetches().size(), 1u);
+  EXPECT_EQ(fetches().size(), 1u);
 }
 
 }  // namespace

@@ -23,6 +23,18 @@
 // post.will_be_created are committed with the post the same way. set_users_supported(false)
 // makes the user functions answer PB_E_UNSUPPORTED, as a build without a chat model does.
 //
+// Chat model (ABI minor 2): channels (add_channel), team members with their roles
+// (add_team_member) and channel members (add_channel_member), with the users table above, back
+// channel_get, channel_get_by_name, channel_direct (which creates the direct channel on first
+// use, as the server does), channel_can_read (the server's rule: system admin, channel member,
+// or open channel of a team the user is in) and team_member_roles. post_create checks the
+// channel (404 when missing or archived) and the root post (400 unless a committed post of the
+// same channel), assigns id and times, then runs post.will_be_created like create_post (the
+// interceptors may change message, type and props, not where the post goes), commits it with
+// the staged writes, calls post.created's observers and completes, all on run_pending().
+// plugin_posts() lists what post_create committed. set_chat_supported(false) makes these
+// functions answer PB_E_UNSUPPORTED, as a build without a chat model does.
+//
 // Outbound HTTP (ABI minor 3): http_fetch records every request (fetched()); the test answers
 // it with complete_fetch(id, reply) (the done callback runs at once), or queues replies in
 // advance with script_fetch(reply) (each new request takes the next one; delivered on
@@ -48,6 +60,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -368,6 +381,55 @@ class FakeHost {
     return result;
   }
 
+  // ---- chat model (minor 2) ----
+
+  // An owned channel (pb_channel_v1 borrows its strings). type: "O" open, "P" private, "D"
+  // direct (team_id ""); delete_at non-zero: archived.
+  struct Channel {
+    std::string id, team_id, type = "O", name, display_name;
+    int64_t create_at = 0, delete_at = 0;
+  };
+
+  // Puts `channel` into the model. An empty id gets a fresh one; an empty display_name is the
+  // name. Returns the id.
+  std::string add_channel(Channel channel) {
+    if (channel.id.empty()) channel.id = fresh_id();
+    if (channel.display_name.empty()) channel.display_name = channel.name;
+    std::string id = channel.id;
+    channels_.push_back(std::move(channel));
+    return id;
+  }
+  // The same from the usual fields.
+  std::string add_channel(std::string id, std::string team_id, std::string type,
+                          std::string name) {
+    Channel c;
+    c.id = std::move(id);
+    c.team_id = std::move(team_id);
+    c.type = std::move(type);
+    c.name = std::move(name);
+    return add_channel(std::move(c));
+  }
+  // The channel with `id`, or nullptr (valid until the next channel is added).
+  const Channel* find_channel(std::string_view id) const {
+    for (const auto& c : channels_) {
+      if (c.id == id) return &c;
+    }
+    return nullptr;
+  }
+  const std::vector<Channel>& channels() const { return channels_; }
+  // Makes `user_id` a member of `team_id` with `roles` (again: replaces the roles).
+  void add_team_member(std::string_view team_id, std::string_view user_id,
+                       std::string roles = "team_user") {
+    team_roles_[{std::string(team_id), std::string(user_id)}] = std::move(roles);
+  }
+  // Makes `user_id` a member of `channel_id` (what a private channel needs to be readable).
+  void add_channel_member(std::string_view channel_id, std::string_view user_id) {
+    channel_members_.emplace(std::string(channel_id), std::string(user_id));
+  }
+  // The posts host->post_create committed, oldest first (they are in committed_posts() too).
+  const std::vector<Post>& plugin_posts() const { return plugin_posts_; }
+  void set_chat_supported(bool on) { chat_supported_ = on; }
+
   // ---- key-value store ----
 
   // The committed data (tests may seed or inspect it).
@@ -612,10 +674,7 @@ class FakeHost {
     void refresh() {
       auth.struct_size = sizeof(pb_auth_check_v1);
       auth.permission = to_pb(permission);
-      post_view = pb_post_v1{sizeof(pb_post_v1),  to_pb(post.id),         to_pb(post.channel_id),
-                             to_pb(post.user_id), to_pb(post.root_id),    to_pb(post.type),
-                             to_pb(post.message), to_pb(post.props_json), post.create_at,
-                             post.update_at,      post.delete_at,         post.flags};
+      post_view = post_to_c(post);
       user_view = user_to_c(user);
       blob_view = pb_blob_v1{sizeof(pb_blob_v1), to_pb(blob)};
     }
@@ -714,6 +773,17 @@ class FakeHost {
                       u.create_at,        u.update_at,         u.delete_at,
                       u.flags};
   }
+  static pb_post_v1 post_to_c(const Post& p) {
+    return pb_post_v1{sizeof(pb_post_v1), to_pb(p.id),         to_pb(p.channel_id),
+                      to_pb(p.user_id),   to_pb(p.root_id),    to_pb(p.type),
+                      to_pb(p.message),   to_pb(p.props_json), p.create_at,
+                      p.update_at,        p.delete_at,         p.flags};
+  }
+  static pb_channel_v1 channel_to_c(const Channel& c) {
+    return pb_channel_v1{sizeof(pb_channel_v1), to_pb(c.id),           to_pb(c.team_id),
+                         to_pb(c.type),         to_pb(c.name),         to_pb(c.display_name),
+                         c.create_at,           c.delete_at};
+  }
   // 26 characters of Mattermost's id alphabet; deterministic (a counter), unique per FakeHost.
   std::string fresh_id() {
     static constexpr char kAlphabet[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
@@ -782,6 +852,79 @@ class FakeHost {
       done(r);
     };
     enqueue([this, &chain] { run_chain(chain); });
+  }
+
+  // The server's can_read_channel: system admin, channel member, or an open channel of a team
+  // the user is in. PB_E_NOT_FOUND for an unknown user or channel.
+  int can_read(std::string_view channel_id, std::string_view user_id) const {
+    const Channel* c = find_channel(channel_id);
+    const User* u = find_user(user_id);
+    if (c == nullptr || u == nullptr) return PB_E_NOT_FOUND;
+    bool admin = (" " + u->roles + " ").find(" system_admin ") != std::string::npos;
+    if (admin || channel_members_.count({c->id, u->id}) != 0) return 1;
+    return c->type == "O" && team_roles_.count({c->team_id, u->id}) != 0 ? 1 : 0;
+  }
+
+  // The direct channel of `a` and `b` (named "<lower id>__<higher id>", as Mattermost does),
+  // created with both as members on first use; nullptr when a user is unknown.
+  const Channel* direct_channel(const std::string& a, const std::string& b) {
+    if (find_user(a) == nullptr || find_user(b) == nullptr) return nullptr;
+    std::string name = a < b ? a + "__" + b : b + "__" + a;
+    for (const auto& c : channels_) {
+      if (c.type == "D" && c.name == name) return &c;
+    }
+    Channel c;
+    c.type = "D";
+    c.name = name;
+    c.create_at = static_cast<int64_t>(now_);
+    std::string id = add_channel(std::move(c));
+    add_channel_member(id, a);
+    add_channel_member(id, b);
+    return find_channel(id);
+  }
+
+  // The body of host->post_create, run from the task queue: checks, the chain, the commit, then
+  // `done` (the plugin's completion).
+  void create_plugin_post(Post draft, pb_post_done_fn done, void* user) {
+    auto fail = [&](int http_status, const char* id, const char* message) {
+      done(user, PB_E_PLUGIN, http_status, to_pb(id), to_pb(message), nullptr);
+    };
+    const Channel* channel = find_channel(draft.channel_id);
+    if (channel == nullptr || channel->delete_at != 0) {
+      return fail(404, "app.channel.get.existing.app_error", "Unable to find the existing channel.");
+    }
+    if (!draft.root_id.empty()) {
+      auto root = std::find_if(posts_.begin(), posts_.end(),
+                               [&](const Post& p) { return p.id == draft.root_id; });
+      if (root == posts_.end() || root->channel_id != draft.channel_id || root->delete_at != 0) {
+        return fail(400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter.");
+      }
+    }
+    draft.id = fresh_id();
+    draft.create_at = draft.update_at = static_cast<int64_t>(now_);
+    draft.delete_at = 0;
+    Chain& chain = new_chain(PB_EVENT_POST_WILL_BE_CREATED);
+    OwnedPayload tmp;
+    tmp.set_post(draft);
+    chain.payload.assign(PB_EVENT_POST_WILL_BE_CREATED, tmp.view());
+    chain.finish = [this, draft, done, user](Chain& c, int verdict) {
+      if (verdict == PB_VERDICT_REJECT) {
+        done(user, PB_E_PLUGIN, c.http_status, to_pb(c.error_id), to_pb(c.message), nullptr);
+        return;
+      }
+      // As the server: interceptors rewrite what the post says, not where it goes or who wrote it.
+      Post out = draft;
+      out.message = c.payload.post.message;
+      out.type = c.payload.post.type;
+      out.props_json = c.payload.post.props_json.empty() ? "{}" : c.payload.post.props_json;
+      posts_.push_back(out);
+      plugin_posts_.push_back(out);
+      for (auto& [k, v] : c.staged) kv_[k] = v;
+      pb_post_v1 view = post_to_c(out);
+      notify(PB_EVENT_POST_CREATED, &view);
+      done(user, PB_OK, 200, pb_str{"", 0}, pb_str{"", 0}, &view);
+    };
+    run_chain(chain);
   }
 
   static FakeHost* from(pb_plugin* self) {
@@ -1391,6 +1534,97 @@ class FakeHost {
       t->chain->staged.emplace_back(std::string(to_sv(key)), std::string(to_sv(value)));
       return PB_OK;
     };
+
+    // ---- minor 2: the chat model ----
+    api_.channel_get = [](pb_plugin* self, pb_str channel_id, pb_channel_fn fn,
+                          void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr || (channel_id.data == nullptr && channel_id.len != 0))
+        return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      if (!h->chat_supported_) return PB_E_UNSUPPORTED;
+      const Channel* c = h->find_channel(to_sv(channel_id));
+      if (c == nullptr) return PB_E_NOT_FOUND;
+      Channel copy = *c;  // the callback may add channels; hand it a stable view
+      pb_channel_v1 view = channel_to_c(copy);
+      fn(user, &view);
+      return PB_OK;
+    };
+    api_.channel_get_by_name = [](pb_plugin* self, pb_str team_id, pb_str name, pb_channel_fn fn,
+                                  void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr || (team_id.data == nullptr && team_id.len != 0) ||
+          (name.data == nullptr && name.len != 0))
+        return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      if (!h->chat_supported_) return PB_E_UNSUPPORTED;
+      for (const auto& c : h->channels_) {
+        if (c.team_id != to_sv(team_id) || c.name != to_sv(name)) continue;
+        Channel copy = c;
+        pb_channel_v1 view = channel_to_c(copy);
+        fn(user, &view);
+        return PB_OK;
+      }
+      return PB_E_NOT_FOUND;
+    };
+    api_.channel_direct = [](pb_plugin* self, pb_str user_a, pb_str user_b,
+                             pb_channel_done_fn done, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || done == nullptr || user_a.len == 0 || user_a.data == nullptr ||
+          user_b.len == 0 || user_b.data == nullptr)
+        return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      if (!h->chat_supported_) return PB_E_UNSUPPORTED;
+      h->enqueue([h, a = std::string(to_sv(user_a)), b = std::string(to_sv(user_b)), done, user] {
+        const Channel* c = h->direct_channel(a, b);
+        if (c == nullptr) return done(user, PB_E_NOT_FOUND, nullptr);
+        Channel copy = *c;
+        pb_channel_v1 view = channel_to_c(copy);
+        done(user, PB_OK, &view);
+      });
+      return PB_OK;
+    };
+    api_.channel_can_read = [](pb_plugin* self, pb_str channel_id, pb_str user_id) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || (channel_id.data == nullptr && channel_id.len != 0) ||
+          (user_id.data == nullptr && user_id.len != 0))
+        return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      if (!h->chat_supported_) return PB_E_UNSUPPORTED;
+      return h->can_read(to_sv(channel_id), to_sv(user_id));
+    };
+    api_.team_member_roles = [](pb_plugin* self, pb_str team_id, pb_str user_id,
+                                pb_kv_value_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr || (team_id.data == nullptr && team_id.len != 0) ||
+          (user_id.data == nullptr && user_id.len != 0))
+        return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      if (!h->chat_supported_) return PB_E_UNSUPPORTED;
+      auto it = h->team_roles_.find({std::string(to_sv(team_id)), std::string(to_sv(user_id))});
+      if (it == h->team_roles_.end()) return PB_E_NOT_FOUND;
+      std::string roles = it->second;  // stable while the callback runs
+      fn(user, to_pb(roles));
+      return PB_OK;
+    };
+    api_.post_create = [](pb_plugin* self, const pb_post_v1* draft, pb_post_done_fn done,
+                          void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || draft == nullptr || done == nullptr ||
+          draft->struct_size < sizeof(pb_post_v1))
+        return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      if (!h->chat_supported_) return PB_E_UNSUPPORTED;
+      OwnedPayload copy;
+      if (!copy.assign(PB_EVENT_POST_WILL_BE_CREATED, draft)) return PB_E_INVALID;
+      Post post = std::move(copy.post);
+      if (post.props_json.empty()) post.props_json = "{}";
+      h->enqueue([h, post = std::move(post), done, user]() mutable {
+        h->create_plugin_post(std::move(post), done, user);
+      });
+      return PB_OK;
+    };
+
     api_.http_fetch = [](pb_plugin* self, const pb_http_fetch_v1* request,
                          pb_http_fetch_done_fn done, void* user, uint64_t* request_id) -> int {
       FakeHost* h = from(self);
@@ -1465,6 +1699,11 @@ class FakeHost {
   std::vector<Post> posts_;
   std::vector<User> users_;
   bool users_supported_ = true;
+  std::vector<Channel> channels_;
+  std::map<std::pair<std::string, std::string>, std::string> team_roles_;  // (team, user)
+  std::set<std::pair<std::string, std::string>> channel_members_;          // (channel, user)
+  std::vector<Post> plugin_posts_;
+  bool chat_supported_ = true;
   uint64_t id_seq_ = 0;
   std::map<std::string, uint32_t> dynamic_events_;
   uint32_t next_dynamic_ = PB_EVENT_FIRST_DYNAMIC;
