@@ -8,6 +8,7 @@
 #include "plugins/slash_commands/command_request.h"
 #include "plugins/slash_commands/command_text.h"
 #include "plugins/slash_commands/ids.h"
+#include "plugins/slash_commands/processing.h"
 #include "plugins/slash_commands/slash_plugin.h"
 
 namespace pb::slash {
@@ -261,22 +262,58 @@ void SlashCommandsPlugin::post_one(std::shared_ptr<CommandResponse> main,
     context.username_override = settings_.username_override;
     context.icon_override = settings_.icon_override;
   }
-  std::string props = post_props_json(r, context);
+  PostDraft draft{std::string(channel_id), r.type, r.text, post_props_json(r, context),
+                  PB_POST_TRIGGER_WEBHOOKS};
+  if (!inv->custom) {
+    create_response_post(std::move(main), std::move(inv), index + 1, std::move(draft),
+                         std::move(done));
+    return;
+  }
+  // A custom command's post gets the Slack processing of webhook posts through the attachments
+  // plugin first (processing.h); skip_slack_parsing keeps the text as sent.
+  bool keep_text = r.skip_slack_parsing;
+  std::string blob = process_request_json(keep_text ? std::string_view{} : r.text, r.type,
+                                          draft.props_json);
+  auto pending = std::make_shared<PostDraft>(std::move(draft));
+  auto on_processed = [this, main, inv, index, pending, keep_text, done](
+                          int verdict, int http_status, std::string_view error_id,
+                          std::string_view message, const void* payload) {
+    if (verdict == PB_VERDICT_REJECT) {
+      host().info("command response refused by attachments.process: " +
+                  std::to_string(http_status) + " " + std::string(error_id) + " " +
+                  std::string(message));
+      done(create_post_failed());
+      return;
+    }
+    const auto* blob = static_cast<const pb_blob_v1*>(payload);
+    auto processed = parse_processed(blob != nullptr ? to_sv(blob->data) : std::string_view{});
+    if (!processed) {
+      done(create_post_failed());
+      return;
+    }
+    if (!keep_text) pending->message = std::move(processed->message);
+    pending->type = std::move(processed->type);
+    pending->props_json = std::move(processed->props_json);
+    pending->flags |= PB_POST_SLACK_PROCESSED;
+    create_response_post(main, inv, index + 1, std::move(*pending), done);
+  };
+  if (host().publish_intercept(process_event_, blob, std::move(on_processed)) != PB_OK) {
+    done(create_post_failed());
+  }
+}
+
+void SlashCommandsPlugin::create_response_post(std::shared_ptr<CommandResponse> main,
+                                               std::shared_ptr<Invocation> inv, size_t next,
+                                               PostDraft post, PostedFn done) {
   pb_post_v1 draft{};
   draft.struct_size = sizeof draft;
-  draft.channel_id = to_pb(channel_id);
+  draft.channel_id = to_pb(post.channel_id);
   draft.user_id = to_pb(inv->user_id);
   draft.root_id = to_pb(inv->root_id);
-  draft.type = to_pb(r.type);
-  draft.message = to_pb(r.text);
-  draft.props_json = to_pb(props);
-  draft.flags = PB_POST_TRIGGER_WEBHOOKS;
-  if (inv->custom) {
-    draft.flags |= PB_POST_FROM_WEBHOOK;
-    // skip_slack_parsing: the text is kept as sent. Attachments still need the processing, so
-    // with attachments the post goes through it whole (README, "left undone").
-    if (r.skip_slack_parsing && !r.has_attachments) draft.flags |= PB_POST_SLACK_PROCESSED;
-  }
+  draft.type = to_pb(post.type);
+  draft.message = to_pb(post.message);
+  draft.props_json = to_pb(post.props_json);
+  draft.flags = post.flags;
   struct Ctx {
     SlashCommandsPlugin* self;
     std::shared_ptr<CommandResponse> main;
@@ -284,7 +321,7 @@ void SlashCommandsPlugin::post_one(std::shared_ptr<CommandResponse> main,
     size_t next;
     PostedFn done;
   };
-  auto* ctx = new Ctx{this, main, inv, index + 1, std::move(done)};
+  auto* ctx = new Ctx{this, std::move(main), std::move(inv), next, std::move(done)};
   auto on_created = [](void* user, int status, int http_status, pb_str error_id, pb_str message,
                        const pb_post_v1*) {
     std::unique_ptr<Ctx> c(static_cast<Ctx*>(user));

@@ -6,6 +6,8 @@
 #include <array>
 #include <chrono>
 
+#include "plugins/slash_commands/processing.h"
+
 namespace pb::slash {
 namespace {
 
@@ -37,6 +39,9 @@ int SlashCommandsPlugin::init(std::string_view /*settings_json*/) {
     return PB_E_UNSUPPORTED;
   }
   read_server_config(h.config_json(), settings_);
+  auto process = h.event_id(kProcessEvent);
+  if (!process) return PB_E_PLUGIN;
+  process_event_ = *process;
   return register_routes();
 }
 

@@ -6,10 +6,10 @@
 // Store: "c/<id>" one command (its API JSON); "r/<id>" one response_url (response_url.h).
 // Commands live in an in-memory CommandIndex loaded at start().
 //
-// Posts of responses are made with post_create as the invoking user. Custom commands' posts
-// carry PB_POST_FROM_WEBHOOK (so the attachments plugin processes them, and from_webhook
-// "true") and PB_POST_TRIGGER_WEBHOOKS (§5.5: in_channel answers fire outgoing webhooks);
-// built-ins' posts carry PB_POST_TRIGGER_WEBHOOKS only.
+// Posts of responses are made with post_create as the invoking user, flag
+// PB_POST_TRIGGER_WEBHOOKS (§5.5: in_channel answers fire outgoing webhooks). Custom commands'
+// posts carry from_webhook "true" and are processed through the attachments plugin's
+// attachments.process event first, then created with PB_POST_SLACK_PROCESSED (processing.h).
 //
 // Threading: everything on the loop thread. Errors: Mattermost error JSON with the ids of the
 // wire spec; a request is answered exactly once.
@@ -49,6 +49,12 @@ struct Invocation {
   bool custom = true;             // custom command: from_webhook, overrides
   std::string command_username;   // the command's configured username / icon_url
   std::string command_icon_url;
+};
+
+// A post to be created for a response.
+struct PostDraft {
+  std::string channel_id, type, message, props_json;
+  uint32_t flags = 0;
 };
 
 // The outcome of posting the responses of one answer: ok, or the error to answer with.
@@ -97,6 +103,11 @@ class SlashCommandsPlugin : public sdk::Plugin {
                       std::shared_ptr<Invocation> inv, PostedFn done);
   void post_one(std::shared_ptr<CommandResponse> main, std::shared_ptr<Invocation> inv,
                 size_t index, PostedFn done);
+  // Creates `post`, then continues with response `next` (post_one), or calls `done` with
+  // create_post_failed when the post is refused.
+  void create_response_post(std::shared_ptr<CommandResponse> main,
+                            std::shared_ptr<Invocation> inv, size_t next, PostDraft post,
+                            PostedFn done);
 
   // Built-ins (builtins.cpp). Answers the request.
   int run_builtin(const sdk::Request& req, std::string_view trigger, std::string_view message,
@@ -111,6 +122,7 @@ class SlashCommandsPlugin : public sdk::Plugin {
   std::string response_url_base(const sdk::Request& req) const;
 
   Settings settings_;
+  uint32_t process_event_ = 0;  // attachments.process
   CommandIndex index_;
   ResponseUrls response_urls_;
   sdk::Timer sweep_timer_;

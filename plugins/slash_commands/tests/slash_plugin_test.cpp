@@ -331,7 +331,7 @@ TEST_F(SlashPluginTest, InChannelAnswerIsPostedByTheInvokingUser) {
   EXPECT_EQ(p.user_id, kAlice);
   EXPECT_EQ(p.channel_id, kChannel);
   EXPECT_EQ(p.message, "deployed");
-  EXPECT_EQ(p.flags, PB_POST_FROM_WEBHOOK | PB_POST_TRIGGER_WEBHOOKS);
+  EXPECT_EQ(p.flags, PB_POST_TRIGGER_WEBHOOKS | PB_POST_SLACK_PROCESSED);  // processed, fires hooks
   auto props = json(p.props_json);
   EXPECT_STREQ(props["from_webhook"].GetString(), "true");
   EXPECT_STREQ(props["k"].GetString(), "v");
@@ -499,7 +499,7 @@ TEST_F(SlashPluginTest, ResponseUrlFiveUsesThenRefused) {
   ASSERT_EQ(chat->posts().size(), 5u);
   EXPECT_EQ(chat->posts()[0].user_id, kAlice);
   EXPECT_EQ(chat->posts()[0].channel_id, kChannel);
-  EXPECT_TRUE(chat->posts()[0].flags & PB_POST_FROM_WEBHOOK);
+  EXPECT_TRUE(chat->posts()[0].flags & PB_POST_SLACK_PROCESSED);
   EXPECT_NE(chat->fake().kv()["r/" + id].find("\"uses\":5"), std::string::npos);
 }
 

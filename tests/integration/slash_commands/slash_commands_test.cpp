@@ -26,7 +26,7 @@ class SlashCommands : public ChatServer {
   void SetUp() override {
     fs::create_directories(plugins_.path());
     fs::create_directory_symlink(chat_plugin_dir() / "test_auth", plugins_.path() / "test_auth");
-    for (const char* id : {"slash_commands", "attachments"}) {
+    for (const char* id : {"slash_commands", "attachments", "outgoing_webhooks"}) {
       if (fs::exists(fs::path(PB_BUILT_PLUGIN_DIR) / id)) {
         fs::create_directory_symlink(fs::path(PB_BUILT_PLUGIN_DIR) / id, plugins_.path() / id);
       }
@@ -168,6 +168,25 @@ TEST_F(SlashCommands, PostCommandInChannelAnswer) {
   EXPECT_EQ(std::string(post["user_id"].GetString()), user_);
   EXPECT_STREQ(post["message"].GetString(), "deployed @here");  // Slack markup converted
   EXPECT_STREQ(post["props"]["from_webhook"].GetString(), "true");
+}
+
+// §5.5: in_channel posts go through the user-post path with outgoing webhooks on.
+TEST_F(SlashCommands, InChannelAnswerFiresOutgoingWebhooks) {
+  if (!fs::exists(fs::path(PB_BUILT_PLUGIN_DIR) / "outgoing_webhooks")) {
+    GTEST_SKIP() << "the outgoing_webhooks plugin is not built";
+  }
+  ASSERT_EQ(create_command("deploy").status, 201);
+  auto hook = call("POST", "/api/v4/hooks/outgoing",
+                   R"({"team_id":")" + team_ + R"(","channel_id":")" + channel_ +
+                       R"(","callback_urls":[")" + endpoint_.url("/outgoing") + R"("]})",
+                   admin_);
+  ASSERT_EQ(hook.status, 201) << hook.body;
+  endpoint_.answer(200, "application/json", R"({"response_type":"in_channel","text":"deployed"})");
+  ASSERT_EQ(execute("/deploy prod").status, 200);
+  ASSERT_TRUE(endpoint_.wait_for(2)) << "no outgoing-webhook delivery for the command's post";
+  auto delivery = endpoint_.requests()[1];
+  EXPECT_EQ(delivery.target, "/outgoing");
+  EXPECT_NE(delivery.body.find("deployed"), std::string::npos) << delivery.body;
 }
 
 // §10 case 39 (GET) and an ephemeral answer, never stored.
