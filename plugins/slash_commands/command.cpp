@@ -141,15 +141,6 @@ ApiError invalid_body_param(std::string_view name) {
           "Invalid or missing " + std::string(name) + " in request body."};
 }
 
-bool is_valid_id(std::string_view id) {
-  if (id.size() != 26) return false;
-  for (char ch : id) {
-    bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-    if (!alnum) return false;
-  }
-  return true;
-}
-
 std::string to_json(const Command& command) { return write(command, false); }
 std::string to_sanitized_json(const Command& command) { return write(command, true); }
 

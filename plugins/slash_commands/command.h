@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include <patchbay/ids.hpp>
+
 namespace pb::slash {
 
 // A Mattermost error answer: HTTP status, error id, message (wire spec §1.1).
@@ -63,7 +65,7 @@ void normalise_trigger(Command& command);
 // whose id, token, times and creator have been filled in.
 std::optional<ApiError> validate(const Command& command);
 
-// Mattermost's IsValidId: 26 ASCII letters or digits.
-bool is_valid_id(std::string_view id);
+// Mattermost's IsValidId (patchbay/ids.hpp).
+using sdk::is_valid_id;
 
 }  // namespace pb::slash

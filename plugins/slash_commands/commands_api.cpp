@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "plugins/slash_commands/api_util.h"
-#include "plugins/slash_commands/ids.h"
+#include <patchbay/ids.hpp>
 #include "plugins/slash_commands/slash_plugin.h"
 
 namespace pb::slash {
@@ -146,8 +146,8 @@ int SlashCommandsPlugin::create_command(const sdk::Request& req) {
   if (!is_valid_id(command->team_id)) return fail(req, invalid_body_param("team_id"));
   if (!may_manage_team(req, command->team_id)) return forbidden(req);
   command->creator_id = std::string(req.user_id());
-  command->id = new_id();
-  command->token = new_id();
+  command->id = sdk::new_id();
+  command->token = sdk::new_id();
   command->create_at = command->update_at = now_ms();
   command->delete_at = 0;
   normalise_trigger(*command);
@@ -242,7 +242,7 @@ int SlashCommandsPlugin::regen_token(const sdk::Request& req) {
   const Command* command = command_for(req);
   if (command == nullptr) return PB_OK;
   Command updated = *command;
-  updated.token = new_id();
+  updated.token = sdk::new_id();
   updated.update_at = std::max(now_ms(), command->update_at + 1);
   std::string answer = "{\"token\":" + sdk::json_string(updated.token) + "}";
   return save_and_answer(req, std::move(updated), 200, std::move(answer));

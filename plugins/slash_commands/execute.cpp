@@ -7,7 +7,7 @@
 #include "plugins/slash_commands/api_util.h"
 #include "plugins/slash_commands/command_request.h"
 #include "plugins/slash_commands/command_text.h"
-#include "plugins/slash_commands/ids.h"
+#include <patchbay/ids.hpp>
 #include "plugins/slash_commands/processing.h"
 #include "plugins/slash_commands/slash_plugin.h"
 
@@ -132,7 +132,7 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
   host().api()->user_get(host().self(), PB_USER_BY_ID, to_pb(inv.user_id), got_user, &user_name);
 
   ResponseUrlRecord hook;
-  hook.id = new_id();
+  hook.id = sdk::new_id();
   hook.command_id = command.id;
   hook.user_id = inv.user_id;
   hook.channel_id = inv.channel_id;
@@ -150,7 +150,7 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
   response_urls_.add(std::move(hook));
 
   std::string command_name = "/" + trigger;
-  std::string trigger_id = new_id();
+  std::string trigger_id = sdk::new_id();
   InvocationParams params;
   params.token = command.token;
   params.team_id = inv.team_id;
@@ -219,7 +219,7 @@ void SlashCommandsPlugin::answer_with_responses(const sdk::Request& req,
       return;
     }
     // The client's trigger id (a fresh one: the client sends none through Client4).
-    req.respond_json(200, response_to_json(*response, new_id()));
+    req.respond_json(200, response_to_json(*response, sdk::new_id()));
   });
 }
 

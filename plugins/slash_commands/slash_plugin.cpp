@@ -1,8 +1,6 @@
 // Lifecycle of the slash commands plugin and its entry point (slash_plugin.h).
 #include "plugins/slash_commands/slash_plugin.h"
 
-#include <sodium.h>
-
 #include <array>
 #include <chrono>
 
@@ -30,7 +28,6 @@ bool SlashCommandsPlugin::is_builtin_trigger(std::string_view trigger) {
 
 int SlashCommandsPlugin::init(std::string_view /*settings_json*/) {
   auto& h = host();
-  if (sodium_init() < 0) return PB_E_PLUGIN;
   bool has_chat = PB_HOST_HAS(h.api(), post_create) && PB_HOST_HAS(h.api(), channel_get) &&
                   PB_HOST_HAS(h.api(), team_member_roles) && PB_HOST_HAS(h.api(), user_get) &&
                   PB_HOST_HAS(h.api(), channel_can_read) && PB_HOST_HAS(h.api(), http_fetch);
