@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <tuple>
+
 #include "plugins/slash_commands/tests/chat_fake.h"
 
 namespace pb::slash {
@@ -38,20 +40,40 @@ class SlashPluginTest : public ::testing::Test {
   void boot(std::string config) {
     chat = std::make_unique<ChatFake>();
     chat->fake().set_config_json(std::move(config));
-    sdk::FakeHost::User alice;
-    alice.id = kAlice;
-    alice.username = "alice";
-    chat->fake().add_user(alice);
-    sdk::FakeHost::User root;
-    root.id = kAdmin;
-    root.username = "root";
-    chat->fake().add_user(root);
-    chat->team_roles[{kTeam, kAlice}] = "team_user";
-    chat->team_roles[{kTeam, kTeamAdmin}] = "team_user team_admin";
-    chat->channels[kChannel] = {kTeam, "O", "town-square", {kAlice, kAdmin, kTeamAdmin}};
-    chat->channels[kOtherChannel] = {kTeam, "O", "off-topic", {kAdmin}};
+    populate(*chat);
     ASSERT_EQ(chat->init(), PB_OK);
     ASSERT_EQ(chat->start(), PB_OK);
+  }
+
+  // The users, teams and channels every test starts from: alice a member of the team, bob of
+  // nothing, the team admin, the system admin; an open channel and a private one alice is not in.
+  static void populate(ChatFake& c) {
+    auto& h = c.fake();
+    for (auto [id, name, roles] : {std::tuple{kAlice, "alice", "system_user"},
+                                   std::tuple{kBob, "bob", "system_user"},
+                                   std::tuple{kTeamAdmin, "tadmin", "system_user"},
+                                   std::tuple{kAdmin, "root", "system_user system_admin"}}) {
+      sdk::FakeHost::User u;
+      u.id = id;
+      u.username = name;
+      u.roles = roles;
+      h.add_user(u);
+    }
+    h.add_team_member(kTeam, kAlice);
+    h.add_team_member(kTeam, kTeamAdmin, "team_user team_admin");
+    h.add_channel(kChannel, kTeam, "O", "town-square");
+    h.add_channel(kOtherChannel, kTeam, "P", "off-topic");
+  }
+
+  // Restarts the plugin on the store of the current one.
+  void restart() {
+    auto kv = chat->fake().kv();
+    chat = std::make_unique<ChatFake>();
+    chat->fake().kv() = kv;
+    populate(*chat);
+    ASSERT_EQ(chat->init(), PB_OK);
+    ASSERT_EQ(chat->start(), PB_OK);
+    chat->flush();
   }
 
   // Creates a command as the system admin; returns its JSON.
@@ -136,12 +158,7 @@ TEST_F(SlashPluginTest, ExpiredResponseUrlsAreSweptFromTheStore) {
   chat->fake().kv()["r/" + id] =
       R"({"id":")" + id +
       R"(","command_id":"c","user_id":"u","channel_id":"ch","root_id":"","team_id":"t","command_username":"","command_icon_url":"","create_at":1,"uses":0})";
-  auto kv = chat->fake().kv();
-  chat = std::make_unique<ChatFake>();  // restart: the stale record is dropped at start
-  chat->fake().kv() = kv;
-  ASSERT_EQ(chat->init(), PB_OK);
-  ASSERT_EQ(chat->start(), PB_OK);
-  chat->flush();
+  restart();  // the stale record is dropped at start
   EXPECT_EQ(chat->fake().kv().count("r/" + id), 0u);
   EXPECT_EQ(chat->fake().kv().size(), 2u);
   EXPECT_EQ(chat->fake().active_timers(), 1u);  // the periodic sweep
@@ -218,7 +235,7 @@ TEST_F(SlashPluginTest, ListGetUpdateDeleteRegen) {
 TEST_F(SlashPluginTest, MoveToAnotherTeam) {
   auto c = create("deploy", "P", R"(,"auto_complete":true)");
   std::string id = c["id"].GetString();
-  chat->team_roles[{kOtherTeam, kTeamAdmin}] = "team_user";
+  chat->fake().add_team_member(kOtherTeam, kTeamAdmin);
   chat->act_as(kTeamAdmin);
   std::string body = R"({"team_id":")" + kOtherTeam + "\"}";
   EXPECT_EQ(chat->call("PUT", "/api/v4/commands/" + id + "/move", body).status, 403);
@@ -249,12 +266,7 @@ TEST_F(SlashPluginTest, AutocompleteListsSanitisedCommandsAndBuiltins) {
 TEST_F(SlashPluginTest, CommandsSurviveARestart) {
   create("deploy");
   ASSERT_EQ(chat->configure(), PB_OK);
-  auto kv = chat->fake().kv();
-  chat = std::make_unique<ChatFake>();
-  chat->fake().kv() = kv;
-  chat->channels[kChannel] = {kTeam, "O", "town-square", {kAlice}};
-  ASSERT_EQ(chat->init(), PB_OK);
-  ASSERT_EQ(chat->start(), PB_OK);
+  restart();
   execute("/deploy");
   EXPECT_EQ(chat->fetches().size(), 1u);
 }
@@ -417,8 +429,11 @@ TEST_F(SlashPluginTest, FailedCallsAnswer500WithTheSpecifiedIds) {
                {{"Content-Type", "application/json"}});
   EXPECT_EQ(elsewhere.status, 500);
   EXPECT_EQ(error_id(elsewhere), "api.command.execute_command.create_post_failed.app_error");
-  chat->refuse_posts = true;
-  const auto& refused = execute("/deploy");
+  // The core refuses a reply to a post that does not exist.
+  chat->act_as(kAlice);
+  const auto& refused = chat->call("POST", "/api/v4/commands/execute",
+                                   R"({"command":"/deploy","channel_id":")" + kChannel +
+                                       R"(","root_id":")" + std::string(26, 'n') + "\"}");
   chat->answer(6, 200, R"({"response_type":"in_channel","text":"x"})",
                {{"Content-Type", "application/json"}});
   EXPECT_EQ(error_id(refused), "api.command.execute_command.create_post_failed.app_error");
@@ -510,12 +525,7 @@ TEST_F(SlashPluginTest, ResponseUrlSurvivesARestartWithItsUses) {
   chat->answer(0, 200, "");
   sdk::FakeHost::Headers json_type{{"Content-Type", "application/json"}};
   ASSERT_EQ(chat->call("POST", "/hooks/commands/" + id, "plain later").status, 200);
-  auto kv = chat->fake().kv();
-  chat = std::make_unique<ChatFake>();
-  chat->fake().kv() = kv;
-  chat->channels[kChannel] = {kTeam, "O", "town-square", {kAlice}};
-  ASSERT_EQ(chat->init(), PB_OK);
-  ASSERT_EQ(chat->start(), PB_OK);
+  restart();
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(chat->call("POST", "/hooks/commands/" + id, R"({"text":"x"})", json_type).status, 200);
   }
