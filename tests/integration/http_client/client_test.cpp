@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "core/http_client/client.h"
-#include "tests/integration/http_client/loopback_server.h"
+#include "tests/integration/support/loopback_server.h"
 #include "tests/integration/support/temp_dir.h"
 
 namespace pb::http_client {

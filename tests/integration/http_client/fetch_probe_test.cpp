@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/http_client/loopback_server.h"
+#include "tests/integration/support/loopback_server.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/server_process.h"
 #include "tests/integration/support/temp_dir.h"

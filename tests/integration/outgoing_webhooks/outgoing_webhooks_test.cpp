@@ -1,5 +1,5 @@
 // Outgoing webhooks end to end (wire spec §4, §10 cases 33–37): the real server with test_auth,
-// outgoing_webhooks and attachments, hooks pointing at CallbackServer on loopback.
+// outgoing_webhooks and attachments, hooks pointing at RecordingServer on loopback.
 //
 // The delivery tests need the core's http_fetch (ABI 1.3); on a server without it they skip,
 // saying so (the plugin reports "http_fetch_available" in its metrics).
@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "tests/integration/chat_support.h"
-#include "tests/integration/outgoing_webhooks/callback_server.h"
+#include "tests/integration/support/recording_server.h"
 
 namespace pb::itest {
 namespace {
@@ -83,7 +83,7 @@ class OutgoingWebhooks : public ChatServer {
   }
 
   TempDir plugins_;
-  CallbackServer callback_;
+  RecordingServer callback_;
   std::string admin_, user_, team_, channel_, private_;
 };
 
@@ -233,7 +233,7 @@ TEST_F(OutgoingWebhooks, TriggerRulesCase34AndPrivateChannelsNeverFire) {
 
 TEST_F(OutgoingWebhooks, TwoCallbackUrlsBothReceiveCase37) {
   REQUIRE_DELIVERY();
-  CallbackServer second;
+  RecordingServer second;
   create_hook(R"(,"trigger_words":["go"])", {callback_.url(), second.url("/other")});
   callback_.answer(200, "");
   second.answer(200, "");

@@ -1,4 +1,4 @@
-#include "tests/integration/http_client/loopback_server.h"
+#include "tests/integration/support/loopback_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -56,7 +56,7 @@ void LoopbackConnection::wait_closed() {
 LoopbackServer::LoopbackServer(Script script, std::string host, const TlsFiles* tls)
     : script_(std::move(script)) {
   bool v6 = host.find(':') != std::string::npos;
-  listen_fd_ = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  listen_fd_ = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_storage addr{};
@@ -72,7 +72,7 @@ LoopbackServer::LoopbackServer(Script script, std::string host, const TlsFiles* 
     inet_pton(AF_INET, host.c_str(), &a->sin_addr);
     len = sizeof *a;
   }
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(listen_fd_, 64) != 0) {
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(listen_fd_, 512) != 0) {
     throw std::runtime_error("cannot listen on " + host);
   }
   getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -91,8 +91,8 @@ LoopbackServer::LoopbackServer(Script script, std::string host, const TlsFiles* 
 LoopbackServer::~LoopbackServer() {
   stopping_ = true;
   ::shutdown(listen_fd_, SHUT_RDWR);
+  acceptor_.join();  // before close: the number must not be reused while accept() may run
   ::close(listen_fd_);
-  acceptor_.join();
   std::vector<std::thread> workers;
   {
     std::lock_guard lock(mu_);
@@ -105,7 +105,7 @@ LoopbackServer::~LoopbackServer() {
 
 void LoopbackServer::accept_loop() {
   for (;;) {
-    int fd = ::accept(listen_fd_, nullptr, nullptr);
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       if (stopping_) return;
       continue;

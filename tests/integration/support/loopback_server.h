@@ -1,6 +1,11 @@
 // A tiny scripted HTTP server on a loopback port, run inside a test: each accepted connection is
 // handed to the test's script on its own thread (blocking sockets; plain or TLS). Counts the
-// connections it accepted, so tests can see reuse and "no connection attempted".
+// connections it accepted, so tests can see reuse and "no connection attempted". The socket code
+// of every in-test server (RecordingServer is a script on top of it).
+//
+// Threading: the script runs on the connection's thread; destroying the server shuts every open
+// connection down (unblocking reads) and joins the threads. Sockets are close-on-exec, so a
+// server process the test starts inherits none of them.
 #pragma once
 
 #include <openssl/ssl.h>
