@@ -1,5 +1,5 @@
 // Slash commands end to end (wire spec §5, §10 cases 38-46): the real server with test_auth,
-// slash_commands and attachments; commands pointing at a CommandServer on loopback.
+// slash_commands and attachments; commands pointing at a RecordingServer on loopback.
 #include <gtest/gtest.h>
 
 #include <rapidjson/document.h>
@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "tests/integration/chat_support.h"
-#include "tests/integration/slash_commands/command_server.h"
+#include "tests/integration/support/recording_server.h"
 
 namespace pb::itest {
 namespace {
@@ -24,6 +24,7 @@ std::string error_id(const Response& r) {
 class SlashCommands : public ChatServer {
  protected:
   void SetUp() override {
+    endpoint_.close_after_each();
     fs::create_directories(plugins_.path());
     fs::create_directory_symlink(chat_plugin_dir() / "test_auth", plugins_.path() / "test_auth");
     for (const char* id : {"slash_commands", "attachments", "outgoing_webhooks"}) {
@@ -79,8 +80,13 @@ class SlashCommands : public ChatServer {
     return r ? *r : Response{};
   }
 
+  // What the command endpoint answers next (one connection per call: no test depends on reuse).
+  void answer(int status, std::string content_type, std::string body) {
+    endpoint_.answer(status, std::move(body), {}, std::move(content_type));
+  }
+
   TempDir plugins_;
-  CommandServer endpoint_;
+  RecordingServer endpoint_;
   std::string admin_, user_, outsider_, team_, channel_;
 };
 
@@ -141,7 +147,7 @@ TEST_F(SlashCommands, PostCommandInChannelAnswer) {
   auto created = create_command("deploy");
   ASSERT_EQ(created.status, 201) << created.body;
   std::string token = json_string(created.body, "token");
-  endpoint_.answer(200, "application/json",
+  answer(200, "application/json",
                    R"({"response_type":"in_channel","text":"deployed <!here>","trigger_id":"x"})");
   auto r = execute("/deploy prod now");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -181,7 +187,7 @@ TEST_F(SlashCommands, InChannelAnswerFiresOutgoingWebhooks) {
                        R"(","callback_urls":[")" + endpoint_.url("/outgoing") + R"("]})",
                    admin_);
   ASSERT_EQ(hook.status, 201) << hook.body;
-  endpoint_.answer(200, "application/json", R"({"response_type":"in_channel","text":"deployed"})");
+  answer(200, "application/json", R"({"response_type":"in_channel","text":"deployed"})");
   ASSERT_EQ(execute("/deploy prod").status, 200);
   ASSERT_TRUE(endpoint_.wait_for(2)) << "no outgoing-webhook delivery for the command's post";
   auto delivery = endpoint_.requests()[1];
@@ -192,7 +198,7 @@ TEST_F(SlashCommands, InChannelAnswerFiresOutgoingWebhooks) {
 // §10 case 39 (GET) and an ephemeral answer, never stored.
 TEST_F(SlashCommands, GetCommandEphemeralAnswer) {
   ASSERT_EQ(create_command("report", "G", "/cmd?cmd=ourCommand").status, 201);
-  endpoint_.answer(200, "text/plain", "all good");
+  answer(200, "text/plain", "all good");
   auto r = execute("/report");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json_string(r.body, "text"), "all good");
@@ -206,11 +212,11 @@ TEST_F(SlashCommands, GetCommandEphemeralAnswer) {
 
 TEST_F(SlashCommands, FailingEndpointsAnswer500) {
   ASSERT_EQ(create_command("deploy").status, 201);
-  endpoint_.answer(201, "application/json", R"({"text":"x"})");
+  answer(201, "application/json", R"({"text":"x"})");
   auto non200 = execute("/deploy");
   EXPECT_EQ(non200.status, 500);
   EXPECT_EQ(error_id(non200), "api.command.execute_command.failed_resp.app_error");
-  endpoint_.answer(200, "application/json", R"({"text": })");
+  answer(200, "application/json", R"({"text": })");
   auto garbage = execute("/deploy");
   EXPECT_EQ(garbage.status, 500);
   EXPECT_EQ(error_id(garbage), "api.command.execute_command.failed.app_error");
@@ -219,7 +225,7 @@ TEST_F(SlashCommands, FailingEndpointsAnswer500) {
 
 TEST_F(SlashCommands, OversizedAnswerIs500) {
   ASSERT_EQ(create_command("deploy").status, 201);
-  endpoint_.answer(200, "text/plain", std::string(1024 * 1024 + 1, 'a'));
+  answer(200, "text/plain", std::string(1024 * 1024 + 1, 'a'));
   auto r = execute("/deploy");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(error_id(r), "api.command.execute_command.failed.app_error");
@@ -230,7 +236,7 @@ TEST_F(SlashCommands, OversizedAnswerIs500) {
 // attachments plugin (field values stringified, type slack_attachment).
 TEST_F(SlashCommands, AttachmentsAreNormalised) {
   ASSERT_EQ(create_command("deploy").status, 201);
-  endpoint_.answer(200, "application/json",
+  answer(200, "application/json",
                    R"({"response_type":"in_channel","text":"main","attachments":[{"fields":[{"title":"t","value":[]}]}],
                        "extra_responses":[{"response_type":"in_channel","text":"extra","attachments":[{"text":"<!channel> x"}]}]})");
   auto r = execute("/deploy");
@@ -247,7 +253,7 @@ TEST_F(SlashCommands, AttachmentsAreNormalised) {
 // §10 case 45.
 TEST_F(SlashCommands, ResponseUrlFiveUses) {
   ASSERT_EQ(create_command("deploy").status, 201);
-  endpoint_.answer(200, "text/plain", "");
+  answer(200, "text/plain", "");
   ASSERT_EQ(execute("/deploy").status, 200);
   auto requests = endpoint_.requests();
   ASSERT_EQ(requests.size(), 1u);
