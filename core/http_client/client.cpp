@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 #include <netdb.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 
 #include "core/http_client/request_writer.h"
@@ -104,11 +106,24 @@ Client::Client(uv_loop_t* loop, ClientOptions options)
 }
 
 Result<std::unique_ptr<Client>> Client::create(uv_loop_t* loop, ClientOptions options) {
-  auto tls = TlsContext::create(options.extra_ca_file);
-  if (!tls.ok()) return tls.error();
-  std::unique_ptr<Client> client(new Client(loop, std::move(options)));
-  client->tls_ = std::move(*tls);
-  return client;
+  // The TLS context is made on the first https:// request (see tls_context()): loading the
+  // system CA store pulls ~4 MB of libcrypto into memory, which a server that never calls out
+  // over TLS (or an edge install) should not pay. A CA file that cannot be read is still
+  // refused at start-up, where an operator sees it.
+  if (!options.extra_ca_file.empty() && access(options.extra_ca_file.c_str(), R_OK) != 0) {
+    return make_error(PB_E_IO, fmt::format("cannot read the CA file {}: {}",
+                                           options.extra_ca_file, std::strerror(errno)));
+  }
+  return std::unique_ptr<Client>(new Client(loop, std::move(options)));
+}
+
+Result<SSL_CTX*> Client::tls_context() {
+  if (!tls_) {
+    auto tls = TlsContext::create(options_.extra_ca_file);
+    if (!tls.ok()) return tls.error();
+    tls_ = std::move(*tls);
+  }
+  return tls_->get();
 }
 
 Client::~Client() {
@@ -295,7 +310,12 @@ void Client::on_connected(uv_connect_t* req, int status) {
     self->send_request(f);
     return;
   }
-  if (!c->tls.start(self->tls_->get(), f->url.host, f->host_is_ip)) {
+  auto ctx = self->tls_context();
+  if (!ctx.ok()) {
+    self->complete(f, PB_E_IO, ctx.error().message);
+    return;
+  }
+  if (!c->tls.start(*ctx, f->url.host, f->host_is_ip)) {
     self->complete(f, PB_E_IO, fmt::format("TLS {}: {}", c->peer, c->tls.error()));
     return;
   }

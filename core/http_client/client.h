@@ -124,11 +124,13 @@ class Client {
   void release_to_pool(Connection* c);
   void remove_from_pool(Connection* c);
   static void on_idle_timeout(uv_timer_t* timer);
+  // The TLS context, made on first use (system CA store + the extra CA file).
+  Result<SSL_CTX*> tls_context();
 
   uv_loop_t* loop_;
   ClientOptions options_;
   AddressGuard guard_;
-  std::unique_ptr<TlsContext> tls_;
+  std::unique_ptr<TlsContext> tls_;  // null until the first https:// request
   bool shut_down_ = false;
   bool in_fetch_ = false;  // inside fetch(): completions are deferred
   uint64_t next_id_ = 1;
