@@ -3,15 +3,14 @@
 // the pinned npm package (package-lock.json) into the build directory on first run; skips only
 // when node is not installed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "tests/integration/support/child_process.h"
+#include "tests/integration/support/node_tools.h"
 #include "tests/integration/support/server_process.h"
 
 namespace pb::itest {
@@ -22,41 +21,13 @@ namespace fs = std::filesystem;
 // Where CMake copied package.json, package-lock.json and client4.mjs.
 const fs::path kDir = CLIENT4_DIR;
 
-std::optional<fs::path> find_on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return std::nullopt;
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) continue;
-    fs::path candidate = fs::path(dir) / program;
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec) && access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return std::nullopt;
-}
-
-// npm ci when the pinned client is not installed yet. Empty on success, else what went wrong.
-std::string install_client(const fs::path& npm) {
-  if (fs::exists(kDir / "node_modules" / "@mattermost" / "client" / "package.json")) return {};
-  SpawnOptions options;
-  options.program = npm.string();
-  options.args = {"ci", "--no-audit", "--no-fund", "--loglevel=error"};
-  options.cwd = kDir;
-  CommandResult r = run_command(options, std::chrono::minutes(5));
-  if (r.exit_code == 0) return {};
-  return "npm ci in " + kDir.string() + " exited " + std::to_string(r.exit_code) + ":\n" + r.out +
-         r.err;
-}
-
 TEST(Client4, OfficialClientDrivesPatchbayUnchanged) {
   auto node = find_on_path("node");
   if (!node) GTEST_SKIP() << "node is not installed: the Client4 test needs Node >= 20";
   auto npm = find_on_path("npm");
   ASSERT_TRUE(npm) << "node is installed but npm is not (tools/install-deps installs both)";
-  std::string failed_install = install_client(*npm);
+  std::string failed_install =
+      npm_ci_once(*npm, kDir, fs::path("node_modules") / "@mattermost" / "client" / "package.json");
   ASSERT_EQ(failed_install, "");
 
   ServerConfig config;

@@ -7,22 +7,13 @@
 
 #include "tests/integration/incoming_webhooks/webhook_server.h"
 #include "tests/integration/support/child_process.h"
+#include "tests/integration/support/node_tools.h"
 
 namespace pb::incoming_webhooks::itest {
 namespace {
 
 namespace fs = std::filesystem;
 const fs::path kDir = SLACK_WEBHOOK_DIR;
-
-// The program's path as the shell finds it on PATH, nullopt when it is not installed.
-std::optional<std::string> which(const std::string& program) {
-  pb::itest::SpawnOptions o;
-  o.program = "/bin/sh";
-  o.args = {"-c", "command -v " + program};
-  auto r = pb::itest::run_command(o, std::chrono::seconds(10));
-  if (r.exit_code != 0 || r.out.empty()) return std::nullopt;
-  return r.out.substr(0, r.out.find('\n'));
-}
 
 // Loopback requests must not go through a proxy the environment may name.
 pb::itest::Env no_proxy() { return {{"NO_PROXY", "*"}, {"no_proxy", "*"}}; }
@@ -37,21 +28,16 @@ class SlackSender : public WebhookServer {
 };
 
 TEST_F(SlackSender, OfficialSlackWebhookPostsAndTheStoredPostIsRight) {
-  auto node = which("node");
+  auto node = pb::itest::find_on_path("node");
   if (!node) GTEST_SKIP() << "node is not installed";
-  auto npm = which("npm");
+  auto npm = pb::itest::find_on_path("npm");
   ASSERT_TRUE(npm) << "node is installed but npm is not";
-  if (!fs::exists(kDir / "node_modules" / "@slack" / "webhook" / "package.json")) {
-    pb::itest::SpawnOptions install;
-    install.program = *npm;
-    install.args = {"ci", "--no-audit", "--no-fund", "--loglevel=error"};
-    install.cwd = kDir;
-    auto r = pb::itest::run_command(install, std::chrono::minutes(5));
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  }
+  ASSERT_EQ(pb::itest::npm_ci_once(*npm, kDir,
+                                   fs::path("node_modules") / "@slack" / "webhook" / "package.json"),
+            "");
 
   pb::itest::SpawnOptions send;
-  send.program = *node;
+  send.program = node->string();
   send.args = {(kDir / "slack_webhook.mjs").string(),
                "http://" + server_->host() + ":" + std::to_string(server_->port()) + "/hooks/" +
                    hook_id_};

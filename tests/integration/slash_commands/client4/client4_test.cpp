@@ -4,15 +4,14 @@
 // pinned npm package (package-lock.json) into the build directory on first run; skips only when
 // node is not installed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "tests/integration/support/child_process.h"
+#include "tests/integration/support/node_tools.h"
 #include "tests/integration/support/server_process.h"
 
 namespace pb::itest {
@@ -23,35 +22,14 @@ namespace fs = std::filesystem;
 // Where CMake copied package.json, package-lock.json and slash_client4.mjs.
 const fs::path kDir = SLASH_CLIENT4_DIR;
 
-std::optional<fs::path> find_on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return std::nullopt;
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) continue;
-    fs::path candidate = fs::path(dir) / program;
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec) && access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return std::nullopt;
-}
-
 TEST(SlashCommandsClient4, AddExecuteGetPostsResponseUrl) {
   auto node = find_on_path("node");
   if (!node) GTEST_SKIP() << "node is not installed: the Client4 test needs Node >= 20";
   auto npm = find_on_path("npm");
   ASSERT_TRUE(npm) << "node is installed but npm is not";
-  if (!fs::exists(kDir / "node_modules" / "@mattermost" / "client" / "package.json")) {
-    SpawnOptions install;
-    install.program = npm->string();
-    install.args = {"ci", "--no-audit", "--no-fund", "--loglevel=error"};
-    install.cwd = kDir;
-    CommandResult r = run_command(install, std::chrono::minutes(5));
-    ASSERT_EQ(r.exit_code, 0) << "npm ci in " << kDir << ":\n" << r.out << r.err;
-  }
+  ASSERT_EQ(npm_ci_once(*npm, kDir,
+                        fs::path("node_modules") / "@mattermost" / "client" / "package.json"),
+            "");
 
   ServerConfig config;
   config.plugin_dir = "";  // the built-in plugins beside the binary
