@@ -43,7 +43,7 @@ int create_post_route(void* s, pb_http_request* r) {
   }
   draft.user_id = actor->id;
   draft.flags = PB_POST_TRIGGER_WEBHOOKS;
-  create_post(service.app(), std::move(draft), [&request](const ApiError* error, const Post* post) {
+  service.create_post(std::move(draft), [&request](const ApiError* error, const Post* post) {
     if (error) {
       fail(request, *error);
     } else {

@@ -241,8 +241,9 @@ int ChatService::set_active(std::string_view user_id, bool active, std::function
   return app_->store().commit(std::move(batch), std::move(done));
 }
 
-void create_post(server::App& app, PostDraft draft, PostDone done) {
-  Repository repo(app.store());
+void ChatService::create_post(PostDraft draft, chat::PostDone done) {
+  server::App& app = *app_;
+  const Repository& repo = repo_;
   auto channel = repo.channel(draft.channel_id);
   if (!channel || channel->delete_at != 0) {
     ApiError e{404, "app.channel.get.existing.app_error", "Unable to find the existing channel."};
@@ -256,7 +257,7 @@ void create_post(server::App& app, PostDraft draft, PostDone done) {
   post.type = std::move(draft.type);
   post.message = std::move(draft.message);
   post.props_json = draft.props_json.empty() ? "{}" : std::move(draft.props_json);
-  post.create_at = post.update_at = now_ms();
+  post.create_at = post.update_at = post_clock_.next(post.channel_id, now_ms());
   if (auto error = validate(post)) return done(&*error, nullptr);
   if (!post.root_id.empty()) {
     auto root = repo.post(post.root_id);
@@ -403,7 +404,7 @@ int ChatService::create_post(const pb_post_v1& draft, server::ChatDirectory::Pos
   post.flags = draft.flags;
   uint32_t flags = draft.flags;
   bool queued = defer(*app_, [this, post = std::move(post), flags, done = std::move(done)]() mutable {
-    chat::create_post(*app_, std::move(post), [flags, done](const ApiError* error, const Post* created) {
+    create_post(std::move(post), [flags, done](const ApiError* error, const Post* created) {
       if (error != nullptr) return done(PB_E_PLUGIN, error->status, error->id, error->message, nullptr);
       pb_post_v1 view = post_view(*created, flags);
       done(PB_OK, 200, "", "", &view);

@@ -10,6 +10,7 @@
 
 #include "core/chat/api_error.h"
 #include "core/chat/model.h"
+#include "core/chat/post_clock.h"
 #include "core/chat/repository.h"
 #include "core/server/chat_directory.h"
 #include "core/server/user_directory.h"
@@ -31,14 +32,6 @@ struct PostDraft {
   uint32_t flags = 0;             // PB_POST_*
 };
 
-// Creates a post through the bus: checks the channel (exists, not deleted; 404) and the root
-// post of a reply (400), runs post.will_be_created (interceptors may modify message, type and
-// props, reject, or stage writes), commits the post with every staged write in one durable
-// batch, then runs post.created observers and calls `done`. Permissions are the CALLER's job
-// (the REST route checks membership; an incoming webhook checks its own rules). `done` runs
-// exactly once, on the loop, possibly before create_post returns.
-void create_post(server::App& app, PostDraft draft, PostDone done);
-
 class ChatService final : public server::UserDirectory, public server::ChatDirectory {
  public:
   explicit ChatService(server::App& app);
@@ -53,6 +46,15 @@ class ChatService final : public server::UserDirectory, public server::ChatDirec
   // 403 api.user.create_user.no_open_server). `done` runs exactly once, possibly before this
   // returns.
   void create_user(User draft, std::string password, bool first_user, UserDone done);
+
+  // Creates a post through the bus: checks the channel (exists, not deleted; 404) and the root
+  // post of a reply (400), runs post.will_be_created (interceptors may modify message, type and
+  // props, reject, or stage writes), commits the post with every staged write in one durable
+  // batch, then runs post.created observers and calls `done`. Permissions are the CALLER's job
+  // (the REST route checks membership; an incoming webhook checks its own rules). `done` runs
+  // exactly once, on the loop, possibly before create_post returns.
+  // create_at comes from the channel's PostClock, so posts keep the order they were made in.
+  void create_post(PostDraft draft, chat::PostDone done);
 
   // ---- server::UserDirectory ----
   int get(int by, std::string_view value,
@@ -81,6 +83,7 @@ class ChatService final : public server::UserDirectory, public server::ChatDirec
  private:
   server::App* app_;
   Repository repo_;
+  PostClock post_clock_;
 };
 
 // Runs `fn` on the loop soon (never from inside the caller). False when the server is

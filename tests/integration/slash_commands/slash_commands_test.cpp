@@ -245,6 +245,9 @@ TEST_F(SlashCommands, AttachmentsAreNormalised) {
   ASSERT_EQ(p["order"].Size(), 2u);
   const auto& extra = p["posts"][p["order"][0].GetString()];
   const auto& main = p["posts"][p["order"][1].GetString()];
+  // The answer's post was made before its extra response, in the same millisecond.
+  ASSERT_STREQ(main["message"].GetString(), "main");
+  ASSERT_STREQ(extra["message"].GetString(), "extra");
   EXPECT_STREQ(main["type"].GetString(), "slack_attachment");
   EXPECT_STREQ(main["props"]["attachments"][0]["fields"][0]["value"].GetString(), "[]");
   EXPECT_STREQ(extra["props"]["attachments"][0]["text"].GetString(), "@channel x");
