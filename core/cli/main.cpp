@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "core/cli/cli.h"
+#include "core/cli/external_command.h"
 
 int main(int argc, char** argv) {
   if (sodium_init() < 0) {
@@ -120,6 +121,9 @@ int main(int argc, char** argv) {
     bool known = false;
     for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->check_name(argv[1]);
     if (!known) {
+      // Not built in: a `patchbay-NAME` tool installed beside the binary (external_command.h).
+      if (auto tool = pb::cli::find_external_command(argv[1]); !tool.empty())
+        return pb::cli::exec_external_command(tool, argc, argv);
       std::cerr << "patchbay: unknown subcommand '" << argv[1] << "'\n\n" << app.help();
       return 2;
     }

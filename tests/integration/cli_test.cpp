@@ -1,9 +1,14 @@
-// The command line itself: version output, and usage + exit 2 for what it does not know.
+// The command line itself: version output, external subcommands, and usage + exit 2 for what it
+// does not know.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "patchbay/plugin.h"
 
 #include "tests/integration/support/server_process.h"
+#include "tests/integration/support/temp_dir.h"
 
 namespace pb::itest {
 namespace {
@@ -28,6 +33,29 @@ TEST(Cli, UnknownSubcommandExitsTwoWithUsage) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("Usage:"), std::string::npos) << r.err;
+}
+
+// `patchbay NAME` with no built-in NAME runs `patchbay-NAME` from beside the binary, git-style,
+// with the remaining arguments; never from $PATH, and never a name that is not a plain word.
+TEST(Cli, ExternalSubcommandRunsTheToolBesideTheBinary) {
+  TempDir dir;
+  auto bin = dir.path() / "patchbay";
+  std::filesystem::copy_file(patchbay_binary(), bin);
+  auto tool = dir.path() / "patchbay-probe";
+  {
+    std::ofstream script(tool);
+    script << "#!/bin/sh\necho \"$0|$*\"\nexit 7\n";
+  }
+  std::filesystem::permissions(tool, std::filesystem::perms::owner_all);
+  auto r = run_command({bin.string(), {"probe", "a b", "--flag"}, {{"PATH", dir.path().string()}}});
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_EQ(r.out, tool.string() + "|a b --flag\n");
+  // A tool on $PATH but not beside the binary is not run.
+  auto elsewhere = run_patchbay({"probe"}, {{"PATH", dir.path().string()}});
+  EXPECT_EQ(elsewhere.exit_code, 2);
+  EXPECT_NE(elsewhere.err.find("unknown subcommand 'probe'"), std::string::npos) << elsewhere.err;
+  // Not a plain word: never looked up.
+  EXPECT_EQ(run_command({bin.string(), {"../patchbay-probe"}}).exit_code, 2);
 }
 
 TEST(Cli, UnknownFlagExitsTwoWithUsage) {
