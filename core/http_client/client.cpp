@@ -92,7 +92,7 @@ struct Client::Connection {
   std::string origin;
   std::string peer;  // "1.2.3.4:443", for details
   Fetch* fetch = nullptr;
-  TlsSession tls;
+  std::unique_ptr<TlsSession> tls;  // https only, from the first connect
   ResponseParser parser;
   std::string pending_out;  // queued while a write is in flight
   std::string writing_out;  // the bytes of the write in flight
@@ -106,10 +106,10 @@ Client::Client(uv_loop_t* loop, ClientOptions options)
 }
 
 Result<std::unique_ptr<Client>> Client::create(uv_loop_t* loop, ClientOptions options) {
-  // The TLS context is made on the first https:// request (see tls_context()): loading the
-  // system CA store pulls ~4 MB of libcrypto into memory, which a server that never calls out
-  // over TLS (or an edge install) should not pay. A CA file that cannot be read is still
-  // refused at start-up, where an operator sees it.
+  // TLS (OpenSSL, its library and the system CA store) is loaded on the first https://
+  // request (see tls_context() and tls.h): a server that never calls out over TLS, an edge
+  // install, should not pay its memory. A CA file that cannot be read is still refused at
+  // start-up, where an operator sees it.
   if (!options.extra_ca_file.empty() && access(options.extra_ca_file.c_str(), R_OK) != 0) {
     return make_error(PB_E_IO, fmt::format("cannot read the CA file {}: {}",
                                            options.extra_ca_file, std::strerror(errno)));
@@ -117,13 +117,13 @@ Result<std::unique_ptr<Client>> Client::create(uv_loop_t* loop, ClientOptions op
   return std::unique_ptr<Client>(new Client(loop, std::move(options)));
 }
 
-Result<SSL_CTX*> Client::tls_context() {
+Result<TlsContext*> Client::tls_context() {
   if (!tls_) {
-    auto tls = TlsContext::create(options_.extra_ca_file);
+    auto tls = load_tls_context(options_.extra_ca_file);
     if (!tls.ok()) return tls.error();
     tls_ = std::move(*tls);
   }
-  return tls_->get();
+  return tls_.get();
 }
 
 Client::~Client() {
@@ -315,12 +315,13 @@ void Client::on_connected(uv_connect_t* req, int status) {
     self->complete(f, PB_E_IO, ctx.error().message);
     return;
   }
-  if (!c->tls.start(*ctx, f->url.host, f->host_is_ip)) {
-    self->complete(f, PB_E_IO, fmt::format("TLS {}: {}", c->peer, c->tls.error()));
+  if (!c->tls) c->tls = (*ctx)->new_session();
+  if (!c->tls->start(f->url.host, f->host_is_ip)) {
+    self->complete(f, PB_E_IO, fmt::format("TLS {}: {}", c->peer, c->tls->error()));
     return;
   }
-  self->queue_write(c, c->tls.out());
-  c->tls.out().clear();
+  self->queue_write(c, c->tls->out());
+  c->tls->out().clear();
 }
 
 void Client::send_request(Fetch* f) {
@@ -330,12 +331,12 @@ void Client::send_request(Fetch* f) {
     queue_write(c, f->wire);
     return;
   }
-  if (!c->tls.write(f->wire)) {
-    complete(f, PB_E_IO, fmt::format("TLS {}: {}", c->peer, c->tls.error()));
+  if (!c->tls->write(f->wire)) {
+    complete(f, PB_E_IO, fmt::format("TLS {}: {}", c->peer, c->tls->error()));
     return;
   }
-  queue_write(c, c->tls.out());
-  c->tls.out().clear();
+  queue_write(c, c->tls->out());
+  c->tls->out().clear();
 }
 
 // ---- reading --------------------------------------------------------------------------------
@@ -371,15 +372,15 @@ void Client::on_bytes(Connection* c, std::string_view bytes) {
     return;
   }
   Fetch* f = c->fetch;
-  c->tls.receive(bytes);
-  if (!c->tls.handshake_done()) {
-    TlsSession::Status st = c->tls.handshake();
-    if (!c->tls.out().empty()) {
-      queue_write(c, c->tls.out());
-      c->tls.out().clear();
+  c->tls->receive(bytes);
+  if (!c->tls->handshake_done()) {
+    TlsSession::Status st = c->tls->handshake();
+    if (!c->tls->out().empty()) {
+      queue_write(c, c->tls->out());
+      c->tls->out().clear();
     }
     if (st == TlsSession::Status::kError) {
-      complete(f, PB_E_IO, fmt::format("TLS {} ({}): {}", c->peer, f->url.host, c->tls.error()));
+      complete(f, PB_E_IO, fmt::format("TLS {} ({}): {}", c->peer, f->url.host, c->tls->error()));
       return;
     }
     if (st == TlsSession::Status::kWantRead) return;
@@ -387,13 +388,13 @@ void Client::on_bytes(Connection* c, std::string_view bytes) {
     if (c->fetch != f) return;  // completed while sending
   }
   c->plain.clear();
-  TlsSession::Status st = c->tls.read(c->plain);
-  if (!c->tls.out().empty()) {
-    queue_write(c, c->tls.out());
-    c->tls.out().clear();
+  TlsSession::Status st = c->tls->read(c->plain);
+  if (!c->tls->out().empty()) {
+    queue_write(c, c->tls->out());
+    c->tls->out().clear();
   }
   if (st == TlsSession::Status::kError) {
-    complete(f, PB_E_IO, fmt::format("TLS {}: {}", c->peer, c->tls.error()));
+    complete(f, PB_E_IO, fmt::format("TLS {}: {}", c->peer, c->tls->error()));
     return;
   }
   if (!c->plain.empty()) feed(c, c->plain);

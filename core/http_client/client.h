@@ -125,7 +125,7 @@ class Client {
   void remove_from_pool(Connection* c);
   static void on_idle_timeout(uv_timer_t* timer);
   // The TLS context, made on first use (system CA store + the extra CA file).
-  Result<SSL_CTX*> tls_context();
+  Result<TlsContext*> tls_context();
 
   uv_loop_t* loop_;
   ClientOptions options_;

@@ -1,10 +1,11 @@
-#include "core/http_client/tls.h"
-
+// libpatchbay_tls.so: the OpenSSL implementation of tls.h, loaded on the first https:// request
+// (see tls.h for why it is a separate shared object). Exports only patchbay_tls_create_context.
 #include <fmt/format.h>
 #include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "patchbay/plugin.h"
+#include "core/http_client/tls.h"
 
 namespace pb::http_client {
 namespace {
@@ -20,36 +21,72 @@ std::string openssl_errors() {
   return out;
 }
 
-}  // namespace
+class OpenSslSession final : public TlsSession {
+ public:
+  explicit OpenSslSession(SSL_CTX* ctx) : ctx_(ctx) {}
+  ~OpenSslSession() override {
+    if (ssl_ != nullptr) SSL_free(ssl_);  // frees both BIOs
+  }
+  OpenSslSession(const OpenSslSession&) = delete;
+  OpenSslSession& operator=(const OpenSslSession&) = delete;
 
-Result<std::unique_ptr<TlsContext>> TlsContext::create(const std::string& extra_ca_file) {
+  bool start(const std::string& host, bool host_is_ip) override;
+  bool handshake_done() const override { return done_; }
+  void receive(std::string_view ciphertext) override;
+  Status handshake() override;
+  bool write(std::string_view plain) override;
+  Status read(std::string& plain) override;
+
+ private:
+  void drain_out();
+  void record_error(const char* what, int ssl_error);
+
+  SSL_CTX* ctx_;                // borrowed from the context, which outlives its sessions
+  SSL* ssl_ = nullptr;
+  BIO* network_in_ = nullptr;   // owned by ssl_
+  BIO* network_out_ = nullptr;  // owned by ssl_
+  bool done_ = false;
+};
+
+class OpenSslContext final : public TlsContext {
+ public:
+  explicit OpenSslContext(SSL_CTX* ctx) : ctx_(ctx) {}
+  ~OpenSslContext() override { SSL_CTX_free(ctx_); }
+  OpenSslContext(const OpenSslContext&) = delete;
+  OpenSslContext& operator=(const OpenSslContext&) = delete;
+  std::unique_ptr<TlsSession> new_session() override { return std::make_unique<OpenSslSession>(ctx_); }
+
+ private:
+  SSL_CTX* ctx_;
+};
+
+// The context, or null with the reason in `error`.
+std::unique_ptr<TlsContext> create_context(const std::string& extra_ca_file, std::string& error) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  if (ctx == nullptr) return make_error(PB_E_IO, "cannot create the TLS context: " + openssl_errors());
-  std::unique_ptr<TlsContext> out(new TlsContext(ctx));
+  if (ctx == nullptr) {
+    error = "cannot create the TLS context: " + openssl_errors();
+    return nullptr;
+  }
+  auto out = std::make_unique<OpenSslContext>(ctx);
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-    return make_error(PB_E_IO, "cannot load the system CA store: " + openssl_errors());
+    error = "cannot load the system CA store: " + openssl_errors();
+    return nullptr;
   }
   if (!extra_ca_file.empty() &&
       SSL_CTX_load_verify_locations(ctx, extra_ca_file.c_str(), nullptr) != 1) {
-    return make_error(PB_E_IO, fmt::format("cannot load the CA file {}: {}", extra_ca_file,
-                                           openssl_errors()));
+    error = fmt::format("cannot load the CA file {}: {}", extra_ca_file, openssl_errors());
+    return nullptr;
   }
   // Client sessions are not cached: connections are reused instead (keep-alive).
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   return out;
 }
 
-TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
-
-TlsSession::~TlsSession() {
-  if (ssl_ != nullptr) SSL_free(ssl_);  // frees both BIOs
-}
-
-bool TlsSession::start(SSL_CTX* ctx, const std::string& host, bool host_is_ip) {
+bool OpenSslSession::start(const std::string& host, bool host_is_ip) {
   ERR_clear_error();
-  ssl_ = SSL_new(ctx);
+  ssl_ = SSL_new(ctx_);
   if (ssl_ == nullptr) {
     record_error("SSL_new", 0);
     return false;
@@ -83,11 +120,11 @@ bool TlsSession::start(SSL_CTX* ctx, const std::string& host, bool host_is_ip) {
   return handshake() != Status::kError;
 }
 
-void TlsSession::receive(std::string_view ciphertext) {
+void OpenSslSession::receive(std::string_view ciphertext) {
   if (!ciphertext.empty()) BIO_write(network_in_, ciphertext.data(), static_cast<int>(ciphertext.size()));
 }
 
-TlsSession::Status TlsSession::handshake() {
+TlsSession::Status OpenSslSession::handshake() {
   if (done_) return Status::kDone;
   ERR_clear_error();
   int rc = SSL_do_handshake(ssl_);
@@ -102,7 +139,7 @@ TlsSession::Status TlsSession::handshake() {
   return Status::kError;
 }
 
-bool TlsSession::write(std::string_view plain) {
+bool OpenSslSession::write(std::string_view plain) {
   ERR_clear_error();
   while (!plain.empty()) {
     size_t written = 0;
@@ -117,7 +154,7 @@ bool TlsSession::write(std::string_view plain) {
   return true;
 }
 
-TlsSession::Status TlsSession::read(std::string& plain) {
+TlsSession::Status OpenSslSession::read(std::string& plain) {
   ERR_clear_error();
   char buf[16 * 1024];
   for (;;) {
@@ -136,7 +173,7 @@ TlsSession::Status TlsSession::read(std::string& plain) {
   }
 }
 
-void TlsSession::drain_out() {
+void OpenSslSession::drain_out() {
   char buf[16 * 1024];
   for (;;) {
     int n = BIO_read(network_out_, buf, sizeof buf);
@@ -145,7 +182,7 @@ void TlsSession::drain_out() {
   }
 }
 
-void TlsSession::record_error(const char* what, int ssl_error) {
+void OpenSslSession::record_error(const char* what, int ssl_error) {
   std::string reasons = openssl_errors();
   error_ = what;
   if (ssl_ != nullptr) {
@@ -163,4 +200,11 @@ void TlsSession::record_error(const char* what, int ssl_error) {
   }
 }
 
+}  // namespace
 }  // namespace pb::http_client
+
+extern "C" __attribute__((visibility("default"))) pb::http_client::TlsContext*
+patchbay_tls_create_context(const char* extra_ca_file, std::string* error) {
+  auto context = pb::http_client::create_context(extra_ca_file ? extra_ca_file : "", *error);
+  return context.release();
+}
