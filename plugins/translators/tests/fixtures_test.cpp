@@ -1,1 +1,65 @@
+// Every bundled fixture (fixtures/<translator>/<case>.json: headers, variables, body, expect)
+// renders through the request handler, with the bundled rules, to exactly its expected answer.
+// Also: every bundled rule file loads, and each bundled translator has fixtures.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "plugins/translators/json_text.h"
+#include "plugins/translators/tests/render_helper.h"
+
+namespace pb::translators {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kDir = TRANSLATORS_SOURCE_DIR;
+
+std::string json_of(const rapidjson::Value& v) {
+  std::string out;
+  append_json(out, v);
+  return out;
+}
+
+TEST(BundledRules, AllLoad) {
+  Registry registry;
+  EXPECT_EQ(registry.load_directory(kDir + "/rules"), std::vector<std::string>{});
+  std::vector<std::string> names;
+  for (const Translator* t : registry.all()) names.push_back(t->name());
+  EXPECT_EQ(names, (std::vector<std::string>{"alertmanager", "generic", "github", "gitlab",
+                                             "grafana", "jira"}));
+}
+
+TEST(BundledRules, EveryFixtureRendersToItsExpectedPost) {
+  Registry registry;
+  ASSERT_EQ(registry.load_directory(kDir + "/rules"), std::vector<std::string>{});
+  RequestHandler handler(registry);
+  Answer answer;
+  size_t checked = 0;
+  for (const Translator* t : registry.all()) {
+    size_t cases = 0;
+    for (const auto& entry : fs::directory_iterator(kDir + "/fixtures/" + t->name())) {
+      SCOPED_TRACE(entry.path().string());
+      std::string text, error;
+      ASSERT_TRUE(read_file(entry.path().string(), text, error)) << error;
+      rapidjson::Document fixture;
+      fixture.Parse(text.data(), text.size());
+      ASSERT_FALSE(fixture.HasParseError());
+      ASSERT_TRUE(fixture.HasMember("expect")) << "fixture without an expected answer";
+      handler.handle(test::translate_request(t->name(), json_of(fixture["headers"]),
+                                             json_of(fixture["body"]),
+                                             json_of(fixture["variables"])),
+                     answer);
+      rapidjson::Document got;
+      got.Parse(answer.json.data(), answer.json.size());
+      ASSERT_FALSE(got.HasParseError()) << answer.json;
+      EXPECT_TRUE(got == fixture["expect"]) << "got " << answer.json << "\nexpected "
+                                            << json_of(fixture["expect"]);
+      ++cases, ++checked;
+    }
+    EXPECT_GE(cases, 2u) << t->name() << " has too few fixtures";
+  }
+  EXPECT_EQ(checked, 20u);
+}
+
+}  // namespace
+}  // namespace pb::translators
