@@ -91,11 +91,12 @@ int Chat::direct_channel(std::string_view user_a, std::string_view user_b, Chann
 int Chat::create_post(const pb_post_v1& draft, PostDone done) {
   auto owned = std::make_unique<PostDone>(std::move(done));
   auto fn = [](void* user, int status, int http_status, pb_str error_id, pb_str message,
-               const pb_post_v1*) {
+               const pb_post_v1* created) {
     std::unique_ptr<PostDone> cb(static_cast<PostDone*>(user));
     try {  // nothing may unwind into the host
       (*cb)(PostResult{status, http_status, std::string(to_sv(error_id)),
-                       std::string(to_sv(message))});
+                       std::string(to_sv(message)),
+                       created != nullptr ? std::string(to_sv(created->id)) : std::string()});
     } catch (...) {
     }
   };

@@ -48,6 +48,7 @@ class Chat {
     int status = PB_OK;
     int http_status = 200;
     std::string error_id, message;
+    std::string post_id;  // the created post's id (status PB_OK)
   };
   using PostDone = std::function<void(const PostResult& result)>;
   // Creates a post through the host's post path (post.will_be_created, durable commit).

@@ -5,6 +5,8 @@
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
 
+#include "plugins/incoming_webhooks/signature_preset.h"
+
 namespace pb::incoming_webhooks {
 namespace {
 
@@ -26,15 +28,27 @@ void field(std::string& out, std::string_view key, int64_t value) {
   out += ',';
 }
 
+// A JSON object of strings into (name, value) pairs in order; false for anything else.
+bool read_variables(const rapidjson::Value& v,
+                    std::vector<std::pair<std::string, std::string>>& out) {
+  if (!v.IsObject()) return false;
+  out.clear();
+  for (const auto& m : v.GetObject()) {
+    if (!m.value.IsString()) return false;
+    out.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
+                     std::string(m.value.GetString(), m.value.GetStringLength()));
+  }
+  return true;
+}
+
 bool parse_object(std::string_view json, rapidjson::Document& doc) {
   if (sdk::json_too_deep_at(json, kMaxBodyDepth) != std::string_view::npos) return false;
   doc.Parse(json.data(), json.size());
   return !doc.HasParseError() && doc.IsObject();
 }
 
-}  // namespace
-
-void append_hook_json(std::string& out, const IncomingHook& h) {
+// Everything both forms share, without the closing brace.
+void append_common(std::string& out, const IncomingHook& h) {
   out += '{';
   field(out, "id", h.id);
   field(out, "create_at", h.create_at);
@@ -48,14 +62,50 @@ void append_hook_json(std::string& out, const IncomingHook& h) {
   field(out, "username", h.username);
   field(out, "icon_url", h.icon_url);
   out += "\"channel_locked\":";
-  out += h.channel_locked ? "true" : "false";
-  out += '}';
+  out += h.channel_locked ? "true," : "false,";
+  field(out, "translator", h.translator);
+  out += "\"translator_variables\":{";
+  for (size_t i = 0; i < h.translator_variables.size(); ++i) {
+    if (i != 0) out += ',';
+    out += '"';
+    sdk::append_json_escaped(out, h.translator_variables[i].first);
+    out += "\":\"";
+    sdk::append_json_escaped(out, h.translator_variables[i].second);
+    out += '"';
+  }
+  out += "},";
+  field(out, "signature", h.signature);
+  field(out, "signature_header", h.signature_header);
+}
+
+size_t json_size_hint(const IncomingHook& h) {
+  size_t n = 384 + h.description.size() + h.icon_url.size() + h.sealed_secret.size();
+  for (const auto& [k, v] : h.translator_variables) n += k.size() + v.size() + 6;
+  return n;
+}
+
+}  // namespace
+
+void append_hook_api_json(std::string& out, const IncomingHook& h) {
+  append_common(out, h);
+  out += "\"signature_secret_set\":";
+  out += h.sealed_secret.empty() ? "false}" : "true}";
+}
+
+std::string hook_to_api_json(const IncomingHook& hook) {
+  std::string out;
+  out.reserve(json_size_hint(hook));
+  append_hook_api_json(out, hook);
+  return out;
 }
 
 std::string hook_to_json(const IncomingHook& hook) {
   std::string out;
-  out.reserve(256 + hook.description.size() + hook.icon_url.size());
-  append_hook_json(out, hook);
+  out.reserve(json_size_hint(hook));
+  append_common(out, hook);
+  out += "\"signature_secret\":\"";
+  sdk::append_json_escaped(out, hook.sealed_secret);
+  out += "\"}";
   return out;
 }
 
@@ -84,6 +134,23 @@ std::optional<IncomingHook> hook_from_json(std::string_view json) {
             locked != doc.MemberEnd() && locked->value.IsBool();
   if (!ok || !is_valid_id(h.id)) return std::nullopt;
   h.channel_locked = locked->value.GetBool();
+  // Issue 8's members: absent in older records (defaults), of the right type when present.
+  auto optional_str = [&](const char* key, std::string& out) {
+    auto it = doc.FindMember(key);
+    if (it == doc.MemberEnd()) return true;
+    if (!it->value.IsString()) return false;
+    out.assign(it->value.GetString(), it->value.GetStringLength());
+    return true;
+  };
+  if (!optional_str("translator", h.translator) || !optional_str("signature", h.signature) ||
+      !optional_str("signature_header", h.signature_header) ||
+      !optional_str("signature_secret", h.sealed_secret)) {
+    return std::nullopt;
+  }
+  auto vars = doc.FindMember("translator_variables");
+  if (vars != doc.MemberEnd()) {
+    if (!read_variables(vars->value, h.translator_variables)) return std::nullopt;
+  }
   return h;
 }
 
@@ -102,7 +169,11 @@ std::variant<HookFields, ApiError> parse_hook_fields(std::string_view body) {
                          {"display_name", &f.display_name},
                          {"description", &f.description},
                          {"username", &f.username},
-                         {"icon_url", &f.icon_url}};
+                         {"icon_url", &f.icon_url},
+                         {"translator", &f.translator},
+                         {"signature", &f.signature},
+                         {"signature_header", &f.signature_header},
+                         {"signature_secret", &f.signature_secret}};
   for (const auto& s : strings) {
     auto it = doc.FindMember(s.key);
     if (it == doc.MemberEnd() || it->value.IsNull()) continue;
@@ -114,6 +185,13 @@ std::variant<HookFields, ApiError> parse_hook_fields(std::string_view body) {
     if (!locked->value.IsBool()) return invalid_body_param("incoming_webhook");
     f.channel_locked = locked->value.GetBool();
   }
+  auto vars = doc.FindMember("translator_variables");
+  if (vars != doc.MemberEnd() && !vars->value.IsNull()) {
+    f.translator_variables.emplace();
+    if (!read_variables(vars->value, *f.translator_variables)) {
+      return invalid_body_param("incoming_webhook");
+    }
+  }
   return f;
 }
 
@@ -122,6 +200,24 @@ size_t rune_count(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+// Translator names: [a-z0-9._-]; variable names also allow upper case (they are the
+// translator's, e.g. jira_base_url).
+bool is_name(std::string_view s, bool upper) {
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+              c == '_' || (upper && c >= 'A' && c <= 'Z');
+    if (!ok) return false;
+  }
+  return true;
+}
+// An HTTP token of letters, digits and '-' (every signature header in use looks like that).
+bool is_header_name(std::string_view s) {
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok) return false;
+  }
+  return true;
 }
 ApiError model_error(std::string_view what) {
   return {400, "model.incoming_hook." + std::string(what) + ".app_error",
@@ -140,6 +236,31 @@ std::optional<ApiError> validate_hook(const IncomingHook& h) {
   if (rune_count(h.description) > 500) return model_error("description");
   if (rune_count(h.username) > 64) return model_error("username");
   if (rune_count(h.icon_url) > 1024) return model_error("icon_url");
+  if (h.translator.size() > kMaxTranslatorName || !is_name(h.translator, false)) {
+    return model_error("translator");
+  }
+  if (h.translator_variables.size() > kMaxTranslatorVariables) {
+    return model_error("translator_variables");
+  }
+  for (const auto& [name, value] : h.translator_variables) {
+    if (name.empty() || name.size() > kMaxVariableName || !is_name(name, true) ||
+        value.size() > kMaxVariableValue) {
+      return model_error("translator_variables");
+    }
+  }
+  auto preset = parse_signature_preset(h.signature);
+  if (!preset) return model_error("signature");
+  if (*preset == SignaturePreset::hmac_sha256) {
+    if (h.signature_header.empty() || h.signature_header.size() > kMaxSignatureHeader ||
+        !is_header_name(h.signature_header)) {
+      return model_error("signature_header");
+    }
+  } else if (!h.signature_header.empty()) {
+    return model_error("signature_header");
+  }
+  if (h.secret.size() > kMaxSecret || (*preset != SignaturePreset::none && h.secret.empty())) {
+    return model_error("signature_secret");
+  }
   return std::nullopt;
 }
 

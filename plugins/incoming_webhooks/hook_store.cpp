@@ -13,6 +13,15 @@ int HookStore::load() {
       return false;
     }
     if (hook->delete_at == 0) {
+      if (!hook->sealed_secret.empty()) {
+        auto secret = box_.open(hook->sealed_secret);
+        if (!secret) {
+          host_.error("hook " + hook->id +
+                      ": its signing secret does not open with the configured SecretKey; the "
+                      "hook refuses every request until its secret is set again");
+        }
+        hook->secret = secret.value_or("");
+      }
       std::string id = hook->id;
       index_.insert_or_assign(std::move(id), std::make_shared<const IncomingHook>(std::move(*hook)));
     }

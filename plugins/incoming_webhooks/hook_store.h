@@ -16,15 +16,19 @@
 #include <patchbay/plugin.hpp>
 
 #include "plugins/incoming_webhooks/hook.h"
+#include "plugins/incoming_webhooks/secret_box.h"
 
 namespace pb::incoming_webhooks {
 
 class HookStore {
  public:
-  explicit HookStore(sdk::Host& host) : host_(host) {}
+  // `box` opens the stored signing secrets; it must outlive the store.
+  HookStore(sdk::Host& host, const SecretBox& box) : host_(host), box_(box) {}
 
   // Reads every stored hook into the index (live ones only). Records that do not parse are
-  // logged and skipped. Returns the host's kv_list status.
+  // logged and skipped. A signing secret that does not open (SecretKey changed or removed) is
+  // logged by hook id and left empty: that hook then refuses every request (401). Returns the
+  // host's kv_list status.
   int load();
 
   // The live hook `id`, or nullptr. Shared, so an in-flight request keeps the version it found
@@ -50,6 +54,7 @@ class HookStore {
   static std::string key_of(std::string_view id) { return "hook/" + std::string(id); }
 
   sdk::Host& host_;
+  const SecretBox& box_;
   std::unordered_map<std::string, std::shared_ptr<const IncomingHook>, Hash, std::equal_to<>>
       index_;
 };

@@ -13,7 +13,10 @@
 #include "plugins/incoming_webhooks/chat.h"
 #include "plugins/incoming_webhooks/hook_store.h"
 #include "plugins/incoming_webhooks/management_api.h"
+#include "plugins/incoming_webhooks/secret_box.h"
 #include "plugins/incoming_webhooks/settings.h"
+#include "plugins/incoming_webhooks/thread_roots.h"
+#include "plugins/incoming_webhooks/translator_bus.h"
 #include "plugins/incoming_webhooks/webhook_endpoint.h"
 
 namespace pb::incoming_webhooks {
@@ -26,7 +29,10 @@ class IncomingWebhooksPlugin : public sdk::Plugin {
 
  private:
   WebhookSettings settings_;
+  SecretBox box_;
   std::unique_ptr<Chat> chat_;
+  std::unique_ptr<TranslatorBus> translators_;
+  std::unique_ptr<ThreadRoots> roots_;
   std::unique_ptr<HookStore> store_;
   std::unique_ptr<WebhookEndpoint> endpoint_;
   std::unique_ptr<ManagementApi> api_;

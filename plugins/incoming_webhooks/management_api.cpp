@@ -71,6 +71,24 @@ std::optional<ApiError> apply_overrides(IncomingHook& hook, const HookFields& f,
   return std::nullopt;
 }
 
+// Issue 8's fields from a create/update body. Translator, variables, signature preset and header
+// are replaced like every other field (absent = ""); the secret, which no answer shows, is kept
+// when the body leaves it out, dropped with the signature, and sealed again on every save.
+void apply_integration_fields(IncomingHook& hook, const HookFields& f, const SecretBox& box,
+                              const IncomingHook* old) {
+  hook.translator = f.translator.value_or("");
+  hook.translator_variables = f.translator_variables.value_or(Variables{});
+  hook.signature = f.signature.value_or("");
+  hook.signature_header = f.signature_header.value_or("");
+  if (f.signature_secret) {
+    hook.secret = *f.signature_secret;
+  } else {
+    hook.secret = old ? old->secret : "";
+  }
+  if (hook.signature.empty()) hook.secret.clear();
+  hook.sealed_secret = hook.secret.empty() ? "" : box.seal(hook.secret);
+}
+
 }  // namespace
 
 int ManagementApi::register_routes() {
@@ -125,6 +143,22 @@ std::variant<std::shared_ptr<const IncomingHook>, ApiError> ManagementApi::autho
   return hook;
 }
 
+int ManagementApi::check_and_save(const sdk::Request& request, const IncomingHook& hook,
+                                  int status) {
+  if (hook.translator.empty()) return save_and_answer(request, hook, status);
+  // A translator name must be installed now: refused at creation, not at the first webhook.
+  int rc = translators_.describe(hook.translator, [this, request, hook, status](
+                                                      std::optional<ApiError> error) {
+    if (error) {
+      respond(request, *error);
+      return;
+    }
+    save_and_answer(request, hook, status);
+  });
+  if (rc != PB_OK) return respond(request, translator_unavailable());
+  return PB_OK;
+}
+
 int ManagementApi::save_and_answer(const sdk::Request& request, const IncomingHook& hook,
                                    int status) {
   int rc = store_.save(hook, [this, request, hook, status](int done) {
@@ -137,7 +171,7 @@ int ManagementApi::save_and_answer(const sdk::Request& request, const IncomingHo
     if (hook.delete_at != 0) {
       request.respond_json(200, R"({"status":"OK"})");
     } else {
-      request.respond_json(status, hook_to_json(hook));
+      request.respond_json(status, hook_to_api_json(hook));
     }
   });
   if (rc != PB_OK) return respond(request, store_failed());
@@ -174,8 +208,9 @@ int ManagementApi::create(const sdk::Request& request) {
   hook.description = f.description.value_or("");
   hook.channel_locked = f.channel_locked.value_or(false);
   if (auto e = apply_overrides(hook, f, settings_, nullptr)) return respond(request, *e);
+  apply_integration_fields(hook, f, box_, nullptr);
   if (auto e = validate_hook(hook)) return respond(request, *e);
-  return save_and_answer(request, hook, 201);
+  return check_and_save(request, hook, 201);
 }
 
 int ManagementApi::list(const sdk::Request& request) {
@@ -201,7 +236,7 @@ int ManagementApi::list(const sdk::Request& request) {
   size_t first = static_cast<size_t>(page) * static_cast<size_t>(per_page);
   for (size_t i = first; i < hooks.size() && i < first + static_cast<size_t>(per_page); ++i) {
     if (i != first) out += ',';
-    append_hook_json(out, *hooks[i]);
+    append_hook_api_json(out, *hooks[i]);
   }
   out += ']';
   if (with_total) out += R"(,"total_count":)" + std::to_string(hooks.size()) + '}';
@@ -211,7 +246,7 @@ int ManagementApi::list(const sdk::Request& request) {
 int ManagementApi::get(const sdk::Request& request) {
   auto found = authorized_hook(request);
   if (auto* e = std::get_if<ApiError>(&found)) return respond(request, *e);
-  return request.respond_json(200, hook_to_json(*std::get<std::shared_ptr<const IncomingHook>>(found)));
+  return request.respond_json(200, hook_to_api_json(*std::get<std::shared_ptr<const IncomingHook>>(found)));
 }
 
 int ManagementApi::update(const sdk::Request& request) {
@@ -240,8 +275,9 @@ int ManagementApi::update(const sdk::Request& request) {
   hook.channel_locked = f.channel_locked.value_or(false);
   hook.update_at = std::max(now_ms(), old.update_at + 1);
   if (auto e = apply_overrides(hook, f, settings_, &old)) return respond(request, *e);
+  apply_integration_fields(hook, f, box_, &old);
   if (auto e = validate_hook(hook)) return respond(request, *e);
-  return save_and_answer(request, hook, 201);
+  return check_and_save(request, hook, 201);
 }
 
 int ManagementApi::remove(const sdk::Request& request) {

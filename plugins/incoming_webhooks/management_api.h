@@ -11,6 +11,10 @@
 // api.context.permissions.app_error (Mattermost's default roles: plain team_user lacks
 // manage_incoming_webhooks). A private channel must also be readable by the caller.
 //
+// Issue 8: the hook's translator, translator_variables, signature, signature_header and
+// signature_secret (write-only: answers say only signature_secret_set). A translator name is
+// checked with the translators plugin's describe op before the hook is saved.
+//
 // Threading: loop thread. Writes answer once they are durable.
 #pragma once
 
@@ -20,14 +24,22 @@
 
 #include "plugins/incoming_webhooks/chat.h"
 #include "plugins/incoming_webhooks/hook_store.h"
+#include "plugins/incoming_webhooks/secret_box.h"
 #include "plugins/incoming_webhooks/settings.h"
+#include "plugins/incoming_webhooks/translator_bus.h"
 
 namespace pb::incoming_webhooks {
 
 class ManagementApi {
  public:
-  ManagementApi(sdk::Host& host, HookStore& store, Chat& chat, const WebhookSettings& settings)
-      : host_(host), store_(store), chat_(chat), settings_(settings) {}
+  ManagementApi(sdk::Host& host, HookStore& store, Chat& chat, const WebhookSettings& settings,
+                const SecretBox& box, TranslatorBus& translators)
+      : host_(host),
+        store_(store),
+        chat_(chat),
+        settings_(settings),
+        box_(box),
+        translators_(translators) {}
 
   // Registers the routes (init only). Returns the first failing route_add status.
   int register_routes();
@@ -48,6 +60,9 @@ class ManagementApi {
                                                const Channel& channel) const;
   // The live hook named by the {hook_id} parameter, after the access checks; else the error.
   std::variant<std::shared_ptr<const IncomingHook>, ApiError> authorized_hook(const sdk::Request& request) const;
+  // A hook with a translator: asks the translators plugin whether it has it (400 unknown, 501 no
+  // translators plugin), then save_and_answer.
+  int check_and_save(const sdk::Request& request, const IncomingHook& hook, int status);
   // Durably saves `hook` and answers `status` with its JSON (or the store's error).
   int save_and_answer(const sdk::Request& request, const IncomingHook& hook, int status);
 
@@ -55,6 +70,8 @@ class ManagementApi {
   HookStore& store_;
   Chat& chat_;
   const WebhookSettings& settings_;
+  const SecretBox& box_;
+  TranslatorBus& translators_;
 };
 
 }  // namespace pb::incoming_webhooks

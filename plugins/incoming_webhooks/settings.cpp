@@ -25,4 +25,13 @@ WebhookSettings read_server_config(std::string_view config_json) {
   return out;
 }
 
+std::string read_secret_key(std::string_view settings_json) {
+  rapidjson::Document doc;
+  doc.Parse(settings_json.data(), settings_json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return {};
+  auto it = doc.FindMember("SecretKey");
+  if (it == doc.MemberEnd() || !it->value.IsString()) return {};
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
 }  // namespace pb::incoming_webhooks

@@ -3,6 +3,7 @@
 // configure(); request handlers read the plain values.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace pb::incoming_webhooks {
@@ -15,5 +16,9 @@ struct WebhookSettings {
 
 // Missing or malformed keys keep their defaults (the host validated the file already).
 WebhookSettings read_server_config(std::string_view config_json);
+
+// The plugin setting SecretKey (manifest settings_schema; "" when absent): the key that seals
+// hook signing secrets at rest (secret_box.h).
+std::string read_secret_key(std::string_view settings_json);
 
 }  // namespace pb::incoming_webhooks

@@ -1,11 +1,14 @@
 #include "plugins/incoming_webhooks/webhook_endpoint.h"
 
+#include <chrono>
 #include <utility>
 #include <variant>
 #include <vector>
 
-#include "plugins/incoming_webhooks/payload_decoder.h"
+#include "plugins/incoming_webhooks/content_type.h"
+#include "plugins/incoming_webhooks/form_decoder.h"
 #include "plugins/incoming_webhooks/post_splitter.h"
+#include "plugins/incoming_webhooks/signature.h"
 #include "plugins/incoming_webhooks/webhook_post.h"
 
 namespace pb::incoming_webhooks {
@@ -23,10 +26,35 @@ bool is_hook_id_token(std::string_view id) {
 
 ApiError from_decoder(const WebhookError& e) { return {e.http_status, e.id, e.message}; }
 
+ApiError translator_payload_error(std::string_view why) {
+  return {400, "web.incoming_webhook.translator.payload.app_error",
+          "The webhook body cannot be translated: " + std::string(why) + "."};
+}
+
+int64_t unix_now() {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// The hook's signature check on the raw body; nullopt when it passes (or there is none).
+std::optional<ApiError> check_signature(const sdk::Request& request, const IncomingHook& hook,
+                                        int64_t now) {
+  auto preset = parse_signature_preset(hook.signature);
+  if (!preset || *preset == SignaturePreset::none) return std::nullopt;
+  if (hook.secret.empty()) {  // sealed under a key that is gone: refuse rather than use ""
+    return ApiError{401, "web.incoming_webhook.signature.app_error",
+                    "Invalid webhook signature: the hook's secret cannot be read."};
+  }
+  return verify_signature(
+      *preset, hook.signature_header, hook.secret,
+      [&request](std::string_view name) { return request.header(name); }, request.body(), now);
+}
+
 }  // namespace
 
 // Everything one request needs across its asynchronous steps.
 struct WebhookEndpoint::Delivery {
+  explicit Delivery(const sdk::Request& r) : request(r) {}
   sdk::Request request;
   std::shared_ptr<const IncomingHook> hook;
   std::string channel_override;  // the payload's "channel"
@@ -34,6 +62,11 @@ struct WebhookEndpoint::Delivery {
   std::string channel_id, owner_id;
   std::vector<SplitPost> parts;
   size_t next_part = 0;
+  std::string thread_key;  // "" = not threaded
+  bool thread_resolved = false;
+  std::string root_id;     // the parts reply to it
+  std::string root_token;  // set while the first part is to become the key's root
+  bool root_from_store = false;
 };
 
 int WebhookEndpoint::register_routes() {
@@ -50,19 +83,75 @@ int WebhookEndpoint::handle(const sdk::Request& request) {
     return request.respond_error(404, "api.context.404.app_error",
                                  "Sorry, we could not find the page.");
   }
+  auto hook = store_.find(*id);
+  if (hook != nullptr) {
+    // Before the body is parsed at all (issue 8).
+    if (auto e = check_signature(request, *hook, clock ? clock() : unix_now())) {
+      return respond(request, *e);
+    }
+    if (!hook->translator.empty()) return handle_translated(request, std::move(hook));
+  }
   auto decoded = decode_payload(request.header("Content-Type").value_or(std::string_view{}),
                                 request.query(), request.body());
   if (auto* e = std::get_if<WebhookError>(&decoded)) return respond(request, from_decoder(*e));
-  auto& payload = std::get<IncomingPayload>(decoded);
-
   if (!settings_.enable_incoming_webhooks) {
     return respond(request, {501, "web.incoming_webhook.disabled.app_error",
                              "Incoming webhooks have been disabled by the system admin."});
   }
+  return deliver(request, std::move(hook), std::move(std::get<IncomingPayload>(decoded)), {});
+}
+
+int WebhookEndpoint::handle_translated(const sdk::Request& request,
+                                       std::shared_ptr<const IncomingHook> hook) {
+  if (!settings_.enable_incoming_webhooks) {
+    return respond(request, {501, "web.incoming_webhook.disabled.app_error",
+                             "Incoming webhooks have been disabled by the system admin."});
+  }
+  // JSON of any shape; GitHub's form encoding carries the same JSON in payload=.
+  std::string_view body = request.body();
+  std::optional<std::string> form_payload;
+  auto media = parse_media_type(request.header("Content-Type").value_or(std::string_view{}));
+  if (media && iequals_ascii(media->type, "application/x-www-form-urlencoded")) {
+    form_payload = form_value(body, {}, "payload");
+    if (!form_payload) return respond(request, translator_payload_error("no payload= field"));
+    body = *form_payload;
+  } else if (media && !media->type.empty() && !iequals_ascii(media->type, "application/json")) {
+    return respond(request, translator_payload_error("the content type is not JSON"));
+  }
+  if (!is_json_value(body)) return respond(request, translator_payload_error("it is not JSON"));
+
+  HeaderList headers;
+  request.for_each_header([&](std::string_view n, std::string_view v) { headers.emplace_back(n, v); });
+  std::string blob =
+      translate_request_json(hook->translator, hook->translator_variables, headers, body);
+  int rc = translators_.translate(
+      blob, [this, request, hook](std::variant<Translated, ApiError> result) {
+        if (auto* e = std::get_if<ApiError>(&result)) {
+          respond(request, *e);
+          return;
+        }
+        auto& translated = std::get<Translated>(result);
+        auto decoded = decode_json_payload(translated.payload_json);
+        if (auto* e = std::get_if<WebhookError>(&decoded)) {
+          respond(request, from_decoder(*e));
+          return;
+        }
+        deliver(request, hook, std::move(std::get<IncomingPayload>(decoded)),
+                std::move(translated.thread_key));
+      });
+  if (rc != PB_OK) {
+    host_.error("publishing translators.translate failed: " + std::string(host_.status_name(rc)));
+    return respond(request, {500, "web.incoming_webhook.translator.app_error",
+                             "Unable to translate the incoming webhook."});
+  }
+  return PB_OK;
+}
+
+int WebhookEndpoint::deliver(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook,
+                             IncomingPayload payload, std::string thread_key) {
   if (payload.text.empty() && !payload.has_attachments) {
     return respond(request, {400, "web.incoming_webhook.text.app_error", "No text specified."});
   }
-  auto hook = store_.find(*id);
   if (!hook) return respond(request, {400, "web.incoming_webhook.invalid.app_error", "Invalid webhook."});
 
   PropsInput props_in;
@@ -87,8 +176,10 @@ int WebhookEndpoint::handle(const sdk::Request& request) {
                                                   : std::string_view(payload.type);
   std::string blob = process_request_json(payload.text, type, std::get<std::string>(props));
 
-  auto d = std::make_shared<Delivery>(Delivery{request, std::move(hook),
-                                               std::move(payload.channel), {}, {}, {}, {}, 0});
+  auto d = std::make_shared<Delivery>(request);
+  d->hook = std::move(hook);
+  d->channel_override = std::move(payload.channel);
+  d->thread_key = std::move(thread_key);
   int rc = host_.publish_intercept(
       process_event_, blob,
       [this, d](int verdict, int http_status, std::string_view error_id, std::string_view message,
@@ -192,21 +283,55 @@ void WebhookEndpoint::on_channel(const DeliveryPtr& d, const Channel& channel) {
 }
 
 void WebhookEndpoint::create_next(const DeliveryPtr& d) {
+  if (!d->thread_key.empty() && !d->thread_resolved) {
+    d->thread_resolved = true;
+    std::string stale = std::move(d->root_id);  // a stored root the core refused (deleted)
+    d->root_id.clear();
+    roots_.acquire(d->channel_id, d->thread_key,
+                   [this, d](const ThreadRoots::Slot& slot) {
+                     d->root_id = slot.root_id;
+                     d->root_token = slot.token;
+                     d->root_from_store = !slot.root_id.empty();
+                     create_next(d);
+                   },
+                   stale);
+    return;
+  }
   if (d->next_part == d->parts.size()) {
     d->request.respond(200, "text/plain", "ok");
     return;
   }
-  const SplitPost& part = d->parts[d->next_part++];
+  const size_t index = d->next_part++;
+  const SplitPost& part = d->parts[index];
+  const bool becomes_root = index == 0 && !d->root_token.empty();
+  std::string marked_props;
+  if (becomes_root) marked_props = ThreadRoots::with_marker(part.props_json, d->root_token);
   pb_post_v1 draft{};
   draft.struct_size = sizeof(pb_post_v1);
   draft.channel_id = sdk::to_pb(d->channel_id);
   draft.user_id = sdk::to_pb(d->owner_id);
+  draft.root_id = sdk::to_pb(d->root_id);
   draft.type = sdk::to_pb(d->type);
   draft.message = sdk::to_pb(part.message);
-  draft.props_json = sdk::to_pb(part.props_json);
+  draft.props_json = sdk::to_pb(becomes_root ? std::string_view(marked_props) : part.props_json);
   // Incoming posts never fire outgoing webhooks; they are processed already (no second pass).
   draft.flags = PB_POST_FROM_WEBHOOK | PB_POST_SLACK_PROCESSED;
-  int rc = chat_.create_post(draft, [this, d](const Chat::PostResult& r) {
+  int rc = chat_.create_post(draft, [this, d, index, becomes_root](const Chat::PostResult& r) {
+    if (becomes_root) {
+      std::string token = std::move(d->root_token);
+      d->root_token.clear();
+      roots_.root_done(token, r.status == PB_OK ? std::string_view(r.post_id) : std::string_view{});
+      if (r.status == PB_OK) d->root_id = r.post_id;  // the later parts reply to it
+    }
+    if (r.status != PB_OK && index == 0 && d->root_from_store &&
+        r.error_id == "api.post.create_post.root_id.app_error") {
+      // The key's root was deleted: this post starts the thread again.
+      d->next_part = 0;
+      d->thread_resolved = false;
+      d->root_from_store = false;
+      create_next(d);
+      return;
+    }
     if (r.status != PB_OK) {
       respond(d->request, {r.http_status >= 400 ? r.http_status : 500,
                            r.error_id.empty() ? "api.post.create_webhook_post.creating.app_error"
@@ -217,6 +342,10 @@ void WebhookEndpoint::create_next(const DeliveryPtr& d) {
     create_next(d);
   });
   if (rc != PB_OK) {
+    if (becomes_root) {
+      roots_.root_done(d->root_token, {});
+      d->root_token.clear();
+    }
     respond(d->request, {rc == PB_E_STATE ? 503 : 500,
                          "api.post.create_webhook_post.creating.app_error", "Failed to create post."});
   }

@@ -10,10 +10,17 @@
 //      post_create (PB_POST_FROM_WEBHOOK | PB_POST_SLACK_PROCESSED, never TRIGGER_WEBHOOKS)
 //   -> 200 text/plain "ok" once the last part is durable.
 //
+// Issue 8, before all of that: a hook with a signature preset checks it on the raw body first
+// (401 web.incoming_webhook.signature.app_error, signature.h). A hook with a translator takes a
+// JSON body of any shape (or a form's payload=), has the translators plugin turn it into a Slack
+// payload (translator_bus.h), and then goes down the same path from the empty-text check on.
+// A translated payload's thread_key makes the post a reply to the key's root (thread_roots.h).
+//
 // Threading: loop thread; one Delivery per request lives until it is answered.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,7 +29,10 @@
 
 #include "plugins/incoming_webhooks/chat.h"
 #include "plugins/incoming_webhooks/hook_store.h"
+#include "plugins/incoming_webhooks/payload_decoder.h"
 #include "plugins/incoming_webhooks/settings.h"
+#include "plugins/incoming_webhooks/thread_roots.h"
+#include "plugins/incoming_webhooks/translator_bus.h"
 
 namespace pb::incoming_webhooks {
 
@@ -30,17 +40,30 @@ inline constexpr std::string_view kProcessEvent = "attachments.process";
 
 class WebhookEndpoint {
  public:
-  WebhookEndpoint(sdk::Host& host, HookStore& store, Chat& chat, const WebhookSettings& settings)
-      : host_(host), store_(store), chat_(chat), settings_(settings) {}
+  WebhookEndpoint(sdk::Host& host, HookStore& store, Chat& chat, const WebhookSettings& settings,
+                  TranslatorBus& translators, ThreadRoots& roots)
+      : host_(host),
+        store_(store),
+        chat_(chat),
+        settings_(settings),
+        translators_(translators),
+        roots_(roots) {}
 
   // Registers POST /hooks/{id} and looks up the attachments.process event (init only).
   int register_routes();
+
+  // The current Unix time in seconds (the Slack replay window); replaceable by tests.
+  std::function<int64_t()> clock;
 
  private:
   struct Delivery;
   using DeliveryPtr = std::shared_ptr<Delivery>;
 
   int handle(const sdk::Request& request);
+  int handle_translated(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook);
+  // From the empty-text check on: the same for Slack and translated payloads.
+  int deliver(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook,
+              IncomingPayload payload, std::string thread_key);
   void on_processed(const DeliveryPtr& d, std::string_view processed);
   void on_channel(const DeliveryPtr& d, const Channel& channel);
   void create_next(const DeliveryPtr& d);
@@ -49,6 +72,8 @@ class WebhookEndpoint {
   HookStore& store_;
   Chat& chat_;
   const WebhookSettings& settings_;
+  TranslatorBus& translators_;
+  ThreadRoots& roots_;
   uint32_t process_event_ = 0;
 };
 
