@@ -23,6 +23,7 @@ struct Dispatcher::Delivery {
   Clock::time_point enqueued_at;
   size_t calls_left = 0;
   bool canceled = false;
+  bool answered = false;  // at least one callback URL gave an HTTP answer
 };
 
 // One callback URL's request; freed when its completion ran.
@@ -55,8 +56,18 @@ void Dispatcher::enqueue(std::string key, DeliveryRecord record) {
   delivery->record = std::move(record);
   delivery->enqueued_at = Clock::now();
   ++enqueued_;
+  // Without http_fetch nothing can be made now: the record waits in the store for a host that
+  // has it (start() resumes it), not in memory.
+  if (!can_fetch_) return;
   std::string hook_id = delivery->record.hook_id;
   auto& state = hooks_[hook_id];
+  if (state.breaker.rejecting(now_ms()) || state.waiting.size() >= max_queued_) {
+    shed(state, delivery->key);
+    warn_failure(state, hook_id, "", PB_E_LIMIT,
+                 state.breaker.rejecting(now_ms()) ? "endpoint not answering (circuit open)"
+                                                   : "queue full");
+    return;
+  }
   state.waiting.push_back(std::move(delivery));
   pump(hook_id, state);
 }
@@ -75,7 +86,9 @@ void Dispatcher::pump(const std::string& hook_id, HookState& state) {
     pumping_ = false;
     return;
   }
+  const int64_t now = now_ms();
   while (state.in_flight < max_in_flight_ && !state.waiting.empty()) {
+    if (!state.breaker.allow(now)) break;  // open, or half-open with its probe out
     auto delivery = std::move(state.waiting.front());
     state.waiting.pop_front();
     ++state.in_flight;
@@ -136,8 +149,9 @@ void Dispatcher::finish_call(Call* call, int status, const pb_http_response_v1* 
     ++failed_calls_;
     ++state.failed_calls;
     warn_failure(state, delivery->record.hook_id, call->url, status, detail);
-  } else if (on_response_) {
-    on_response_(delivery->record, sdk::to_sv(response->body));
+  } else {
+    delivery->answered = true;
+    if (on_response_) on_response_(delivery->record, sdk::to_sv(response->body));
   }
   if (--delivery->calls_left == 0) finish_delivery(delivery, delivery->canceled);
 }
@@ -147,6 +161,14 @@ void Dispatcher::finish_delivery(const std::shared_ptr<Delivery>& delivery, bool
   auto& state = hooks_[hook_id];
   if (state.in_flight > 0) --state.in_flight;
   if (!canceled) {
+    if (delivery->answered) {
+      state.breaker.record_answer();
+    } else {
+      const uint64_t openings = state.breaker.times_opened();
+      const int64_t now = now_ms();
+      state.breaker.record_no_answer(now);
+      if (state.breaker.times_opened() != openings) breaker_opened(state, hook_id, now);
+    }
     // Done: the record goes. A failed delete only means one more delivery after a restart.
     host_.kv_delete(delivery->key, nullptr);
     ++delivered_;
@@ -163,6 +185,23 @@ void Dispatcher::drop(const std::shared_ptr<Delivery>& delivery) {
   host_.kv_delete(delivery->key, nullptr);
 }
 
+void Dispatcher::shed(HookState& state, const std::string& key) {
+  ++shed_;
+  ++state.shed;
+  host_.kv_delete(key, nullptr);
+}
+
+void Dispatcher::breaker_opened(HookState& state, const std::string& hook_id, int64_t now) {
+  size_t n = state.waiting.size();
+  for (const auto& delivery : state.waiting) shed(state, delivery->key);
+  state.waiting.clear();
+  // Not rate-limited like the failures: at most one line per opening, and openings are at
+  // least a second apart.
+  host_.warn("hook " + hook_id + ": endpoint not answering: circuit open for " +
+             std::to_string(state.breaker.open_until_ms() - now) + " ms, " + std::to_string(n) +
+             " queued deliveries shed");
+}
+
 void Dispatcher::warn_failure(HookState& state, const std::string& hook_id, std::string_view url,
                               int status, std::string_view detail) {
   int64_t now = now_ms();
@@ -170,8 +209,10 @@ void Dispatcher::warn_failure(HookState& state, const std::string& hook_id, std:
     ++state.warnings_suppressed;
     return;
   }
-  std::string line = "hook " + hook_id + ": callback " + std::string(url) + " failed: " +
-                     std::string(host_.status_name(status)) + " " + std::string(detail);
+  std::string line = "hook " + hook_id + ": ";
+  line += url.empty() ? "delivery shed: " : "callback " + std::string(url) + " failed: " +
+                                               std::string(host_.status_name(status)) + " ";
+  line += detail;
   if (state.warnings_suppressed > 0) {
     line += " (" + std::to_string(state.warnings_suppressed) + " more failures since the last line)";
   }
@@ -209,6 +250,7 @@ std::string Dispatcher::metrics_json() const {
   out += ",\"delivered\":" + std::to_string(delivered_);
   out += ",\"failed_calls\":" + std::to_string(failed_calls_);
   out += ",\"dropped\":" + std::to_string(dropped_);
+  out += ",\"shed\":" + std::to_string(shed_);
   out += ",\"http_fetch_available\":";
   out += can_fetch_ ? "true" : "false";
   auto ms = [](uint64_t micros) { return std::to_string(static_cast<double>(micros) / 1000.0); };
@@ -225,7 +267,13 @@ std::string Dispatcher::metrics_json() const {
     out += ",\"queued\":" + std::to_string(s.waiting.size());
     out += ",\"in_flight\":" + std::to_string(s.in_flight);
     out += ",\"delivered\":" + std::to_string(s.delivered);
-    out += ",\"failed_calls\":" + std::to_string(s.failed_calls) + "}";
+    out += ",\"failed_calls\":" + std::to_string(s.failed_calls);
+    out += ",\"shed\":" + std::to_string(s.shed);
+    out += ",\"circuit\":\"";
+    out += s.breaker.state() == CircuitBreaker::State::kClosed ? "closed"
+           : s.breaker.state() == CircuitBreaker::State::kOpen ? "open"
+                                                               : "half_open";
+    out += "\"}";
   }
   out += "]}";
   return out;

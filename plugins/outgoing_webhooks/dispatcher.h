@@ -1,7 +1,10 @@
 // Delivery of staged outgoing-webhook calls (wire spec §4.3), through the host's http_fetch.
 //
 // Each hook has its own FIFO queue and at most `max_in_flight_per_hook` deliveries in flight, so
-// a dead or slow endpoint holds back only its own hook. A delivery calls every callback URL of
+// a dead or slow endpoint holds back only its own hook. What one hook can cost is bounded too: its
+// queue holds at most `max_queued_per_hook` deliveries, and a CircuitBreaker stops calling an
+// endpoint that keeps not answering; deliveries over the bound or behind an open breaker are
+// shed (their records deleted, counted, logged), as a failed call would have been. A delivery calls every callback URL of
 // the hook (each its own request, concurrently); when all have answered or failed, its store
 // record is deleted. Failures (refused address, timeout, I/O, body over 1 MiB) are logged and
 // counted, not retried, as Mattermost does; a delivery cancelled by stop() keeps its record, so
@@ -22,6 +25,7 @@
 
 #include <patchbay/plugin.hpp>
 
+#include "plugins/outgoing_webhooks/circuit_breaker.h"
 #include "plugins/outgoing_webhooks/delivery_record.h"
 #include "plugins/outgoing_webhooks/hook_index.h"
 #include "plugins/outgoing_webhooks/latency_histogram.h"
@@ -42,6 +46,7 @@ class Dispatcher {
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   void set_max_in_flight_per_hook(size_t n) { max_in_flight_ = n == 0 ? 1 : n; }
+  void set_max_queued_per_hook(size_t n) { max_queued_ = n == 0 ? 1 : n; }
 
   // Queues a delivery whose record is durable under `key`. Starts it at once when its hook has
   // room.
@@ -63,6 +68,8 @@ class Dispatcher {
     size_t in_flight = 0;
     uint64_t delivered = 0;
     uint64_t failed_calls = 0;
+    uint64_t shed = 0;
+    CircuitBreaker breaker;
     int64_t last_warning_ms = 0;
     uint64_t warnings_suppressed = 0;
   };
@@ -73,6 +80,10 @@ class Dispatcher {
                    std::string_view detail);
   void finish_delivery(const std::shared_ptr<Delivery>& delivery, bool canceled);
   void drop(const std::shared_ptr<Delivery>& delivery);
+  // Deletes the record of a delivery that will not be made (queue full, breaker open).
+  void shed(HookState& state, const std::string& key);
+  // Sheds the hook's queue and logs the opening (every one: they are at least a second apart).
+  void breaker_opened(HookState& state, const std::string& hook_id, int64_t now);
   void warn_failure(HookState& state, const std::string& hook_id, std::string_view url,
                     int status, std::string_view detail);
   static void fetch_done(void* user, int status, const pb_http_response_v1* response,
@@ -85,12 +96,14 @@ class Dispatcher {
   bool stopping_ = false;
   bool pumping_ = false;
   size_t max_in_flight_ = 16;
+  size_t max_queued_ = 1000;
   std::unordered_map<std::string, HookState> hooks_;
   std::unordered_map<uint64_t, Call*> calls_;  // in flight, by http_fetch request id
   uint64_t enqueued_ = 0;
   uint64_t delivered_ = 0;
   uint64_t failed_calls_ = 0;
   uint64_t dropped_ = 0;  // hook deleted before its delivery ran
+  uint64_t shed_ = 0;     // queue full or breaker open
   LatencyHistogram queue_to_done_;
 };
 

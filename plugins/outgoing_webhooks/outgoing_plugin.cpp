@@ -45,6 +45,7 @@ int OutgoingWebhooksPlugin::init(std::string_view settings_json) {
         on_callback_response(r, body);
       });
   dispatcher_->set_max_in_flight_per_hook(settings_.max_in_flight_per_hook);
+  dispatcher_->set_max_queued_per_hook(settings_.max_queued_per_hook);
 
   int rc = h.intercept(PB_EVENT_POST_WILL_BE_CREATED, kInterceptPriority,
                        [this](sdk::Intercept t, uint32_t, const void* p) {
@@ -69,6 +70,7 @@ int OutgoingWebhooksPlugin::configure(std::string_view settings_json) {
   read_server_config(host().config_json(), settings_);
   read_plugin_settings(settings_json, settings_);
   dispatcher_->set_max_in_flight_per_hook(settings_.max_in_flight_per_hook);
+  dispatcher_->set_max_queued_per_hook(settings_.max_queued_per_hook);
   return PB_OK;
 }
 

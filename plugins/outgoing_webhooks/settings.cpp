@@ -39,6 +39,9 @@ void read_plugin_settings(std::string_view settings_json, Settings& out) {
   if (auto* v = member(doc, "MaxInFlightPerHook"); v && v->IsInt64() && v->GetInt64() > 0) {
     out.max_in_flight_per_hook = static_cast<size_t>(v->GetInt64());
   }
+  if (auto* v = member(doc, "MaxQueuedPerHook"); v && v->IsInt64() && v->GetInt64() > 0) {
+    out.max_queued_per_hook = static_cast<size_t>(v->GetInt64());
+  }
 }
 
 }  // namespace pb::outgoing

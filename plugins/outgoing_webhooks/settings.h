@@ -13,6 +13,7 @@ struct Settings {
   bool username_override = false;  // ServiceSettings.EnablePostUsernameOverride
   bool icon_override = false;      // ServiceSettings.EnablePostIconOverride
   size_t max_in_flight_per_hook = 16;  // plugin setting MaxInFlightPerHook
+  size_t max_queued_per_hook = 1000;   // plugin setting MaxQueuedPerHook
 };
 
 // Resets the ServiceSettings fields of `out` to their defaults, then reads them.

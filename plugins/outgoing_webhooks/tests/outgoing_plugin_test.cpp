@@ -5,7 +5,9 @@
 
 #include <rapidjson/document.h>
 
+#include <chrono>
 #include <deque>
+#include <thread>
 #include <vector>
 
 #include <patchbay/fake_host.hpp>
@@ -393,6 +395,49 @@ TEST_F(OutgoingPluginTest, ASlowHookHoldsBackOnlyItsOwnQueue) {
   respond(0, 200, "");
   ASSERT_EQ(fetches().size(), 4u);
   EXPECT_EQ(fetches()[3].url, "http://slow/");
+}
+
+// A hook whose endpoint stops answering costs neither memory nor a call per post: after five
+// deliveries in a row without an answer its breaker opens and the queue is shed; after the
+// open period one probe is made, and an answer closes the breaker again.
+TEST_F(OutgoingPluginTest, ADeadEndpointOpensTheBreakerAndItsDeliveriesAreShed) {
+  boot(R"({"MaxInFlightPerHook":1})");
+  create(hook_body(R"(,"trigger_words":["a"])"));
+  for (int i = 0; i < 8; ++i) user_post(kOpen, "a");
+  for (size_t i = 0; i < 5; ++i) {
+    ASSERT_EQ(fetches().size(), i + 1);
+    fail(i, PB_E_IO, "connection refused");
+  }
+  EXPECT_EQ(fetches().size(), 5u);  // the other three were shed, not called
+  EXPECT_EQ(stored_deliveries(), 0u);
+  user_post(kOpen, "a");  // while open: shed at once
+  EXPECT_EQ(fetches().size(), 5u);
+  EXPECT_EQ(stored_deliveries(), 0u);
+  auto m = parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body);
+  EXPECT_EQ(m["deliveries"]["shed"].GetInt(), 4);
+  EXPECT_STREQ(m["deliveries"]["hooks"][0]["circuit"].GetString(), "open");
+  EXPECT_TRUE(host->logged("circuit open"));
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the first open period: 1 s
+  user_post(kOpen, "a");  // the probe
+  user_post(kOpen, "a");  // waits for the probe's outcome
+  ASSERT_EQ(fetches().size(), 6u);
+  respond(5, 200, "");
+  ASSERT_EQ(fetches().size(), 7u);  // closed again: the waiting one goes
+  m = parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body);
+  EXPECT_STREQ(m["deliveries"]["hooks"][0]["circuit"].GetString(), "closed");
+}
+
+TEST_F(OutgoingPluginTest, DeliveriesOverTheQueueBoundAreShed) {
+  boot(R"({"MaxInFlightPerHook":1,"MaxQueuedPerHook":2})");
+  create(hook_body(R"(,"trigger_words":["a"])"));
+  for (int i = 0; i < 5; ++i) user_post(kOpen, "a");
+  EXPECT_EQ(fetches().size(), 1u);
+  EXPECT_EQ(stored_deliveries(), 3u);  // one in flight, two queued; two shed
+  auto m = parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body);
+  EXPECT_EQ(m["deliveries"]["shed"].GetInt(), 2);
+  EXPECT_EQ(m["deliveries"]["queued"].GetInt(), 2);
+  EXPECT_TRUE(host->logged("queue full"));
 }
 
 TEST_F(OutgoingPluginTest, PendingDeliveriesAreResumedAfterARestart) {
