@@ -10,6 +10,14 @@ int run_serve(const std::string& config_path);
 int run_version();
 int run_config_validate(const std::string& config_path);
 int run_config_show(const std::string& config_path);
+// Writes <config_path>.migrated: the file's settings with every key this version knows (new keys
+// at their defaults, unknown keys dropped after a warning). The original is never rewritten.
+int run_config_migrate(const std::string& config_path);
+// A consistent copy of the running (or stopped) store into the new file `to` (store/backup.h).
+int run_backup(const std::string& config_path, const std::string& to);
+// Replaces StoreSettings.Directory's store by the backup `from`: refused while a server has it
+// open, and over an existing store unless `force`.
+int run_restore(const std::string& config_path, const std::string& from, bool force);
 int run_plugins_list(const std::string& config_path);
 int run_plugins_chain(const std::string& config_path);
 

@@ -1,5 +1,7 @@
 #include "core/cli/load_config.h"
 
+#include "core/cli/install_layout.h"
+
 #include <cstdio>
 
 #include "core/config/loader.h"
@@ -21,6 +23,7 @@ std::optional<config::Config> load_config_or_report(const std::string& path, boo
   }
   log::Level level;
   if (log::parse_level(loaded->config.log.ConsoleLevel, &level)) log::set_level(level);
+  resolve_install_paths(loaded->config);
   return std::move(loaded->config);
 }
 

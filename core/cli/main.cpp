@@ -7,6 +7,7 @@
 
 #include "core/cli/cli.h"
 #include "core/cli/external_command.h"
+#include "core/cli/install_layout.h"
 
 int main(int argc, char** argv) {
   if (sodium_init() < 0) {
@@ -20,10 +21,12 @@ int main(int argc, char** argv) {
     pb::cli::run_version();
     return std::string();
   });
-  std::string config_path = "config/config.json";
+  // In an install tree <root>/config/config.json, else config/config.json (install_layout.h).
+  std::string config_path = pb::cli::default_config_path();
   auto add_config = [&](CLI::App* cmd) {
     cmd->add_option("--config", config_path,
-                    "config.json to use (default config/config.json; missing = built-in defaults)");
+                    "config.json to use (default " + config_path +
+                        "; missing = built-in defaults)");
   };
 
   auto* serve = app.add_subcommand("serve", "Run the server");
@@ -36,6 +39,20 @@ int main(int argc, char** argv) {
   add_config(validate);
   auto* show = config->add_subcommand("show", "Print the effective configuration as JSON");
   add_config(show);
+  auto* migrate = config->add_subcommand(
+      "migrate", "Write FILE.migrated: the config with every key of this version (FILE untouched)");
+  add_config(migrate);
+
+  std::string backup_to, restore_from;
+  bool restore_force = false;
+  auto* backup = app.add_subcommand("backup", "Copy the store to a file (safe while serving)");
+  add_config(backup);
+  backup->add_option("--to", backup_to, "the backup file to create (never overwritten)")
+      ->required();
+  auto* restore = app.add_subcommand("restore", "Replace the store by a backup (server stopped)");
+  add_config(restore);
+  restore->add_option("--from", restore_from, "a file written by patchbay backup")->required();
+  restore->add_flag("--force", restore_force, "replace a store that already holds data");
 
   auto* plugins = app.add_subcommand("plugins", "Inspect plugins");
   plugins->require_subcommand(1);
@@ -146,6 +163,9 @@ int main(int argc, char** argv) {
   if (*version) return pb::cli::run_version();
   if (*validate) return pb::cli::run_config_validate(config_path);
   if (*show) return pb::cli::run_config_show(config_path);
+  if (*migrate) return pb::cli::run_config_migrate(config_path);
+  if (*backup) return pb::cli::run_backup(config_path, backup_to);
+  if (*restore) return pb::cli::run_restore(config_path, restore_from, restore_force);
   if (*list) return pb::cli::run_plugins_list(config_path);
   if (*chain) return pb::cli::run_plugins_chain(config_path);
   if (*kv) return pb::cli::run_kv(config_path, kv_command);

@@ -9,7 +9,8 @@
 #   - written to <dir>/<id>/lib<id>.so with the manifest copied beside it, which is the folder
 #     layout the host's discovery scans. <dir> defaults to ${PATCHBAY_PLUGIN_OUTPUT_DIR} when set
 #     (the in-tree build sets it to <build>/plugins), else ${CMAKE_BINARY_DIR}/plugins;
-#   - installed to <prefix>/plugins/<id>/ (unless NO_INSTALL: test-only plugins).
+#   - installed to <prefix>/plugins/<id>/ (unless NO_INSTALL: test-only plugins); the target is
+#     then listed in the global property PATCHBAY_INSTALLED_PLUGIN_TARGETS.
 # The manifest's id must equal ID (checked at configure time when the manifest is readable).
 #
 # Static linking (built-ins only, PATCHBAY_PLUGIN_<NAME>=STATIC): when the variable
@@ -100,6 +101,8 @@ function(patchbay_add_plugin target)
   if(NOT ARG_NO_INSTALL)
     install(TARGETS ${target} LIBRARY DESTINATION "plugins/${ARG_ID}")
     install(FILES "${manifest}" DESTINATION "plugins/${ARG_ID}" RENAME plugin.json)
+    # What an install needs built (tests/integration/operate installs the tree).
+    set_property(GLOBAL APPEND PROPERTY PATCHBAY_INSTALLED_PLUGIN_TARGETS ${target})
   endif()
 endfunction()
 
