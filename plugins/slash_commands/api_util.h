@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <patchbay/plugin.hpp>
@@ -19,6 +20,10 @@ bool has_role(std::string_view roles, std::string_view role);
 
 // The raw value of `name` in a query string, or nullopt. Ids and booleans need no decoding.
 std::optional<std::string_view> query_value(std::string_view query, std::string_view name);
+
+// A query value decoded as Go's url.QueryUnescape: '+' is a space, %XX a byte; nullopt for a
+// malformed escape ("%4", "%zz"), which Go's query parser drops.
+std::optional<std::string> percent_decode(std::string_view value);
 
 int fail(const sdk::Request& req, const ApiError& e);
 int forbidden(const sdk::Request& req);

@@ -3,7 +3,10 @@
 // EnableCommands is false (decisions.md).
 #include <charconv>
 
+#include <patchbay/ids.hpp>
+
 #include "plugins/slash_commands/api_util.h"
+#include "plugins/slash_commands/builtin_commands.h"
 #include "plugins/slash_commands/slash_plugin.h"
 
 namespace pb::slash {
@@ -31,6 +34,23 @@ CommandResponse ephemeral(std::string text) {
 }
 
 }  // namespace
+
+std::string builtins_json() {
+  std::string out;
+  for (const BuiltinCommand& b : kImplementedBuiltins) {
+    if (!out.empty()) out += ',';
+    out += R"({"trigger":")";
+    sdk::append_json_escaped(out, b.trigger);
+    out += R"(","auto_complete":true,"auto_complete_desc":")";
+    sdk::append_json_escaped(out, b.description);
+    out += R"(","auto_complete_hint":")";
+    sdk::append_json_escaped(out, b.hint);
+    out += R"(","display_name":")";
+    sdk::append_json_escaped(out, b.trigger);
+    out += "\"}";
+  }
+  return out;
+}
 
 // The echo text and its delay in seconds, parsed as Mattermost's /echo: `"quoted text" 5`, or
 // `text 5` (a trailing integer is the delay), else the whole text.
@@ -119,6 +139,49 @@ int SlashCommandsPlugin::run_echo(const sdk::Request& req, std::string_view mess
                              "Command with a trigger of '/echo' failed.");
   }
   return req.respond_json(200, response_to_json(CommandResponse{}, ""));
+}
+
+namespace {
+
+void append_help_line(std::string& out, std::string_view trigger, std::string_view hint,
+                      std::string_view description) {
+  out += "\n- `/";
+  out += trigger;
+  if (!hint.empty()) {
+    out += ' ';
+    out += hint;
+  }
+  out += '`';
+  if (!description.empty()) {
+    out += " ";
+    out += description;
+  }
+}
+
+}  // namespace
+
+// /help: Mattermost's opens its help page; an integrations server has none, so it lists the
+// commands a user can run here (the autocomplete list), as an ephemeral answer.
+int SlashCommandsPlugin::run_help(const sdk::Request& req, const Invocation& inv) {
+  CommandResponse r;
+  r.response_type = "ephemeral";
+  r.text = "Available commands:";
+  for (const BuiltinCommand& b : kImplementedBuiltins) {
+    append_help_line(r.text, b.trigger, b.hint, b.description);
+  }
+  for (const PluginCommand* c : plugin_commands_.of_team(inv.team_id)) {
+    if (c->auto_complete) {
+      append_help_line(r.text, c->trigger, c->auto_complete_hint, c->auto_complete_desc);
+    }
+  }
+  if (settings_.enabled) {
+    for (const Command* c : index_.of_team(inv.team_id)) {
+      if (c->auto_complete) {
+        append_help_line(r.text, c->trigger, c->auto_complete_hint, c->auto_complete_desc);
+      }
+    }
+  }
+  return req.respond_json(200, response_to_json(r, sdk::new_id()));
 }
 
 }  // namespace pb::slash

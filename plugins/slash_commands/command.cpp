@@ -2,8 +2,9 @@
 
 #include <rapidjson/document.h>
 
-#include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
+
+#include "plugins/slash_commands/json_text.h"
 
 namespace pb::slash {
 namespace {
@@ -11,80 +12,32 @@ namespace {
 // Command bodies are flat objects.
 constexpr int kMaxCommandNesting = 4;
 
-size_t runes(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-ApiError model_error(std::string_view field) {
-  return {400, "model.command.is_valid." + std::string(field) + ".app_error",
-          "Invalid " + std::string(field) + "."};
-}
-
 // Copies the members of `doc` into `c`; false when a known key has the wrong type. null is
 // accepted as "absent", as Go's decoder does.
 bool read_fields(const rapidjson::Value& doc, Command& c) {
-  auto str = [&](const char* key, std::string& dst) {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd() || it->value.IsNull()) return true;
-    if (!it->value.IsString()) return false;
-    dst.assign(it->value.GetString(), it->value.GetStringLength());
-    return true;
-  };
-  auto num = [&](const char* key, int64_t& dst) {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd() || it->value.IsNull()) return true;
-    if (!it->value.IsInt64()) return false;
-    dst = it->value.GetInt64();
-    return true;
-  };
-  auto flag = [&](const char* key, bool& dst) {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd() || it->value.IsNull()) return true;
-    if (!it->value.IsBool()) return false;
-    dst = it->value.GetBool();
-    return true;
-  };
-  return str("id", c.id) && str("token", c.token) && num("create_at", c.create_at) &&
-         num("update_at", c.update_at) && num("delete_at", c.delete_at) &&
-         str("creator_id", c.creator_id) && str("team_id", c.team_id) &&
-         str("trigger", c.trigger) && str("method", c.method) && str("url", c.url) &&
-         str("username", c.username) && str("icon_url", c.icon_url) &&
-         flag("auto_complete", c.auto_complete) &&
-         str("auto_complete_desc", c.auto_complete_desc) &&
-         str("auto_complete_hint", c.auto_complete_hint) &&
-         str("display_name", c.display_name) && str("description", c.description);
+  return read_string(doc, "id", c.id) && read_string(doc, "token", c.token) &&
+         read_int64(doc, "create_at", c.create_at) && read_int64(doc, "update_at", c.update_at) &&
+         read_int64(doc, "delete_at", c.delete_at) &&
+         read_string(doc, "creator_id", c.creator_id) && read_string(doc, "team_id", c.team_id) &&
+         read_string(doc, "trigger", c.trigger) && read_string(doc, "method", c.method) &&
+         read_string(doc, "url", c.url) && read_string(doc, "username", c.username) &&
+         read_string(doc, "icon_url", c.icon_url) &&
+         read_bool(doc, "auto_complete", c.auto_complete) &&
+         read_string(doc, "auto_complete_desc", c.auto_complete_desc) &&
+         read_string(doc, "auto_complete_hint", c.auto_complete_hint) &&
+         read_string(doc, "display_name", c.display_name) &&
+         read_string(doc, "description", c.description);
 }
 
 std::optional<Command> parse(std::string_view json) {
-  if (sdk::json_too_deep_at(json, kMaxCommandNesting) != std::string_view::npos) {
+  std::string buffer;
+  rapidjson::Document doc;
+  if (!parse_guarded(json, kMaxCommandNesting, buffer, doc) || !doc.IsObject()) {
     return std::nullopt;
   }
-  // In-situ parsing stops at a NUL: one inside the text would hide what follows it.
-  if (json.find('\0') != std::string_view::npos) return std::nullopt;
-  // NUL padding: RapidJSON's UTF-8 validation may read up to three bytes past a truncated
-  // sequence at the end of the text.
-  std::string text(json);
-  text.append(4, '\0');
-  rapidjson::Document doc;
-  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-  // Strings were decoded in place: unpaired surrogate escapes become U+FFFD before copying.
-  sdk::json_replace_surrogates(text.data(), text.size());
   Command c;
   if (!read_fields(doc, c)) return std::nullopt;
   return c;
-}
-
-void append_field(std::string& out, std::string_view key, std::string_view value, bool first) {
-  if (!first) out += ',';
-  out += '"';
-  out += key;
-  out += "\":";
-  out += '"';
-  sdk::append_json_escaped(out, value);
-  out += '"';
 }
 
 std::string write(const Command& c, bool sanitized) {
@@ -93,24 +46,24 @@ std::string write(const Command& c, bool sanitized) {
   std::string out;
   out.reserve(512 + c.url.size() + c.description.size() + c.auto_complete_desc.size());
   out += '{';
-  append_field(out, "id", c.id, true);
-  append_field(out, "token", secret(c.token), false);
+  append_string_member(out, "id", c.id);
+  append_string_member(out, "token", secret(c.token));
   out += ",\"create_at\":" + std::to_string(c.create_at);
   out += ",\"update_at\":" + std::to_string(c.update_at);
   out += ",\"delete_at\":" + std::to_string(c.delete_at);
-  append_field(out, "creator_id", secret(c.creator_id), false);
-  append_field(out, "team_id", c.team_id, false);
-  append_field(out, "trigger", c.trigger, false);
-  append_field(out, "method", secret(c.method), false);
-  append_field(out, "username", secret(c.username), false);
-  append_field(out, "icon_url", secret(c.icon_url), false);
+  append_string_member(out, "creator_id", secret(c.creator_id));
+  append_string_member(out, "team_id", c.team_id);
+  append_string_member(out, "trigger", c.trigger);
+  append_string_member(out, "method", secret(c.method));
+  append_string_member(out, "username", secret(c.username));
+  append_string_member(out, "icon_url", secret(c.icon_url));
   out += ",\"auto_complete\":";
   out += c.auto_complete ? "true" : "false";
-  append_field(out, "auto_complete_desc", c.auto_complete_desc, false);
-  append_field(out, "auto_complete_hint", c.auto_complete_hint, false);
-  append_field(out, "display_name", c.display_name, false);
-  append_field(out, "description", c.description, false);
-  append_field(out, "url", secret(c.url), false);
+  append_string_member(out, "auto_complete_desc", c.auto_complete_desc);
+  append_string_member(out, "auto_complete_hint", c.auto_complete_hint);
+  append_string_member(out, "display_name", c.display_name);
+  append_string_member(out, "description", c.description);
+  append_string_member(out, "url", secret(c.url));
   out += '}';
   return out;
 }
@@ -136,6 +89,23 @@ bool valid_url(std::string_view url) {
 
 }  // namespace
 
+size_t runes(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+ApiError model_error(std::string_view field) {
+  return {400, "model.command.is_valid." + std::string(field) + ".app_error",
+          "Invalid " + std::string(field) + "."};
+}
+
+void lower_ascii(std::string& s) {
+  for (char& ch : s) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+  }
+}
+
 ApiError invalid_body_param(std::string_view name) {
   return {400, "api.context.invalid_body_param.app_error",
           "Invalid or missing " + std::string(name) + " in request body."};
@@ -152,11 +122,7 @@ std::optional<Command> command_from_body(std::string_view json, ApiError& error)
 
 std::optional<Command> command_from_record(std::string_view json) { return parse(json); }
 
-void normalise_trigger(Command& command) {
-  for (char& ch : command.trigger) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
-  }
-}
+void normalise_trigger(Command& command) { lower_ascii(command.trigger); }
 
 std::optional<ApiError> validate(const Command& c) {
   if (!is_valid_id(c.id)) return model_error("id");

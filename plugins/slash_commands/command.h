@@ -23,6 +23,15 @@ struct ApiError {
 };
 
 ApiError invalid_body_param(std::string_view name);
+// 400 model.command.is_valid.<field>.app_error, Mattermost's IsValid failure.
+ApiError model_error(std::string_view field);
+
+// The number of UTF-8 code points of `s` (Go's utf8.RuneCountInString for valid text), what
+// Mattermost's length limits count.
+size_t runes(std::string_view s);
+
+// Lower-cases ASCII letters in place, as Go's strings.ToLower does in the ASCII range.
+void lower_ascii(std::string& s);
 
 struct Command {
   std::string id;

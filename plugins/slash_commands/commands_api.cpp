@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "plugins/slash_commands/api_util.h"
+#include "plugins/slash_commands/builtin_commands.h"
 #include <patchbay/ids.hpp>
 #include "plugins/slash_commands/slash_plugin.h"
 
@@ -18,13 +19,6 @@ using sdk::to_sv;
 
 ApiError save_failed() {
   return {500, "app.command.save.app_error", "Unable to save the command."};
-}
-
-// The built-ins this plugin implements, as the autocomplete list shows them.
-std::string builtins_json() {
-  return R"({"trigger":"echo","auto_complete":true,"auto_complete_desc":"Echo back text from your account","auto_complete_hint":"'message' [delay in seconds]","display_name":"echo"},)"
-         R"({"trigger":"me","auto_complete":true,"auto_complete_desc":"Do an action","auto_complete_hint":"[message]","display_name":"me"},)"
-         R"({"trigger":"shrug","auto_complete":true,"auto_complete_desc":"Adds ¯\\_(ツ)_/¯ to your message","auto_complete_hint":"[message]","display_name":"shrug"})";
 }
 
 }  // namespace
@@ -62,6 +56,10 @@ int SlashCommandsPlugin::register_routes() {
   if (rc == PB_OK) {
     rc = add("GET", "/api/v4/teams/{team_id}/commands/autocomplete", kAuth,
              &SlashCommandsPlugin::autocomplete);
+  }
+  if (rc == PB_OK) {
+    rc = add("GET", "/api/v4/teams/{team_id}/commands/autocomplete_suggestions", kAuth,
+             &SlashCommandsPlugin::autocomplete_suggestions);
   }
   if (rc == PB_OK) {
     rc = add("POST", "/hooks/commands/{id}", PB_ROUTE_PUBLIC,
@@ -108,8 +106,10 @@ std::optional<ApiError> SlashCommandsPlugin::check_trigger_free(const Command& c
   const Command* same = index_.find_trigger(command.team_id, command.trigger);
   auto pending = pending_triggers_.find(command.team_id + '/' + command.trigger);
   bool being_written = pending != pending_triggers_.end() && pending->second != command.id;
+  // A plugin's command would shadow it (plugin commands resolve first).
+  bool plugin_held = plugin_commands_.find(command.team_id, command.trigger) != nullptr;
   if (is_builtin_trigger(command.trigger) || (same != nullptr && same->id != command.id) ||
-      being_written) {
+      being_written || plugin_held) {
     return ApiError{400, "api.command.duplicate_trigger.app_error",
                     "This trigger word is already in use. Please choose another word."};
   }
@@ -173,6 +173,10 @@ int SlashCommandsPlugin::list_commands(const sdk::Request& req) {
     out += manager ? to_json(*c) : to_sanitized_json(*c);
   }
   if (!only_custom) {
+    for (const PluginCommand* c : plugin_commands_.of_team(*team_id)) {
+      if (out.size() > 1) out += ',';
+      out += to_json(*c);
+    }
     if (out.size() > 1) out += ',';
     out += builtins_json();
   }
@@ -280,9 +284,49 @@ int SlashCommandsPlugin::autocomplete(const sdk::Request& req) {
       out += ',';
     }
   }
+  for (const PluginCommand* c : plugin_commands_.of_team(*team_id)) {
+    if (!c->auto_complete) continue;
+    out += to_json(*c);
+    out += ',';
+  }
   out += builtins_json();
   out += ']';
   return req.respond_json(200, out);
+}
+
+// Rich autocomplete (autocomplete_suggestions.h) over the same commands as the autocomplete
+// list: plugin commands with their trees, the team's custom commands and the built-ins.
+// user_input is required (400 api.context.invalid_url_param.app_error), its '/' optional.
+int SlashCommandsPlugin::autocomplete_suggestions(const sdk::Request& req) {
+  auto team_id = req.param("team_id");
+  if (!team_id || !is_valid_id(*team_id)) return invalid_url_param(req, "team_id");
+  bool admin = has_role(req.roles(), "system_admin");
+  if (!admin && !is_team_member(req, *team_id)) return forbidden(req);
+  auto raw_input = query_value(req.query(), "user_input");
+  std::optional<std::string> decoded = raw_input ? percent_decode(*raw_input) : std::nullopt;
+  if (!decoded || decoded->empty()) return invalid_url_param(req, "userInput");
+  std::string_view input(*decoded);
+  std::string_view typed = input;
+  if (typed.starts_with('/')) typed.remove_prefix(1);
+
+  std::vector<AutocompleteNode> simple;  // custom commands and built-ins: one node each
+  std::vector<const AutocompleteNode*> nodes;
+  for (const PluginCommand* c : plugin_commands_.of_team(*team_id)) {
+    if (c->auto_complete) nodes.push_back(&c->autocomplete);
+  }
+  std::vector<const Command*> custom;
+  if (settings_.enabled) custom = index_.of_team(*team_id);
+  simple.reserve(custom.size() + kImplementedBuiltins.size());
+  for (const Command* c : custom) {
+    if (!c->auto_complete) continue;
+    simple.push_back({c->trigger, c->auto_complete_hint, c->auto_complete_desc, "", {}});
+  }
+  for (const BuiltinCommand& b : kImplementedBuiltins) {
+    simple.push_back({std::string(b.trigger), std::string(b.hint), std::string(b.description),
+                      "", {}});
+  }
+  for (const AutocompleteNode& n : simple) nodes.push_back(&n);
+  return req.respond_json(200, suggestions_to_json(suggest(nodes, typed, admin)));
 }
 
 }  // namespace pb::slash

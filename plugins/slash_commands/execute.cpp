@@ -2,11 +2,10 @@
 // and the handling of its answer (§5.5).
 #include <rapidjson/document.h>
 
-#include <patchbay/json_guard.hpp>
-
 #include "plugins/slash_commands/api_util.h"
 #include "plugins/slash_commands/command_request.h"
 #include "plugins/slash_commands/command_text.h"
+#include "plugins/slash_commands/json_text.h"
 #include <patchbay/ids.hpp>
 #include "plugins/slash_commands/processing.h"
 #include "plugins/slash_commands/slash_plugin.h"
@@ -23,27 +22,16 @@ struct CommandArgs {
 };
 
 std::optional<CommandArgs> read_args(std::string_view body) {
-  if (sdk::json_too_deep_at(body, 2) != std::string_view::npos) return std::nullopt;
-  if (body.find('\0') != std::string_view::npos) return std::nullopt;
-  std::string text(body);
-  text.append(4, '\0');  // RapidJSON may read past a truncated UTF-8 sequence at the end
+  std::string buffer;
   rapidjson::Document doc;
-  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-  sdk::json_replace_surrogates(text.data(), text.size());
+  if (!parse_guarded(body, 2, buffer, doc) || !doc.IsObject()) return std::nullopt;
   CommandArgs args;
-  auto str = [&](const char* key, std::string& dst) {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd() || it->value.IsNull()) return true;
-    if (!it->value.IsString()) return false;
-    dst.assign(it->value.GetString(), it->value.GetStringLength());
-    return true;
-  };
-  if (!str("command", args.command) || !str("channel_id", args.channel_id) ||
-      !str("team_id", args.team_id) || !str("root_id", args.root_id)) {
+  if (!read_string(doc, "command", args.command) ||
+      !read_string(doc, "channel_id", args.channel_id) ||
+      !read_string(doc, "team_id", args.team_id) || !read_string(doc, "root_id", args.root_id)) {
     return std::nullopt;
   }
-  if (args.root_id.empty()) str("parent_id", args.root_id);  // deprecated spelling
+  if (args.root_id.empty()) read_string(doc, "parent_id", args.root_id);  // deprecated spelling
   return args;
 }
 
@@ -106,6 +94,11 @@ int SlashCommandsPlugin::execute(const sdk::Request& req) {
     inv->team_id = args->team_id;
   }
 
+  // Resolution order (§5.3 step 5): plugin commands, custom commands, built-ins.
+  if (const PluginCommand* command = plugin_commands_.find(inv->team_id, text->trigger)) {
+    run_plugin_command(req, *command, inv, text->message, channel.name);
+    return PB_OK;
+  }
   if (const Command* command = index_.find_trigger(inv->team_id, text->trigger)) {
     if (!settings_.enabled) return commands_disabled(req);
     inv->command_username = command->username;
@@ -118,6 +111,7 @@ int SlashCommandsPlugin::execute(const sdk::Request& req) {
   if (text->trigger == "echo" || text->trigger == "me" || text->trigger == "shrug") {
     return run_builtin(req, text->trigger, text->message, inv);
   }
+  if (text->trigger == "help") return run_help(req, *inv);
   return req.respond_error(404, "api.command.execute_command.not_found.app_error",
                            "Command with a trigger of '/" + text->trigger + "' not found.");
 }

@@ -39,7 +39,8 @@ int SlashCommandsPlugin::init(std::string_view /*settings_json*/) {
   auto process = h.event_id(kProcessEvent);
   if (!process) return PB_E_PLUGIN;
   process_event_ = *process;
-  return register_routes();
+  int rc = subscribe_plugin_commands();
+  return rc == PB_OK ? register_routes() : rc;
 }
 
 int SlashCommandsPlugin::start() {

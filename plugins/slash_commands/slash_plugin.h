@@ -29,6 +29,7 @@
 #include "plugins/slash_commands/command.h"
 #include "plugins/slash_commands/command_index.h"
 #include "plugins/slash_commands/command_response.h"
+#include "plugins/slash_commands/plugin_commands.h"
 #include "plugins/slash_commands/response_url.h"
 #include "plugins/slash_commands/settings.h"
 
@@ -81,6 +82,7 @@ class SlashCommandsPlugin : public sdk::Plugin {
   int regen_token(const sdk::Request& req);
   int move_command(const sdk::Request& req);
   int autocomplete(const sdk::Request& req);
+  int autocomplete_suggestions(const sdk::Request& req);
   bool may_manage_team(const sdk::Request& req, std::string_view team_id) const;
   bool is_team_member(const sdk::Request& req, std::string_view team_id) const;
   // Answers and returns nullptr when {command_id} is malformed, unknown or hidden from the
@@ -109,11 +111,20 @@ class SlashCommandsPlugin : public sdk::Plugin {
                             std::shared_ptr<Invocation> inv, size_t next, PostDraft post,
                             PostedFn done);
 
+  // Plugin commands over the bus (plugin_commands_bus.cpp, plugin_commands.h).
+  int subscribe_plugin_commands();
+  int on_register(const sdk::Intercept& turn, const void* payload);
+  int on_unregister(const sdk::Intercept& turn, const void* payload);
+  void run_plugin_command(const sdk::Request& req, const PluginCommand& command,
+                          std::shared_ptr<Invocation> inv, std::string_view message,
+                          std::string_view channel_name);
+
   // Built-ins (builtins.cpp). Answers the request.
   int run_builtin(const sdk::Request& req, std::string_view trigger, std::string_view message,
                   std::shared_ptr<Invocation> inv);
   int run_echo(const sdk::Request& req, std::string_view message,
                std::shared_ptr<Invocation> inv);
+  int run_help(const sdk::Request& req, const Invocation& inv);
 
   // response_url (response_url_route.cpp).
   int command_webhook(const sdk::Request& req);
@@ -123,6 +134,8 @@ class SlashCommandsPlugin : public sdk::Plugin {
 
   Settings settings_;
   uint32_t process_event_ = 0;  // attachments.process
+  uint32_t invoked_event_ = 0;  // command.invoked
+  PluginCommandRegistry plugin_commands_;
   CommandIndex index_;
   ResponseUrls response_urls_;
   sdk::Timer sweep_timer_;

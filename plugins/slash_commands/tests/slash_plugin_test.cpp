@@ -256,7 +256,7 @@ TEST_F(SlashPluginTest, AutocompleteListsSanitisedCommandsAndBuiltins) {
   const auto& r = chat->call("GET", "/api/v4/teams/" + kTeam + "/commands/autocomplete");
   ASSERT_EQ(r.status, 200);
   auto list = json(r.body);
-  ASSERT_EQ(list.Size(), 4u);  // deploy + echo, me, shrug
+  ASSERT_EQ(list.Size(), 5u);  // deploy + echo, help, me, shrug
   EXPECT_STREQ(list[0]["trigger"].GetString(), "deploy");
   EXPECT_STREQ(list[0]["token"].GetString(), "");
   chat->act_as(kBob);
@@ -530,6 +530,80 @@ TEST_F(SlashPluginTest, ResponseUrlSurvivesARestartWithItsUses) {
     EXPECT_EQ(chat->call("POST", "/hooks/commands/" + id, R"({"text":"x"})", json_type).status, 200);
   }
   EXPECT_EQ(chat->call("POST", "/hooks/commands/" + id, R"({"text":"x"})", json_type).status, 400);
+}
+
+// Plugin commands on the bus (plugin_commands.h): a registration published on command.register
+// is taken, lists and /help show it, and execute publishes command.invoked; on FakeHost no
+// plugin intercepts that, so nobody answers: 500 failed, nothing posted, nothing fetched.
+TEST_F(SlashPluginTest, PluginCommandRegisteredButUnanswered) {
+  const auto& reg = chat->fake().publish_intercept(
+      "command.register", R"({"plugin_id":"acme","trigger":"Acme","auto_complete_desc":"Acme things"})");
+  chat->flush();
+  ASSERT_TRUE(reg.done);
+  EXPECT_EQ(reg.verdict, PB_VERDICT_ALLOW) << reg.error_id;
+  const auto& dup = chat->fake().publish_intercept("command.register",
+                                                   R"({"plugin_id":"other","trigger":"acme"})");
+  chat->flush();
+  EXPECT_EQ(dup.verdict, PB_VERDICT_REJECT);
+  EXPECT_EQ(dup.http_status, 400);
+  EXPECT_EQ(dup.error_id, "api.command.duplicate_trigger.app_error");
+
+  chat->act_as(kAlice);
+  const auto& list = chat->call("GET", "/api/v4/teams/" + kTeam + "/commands/autocomplete");
+  EXPECT_NE(list.body.find(R"("plugin_id":"acme")"), std::string::npos) << list.body;
+  const auto& help = execute("/help");
+  ASSERT_EQ(help.status, 200);
+  EXPECT_NE(help.body.find("/acme` Acme things"), std::string::npos) << help.body;
+
+  const auto& r = execute("/acme go");
+  EXPECT_EQ(r.status, 500) << r.body;
+  EXPECT_EQ(error_id(r), "api.command.execute_command.failed.app_error");
+  EXPECT_TRUE(chat->posts().empty());
+  EXPECT_TRUE(chat->fetches().empty());
+
+  const auto& gone = chat->fake().publish_intercept(
+      "command.unregister", R"({"plugin_id":"acme","trigger":"acme"})");
+  chat->flush();
+  EXPECT_EQ(gone.verdict, PB_VERDICT_ALLOW);
+  EXPECT_EQ(execute("/acme go").status, 404);
+  const auto& again = chat->fake().publish_intercept(
+      "command.unregister", R"({"plugin_id":"acme","trigger":"acme"})");
+  chat->flush();
+  EXPECT_EQ(again.http_status, 404);
+}
+
+TEST_F(SlashPluginTest, HelpIsEphemeralAndListsAutocompleteCommands) {
+  create("deploy", "P", R"(,"auto_complete":true,"auto_complete_hint":"[env]","auto_complete_desc":"Ship")");
+  create("hidden");
+  const auto& r = execute("/help");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto doc = json(r.body);
+  EXPECT_STREQ(doc["response_type"].GetString(), "ephemeral");
+  std::string text = doc["text"].GetString();
+  EXPECT_NE(text.find("/deploy [env]` Ship"), std::string::npos) << text;
+  EXPECT_NE(text.find("/shrug [message]`"), std::string::npos) << text;
+  EXPECT_EQ(text.find("hidden"), std::string::npos) << text;
+  EXPECT_TRUE(chat->posts().empty());
+}
+
+TEST_F(SlashPluginTest, AutocompleteSuggestionsRoute) {
+  create("deploy", "P", R"(,"auto_complete":true,"auto_complete_desc":"Ship")");
+  chat->act_as(kAlice);
+  std::string base = "/api/v4/teams/" + kTeam + "/commands/autocomplete_suggestions";
+  const auto& r = chat->call("GET", base + "?user_input=%2Fde&channel_id=" + kChannel);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body,
+            R"([{"Complete":"deploy","Suggestion":"deploy","Hint":"","Description":"Ship","IconData":""}])");
+  EXPECT_EQ(chat->call("GET", base + "?user_input=ech").body.find("\"Suggestion\":\"echo\"") !=
+                std::string::npos,
+            true);
+  for (std::string bad : {"", "?user_input=", "?user_input=%2", "?user_input=%zz"}) {
+    const auto& e = chat->call("GET", base + bad);
+    EXPECT_EQ(e.status, 400) << bad;
+    EXPECT_EQ(error_id(e), "api.context.invalid_url_param.app_error") << bad;
+  }
+  chat->act_as(kBob);
+  EXPECT_EQ(chat->call("GET", base + "?user_input=%2Fde").status, 403);
 }
 
 }  // namespace
