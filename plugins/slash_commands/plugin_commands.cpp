@@ -79,24 +79,19 @@ std::optional<PluginCommand> plugin_command_from_json(std::string_view json, Api
   return c;
 }
 
+// A plugin command lists as a sanitised Command (no id, token, creator or URL) with its
+// plugin_id and tree.
 std::string to_json(const PluginCommand& c) {
-  std::string out = "{";
-  append_string_member(out, "id", "");
-  append_string_member(out, "token", "");
-  out += R"(,"create_at":0,"update_at":0,"delete_at":0)";
-  append_string_member(out, "creator_id", "");
-  append_string_member(out, "team_id", c.team_id);
-  append_string_member(out, "trigger", c.trigger);
-  append_string_member(out, "method", "");
-  append_string_member(out, "username", "");
-  append_string_member(out, "icon_url", "");
-  out += ",\"auto_complete\":";
-  out += c.auto_complete ? "true" : "false";
-  append_string_member(out, "auto_complete_desc", c.auto_complete_desc);
-  append_string_member(out, "auto_complete_hint", c.auto_complete_hint);
-  append_string_member(out, "display_name", c.display_name);
-  append_string_member(out, "description", c.description);
-  append_string_member(out, "url", "");
+  Command listed;
+  listed.team_id = c.team_id;
+  listed.trigger = c.trigger;
+  listed.auto_complete = c.auto_complete;
+  listed.auto_complete_desc = c.auto_complete_desc;
+  listed.auto_complete_hint = c.auto_complete_hint;
+  listed.display_name = c.display_name;
+  listed.description = c.description;
+  std::string out = to_sanitized_json(listed);
+  out.pop_back();  // the closing '}'
   append_string_member(out, "plugin_id", c.plugin_id);
   if (!c.autocomplete_data_json.empty()) {
     out += ",\"autocomplete_data\":";
