@@ -49,6 +49,17 @@ std::optional<JsonPointer> JsonPointer::parse(std::string_view text, std::string
   return p;
 }
 
+std::string JsonPointer::escape_token(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
 const rapidjson::Value* JsonPointer::resolve(const rapidjson::Value& from) const {
   const rapidjson::Value* v = &from;
   for (const Token& t : tokens_) {

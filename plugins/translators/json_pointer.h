@@ -23,6 +23,9 @@ class JsonPointer {
 
   std::string_view text() const { return text_; }
 
+  // `key` escaped as one pointer token ('~' -> "~0", '/' -> "~1"), for JSON paths in messages.
+  static std::string escape_token(std::string_view key);
+
  private:
   struct Token {
     std::string key;

@@ -11,16 +11,6 @@ namespace {
 constexpr int kMaxTreeDepth = 16;
 constexpr size_t kDefaultEachMax = 100;
 
-std::string pointer_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
@@ -50,6 +40,7 @@ std::variant<PostTemplate, std::string> PostTemplate::compile_at(const rapidjson
     auto compiled = Template::compile({s.GetString(), s.GetStringLength()}, limits);
     if (auto* e = std::get_if<std::string>(&compiled)) return at + ": " + *e;
     t.kind_ = kind;
+    t.path_ = at;  // render errors name the leaf (".../ts/$int"), as compile errors do
     t.tmpl_ = std::move(std::get<Template>(compiled));
     return std::nullopt;
   };
@@ -73,7 +64,7 @@ std::variant<PostTemplate, std::string> PostTemplate::compile_at(const rapidjson
         std::string_view key(v.MemberBegin()->name.GetString(), v.MemberBegin()->name.GetStringLength());
         if ((key == "$int" || key == "$bool") && v.MemberCount() == 1) {
           if (auto e = compile_string(v.MemberBegin()->value, key == "$int" ? Kind::integer : Kind::boolean,
-                                      path + "/" + pointer_token(key))) {
+                                      path + "/" + JsonPointer::escape_token(key))) {
             return *e;
           }
           return t;
@@ -85,7 +76,7 @@ std::variant<PostTemplate, std::string> PostTemplate::compile_at(const rapidjson
           bool has_item = false;
           for (const auto& m : v.GetObject()) {
             std::string_view name(m.name.GetString(), m.name.GetStringLength());
-            std::string at = path + "/" + pointer_token(name);
+            std::string at = path + "/" + JsonPointer::escape_token(name);
             if (name == "$each") {
               if (!m.value.IsString()) return at + ": expected a JSON pointer string";
               std::string error;
@@ -108,13 +99,13 @@ std::variant<PostTemplate, std::string> PostTemplate::compile_at(const rapidjson
           if (!has_item) return path + ": $each needs an \"item\"";
           return t;
         }
-        return path + "/" + pointer_token(key) +
+        return path + "/" + JsonPointer::escape_token(key) +
                ": unknown directive (expected {\"$int\": ...}, {\"$bool\": ...} or {\"$each\": ...})";
       }
       t.kind_ = Kind::object;
       for (const auto& m : v.GetObject()) {
         std::string key(m.name.GetString(), m.name.GetStringLength());
-        auto member = compile_at(m.value, path + "/" + pointer_token(key), limits, depth + 1, false);
+        auto member = compile_at(m.value, path + "/" + JsonPointer::escape_token(key), limits, depth + 1, false);
         if (auto* err = std::get_if<std::string>(&member)) return *err;
         t.members_.emplace_back(std::move(key), std::move(std::get<PostTemplate>(member)));
       }

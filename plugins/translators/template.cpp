@@ -80,6 +80,8 @@ constexpr FilterSpec kFilters[] = {
     {"md_escape", Filter::Kind::md_escape, 0, 0, false},
     {"url_escape", Filter::Kind::url_escape, 0, 0, false},
     {"json", Filter::Kind::json, 0, 0, false},
+    {"trim_prefix", Filter::Kind::trim_prefix, 1, 1, false},
+    {"first_line", Filter::Kind::first_line, 0, 0, false},
 };
 
 std::optional<Filter> parse_filter(std::string_view text, std::string& error) {
@@ -339,6 +341,16 @@ void apply_filter(const Filter& f, Val& v) {
         }
       }
       v.text = std::move(s);
+      return;
+    }
+    case Filter::Kind::trim_prefix:  // "refs/heads/main" -> "main"; text without the prefix unchanged
+      to_text(v);
+      if (v.text.compare(0, f.args[0].size(), f.args[0]) == 0) v.text.erase(0, f.args[0].size());
+      return;
+    case Filter::Kind::first_line: {  // a commit message's subject
+      to_text(v);
+      size_t eol = v.text.find_first_of("\r\n");
+      if (eol != std::string::npos) v.text.resize(eol);
       return;
     }
     case Filter::Kind::json: {

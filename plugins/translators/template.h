@@ -74,9 +74,10 @@ enum class SourceKind { pointer, root_pointer, variable, index, key };
 
 struct Filter {
   enum class Kind {
-    default_, truncate, slice, upper, lower, join, count, eq, md_escape, url_escape, json
+    default_, truncate, slice, upper, lower, join, count, eq, md_escape, url_escape, json,
+    trim_prefix, first_line
   } kind;
-  std::vector<std::string> args;  // string arguments (default, join, eq)
+  std::vector<std::string> args;  // string arguments (default, join, eq, trim_prefix)
   long long n1 = 0, n2 = 0;       // numeric arguments (truncate, slice)
 };
 

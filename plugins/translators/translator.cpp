@@ -56,7 +56,7 @@ std::variant<Rule, std::string> compile_rule(const rapidjson::Value& v, const st
   const rapidjson::Value* match = nullptr;
   for (const auto& m : v.GetObject()) {
     std::string_view key = sv(m.name);
-    std::string at = path + "/" + std::string(key);
+    std::string at = path + "/" + JsonPointer::escape_token(key);
     if (key == "name") {
       if (!m.value.IsString() || m.value.GetStringLength() == 0) return at + ": expected a non-empty string";
       rule.name = std::string(sv(m.value));
@@ -81,18 +81,20 @@ std::variant<Rule, std::string> compile_rule(const rapidjson::Value& v, const st
     if (match == nullptr || !match->IsObject()) return prefix + path + "/match: expected an object";
     for (const auto& m : match->GetObject()) {
       std::string_view key = sv(m.name);
-      std::string at = path + "/match/" + std::string(key);
+      std::string at = path + "/match/" + JsonPointer::escape_token(key);
       if (key == "headers") {
         if (!m.value.IsObject()) return prefix + at + ": expected an object of header: value";
         for (const auto& h : m.value.GetObject()) {
-          if (!h.value.IsString()) return prefix + at + "/" + std::string(sv(h.name)) + ": expected a string";
+          if (!h.value.IsString()) {
+            return prefix + at + "/" + JsonPointer::escape_token(sv(h.name)) + ": expected a string";
+          }
           rule.headers.push_back(HeaderMatch{std::string(sv(h.name)), lower(sv(h.name)),
                                              std::string(sv(h.value))});
         }
       } else if (key == "body") {
         if (!m.value.IsObject()) return prefix + at + ": expected an object of /pointer: condition";
         for (const auto& b : m.value.GetObject()) {
-          std::string cond_at = at + "/" + std::string(sv(b.name));
+          std::string cond_at = at + "/" + JsonPointer::escape_token(sv(b.name));
           std::string error;
           auto pointer = JsonPointer::parse(sv(b.name), &error);
           if (!pointer) return prefix + cond_at + ": " + error;
@@ -127,7 +129,7 @@ std::variant<Rule, std::string> compile_rule(const rapidjson::Value& v, const st
   for (const auto& m : post->GetObject()) {
     std::string_view key = sv(m.name);
     if (std::find(std::begin(kPostKeys), std::end(kPostKeys), key) == std::end(kPostKeys)) {
-      return prefix + path + "/post/" + std::string(key) +
+      return prefix + path + "/post/" + JsonPointer::escape_token(key) +
              ": not a Slack webhook key (text, attachments, props, channel, username, icon_url, "
              "icon_emoji, type)";
     }
@@ -165,11 +167,16 @@ const rapidjson::Value* header_value(const rapidjson::Value* headers, std::strin
   return nullptr;
 }
 
-bool rule_holds(const Rule& r, const rapidjson::Value* headers, const rapidjson::Value& body) {
+bool headers_hold(const Rule& r, const rapidjson::Value* headers) {
   for (const HeaderMatch& h : r.headers) {
     const rapidjson::Value* v = header_value(headers, h.name_lower);
     if (v == nullptr || sv(*v) != h.value) return false;
   }
+  return true;
+}
+
+bool rule_holds(const Rule& r, const rapidjson::Value* headers, const rapidjson::Value& body) {
+  if (!headers_hold(r, headers)) return false;
   for (const BodyMatch& b : r.body) {
     if (!holds(b, body)) return false;
   }
@@ -216,7 +223,7 @@ std::variant<std::shared_ptr<const Translator>, std::string> Translator::load(
       if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
       t->fallback_ = std::move(std::get<Rule>(r));
     } else if (key != "comment") {
-      return fail("/" + std::string(key) + ": unknown key (expected name, description, rules, fallback)");
+      return fail("/" + JsonPointer::escape_token(key) + ": unknown key (expected name, description, rules, fallback)");
     }
   }
   if (t->name_.empty()) return fail("/name: missing");
@@ -268,7 +275,10 @@ std::string Translator::match_summary(const rapidjson::Value* headers,
       add(h.name, v ? std::string(sv(*v)) : "(none)");
     }
   }
+  // Body conditions only of the rules whose headers held: for an event no rule handles
+  // (X-GitHub-Event: star) the values other events' rules look at are noise.
   for (const Rule& r : rules_) {
+    if (!headers_hold(r, headers)) continue;
     for (const BodyMatch& b : r.body) {
       if (b.op == BodyMatch::Op::exists || b.op == BodyMatch::Op::absent) continue;
       const rapidjson::Value* v = b.pointer.resolve(body);

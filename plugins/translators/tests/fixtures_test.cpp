@@ -3,7 +3,9 @@
 // Also: every bundled rule file loads, and each bundled translator has fixtures.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <iostream>
 
 #include "plugins/translators/json_text.h"
 #include "plugins/translators/tests/render_helper.h"
@@ -59,6 +61,37 @@ TEST(BundledRules, EveryFixtureRendersToItsExpectedPost) {
     EXPECT_GE(cases, 2u) << t->name() << " has too few fixtures";
   }
   EXPECT_EQ(checked, 20u);
+}
+
+// Not a timed assertion (the machine is shared): prints the per-translation cost of a GitHub
+// push, request parse to answer JSON, and checks every answer is still the expected one.
+TEST(BundledRules, GithubPushTranslationCostIsPrinted) {
+  Registry registry;
+  ASSERT_EQ(registry.load_directory(kDir + "/rules"), std::vector<std::string>{});
+  std::string text, error;
+  ASSERT_TRUE(read_file(kDir + "/fixtures/github/push.json", text, error)) << error;
+  rapidjson::Document fixture;
+  fixture.Parse(text.data(), text.size());
+  ASSERT_FALSE(fixture.HasParseError());
+  std::string request = test::translate_request("github", json_of(fixture["headers"]),
+                                                json_of(fixture["body"]),
+                                                json_of(fixture["variables"]));
+  std::string expected = json_of(fixture["expect"]);
+  RequestHandler handler(registry);
+  Answer answer;
+  constexpr int kRuns = 5000;
+  size_t mismatches = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRuns; ++i) {
+    handler.handle(request, answer);
+    mismatches += answer.json != expected;
+  }
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(mismatches, 0u) << answer.json;
+  double us = std::chrono::duration<double, std::micro>(elapsed).count() / kRuns;
+  std::cout << "github push: " << request.size() << "-byte request, " << us
+            << " us per translation (" << kRuns << " runs)\n";
+  RecordProperty("github_push_us_per_translation", std::to_string(us));
 }
 
 }  // namespace

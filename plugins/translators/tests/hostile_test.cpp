@@ -82,8 +82,13 @@ TEST(Hostile, DeepPayloadsAndEachOverHugeArraysThroughTheHandler) {
   EXPECT_EQ(answer.status, 413);
   EXPECT_EQ(answer.message, "translator h rule fallback: the post would exceed 262144 bytes");
 
+  // A number beyond double's range is refused by the parser (a payload error, nothing posted);
+  // the largest finite one renders.
   handler.handle(test::translate_request("h", "{}", "{\"x\":1e999}"), answer);
-  EXPECT_EQ(answer.json, R"({"payload":{"text":"null","attachments":[]}})");
+  EXPECT_EQ(answer.error_id, kErrorPayload);
+  EXPECT_EQ(answer.message, "the payload is not JSON: Number too big to be stored in double.");
+  handler.handle(test::translate_request("h", "{}", "{\"x\":-1.7976931348623157e308}"), answer);
+  EXPECT_EQ(answer.json, R"({"payload":{"text":"-1.7976931348623157e+308","attachments":[]}})");
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ TEST_F(PluginTest, DescribeOfABundledTranslator) {
   const auto& r = host.publish_intercept(kTranslateEvent, R"({"op":"describe","translator":"jira"})");
   ASSERT_TRUE(r.done);
   EXPECT_EQ(r.verdict, PB_VERDICT_CONTINUE);
-  EXPECT_EQ(r.blob.substr(0, 16), R"({"name":"jira","")");
+  EXPECT_EQ(r.blob.substr(0, 15), R"({"name":"jira",)");
   EXPECT_NE(r.blob.find(R"("variables":["jira_base_url"])"), std::string::npos) << r.blob;
 }
 

@@ -71,6 +71,15 @@ TEST(Template, Filters) {
   EXPECT_EQ(render("{{/u | truncate 4}}", doc), "a b\xE2\x80\xA6");
 }
 
+TEST(Template, RefAndCommitMessageFilters) {
+  std::string doc = R"({"b":"refs/heads/feature/x","t":"refs/tags/v1.0","m":"Subject line\r\n\nBody","one":"x"})";
+  EXPECT_EQ(render("{{/b | trim_prefix refs/heads/ | trim_prefix refs/tags/}}", doc), "feature/x");
+  EXPECT_EQ(render("{{/t | trim_prefix refs/heads/ | trim_prefix refs/tags/}}", doc), "v1.0");
+  EXPECT_EQ(render("{{/one | trim_prefix refs/heads/}}", doc), "x");
+  EXPECT_EQ(render("{{/m | first_line}}|{{/one | first_line}}|{{/missing | first_line}}", doc),
+            "Subject line|x|");
+}
+
 TEST(Template, SectionOnAFilteredValue) {
   EXPECT_EQ(render("{{#/s | eq resolved}}ok{{/}}{{^/s | eq resolved}}bad{{/}}", R"({"s":"resolved"})"), "ok");
   EXPECT_EQ(render("{{#/s | eq resolved}}ok{{/}}{{^/s | eq resolved}}bad{{/}}", R"({"s":"firing"})"), "bad");

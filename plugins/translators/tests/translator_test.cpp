@@ -34,7 +34,7 @@ TEST(RuleFile, ValidationErrorsNameFileRulePathAndReason) {
   EXPECT_EQ(load_error(R"({"name":"x","rules":[{"name":"p","match":{"body":{"a":1}},"post":{}}]})"),
             "t.json: rule \"p\": /rules/0/match/body/a: JSON pointer \"a\" does not start with '/'");
   EXPECT_EQ(load_error(R"({"name":"x","rules":[{"name":"p","match":{"body":{"/a":{"gt":1}}},"post":{}}]})"),
-            "t.json: rule \"p\": /rules/0/match/body/a: expected {\"exists\": bool} or {\"in\": [non-empty array]}");
+            "t.json: rule \"p\": /rules/0/match/body/~1a: expected {\"exists\": bool} or {\"in\": [non-empty array]}");
   EXPECT_EQ(load_error(R"({"name":"x","rules":[{"name":"p","match":{},"post":{"text":{"$each":"/a","item":"x"}}}]})"),
             "t.json: rule \"p\": /rules/0/post/text: $each is allowed only as an array element");
   EXPECT_EQ(load_error(R"({"name":"x","rules":[{"name":"p","match":{},"post":{"props":{"$eval":"x"}}}]})"),
