@@ -38,17 +38,15 @@ std::string ThreadRoots::record_key(std::string_view channel_id, std::string_vie
 }
 
 std::string ThreadRoots::with_marker(std::string_view props_json, std::string_view token) {
-  while (!props_json.empty() && (props_json.back() == ' ' || props_json.back() == '\n')) {
-    props_json.remove_suffix(1);
-  }
+  auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  while (!props_json.empty() && is_space(props_json.back())) props_json.remove_suffix(1);
+  if (props_json.empty() || props_json.back() != '}') return "{" + marker_member(token) + "}";
+  std::string_view head = props_json.substr(0, props_json.size() - 1);  // without the '}'
+  while (!head.empty() && is_space(head.back())) head.remove_suffix(1);
   std::string out;
-  if (props_json.empty() || props_json == "{}") {
-    out = "{" + marker_member(token) + "}";
-    return out;
-  }
-  out.reserve(props_json.size() + 48);
-  out.assign(props_json.substr(0, props_json.size() - 1));  // without the closing brace
-  out += ',';
+  out.reserve(head.size() + 48);
+  out.assign(head);
+  if (!head.empty() && head.back() != '{') out += ',';  // members before it
   out += marker_member(token);
   out += '}';
   return out;
@@ -62,9 +60,15 @@ bool strip_thread_marker(std::string_view props, std::string_view token, std::st
     out += '}';
     return true;
   }
-  if (props == "{" + member + "}") {
-    out = "{}";
-    return true;
+  if (props.size() >= member.size() + 2 && props.back() == '}' &&
+      props.substr(props.size() - member.size() - 1, member.size()) == member) {
+    // The only member: whatever preceded it is "{" and white space.
+    std::string_view head = props.substr(0, props.size() - member.size() - 1);
+    if (head.find_first_not_of(" \n\r\t") == head.size() - 1 && head.back() == '{') {
+      out.assign(head);
+      out += '}';
+      return true;
+    }
   }
   return false;
 }

@@ -12,6 +12,7 @@
 
 #include "plugins/incoming_webhooks/hook.h"
 #include "plugins/incoming_webhooks/signature.h"
+#include "plugins/incoming_webhooks/thread_roots.h"
 #include "plugins/translators/translators_event.h"
 
 extern "C" const pb_plugin_descriptor* pb_plugin_entry(uint32_t, uint32_t);
@@ -380,6 +381,22 @@ TEST_F(Integrations, ASpoofedMarkerDoesNotMakeARoot) {
   EXPECT_EQ(host_->kv().count(std::string("thread/") + kTown + "/k"), 0u);
   ASSERT_EQ(call("POST", "/hooks/" + id, R"({"say":"root","key":"k"})").status, 200);
   EXPECT_EQ(host_->kv()[std::string("thread/") + kTown + "/k"], host_->committed_posts().back().id);
+}
+
+TEST(ThreadMarker, AddedLastAndStrippedBack) {
+  const std::string t = "abcdefghijklmnopqrstuvwxyz";
+  for (std::string props : {"{}", "{ }", "", R"({"a":"b"})", "{\"a\":{\"b\":[1]} \n}"}) {
+    std::string marked = ThreadRoots::with_marker(props, t);
+    auto d = json(marked);
+    ASSERT_TRUE(d.IsObject()) << props << " -> " << marked;
+    EXPECT_STREQ(d["pb_thread_root"].GetString(), t.c_str());
+    std::string back;
+    ASSERT_TRUE(strip_thread_marker(marked, t, back)) << marked;
+    EXPECT_TRUE(json(back).IsObject()) << back;
+    EXPECT_FALSE(json(back).HasMember("pb_thread_root"));
+  }
+  std::string out;
+  EXPECT_FALSE(strip_thread_marker(R"({"pb_thread_root":"other","a":1})", t, out));
 }
 
 // ---- signatures ------------------------------------------------------------------------------
