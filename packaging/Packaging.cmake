@@ -16,7 +16,16 @@ include_guard(GLOBAL)
 
 set(PATCHBAY_DEB_PREFIX /opt/patchbay)
 
-install(FILES ${CMAKE_SOURCE_DIR}/config/config.json DESTINATION config COMPONENT runtime)
+# config.json is the operator's once installed: installing a newer build over a tree (the
+# upgrade path of `cmake --install`) keeps an existing one, like the .deb's conffile does.
+install(CODE "
+  set(_pb_config \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/config/config.json\")
+  if(EXISTS \"\${_pb_config}\")
+    message(STATUS \"Keeping: \${_pb_config}\")
+  else()
+    file(INSTALL \"${CMAKE_SOURCE_DIR}/config/config.json\"
+         DESTINATION \"\${CMAKE_INSTALL_PREFIX}/config\")
+  endif()" COMPONENT runtime)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION . COMPONENT runtime)
 # Empty folders the server writes to (StoreSettings.Directory, LogSettings.FileLocation).
 install(DIRECTORY DESTINATION data COMPONENT runtime)

@@ -109,5 +109,88 @@ TEST(InstallTree, DataAndLogsMoveWithStoreSettingsAndLogSettings) {
   EXPECT_FALSE(fs::exists(tmp.path() / "var" / "log"));
 }
 
+// One request with an optional bearer token and JSON body on the installed server.
+Response request(uint16_t port, std::string_view method, const std::string& target,
+                 const std::string& token = "", const std::string& body = "") {
+  std::string r = std::string(method) + " " + target + " HTTP/1.1\r\nHost: patchbay\r\n";
+  if (!token.empty()) r += "Authorization: Bearer " + token + "\r\n";
+  if (!body.empty())
+    r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  r += "\r\n" + body;
+  auto response = round_trip("127.0.0.1", port, r);
+  EXPECT_TRUE(response) << method << " " << target;
+  return response ? *response : Response{};
+}
+
+// The upgrade procedure of the README: replace the release files (here: install the build over
+// the tree again), keep config.json and data/, start. The operator's config edit survives and
+// every user, session, team, channel, hook, command and post is still there.
+TEST(InstallTree, InstallingOverATreeKeepsItsConfigAndData) {
+  TempDir tmp;
+  fs::path prefix = tmp.path() / "patchbay";
+  ASSERT_TRUE(install_build(prefix));
+  fs::path config = prefix / "config" / "config.json";
+  std::string edited = file_bytes(config);
+  size_t at = edited.find("\"SiteURL\": \"\"");
+  ASSERT_NE(at, std::string::npos);
+  edited.replace(at, 13, "\"SiteURL\": \"https://chat.example.com\"");
+  ASSERT_TRUE(write_file(config, edited));
+
+  // Cheap password hashes (the environment, not the file): a login must not take seconds on a
+  // loaded machine.
+  Env env = listen_anywhere();
+  env.emplace_back("PB_PLUGINSETTINGS_PLUGINS", R"({"auth":{"PasswordHashCost":"minimum"}})");
+  std::string token, team, channel, hook, command, post;
+  {
+    InstalledServer server;
+    ASSERT_TRUE(server.start(prefix / "bin" / "patchbay", tmp.path(), env));
+    uint16_t port = server.port();
+    ASSERT_EQ(request(port, "POST", "/api/v4/users", "",
+                      R"({"username":"admin","email":"admin@example.com","password":"correct-horse-1"})")
+                  .status, 201);
+    auto login = request(port, "POST", "/api/v4/users/login", "",
+                         R"({"login_id":"admin","password":"correct-horse-1"})");
+    ASSERT_EQ(login.status, 200) << login.body;
+    token = login.header("Token").value_or("");
+    team = json_string(request(port, "POST", "/api/v4/teams", token,
+                               R"({"name":"ops","display_name":"Ops","type":"O"})").body, "id");
+    channel = json_string(request(port, "POST", "/api/v4/channels", token,
+                                  R"({"team_id":")" + team +
+                                      R"(","name":"town","display_name":"Town","type":"O"})").body,
+                          "id");
+    hook = json_string(request(port, "POST", "/api/v4/hooks/incoming", token,
+                               R"({"channel_id":")" + channel + "\"}").body, "id");
+    command = json_string(request(port, "POST", "/api/v4/commands", token,
+                                  R"({"team_id":")" + team +
+                                      R"(","trigger":"deploy","url":"http://127.0.0.1:9/x","method":"P"})")
+                              .body, "id");
+    post = json_string(request(port, "POST", "/api/v4/posts", token,
+                               R"({"channel_id":")" + channel + R"(","message":"before the upgrade"})")
+                           .body, "id");
+    for (const std::string* id : {&team, &channel, &hook, &command, &post})
+      ASSERT_TRUE(is_mattermost_id(*id)) << *id;
+    EXPECT_EQ(server.stop(), 0);
+  }
+
+  ASSERT_TRUE(install_build(prefix));  // the "new release"
+  EXPECT_EQ(file_bytes(config), edited);
+
+  InstalledServer server;
+  ASSERT_TRUE(server.start(prefix / "bin" / "patchbay", tmp.path(), env));
+  uint16_t port = server.port();
+  auto me = request(port, "GET", "/api/v4/users/me", token);
+  EXPECT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(json_string(me.body, "username"), "admin");
+  EXPECT_EQ(request(port, "GET", "/api/v4/teams/" + team, token).status, 200);
+  EXPECT_EQ(request(port, "GET", "/api/v4/channels/" + channel, token).status, 200);
+  EXPECT_EQ(json_string(request(port, "GET", "/api/v4/hooks/incoming/" + hook, token).body,
+                        "channel_id"), channel);
+  EXPECT_EQ(json_string(request(port, "GET", "/api/v4/commands/" + command, token).body,
+                        "trigger"), "deploy");
+  EXPECT_EQ(json_string(request(port, "GET", "/api/v4/posts/" + post, token).body, "message"),
+            "before the upgrade");
+  EXPECT_EQ(server.stop(), 0);
+}
+
 }  // namespace
 }  // namespace pb::itest::operate
