@@ -1,7 +1,7 @@
 // libFuzzer target for the translators engine: the input is split at the first NUL byte into a
 // rule file and a translate-request body. The rule file is loaded (validation must refuse, never
 // crash); when it loads, the body is translated through the request handler, whose answer must
-// always be JSON (checked by parsing it).
+// always be JSON in valid UTF-8 (checked by parsing it).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     request += '}';
     handler.handle(request, answer);
     rapidjson::Document check;
-    check.Parse(answer.json.data(), answer.json.size());
+    check.Parse<rapidjson::kParseValidateEncodingFlag>(answer.json.data(), answer.json.size());
     if (check.HasParseError() || !check.IsObject()) std::abort();
     handler.handle("{\"op\":\"describe\",\"translator\":\"" + t->name() + "\"}", answer);
   }
