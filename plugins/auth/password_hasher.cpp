@@ -3,6 +3,8 @@
 #include <cerrno>
 
 #include <linux/capability.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sodium.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -25,35 +27,35 @@ bool can_restore_nice(int nice) {
   return (data[CAP_TO_INDEX(CAP_SYS_NICE)].effective & CAP_TO_MASK(CAP_SYS_NICE)) != 0;
 }
 
-// Runs the calling worker thread at nice 19 for its lifetime, then restores it. argon2id is
-// ~50 ms of pure CPU per login; at normal priority, a burst of logins on a small machine takes
-// the cores from the event loop and every other request waits (p99 of /users/me went from
-// under 1 ms to ~4 ms with 20 logins on 2 cores). At nice 19 the scheduler lets the loop
-// preempt the hash at once; logins only use what the loop leaves. The worker is a shared host
-// thread, so the priority is raised only when it can be restored; otherwise (no CAP_SYS_NICE,
-// RLIMIT_NICE 0) hashing runs at normal priority, as before.
+// Runs the calling worker thread under SCHED_IDLE for its lifetime, then restores its policy.
+// argon2id is ~50 ms of pure CPU per login; at normal priority, a burst of logins on a small
+// machine takes the cores from the event loop and every other request waits (p99 of /users/me
+// went from under 1 ms to ~4 ms with 20 logins on 2 cores; at nice 19, ~3 ms: a nice-19 thread
+// still gets its time slice before a waking loop thread). A SCHED_IDLE thread runs only on a
+// core nobody else wants and is preempted as soon as the loop wakes, so logins use only what
+// the loop leaves. The worker is a shared host thread, so the policy is changed only when it
+// can be restored (returning to SCHED_OTHER from SCHED_IDLE needs the same right as lowering
+// nice); otherwise hashing runs at normal priority, as before.
 class BackgroundPriority {
  public:
   BackgroundPriority() {
-    const pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
     errno = 0;
-    const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
-    if (errno != 0 || nice >= kBackgroundNice || !can_restore_nice(nice)) return;
-    if (setpriority(PRIO_PROCESS, static_cast<id_t>(tid), kBackgroundNice) == 0) {
-      tid_ = tid;
-      restore_to_ = nice;
-    }
+    const int nice = getpriority(PRIO_PROCESS, 0);  // this thread (Linux: per-thread nice)
+    if (errno != 0 || !can_restore_nice(nice)) return;
+    if (pthread_getschedparam(pthread_self(), &policy_, &param_) != 0 || policy_ != SCHED_OTHER) return;
+    sched_param idle{};
+    changed_ = pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle) == 0;
   }
   ~BackgroundPriority() {
-    if (tid_ != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid_), restore_to_);
+    if (changed_) pthread_setschedparam(pthread_self(), policy_, &param_);
   }
   BackgroundPriority(const BackgroundPriority&) = delete;
   BackgroundPriority& operator=(const BackgroundPriority&) = delete;
 
  private:
-  static constexpr int kBackgroundNice = 19;
-  pid_t tid_ = 0;
-  int restore_to_ = 0;
+  int policy_ = SCHED_OTHER;
+  sched_param param_{};
+  bool changed_ = false;
 };
 
 }  // namespace
