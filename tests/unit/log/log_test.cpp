@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace pb::log {
@@ -153,6 +154,31 @@ TEST(LogFile, AnUnopenableFileIsAnErrorAndKeepsThePreviousOutputs) {
   flush();
   EXPECT_EQ(lines_of(good).size(), 1u);
   EXPECT_FALSE(configure(Options{.console = false, .file = true}).ok());  // no path
+}
+
+TEST(LogFile, ManyThreadsAtOnceLoseNoLineAndMixNone) {
+  TempDir tmp;
+  fs::path file = tmp.path() / "patchbay.log";
+  ASSERT_TRUE(configure(file_only(file)).ok());
+  constexpr int kThreads = 4, kLines = 5000;  // more than the writer's queue holds at once
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([t] {
+      for (int i = 0; i < kLines; ++i) info("thread", "t{} line {}", t, i);
+    });
+  for (auto& thread : threads) thread.join();
+  flush();
+  auto lines = lines_of(file);
+  ASSERT_EQ(lines.size(), static_cast<size_t>(kThreads * kLines));
+  std::vector<int> next(kThreads, 0);  // each thread's lines arrive in its own order
+  for (const auto& line : lines) {
+    rapidjson::Document doc;
+    doc.Parse(line.c_str());
+    ASSERT_FALSE(doc.HasParseError()) << line;
+    int t = 0, i = 0;
+    ASSERT_EQ(std::sscanf(doc["msg"].GetString(), "t%d line %d", &t, &i), 2);
+    ASSERT_EQ(i, next[t]++) << line;
+  }
 }
 
 TEST(LogRedaction, KeepsOnlyAPrefix) {
