@@ -42,11 +42,24 @@ std::string encode_params(const InvocationParams& p) {
   size_t size = 0;
   for (const auto& [k, v] : fields) size += k.size() + 2 + v.size() * 3;
   out.reserve(size);
-  for (const auto& [k, v] : fields) {
+  auto append = [&out](std::string_view key, std::string_view value) {
     if (!out.empty()) out += '&';
-    out += k;
+    out += key;
     out += '=';
-    append_query_escaped(out, v);
+    append_query_escaped(out, value);
+  };
+  // Repeated values of one key stay in their order (url.Values.Encode sorts keys only);
+  // "<x>_mentions" and "<x>_mentions_ids" sort right after "<x>_id".
+  auto append_mentions = [&append](std::string_view key, std::string_view ids_key,
+                                   const std::vector<std::pair<std::string, std::string>>* list) {
+    if (list == nullptr) return;
+    for (const auto& m : *list) append(key, m.first);
+    for (const auto& m : *list) append(ids_key, m.second);
+  };
+  for (const auto& [k, v] : fields) {
+    append(k, v);
+    if (k == "channel_id") append_mentions("channel_mentions", "channel_mentions_ids", p.channel_mentions);
+    if (k == "user_id") append_mentions("user_mentions", "user_mentions_ids", p.user_mentions);
   }
   return out;
 }

@@ -8,6 +8,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pb::slash {
 
@@ -25,6 +27,11 @@ struct InvocationParams {
   std::string_view trigger_id;
   std::string_view response_url;
   std::string_view root_id;
+  // (name, id) of the team members and public channels the text mentions; each list is sent as
+  // repeated user_mentions / user_mentions_ids (channel_mentions / channel_mentions_ids) values,
+  // pair by pair, and left out when empty. Not owned; may be null.
+  const std::vector<std::pair<std::string, std::string>>* user_mentions = nullptr;
+  const std::vector<std::pair<std::string, std::string>>* channel_mentions = nullptr;
 };
 
 // The parameters, form-encoded with the keys in sorted order.

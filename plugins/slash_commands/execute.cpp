@@ -159,6 +159,10 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
   params.trigger_id = trigger_id;
   params.response_url = response_url;
   params.root_id = inv.root_id;
+  Mentions users = user_mentions(inv.team_id, message);
+  Mentions channels = channel_mentions(inv.team_id, message);
+  params.user_mentions = &users;
+  params.channel_mentions = &channels;
   OutboundRequest out = build_request(command.method, command.url, params);
 
   sdk::FetchRequest fetch;
@@ -202,6 +206,44 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
     ApiError e = command_failed(trigger);
     req.respond_error(e.status, e.id, e.message, host().status_name(rc));
   }
+}
+
+Mentions SlashCommandsPlugin::user_mentions(std::string_view team_id, std::string_view text) {
+  Mentions out;
+  if (text.find('@') == std::string_view::npos) return out;
+  for (const std::string& name : user_mention_candidates(text)) {
+    std::string id;
+    auto got = [](void* user, const pb_user_v1* u) {
+      if (u->delete_at == 0) static_cast<std::string*>(user)->assign(to_sv(u->id));
+    };
+    if (host().api()->user_get(host().self(), PB_USER_BY_USERNAME, to_pb(name), got, &id) != PB_OK ||
+        id.empty()) {
+      continue;
+    }
+    auto ignore = [](void*, pb_str) {};
+    if (host().api()->team_member_roles(host().self(), to_pb(team_id), to_pb(id), ignore,
+                                        nullptr) == PB_OK) {
+      out.emplace_back(name, std::move(id));
+    }
+  }
+  return out;
+}
+
+Mentions SlashCommandsPlugin::channel_mentions(std::string_view team_id,
+                                               std::string_view text) {
+  Mentions out;
+  if (text.find('~') == std::string_view::npos) return out;
+  for (const std::string& name : channel_mention_candidates(text)) {
+    std::string id;
+    auto got = [](void* user, const pb_channel_v1* c) {
+      if (c->delete_at == 0 && to_sv(c->type) == "O") {
+        static_cast<std::string*>(user)->assign(to_sv(c->id));
+      }
+    };
+    host().api()->channel_get_by_name(host().self(), to_pb(team_id), to_pb(name), got, &id);
+    if (!id.empty()) out.emplace_back(name, std::move(id));
+  }
+  return out;
 }
 
 void SlashCommandsPlugin::answer_with_responses(const sdk::Request& req,

@@ -59,7 +59,8 @@ struct PluginCommandKey {
 };
 std::optional<PluginCommandKey> plugin_command_key_from_json(std::string_view json);
 
-// What the owner of a plugin command is told when it runs.
+// What the owner of a plugin command is told when it runs. The strings are UTF-8 (the text
+// comes from the validated execute body); they are JSON-escaped, not re-validated.
 struct PluginInvocation {
   std::string_view plugin_id, trigger, text, user_id, user_name, channel_id, channel_name,
       team_id, root_id, trigger_id;

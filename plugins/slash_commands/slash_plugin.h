@@ -29,6 +29,7 @@
 #include "plugins/slash_commands/command.h"
 #include "plugins/slash_commands/command_index.h"
 #include "plugins/slash_commands/command_response.h"
+#include "plugins/slash_commands/mentions.h"
 #include "plugins/slash_commands/plugin_commands.h"
 #include "plugins/slash_commands/response_url.h"
 #include "plugins/slash_commands/settings.h"
@@ -96,6 +97,9 @@ class SlashCommandsPlugin : public sdk::Plugin {
 
   // Execute (execute.cpp).
   int execute(const sdk::Request& req);
+  // The team members and public channels of `team_id` that `text` mentions (mentions.h).
+  Mentions user_mentions(std::string_view team_id, std::string_view text);
+  Mentions channel_mentions(std::string_view team_id, std::string_view text);
   void call_command_url(const sdk::Request& req, const Command& command, Invocation inv,
                         std::string trigger, std::string message, std::string channel_name);
   void answer_with_responses(const sdk::Request& req, std::shared_ptr<CommandResponse> response,

@@ -606,5 +606,21 @@ TEST_F(SlashPluginTest, AutocompleteSuggestionsRoute) {
   EXPECT_EQ(chat->call("GET", base + "?user_input=%2Fde").status, 403);
 }
 
+// §5.4: the @user and ~channel mentions of the text that are team members and public channels
+// of the team go to the command URL as repeated pairs.
+TEST_F(SlashPluginTest, MentionsOfTeamMembersAndPublicChannelsAreSent) {
+  create("deploy");
+  execute("/deploy to @Alice @bob @nobody @tadmin ~town-square ~off-topic ~missing");
+  ASSERT_EQ(chat->fetches().size(), 1u);
+  const std::string& body = chat->fetches()[0].body;
+  EXPECT_NE(body.find("&user_mentions=alice&user_mentions=tadmin&user_mentions_ids=" + kAlice +
+                      "&user_mentions_ids=" + kTeamAdmin + "&"),
+            std::string::npos) << body;  // bob is in no team, nobody does not exist
+  EXPECT_NE(body.find("&channel_mentions=town-square&channel_mentions_ids=" + kChannel + "&"),
+            std::string::npos) << body;  // off-topic is private
+  EXPECT_EQ(body.find("off-topic&"), std::string::npos) << body;
+  chat->answer(0, 200, "");
+}
+
 }  // namespace
 }  // namespace pb::slash
