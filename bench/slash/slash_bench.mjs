@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// bench/slash/slash_bench.mjs — executeCommand against a local command endpoint (issue 6).
+//
+//   node bench/slash/slash_bench.mjs --build DIR [--duration S] [--connections C]
+//
+// Starts DIR/bin/patchbay (plugins from DIR/plugins) with a fresh store and a command endpoint in
+// a second Node process (this script with --endpoint), sets up over HTTP like a client (first
+// user, login, team, town-square, the custom command /bench → the endpoint, method POST), then:
+//   0. the endpoint alone: wrk straight at it with the form body patchbay sends (the ceiling);
+//   1. wrk -t1 -cC -dS: POST /api/v4/commands/execute "/bench <n>" → commands/s, p50/p99 of the
+//      whole round trip [goal: ≥ 5,000 commands/s at 32 connections], and the server's CPU time
+//      per command (/proc/<pid>/stat: every thread, user + system);
+//   2. patchbay's own share at C connections and at 1: a Node client times each execute, the
+//      endpoint puts the time it spent on the call (request headers parsed → answer written, on
+//      CLOCK_MONOTONIC, which both processes share) into its answer's text, and the own share
+//      is the round trip minus that [goal: p50 ≤ 300 µs at 32 connections]. What is not the
+//      endpoint's is counted as patchbay's: the loopback hops and both Node event loops' queueing
+//      (read the -c1 row for the share without queueing).
+// The endpoint answers {"response_type":"ephemeral",...} as application/json: nothing is stored,
+// so the run measures the command path (auth, lookup, outbound call, answer) and not the post
+// store. Prints the load average with every run: the machine is shared, read the figures with it.
+// Every process started here is stopped at exit. Needs Node's standard library and wrk.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : '1']);
+  return acc;
+}, []));
+
+// ---- the endpoint process ----------------------------------------------------------------------
+if (args.endpoint) {
+  const server = http.createServer((req, res) => {
+    const arrived = process.hrtime.bigint();
+    req.resume();
+    req.on('end', () => {
+      const answered = process.hrtime.bigint();
+      const body = `{"response_type":"ephemeral","text":"${arrived} ${answered}"}`;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60000;
+  server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+  process.on('SIGTERM', () => process.exit(0));
+} else {
+  await main();
+}
+
+async function main() {
+  const build = args.build;
+  if (!build) {
+    console.error('usage: slash_bench.mjs --build DIR [--duration S] [--connections C]');
+    process.exit(2);
+  }
+  const duration = Number(args.duration ?? 10);
+  const connections = Number(args.connections ?? 32);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-slash-bench-'));
+  const children = [];
+  process.on('exit', () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+  process.on('SIGINT', () => process.exit(130));
+
+  const endpoint = spawn(process.execPath, [fileURLToPath(import.meta.url), '--endpoint'],
+                         { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(endpoint);
+  const endpointPort = await new Promise((ok) => endpoint.stdout.once('data', (d) => ok(Number(String(d).trim()))));
+
+  fs.writeFileSync(path.join(work, 'config.json'), JSON.stringify({
+    ServiceSettings: { ListenAddress: '127.0.0.1:0', AllowedUntrustedInternalConnections: '127.0.0.1',
+                       SiteURL: 'http://chat.example.com' },
+    LogSettings: { ConsoleLevel: 'INFO' },  // the port is on an INFO line
+    PluginSettings: { Enable: true, Directory: path.join(build, 'plugins'),
+                      Plugins: { auth: { PasswordHashCost: 'minimum' } } },
+    StoreSettings: { Directory: path.join(work, 'store') },
+  }));
+  const server = spawn(path.join(build, 'bin', 'patchbay'), ['serve', '--config', path.join(work, 'config.json')],
+                       { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(server);
+  let log = '';
+  const port = await new Promise((ok, fail) => {
+    server.stderr.on('data', (d) => {
+      if (log === null) return;  // port known: the rest of the log is drained, not kept
+      log += d;
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
+      if (m) { log = null; ok(Number(m[1])); }
+    });
+    server.on('exit', (code) => fail(new Error(`patchbay exited (${code}):\n${log}`)));
+  });
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const request = (method, target, body, token) => new Promise((ok, fail) => {
+    const headers = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: data }));
+    });
+    req.on('error', fail);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+  const must = async (status, p, what) => {
+    const r = await p;
+    if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.body}`);
+    return r;
+  };
+
+  const login = { username: 'benchadmin', email: 'benchadmin@example.com', password: 'Bench-Passw0rd-1' };
+  await must(201, request('POST', '/api/v4/users', login), 'POST /users');
+  const token = (await must(200, request('POST', '/api/v4/users/login',
+    { login_id: login.username, password: login.password }), 'login')).headers.token;
+  const team = JSON.parse((await must(201, request('POST', '/api/v4/teams',
+    { name: 'bench', display_name: 'Bench', type: 'O' }, token), 'POST /teams')).body).id;
+  const channel = JSON.parse((await must(200, request('GET', `/api/v4/teams/${team}/channels/name/town-square`,
+    undefined, token), 'town-square')).body).id;
+  await must(201, request('POST', '/api/v4/commands', { team_id: team, trigger: 'bench', method: 'P',
+    url: `http://127.0.0.1:${endpointPort}/cmd` }, token), 'POST /commands');
+  const probe = await must(200, request('POST', '/api/v4/commands/execute',
+    { command: '/bench 0', channel_id: channel }, token), 'execute');
+  if (!/^\d+ \d+$/.test(JSON.parse(probe.body).text)) throw new Error(`unexpected answer ${probe.body}`);
+
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const us = (ns) => (Number(ns) / 1000).toFixed(0);
+  const pct = (sorted, q) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
+
+  // wrk's "Requests/sec" and its 50%/99% latency lines, in µs.
+  const wrk = (target, script, env, c) => {
+    const r = spawnSync('timeout', [String(duration + 30), 'wrk', '-t1', `-c${c}`, `-d${duration}s`, '--latency',
+                        '--timeout', '10s', '-s', path.join(here, script), target],
+                        { env: { ...process.env, ...env }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
+    const unit = { us: 1, ms: 1000, s: 1e6 };
+    const lat = (q) => {
+      const m = new RegExp(`^\\s+${q}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(r.stdout);
+      return m ? Number(m[1]) * unit[m[2]] : NaN;
+    };
+    const rps = Number((/Requests\/sec:\s+([\d.]+)/.exec(r.stdout) ?? [])[1]);
+    const bad = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout);
+    const errors = /Socket errors: (.*)/.exec(r.stdout);
+    return { rps, p50: lat(50), p99: lat(99), bad: bad ? Number(bad[1]) : 0, errors: errors ? errors[1] : '' };
+  };
+
+  // The own share, timed by a Node client with `c` connections for the duration.
+  const ownShare = async (c) => {
+    const own = [], total = [];
+    let n = 0, failed = 0;
+    const end = performance.now() + duration * 1000;
+    const body = (i) => JSON.stringify({ command: `/bench ${i}`, channel_id: channel });
+    const one = (i) => new Promise((ok, fail) => {
+      const payload = body(i);
+      const t0 = process.hrtime.bigint();
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v4/commands/execute', agent,
+                                 headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`,
+                                            'Content-Length': Buffer.byteLength(payload) } }, (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { data += d; });
+        res.on('end', () => ok({ status: res.statusCode, data, t0, t1: process.hrtime.bigint() }));
+      });
+      req.on('error', fail);
+      req.end(payload);
+    });
+    const worker = async () => {
+      while (performance.now() < end) {
+        const r = await one(n++);
+        if (r.status !== 200) { failed++; continue; }
+        const [arrived, answered] = JSON.parse(r.data).text.split(' ').map(BigInt);
+        total.push(r.t1 - r.t0);
+        own.push(r.t1 - r.t0 - (answered - arrived));
+      }
+    };
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: c }, worker));
+    const seconds = (performance.now() - t0) / 1000;
+    const sort = (a) => a.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    sort(own); sort(total);
+    return { rate: total.length / seconds, failed, own50: pct(own, 0.5), own99: pct(own, 0.99),
+             total50: pct(total, 0.5), total99: pct(total, 0.99) };
+  };
+
+  console.log(`slash commands bench — ${duration} s per run, ${os.cpus().length} cores; endpoint: a Node http server answering ephemeral JSON`);
+  const form = 'channel_id=x&channel_name=town-square&command=%2Fbench&response_url=http%3A%2F%2Fchat.example.com%2Fhooks%2Fcommands%2Fx' +
+               '&root_id=&team_domain=&team_id=x&text=1&token=x&trigger_id=x&user_id=x&user_name=benchadmin';
+  console.log(`load average (1/5/15 min) at start: ${load()}`);
+  const alone = wrk(`http://127.0.0.1:${endpointPort}/cmd`, 'endpoint.lua', { PB_FORM: form }, connections);
+  console.log(`0. the endpoint alone, wrk -c${connections}:      ${alone.rps.toFixed(0)} req/s, p50 ${alone.p50} µs, p99 ${alone.p99} µs   [load ${load()}]`);
+  // The server's CPU time (every thread, user + system) from /proc: its own cost per command,
+  // whatever the queueing on the shared cores.
+  const cpuSeconds = () => {
+    const fields = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;  // utime, stime in USER_HZ ticks
+  };
+  const cpu0 = cpuSeconds();
+  const run = wrk(`http://127.0.0.1:${port}`, 'execute.lua', { PB_TOKEN: token, PB_CHANNEL: channel }, connections);
+  const cpuPerCommand = (cpuSeconds() - cpu0) / (run.rps * duration) * 1e6;
+  const verdict = run.rps >= 5000 ? 'met' : 'NOT met';
+  console.log(`1. executeCommand, wrk -c${connections}:           ${run.rps.toFixed(0)} commands/s (goal ≥ 5,000: ${verdict}), ` +
+              `round trip p50 ${run.p50} µs, p99 ${run.p99} µs${run.bad ? `, ${run.bad} non-2xx` : ''}${run.errors ? `, socket errors ${run.errors}` : ''}   [load ${load()}]`);
+  console.log(`   patchbay CPU per command (all threads, user+system): ${cpuPerCommand.toFixed(0)} µs`);
+  for (const c of [connections, 1]) {
+    const s = await ownShare(c);
+    const goal = c === connections ? ` (goal p50 ≤ 300 µs: ${Number(s.own50) <= 300000 ? 'met' : 'NOT met'})` : '';
+    console.log(`2. own share, Node client -c${String(c).padEnd(3)}     ${us(s.own50)} µs p50, ${us(s.own99)} µs p99${goal}; ` +
+                `round trip ${us(s.total50)}/${us(s.total99)} µs p50/p99 at ${s.rate.toFixed(0)} commands/s` +
+                `${s.failed ? `, ${s.failed} failed` : ''}   [load ${load()}]`);
+  }
+  process.exit(0);
+}
