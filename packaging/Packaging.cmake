@@ -52,8 +52,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)  # dpkg-shlibdeps needs a debian/ tree; list them instead
+# (what `ldd` shows for bin/ plugins/ lib/; spdlog is compiled in, see core/log/CMakeLists.txt)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6, libgcc-s1, libstdc++6, libuv1, liblmdb0, libsodium23, libssl3, libfmt9, libspdlog1.10, libsimdjson14, adduser")
+    "libc6, libgcc-s1, libstdc++6, libuv1, liblmdb0, libsodium23, libssl3, libfmt9, libsimdjson14, adduser")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/conffiles.in ${CMAKE_BINARY_DIR}/packaging/conffiles @ONLY)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_CURRENT_LIST_DIR}/deb/postinst
