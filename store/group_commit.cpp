@@ -92,44 +92,73 @@ Stats GroupCommitter::stats() const {
 
 void GroupCommitter::writer_main() {
   pthread_setname_np(pthread_self(), "pb-store-write");
+  unsigned env_flags = 0;
+  mdb_env_get_flags(env_, &env_flags);
+  // SyncMode::full (see the header): a committed group waits in `awaiting` for the sync that
+  // makes its meta page durable. Otherwise a commit is as durable as it will get.
+  const bool meta_deferred = (env_flags & MDB_NOMETASYNC) != 0 && (env_flags & MDB_NOSYNC) == 0;
   std::vector<Pending> group;
+  std::vector<Pending> awaiting;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_writer_.wait(lock, [this] { return !queued_.empty() || stop_; });
-      if (queued_.empty()) {
-        writer_done_ = true;
-        break;
-      }
-      group.swap(queued_);
-    }
-    commit_group(group);
-    {
-      std::lock_guard lock(mutex_);
-      bool committed = false;
-      for (const Pending& p : group) {
-        if (p.status == PB_OK) {
-          ++stats_.batches_committed;
-          committed = true;
-        } else {
-          ++stats_.batches_failed;
+      if (awaiting.empty()) {
+        wake_writer_.wait(lock, [this] { return !queued_.empty() || stop_; });
+        if (queued_.empty()) {
+          writer_done_ = true;
+          break;
         }
       }
-      if (committed) ++stats_.groups_committed;
-      stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
-      if (completed_.empty()) {
-        completed_.swap(group);
-      } else {
-        std::move(group.begin(), group.end(), std::back_inserter(completed_));
-        group.clear();
+      group.swap(queued_);  // may be empty: then only `awaiting` is made durable below
+    }
+    bool synced_data = group.empty() ? false : commit_group(group);
+    if (!awaiting.empty() && !synced_data) {
+      // Nothing queued (or nothing written): sync the previous group's meta page now.
+      int rc = mdb_env_sync(env_, 1);
+      if (rc != MDB_SUCCESS) {
+        // Written but not known to be durable: the caller must not count on it.
+        for (Pending& p : awaiting) p.status = status_from_lmdb(rc);
       }
+    }
+    {
+      std::lock_guard lock(mutex_);
+      complete_locked(awaiting);  // durable now (or failed just above)
+      if (meta_deferred) {
+        // The failed batches are answered now; the committed ones wait for the next sync.
+        auto failed = std::stable_partition(group.begin(), group.end(),
+                                            [](const Pending& p) { return p.status == PB_OK; });
+        std::move(group.begin(), failed, std::back_inserter(awaiting));
+        group.erase(group.begin(), failed);
+      }
+      complete_locked(group);
     }
     uv_async_send(&async_->handle);
   }
   uv_async_send(&async_->handle);
 }
 
-void GroupCommitter::commit_group(std::vector<Pending>& group) {
+void GroupCommitter::complete_locked(std::vector<Pending>& from) {
+  if (from.empty()) return;
+  bool committed = false;
+  for (const Pending& p : from) {
+    if (p.status == PB_OK) {
+      ++stats_.batches_committed;
+      committed = true;
+    } else {
+      ++stats_.batches_failed;
+    }
+  }
+  if (committed) ++stats_.groups_committed;
+  stats_.largest_group = std::max<uint64_t>(stats_.largest_group, from.size());
+  if (completed_.empty()) {
+    completed_.swap(from);
+  } else {
+    std::move(from.begin(), from.end(), std::back_inserter(completed_));
+  }
+  from.clear();
+}
+
+bool GroupCommitter::commit_group(std::vector<Pending>& group) {
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
   if (rc == MDB_MAP_RESIZED) {  // another process grew the map: adopt its size and retry
@@ -138,7 +167,7 @@ void GroupCommitter::commit_group(std::vector<Pending>& group) {
   }
   if (rc != MDB_SUCCESS) {
     for (Pending& p : group) p.status = status_from_lmdb(rc);
-    return;
+    return false;
   }
   if (group.size() == 1) {
     // Alone in its group: the batch can own the transaction, no child needed.
@@ -146,7 +175,7 @@ void GroupCommitter::commit_group(std::vector<Pending>& group) {
     p.status = apply_batch(txn, tables_, p.batch);
     if (p.status != PB_OK) {
       mdb_txn_abort(txn);
-      return;
+      return false;
     }
   } else {
     for (Pending& p : group) {
@@ -165,13 +194,21 @@ void GroupCommitter::commit_group(std::vector<Pending>& group) {
       if (rc != MDB_SUCCESS) p.status = status_from_lmdb(rc);
     }
   }
-  rc = mdb_txn_commit(txn);  // the one sync of the whole group
+  // LMDB skips the whole commit (and its sync) when the transaction changed nothing: the
+  // last transaction id tells whether a commit, with its data sync, really happened.
+  MDB_envinfo before{};
+  mdb_env_info(env_, &before);
+  rc = mdb_txn_commit(txn);  // the one data sync of the whole group
   if (rc != MDB_SUCCESS) {
     int status = status_from_lmdb(rc);
     for (Pending& p : group) {
       if (p.status == PB_OK) p.status = status;
     }
+    return false;
   }
+  MDB_envinfo after{};
+  mdb_env_info(env_, &after);
+  return after.me_last_txnid != before.me_last_txnid;
 }
 
 void GroupCommitter::on_async(uv_async_t* handle) {

@@ -2,10 +2,19 @@
 //
 // The loop thread queues batches; the writer takes EVERYTHING queued so far, applies each batch
 // in its own child transaction of one write transaction (a failing batch is aborted alone),
-// commits once (one fsync for the whole group), and hands the statuses back to the loop thread
-// through a uv_async_t, where the callbacks run in commit order. While the writer syncs, new
-// batches queue up and form the next group. Statuses are "durable" as the environment's sync
-// mode defines it.
+// commits once, and hands the statuses back to the loop thread through a uv_async_t, where the
+// callbacks run in commit order (a group's failed batches are answered at once, its committed
+// ones once durable, see below). While the writer syncs, new batches queue up and form the next
+// group. Statuses are "durable" as the environment's sync mode defines it.
+//
+// One fsync per group, not two. An LMDB commit syncs the data pages, then writes and syncs the
+// meta page that makes them visible. SyncMode::full opens the environment with MDB_NOMETASYNC:
+// a group's commit syncs its data pages and writes its meta page without syncing it. That meta
+// page is in the same file, so the NEXT group's data sync makes it durable; only then is the
+// group acknowledged. When no next group comes (the queue is empty), the writer syncs at once
+// (mdb_env_sync), so an idle server acknowledges after two syncs, as before, and a loaded one
+// after one per group. A crash before that sync loses only unacknowledged groups: LMDB falls
+// back to the previous meta page, whose data pages a later commit never overwrites.
 //
 // Threading: submit(), close() and the destructor on the loop thread; stats() any thread.
 // The queue vectors circulate between the loop and the writer (swapped, not reallocated), so a
@@ -73,7 +82,11 @@ class GroupCommitter {
   };
 
   void writer_main();
-  void commit_group(std::vector<Pending>& group);
+  // Applies and commits `group` (statuses set per batch). True when the commit wrote and synced
+  // data pages, which also made the previous group's meta page durable.
+  bool commit_group(std::vector<Pending>& group);
+  // Moves `from` to completed_ and counts it (mutex_ held).
+  void complete_locked(std::vector<Pending>& from);
   static void on_async(uv_async_t* handle);
   static void on_async_closed(uv_handle_t* handle);
   void deliver_completed();

@@ -53,4 +53,13 @@ int apply_batch(MDB_txn* txn, const TableHandles& tables, const WriteBatch& batc
   return PB_OK;
 }
 
+int commit_durably(MDB_env* env, MDB_txn* txn) {
+  int rc = mdb_txn_commit(txn);
+  if (rc != MDB_SUCCESS) return rc;
+  unsigned flags = 0;
+  mdb_env_get_flags(env, &flags);
+  if ((flags & MDB_NOMETASYNC) != 0 && (flags & MDB_NOSYNC) == 0) rc = mdb_env_sync(env, 1);
+  return rc;
+}
+
 }  // namespace pb::store

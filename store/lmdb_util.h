@@ -33,4 +33,10 @@ inline std::string_view to_view(const MDB_val& v) {
 // must abort `txn`, since earlier mutations of the batch are already in it.
 int apply_batch(MDB_txn* txn, const TableHandles& tables, const WriteBatch& batch);
 
+// Commits a write transaction and returns only once it is durable as the environment's flags
+// say. A SyncMode::full environment is opened with MDB_NOMETASYNC (see group_commit.h: the
+// writer makes each group's meta page durable with the NEXT group's data sync), so a commit
+// outside the writer (the CLI, migrations) adds the sync of the meta page itself.
+int commit_durably(MDB_env* env, MDB_txn* txn);
+
 }  // namespace pb::store
