@@ -144,7 +144,7 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
   response_urls_.add(std::move(hook));
 
   std::string command_name = "/" + trigger;
-  std::string trigger_id = sdk::new_id();
+  std::string trigger_id = new_trigger_id(inv);
   InvocationParams params;
   params.token = command.token;
   params.team_id = inv.team_id;
@@ -249,13 +249,15 @@ Mentions SlashCommandsPlugin::channel_mentions(std::string_view team_id,
 void SlashCommandsPlugin::answer_with_responses(const sdk::Request& req,
                                                 std::shared_ptr<CommandResponse> response,
                                                 std::shared_ptr<Invocation> inv) {
-  post_responses(response, inv, [req, response](std::optional<ApiError> error) {
+  post_responses(response, inv, [req, response, inv](std::optional<ApiError> error) {
     if (error) {
       fail(req, *error);
       return;
     }
-    // The client's trigger id (a fresh one: the client sends none through Client4).
-    req.respond_json(200, response_to_json(*response, sdk::new_id()));
+    // The client's trigger id: the unsigned half of the one the integration got.
+    req.respond_json(200, response_to_json(*response, inv->client_trigger_id.empty()
+                                                          ? sdk::new_id()
+                                                          : inv->client_trigger_id));
   });
 }
 

@@ -71,7 +71,7 @@ void SlashCommandsPlugin::run_plugin_command(const sdk::Request& req,
   };
   host().api()->user_get(host().self(), PB_USER_BY_ID, sdk::to_pb(inv->user_id), got_user,
                          &user_name);
-  std::string trigger_id = sdk::new_id();
+  std::string trigger_id = new_trigger_id(*inv);
   PluginInvocation pi{command.plugin_id, command.trigger, message,       inv->user_id,
                       user_name,         inv->channel_id, channel_name, inv->team_id,
                       inv->root_id,      trigger_id};

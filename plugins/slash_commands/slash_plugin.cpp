@@ -4,6 +4,11 @@
 #include <array>
 #include <chrono>
 
+#include <sodium.h>
+
+#include <patchbay/ids.hpp>
+
+#include "plugins/slash_commands/api_util.h"
 #include "plugins/slash_commands/processing.h"
 
 namespace pb::slash {
@@ -31,6 +36,7 @@ int SlashCommandsPlugin::init(std::string_view /*settings_json*/) {
   bool has_chat = PB_HOST_HAS(h.api(), post_create) && PB_HOST_HAS(h.api(), channel_get) &&
                   PB_HOST_HAS(h.api(), team_member_roles) && PB_HOST_HAS(h.api(), user_get) &&
                   PB_HOST_HAS(h.api(), channel_can_read) && PB_HOST_HAS(h.api(), http_fetch);
+  if (sodium_init() < 0) return PB_E_PLUGIN;  // the trigger_id key and signatures
   if (!has_chat) {
     h.error("host lacks the ABI 1.3 functions (channel_get, post_create, http_fetch, ...)");
     return PB_E_UNSUPPORTED;
@@ -56,10 +62,30 @@ int SlashCommandsPlugin::start() {
   });
   if (damaged > 0) host().error(std::to_string(damaged) + " damaged command records skipped");
   load_response_urls();
+  load_trigger_key();
   sweep_timer_ = host().timer_start(kResponseUrlSweepMs, kResponseUrlSweepMs,
                                     [this] { sweep_response_urls(); });
   host().info("loaded " + std::to_string(index_.size()) + " slash commands");
   return PB_OK;
+}
+
+void SlashCommandsPlugin::load_trigger_key() {
+  if (auto stored = host().kv_get(kTriggerKeyName)) {
+    if (auto key = trigger_key_from_record(*stored)) {
+      trigger_key_ = *key;
+      return;
+    }
+    host().error("damaged trigger_id key replaced: earlier trigger ids no longer verify");
+  }
+  trigger_key_ = new_trigger_key();
+  host().kv_put(kTriggerKeyName, trigger_key_record(trigger_key_), [this](int status) {
+    if (status != PB_OK) host().warn("trigger_id key not stored: ids will not verify after a restart");
+  });
+}
+
+std::string SlashCommandsPlugin::new_trigger_id(Invocation& inv) const {
+  inv.client_trigger_id = sdk::new_id();
+  return sign_trigger_id(trigger_key_, inv.client_trigger_id, inv.user_id, now_ms());
 }
 
 int SlashCommandsPlugin::configure(std::string_view /*settings_json*/) {

@@ -3,7 +3,8 @@
 // answer (§5.5), the built-ins /echo, /me, /shrug (§5.7) and delayed answers through
 // response_url (§5.6).
 //
-// Store: "c/<id>" one command (its API JSON); "r/<id>" one response_url (response_url.h).
+// Store: "c/<id>" one command (its API JSON); "r/<id>" one response_url (response_url.h);
+// "k/trigger_id" the key that signs trigger ids (trigger_id.h).
 // Commands live in an in-memory CommandIndex loaded at start().
 //
 // Posts of responses are made with post_create as the invoking user, flag
@@ -33,6 +34,7 @@
 #include "plugins/slash_commands/plugin_commands.h"
 #include "plugins/slash_commands/response_url.h"
 #include "plugins/slash_commands/settings.h"
+#include "plugins/slash_commands/trigger_id.h"
 
 namespace pb::slash {
 
@@ -51,6 +53,8 @@ struct Invocation {
   bool custom = true;             // custom command: from_webhook, overrides
   std::string command_username;   // the command's configured username / icon_url
   std::string command_icon_url;
+  // The id the caller gets back as trigger_id; the integration gets it signed (trigger_id.h).
+  std::string client_trigger_id;
 };
 
 // A post to be created for a response.
@@ -133,6 +137,9 @@ class SlashCommandsPlugin : public sdk::Plugin {
   // response_url (response_url_route.cpp).
   int command_webhook(const sdk::Request& req);
   void load_response_urls();
+  void load_trigger_key();
+  // A fresh client trigger id in `inv`, and the signed trigger id for the integration.
+  std::string new_trigger_id(Invocation& inv) const;
   void sweep_response_urls();
   std::string response_url_base(const sdk::Request& req) const;
 
@@ -140,6 +147,7 @@ class SlashCommandsPlugin : public sdk::Plugin {
   uint32_t process_event_ = 0;  // attachments.process
   uint32_t invoked_event_ = 0;  // command.invoked
   PluginCommandRegistry plugin_commands_;
+  TriggerKey trigger_key_;  // loaded or made at start (store key kTriggerKeyName)
   CommandIndex index_;
   ResponseUrls response_urls_;
   sdk::Timer sweep_timer_;

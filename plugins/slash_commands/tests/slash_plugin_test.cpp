@@ -6,6 +6,8 @@
 #include <tuple>
 
 #include "plugins/slash_commands/tests/chat_fake.h"
+#include "plugins/slash_commands/api_util.h"
+#include "plugins/slash_commands/trigger_id.h"
 
 namespace pb::slash {
 namespace {
@@ -96,6 +98,13 @@ class SlashPluginTest : public ::testing::Test {
                       R"({"command":")" + command + R"(","channel_id":")" + channel + R"("})");
   }
 
+  // The plugin's command and response_url records (the trigger_id key aside).
+  size_t stored_records() {
+    size_t n = 0;
+    for (const auto& [key, value] : chat->fake().kv()) n += key != kTriggerKeyName;
+    return n;
+  }
+
   std::unique_ptr<ChatFake> chat;
 };
 
@@ -131,7 +140,7 @@ TEST_F(SlashPluginTest, CreatePermissionsDuplicatesAndMethod) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(error_id(bad), "model.command.is_valid.method.app_error");
   EXPECT_EQ(chat->call("POST", "/api/v4/commands", "{nope").status, 400);
-  EXPECT_EQ(chat->fake().kv().size(), 1u);  // only the one command was stored
+  EXPECT_EQ(stored_records(), 1u);  // only the one command was stored
 }
 
 TEST_F(SlashPluginTest, ConcurrentCreatesOfOneTriggerStoreOne) {
@@ -145,14 +154,14 @@ TEST_F(SlashPluginTest, ConcurrentCreatesOfOneTriggerStoreOne) {
   EXPECT_EQ(first.status, 201);
   EXPECT_EQ(second.status, 400);
   EXPECT_EQ(error_id(second), "api.command.duplicate_trigger.app_error");
-  EXPECT_EQ(chat->fake().kv().size(), 1u);
+  EXPECT_EQ(stored_records(), 1u);
 }
 
 TEST_F(SlashPluginTest, ExpiredResponseUrlsAreSweptFromTheStore) {
   create("deploy");
   execute("/deploy");
   chat->answer(0, 200, "");
-  ASSERT_EQ(chat->fake().kv().size(), 2u);  // the command and one response_url
+  ASSERT_EQ(stored_records(), 2u);  // the command and one response_url
   // A record created 31 minutes ago (the plugin's clock is the wall clock).
   std::string id(26, 'q');
   chat->fake().kv()["r/" + id] =
@@ -160,7 +169,7 @@ TEST_F(SlashPluginTest, ExpiredResponseUrlsAreSweptFromTheStore) {
       R"(","command_id":"c","user_id":"u","channel_id":"ch","root_id":"","team_id":"t","command_username":"","command_icon_url":"","create_at":1,"uses":0})";
   restart();  // the stale record is dropped at start
   EXPECT_EQ(chat->fake().kv().count("r/" + id), 0u);
-  EXPECT_EQ(chat->fake().kv().size(), 2u);
+  EXPECT_EQ(stored_records(), 2u);
   EXPECT_EQ(chat->fake().active_timers(), 1u);  // the periodic sweep
 }
 
@@ -620,6 +629,36 @@ TEST_F(SlashPluginTest, MentionsOfTeamMembersAndPublicChannelsAreSent) {
             std::string::npos) << body;  // off-topic is private
   EXPECT_EQ(body.find("off-topic&"), std::string::npos) << body;
   chat->answer(0, 200, "");
+}
+
+// §5.4: the integration gets a trigger id signed by the server's key (kept across restarts);
+// the caller gets its unsigned client half.
+TEST_F(SlashPluginTest, TriggerIdIsSignedAndTheCallerGetsItsClientHalf) {
+  create("deploy");
+  const auto& r = execute("/deploy");
+  ASSERT_EQ(chat->fetches().size(), 1u);
+  const std::string& body = chat->fetches()[0].body;
+  size_t at = body.find("trigger_id=");
+  ASSERT_NE(at, std::string::npos);
+  std::string signed_id = body.substr(at + 11, body.find('&', at) - at - 11);
+  for (auto [from, to] : {std::pair{"%2B", "+"}, std::pair{"%2F", "/"}, std::pair{"%3D", "="}}) {
+    for (size_t p = signed_id.find(from); p != std::string::npos; p = signed_id.find(from)) {
+      signed_id.replace(p, 3, to);
+    }
+  }
+  chat->answer(0, 200, "ok");
+  ASSERT_TRUE(r.answered);
+  std::string client = json(r.body)["trigger_id"].GetString();
+  EXPECT_EQ(client.size(), 26u);
+
+  auto key = trigger_key_from_record(chat->fake().kv()[std::string(kTriggerKeyName)]);
+  ASSERT_TRUE(key);
+  auto verified = verify_trigger_id(*key, signed_id, now_ms(), 60000);
+  ASSERT_TRUE(verified) << signed_id;
+  EXPECT_EQ(verified->client_trigger_id, client);
+  EXPECT_EQ(verified->user_id, kAlice);
+  restart();
+  EXPECT_EQ(chat->fake().kv()[std::string(kTriggerKeyName)], trigger_key_record(*key));
 }
 
 }  // namespace

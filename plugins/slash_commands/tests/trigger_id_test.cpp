@@ -1,0 +1,50 @@
+// The signed trigger_id (trigger_id.h).
+#include "plugins/slash_commands/trigger_id.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+namespace pb::slash {
+namespace {
+
+class TriggerIdTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_GE(sodium_init(), 0); }
+};
+
+TEST_F(TriggerIdTest, SignedIdsVerifyForTheirKeyAndAge) {
+  TriggerKey key = new_trigger_key();
+  std::string id = sign_trigger_id(key, "client", "user", 1000);
+  auto ok = verify_trigger_id(key, id, 3000, 3000);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->client_trigger_id, "client");
+  EXPECT_EQ(ok->user_id, "user");
+  EXPECT_EQ(ok->created_ms, 1000);
+  EXPECT_FALSE(verify_trigger_id(key, id, 4001, 3000));        // expired
+  EXPECT_FALSE(verify_trigger_id(key, id, 999, 3000));         // from the future
+  EXPECT_FALSE(verify_trigger_id(new_trigger_key(), id, 1000, 3000));  // another key
+}
+
+TEST_F(TriggerIdTest, TamperedOrMalformedIdsAreRefused) {
+  TriggerKey key = new_trigger_key();
+  std::string id = sign_trigger_id(key, "client", "user", 1000);
+  EXPECT_FALSE(verify_trigger_id(key, sign_trigger_id(new_trigger_key(), "client", "user", 1000), 1000, 3000));
+  for (std::string bad : {std::string(), std::string("!!!"), id.substr(0, id.size() - 4),
+                          std::string("Y2xpZW50OnVzZXI6MTAwMDo=")}) {  // "client:user:1000:" unsigned
+    EXPECT_FALSE(verify_trigger_id(key, bad, 1000, 3000)) << bad;
+  }
+  std::string flipped = id;
+  flipped[5] = flipped[5] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verify_trigger_id(key, flipped, 1000, 3000));
+}
+
+TEST_F(TriggerIdTest, KeyRecordRoundTrips) {
+  TriggerKey key = new_trigger_key();
+  auto back = trigger_key_from_record(trigger_key_record(key));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->bytes, key.bytes);
+  EXPECT_FALSE(trigger_key_from_record("short"));
+}
+
+}  // namespace
+}  // namespace pb::slash

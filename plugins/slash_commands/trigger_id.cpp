@@ -1,0 +1,95 @@
+#include "plugins/slash_commands/trigger_id.h"
+
+#include <sodium.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace pb::slash {
+namespace {
+
+std::string base64(const unsigned char* data, size_t size) {
+  std::string out(sodium_base64_encoded_len(size, sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), data, size, sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::optional<std::string> unbase64(std::string_view text) {
+  std::string out(text.size(), '\0');
+  size_t size = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &size, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return std::nullopt;
+  }
+  out.resize(size);
+  return out;
+}
+
+std::string mac_base64(const TriggerKey& key, std::string_view data) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                         key.bytes.data());
+  return base64(mac, sizeof mac);
+}
+
+}  // namespace
+
+TriggerKey new_trigger_key() {
+  TriggerKey key;
+  randombytes_buf(key.bytes.data(), key.bytes.size());
+  return key;
+}
+
+std::string_view trigger_key_record(const TriggerKey& key) {
+  return {reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size()};
+}
+
+std::optional<TriggerKey> trigger_key_from_record(std::string_view record) {
+  TriggerKey key;
+  if (record.size() != key.bytes.size()) return std::nullopt;
+  std::memcpy(key.bytes.data(), record.data(), record.size());
+  return key;
+}
+
+std::string sign_trigger_id(const TriggerKey& key, std::string_view client_trigger_id,
+                            std::string_view user_id, int64_t now_ms) {
+  std::string data;
+  data.reserve(client_trigger_id.size() + user_id.size() + 64);
+  data += client_trigger_id;
+  data += ':';
+  data += user_id;
+  data += ':';
+  data += std::to_string(now_ms);
+  data += ':';
+  data += mac_base64(key, data);
+  return base64(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
+std::optional<VerifiedTrigger> verify_trigger_id(const TriggerKey& key, std::string_view trigger_id,
+                                                 int64_t now_ms, int64_t max_age_ms) {
+  auto decoded = unbase64(trigger_id);
+  if (!decoded) return std::nullopt;
+  std::string_view text = *decoded;
+  size_t first = text.find(':');
+  size_t second = first == std::string_view::npos ? first : text.find(':', first + 1);
+  size_t third = second == std::string_view::npos ? second : text.find(':', second + 1);
+  if (third == std::string_view::npos) return std::nullopt;
+  std::string expected = mac_base64(key, text.substr(0, third + 1));
+  std::string_view given = text.substr(third + 1);
+  if (given.size() != expected.size() ||
+      sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) {
+    return std::nullopt;
+  }
+  VerifiedTrigger out;
+  std::string_view millis = text.substr(second + 1, third - second - 1);
+  auto [end, ec] = std::from_chars(millis.data(), millis.data() + millis.size(), out.created_ms);
+  if (ec != std::errc() || end != millis.data() + millis.size()) return std::nullopt;
+  if (out.created_ms > now_ms || now_ms - out.created_ms > max_age_ms) return std::nullopt;
+  out.client_trigger_id.assign(text.substr(0, first));
+  out.user_id.assign(text.substr(first + 1, second - first - 1));
+  return out;
+}
+
+}  // namespace pb::slash
