@@ -141,7 +141,7 @@ async function main() {
     const unit = { us: 1, ms: 1000, s: 1e6 };
     const lat = (q) => {
       const m = new RegExp(`^\\s+${q}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(r.stdout);
-      return m ? Number(m[1]) * unit[m[2]] : NaN;
+      return m ? Math.round(Number(m[1]) * unit[m[2]]) : NaN;
     };
     const rps = Number((/Requests\/sec:\s+([\d.]+)/.exec(r.stdout) ?? [])[1]);
     const bad = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout);
