@@ -16,16 +16,14 @@
 //      posting throughput must not drop.
 // Prints the figures with the load average (the machine is shared). Every process started here is
 // stopped at exit. Needs only Node's standard library.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : '1']);
-  return acc;
-}, []));
+import { apiClient, parseArgs, percentile as pct, setUpAdminTeam, startPatchbay } from '../lib/patchbay.mjs';
+
+const args = parseArgs(process.argv.slice(2));
 const build = args.build;
 if (!build) {
   console.error('usage: outgoing_bench.mjs --build DIR [--duration S] [--connections C] [--sync full|none]');
@@ -66,57 +64,15 @@ const answeringPort = await listen(answering);
 const deadPort = await listen(dead);
 
 // ---- the server ------------------------------------------------------------------------------
-fs.writeFileSync(path.join(work, 'config.json'), JSON.stringify({
-  ServiceSettings: { ListenAddress: '127.0.0.1:0', AllowedUntrustedInternalConnections: '127.0.0.1',
-                     OutgoingIntegrationRequestsTimeout: 30 },
-  LogSettings: { ConsoleLevel: 'INFO' },  // the port is on an INFO line
-  PluginSettings: { Enable: true, Directory: path.join(build, 'plugins'),
-                    Plugins: { auth: { PasswordHashCost: 'minimum' },
-                               outgoing_webhooks: { MaxInFlightPerHook: inFlight } } },
-  StoreSettings: { Directory: path.join(work, 'store'), SyncMode: sync },
+let port;
+({ server, port } = await startPatchbay({
+  build, work,
+  service: { OutgoingIntegrationRequestsTimeout: 30 },
+  plugins: { outgoing_webhooks: { MaxInFlightPerHook: inFlight } },
+  store: { SyncMode: sync },
 }));
-server = spawn(path.join(build, 'bin', 'patchbay'), ['serve', '--config', path.join(work, 'config.json')],
-               { stdio: ['ignore', 'ignore', 'pipe'] });
-let log = '';
-const port = await new Promise((ok, fail) => {
-  server.stderr.on('data', (d) => {
-    if (log === null) return;  // port known: the rest of the log is drained, not kept
-    log += d;
-    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-    if (m) { log = null; ok(Number(m[1])); }
-  });
-  server.on('exit', (code) => fail(new Error(`patchbay exited (${code}):\n${log}`)));
-});
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-function request(method, target, body, token) {
-  return new Promise((ok, fail) => {
-    const headers = { 'Content-Type': 'application/json' };
-    if (token) headers.Authorization = `Bearer ${token}`;
-    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { data += c; });
-      res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: data }));
-    });
-    req.on('error', fail);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-async function must(status, p, what) {
-  const r = await p;
-  if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.body}`);
-  return r;
-}
-
-const login = { username: 'benchadmin', email: 'benchadmin@example.com', password: 'Bench-Passw0rd-1' };
-await must(201, request('POST', '/api/v4/users', login), 'POST /users');
-const token = (await must(200, request('POST', '/api/v4/users/login',
-  { login_id: login.username, password: login.password }), 'login')).headers.token;
-const team = JSON.parse((await must(201, request('POST', '/api/v4/teams',
-  { name: 'bench', display_name: 'Bench', type: 'O' }, token), 'POST /teams')).body).id;
-const channel = JSON.parse((await must(200, request('GET', `/api/v4/teams/${team}/channels/name/town-square`,
-  undefined, token), 'town-square')).body).id;
+const { request, must } = apiClient(port, connections);
+const { token, team, channel } = await setUpAdminTeam({ request, must });
 for (const [word, p] of [['go', answeringPort], ['dead', deadPort]]) {
   await must(201, request('POST', '/api/v4/hooks/outgoing', { team_id: team, trigger_words: [word],
     callback_urls: [`http://127.0.0.1:${p}/hook`] }, token), 'POST /hooks/outgoing');
@@ -141,7 +97,6 @@ async function postFor(word, ms, acked) {
   await Promise.all(Array.from({ length: connections }, worker));
   return { posts: n - failed, failed, seconds: (performance.now() - t0) / 1000 };
 }
-const pct = (sorted, q) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
 
 // 1. deliveries
 const acked = new Map();

@@ -27,11 +27,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { apiClient, parseArgs, percentile as pct, setUpAdminTeam, startPatchbay } from '../lib/patchbay.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : '1']);
-  return acc;
-}, []));
+const args = parseArgs(process.argv.slice(2));
 
 // ---- the endpoint process ----------------------------------------------------------------------
 if (args.endpoint) {
@@ -73,55 +72,11 @@ async function main() {
   children.push(endpoint);
   const endpointPort = await new Promise((ok) => endpoint.stdout.once('data', (d) => ok(Number(String(d).trim()))));
 
-  fs.writeFileSync(path.join(work, 'config.json'), JSON.stringify({
-    ServiceSettings: { ListenAddress: '127.0.0.1:0', AllowedUntrustedInternalConnections: '127.0.0.1',
-                       SiteURL: 'http://chat.example.com' },
-    LogSettings: { ConsoleLevel: 'INFO' },  // the port is on an INFO line
-    PluginSettings: { Enable: true, Directory: path.join(build, 'plugins'),
-                      Plugins: { auth: { PasswordHashCost: 'minimum' } } },
-    StoreSettings: { Directory: path.join(work, 'store') },
-  }));
-  const server = spawn(path.join(build, 'bin', 'patchbay'), ['serve', '--config', path.join(work, 'config.json')],
-                       { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { server, port } = await startPatchbay({
+    build, work, service: { SiteURL: 'http://chat.example.com' } });
   children.push(server);
-  let log = '';
-  const port = await new Promise((ok, fail) => {
-    server.stderr.on('data', (d) => {
-      if (log === null) return;  // port known: the rest of the log is drained, not kept
-      log += d;
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-      if (m) { log = null; ok(Number(m[1])); }
-    });
-    server.on('exit', (code) => fail(new Error(`patchbay exited (${code}):\n${log}`)));
-  });
-
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const request = (method, target, body, token) => new Promise((ok, fail) => {
-    const headers = { 'Content-Type': 'application/json' };
-    if (token) headers.Authorization = `Bearer ${token}`;
-    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { data += c; });
-      res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: data }));
-    });
-    req.on('error', fail);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-  const must = async (status, p, what) => {
-    const r = await p;
-    if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.body}`);
-    return r;
-  };
-
-  const login = { username: 'benchadmin', email: 'benchadmin@example.com', password: 'Bench-Passw0rd-1' };
-  await must(201, request('POST', '/api/v4/users', login), 'POST /users');
-  const token = (await must(200, request('POST', '/api/v4/users/login',
-    { login_id: login.username, password: login.password }), 'login')).headers.token;
-  const team = JSON.parse((await must(201, request('POST', '/api/v4/teams',
-    { name: 'bench', display_name: 'Bench', type: 'O' }, token), 'POST /teams')).body).id;
-  const channel = JSON.parse((await must(200, request('GET', `/api/v4/teams/${team}/channels/name/town-square`,
-    undefined, token), 'town-square')).body).id;
+  const { request, must, agent } = apiClient(port, connections);
+  const { token, team, channel } = await setUpAdminTeam({ request, must });
   await must(201, request('POST', '/api/v4/commands', { team_id: team, trigger: 'bench', method: 'P',
     url: `http://127.0.0.1:${endpointPort}/cmd` }, token), 'POST /commands');
   const probe = await must(200, request('POST', '/api/v4/commands/execute',
@@ -130,7 +85,6 @@ async function main() {
 
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
   const us = (ns) => (Number(ns) / 1000).toFixed(0);
-  const pct = (sorted, q) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
 
   // wrk's "Requests/sec" and its 50%/99% latency lines, in µs.
   const wrk = (target, script, env, c) => {
