@@ -4,6 +4,8 @@
 
 #include <rapidjson/document.h>
 
+#include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -15,6 +17,26 @@ namespace pb::itest {
 
 // <build>/test-plugins-chat: holds only test_auth (tests/plugins/CMakeLists.txt).
 inline std::filesystem::path chat_plugin_dir() { return test_plugin_dir().parent_path() / "test-plugins-chat"; }
+
+// Fills `into` (created) with links to test_auth and to each plugin of `built` that was built
+// (a plugin that is not is left out: its tests then fail on what it would have answered), for
+// suites that run real plugins beside the test identity. Point config_.plugin_dir at `into`.
+inline void link_plugins(const std::filesystem::path& into, const std::filesystem::path& built,
+                         std::initializer_list<const char*> ids) {
+  namespace fs = std::filesystem;
+  fs::create_directories(into);
+  fs::create_directory_symlink(chat_plugin_dir() / "test_auth", into / "test_auth");
+  for (const char* id : ids) {
+    if (fs::exists(built / id)) fs::create_directory_symlink(built / id, into / id);
+  }
+}
+
+// The "id" of a Mattermost error answer ("" when the body is not one).
+inline std::string error_id(const Response& r) {
+  rapidjson::Document doc;
+  doc.Parse(r.body.c_str());
+  return doc.IsObject() && doc.HasMember("id") && doc["id"].IsString() ? doc["id"].GetString() : "";
+}
 
 class ChatServer : public ::testing::Test {
  protected:

@@ -23,14 +23,7 @@ namespace fs = std::filesystem;
 class OutgoingWebhooks : public ChatServer {
  protected:
   void SetUp() override {
-    // One plugin folder holding the three plugins the server needs (links to the built ones).
-    fs::create_directories(plugins_.path());
-    fs::create_directory_symlink(chat_plugin_dir() / "test_auth", plugins_.path() / "test_auth");
-    for (const char* id : {"outgoing_webhooks", "attachments"}) {
-      if (fs::exists(fs::path(PB_BUILT_PLUGIN_DIR) / id)) {
-        fs::create_directory_symlink(fs::path(PB_BUILT_PLUGIN_DIR) / id, plugins_.path() / id);
-      }
-    }
+    link_plugins(plugins_.path(), PB_BUILT_PLUGIN_DIR, {"outgoing_webhooks", "attachments"});
     config_.plugin_dir = plugins_.path();
     config_.service["AllowedUntrustedInternalConnections"] = "\"127.0.0.1\"";
     config_.service["OutgoingIntegrationRequestsTimeout"] = "2";

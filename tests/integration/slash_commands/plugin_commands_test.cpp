@@ -17,23 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string error_id(const Response& r) {
-  rapidjson::Document doc;
-  doc.Parse(r.body.c_str());
-  return doc.IsObject() && doc.HasMember("id") && doc["id"].IsString() ? doc["id"].GetString()
-                                                                       : "";
-}
-
 class PluginCommands : public ChatServer {
  protected:
   void SetUp() override {
-    fs::create_directories(plugins_.path());
-    fs::create_directory_symlink(chat_plugin_dir() / "test_auth", plugins_.path() / "test_auth");
-    for (const char* id : {"slash_commands", "attachments"}) {
-      if (fs::exists(fs::path(PB_BUILT_PLUGIN_DIR) / id)) {
-        fs::create_directory_symlink(fs::path(PB_BUILT_PLUGIN_DIR) / id, plugins_.path() / id);
-      }
-    }
+    link_plugins(plugins_.path(), PB_BUILT_PLUGIN_DIR, {"slash_commands", "attachments"});
     ASSERT_TRUE(fs::exists(fs::path(PB_COMMAND_PROBE_DIR) / "libcommand_probe.so"))
         << "the out-of-tree command_probe build is missing";
     fs::create_directory_symlink(PB_COMMAND_PROBE_DIR, plugins_.path() / "command_probe");
@@ -86,7 +73,8 @@ TEST_F(PluginCommands, RegisteredAtStartAndListedForTheTeam) {
   auto list = call("GET", "/api/v4/teams/" + team_ + "/commands/autocomplete", "", user_);
   ASSERT_EQ(list.status, 200) << list.body;
   bool found = false;
-  for (const auto& c : json(list).GetArray()) {
+  const auto commands = json(list);  // a named document: the loop reads it after this line
+  for (const auto& c : commands.GetArray()) {
     if (std::string(c["trigger"].GetString()) != "probe") continue;
     found = true;
     EXPECT_STREQ(c["plugin_id"].GetString(), "command_probe");

@@ -14,24 +14,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string error_id(const Response& r) {
-  rapidjson::Document doc;
-  doc.Parse(r.body.c_str());
-  return doc.IsObject() && doc.HasMember("id") && doc["id"].IsString() ? doc["id"].GetString()
-                                                                       : "";
-}
-
 class SlashCommands : public ChatServer {
  protected:
   void SetUp() override {
     endpoint_.close_after_each();
-    fs::create_directories(plugins_.path());
-    fs::create_directory_symlink(chat_plugin_dir() / "test_auth", plugins_.path() / "test_auth");
-    for (const char* id : {"slash_commands", "attachments", "outgoing_webhooks"}) {
-      if (fs::exists(fs::path(PB_BUILT_PLUGIN_DIR) / id)) {
-        fs::create_directory_symlink(fs::path(PB_BUILT_PLUGIN_DIR) / id, plugins_.path() / id);
-      }
-    }
+    link_plugins(plugins_.path(), PB_BUILT_PLUGIN_DIR, {"slash_commands", "attachments", "outgoing_webhooks"});
     config_.plugin_dir = plugins_.path();
     config_.service["AllowedUntrustedInternalConnections"] = "\"127.0.0.1\"";
     config_.service["OutgoingIntegrationRequestsTimeout"] = "2";
