@@ -47,9 +47,11 @@ TEST(Cli, ExternalSubcommandRunsTheToolBesideTheBinary) {
     script << "#!/bin/sh\necho \"$0|$*\"\nexit 7\n";
   }
   std::filesystem::permissions(tool, std::filesystem::perms::owner_all);
-  auto r = run_command({.program = bin.string(),
-                        .args = {"probe", "a b", "--flag"},
-                        .env = {{"PATH", dir.path().string()}}});
+  SpawnOptions probe;
+  probe.program = bin.string();
+  probe.args = {"probe", "a b", "--flag"};
+  probe.env = {{"PATH", dir.path().string()}};
+  auto r = run_command(probe);
   EXPECT_EQ(r.exit_code, 7) << r.err;
   EXPECT_EQ(r.out, tool.string() + "|a b --flag\n");
   // A tool on $PATH but not beside the binary is not run.
@@ -57,7 +59,10 @@ TEST(Cli, ExternalSubcommandRunsTheToolBesideTheBinary) {
   EXPECT_EQ(elsewhere.exit_code, 2);
   EXPECT_NE(elsewhere.err.find("unknown subcommand 'probe'"), std::string::npos) << elsewhere.err;
   // Not a plain word: never looked up.
-  EXPECT_EQ(run_command({.program = bin.string(), .args = {"../patchbay-probe"}}).exit_code, 2);
+  SpawnOptions not_a_word;
+  not_a_word.program = bin.string();
+  not_a_word.args = {"../patchbay-probe"};
+  EXPECT_EQ(run_command(not_a_word).exit_code, 2);
 }
 
 TEST(Cli, UnknownFlagExitsTwoWithUsage) {

@@ -118,7 +118,9 @@ class CommandProbe : public pb::sdk::Plugin {
 
   static int answer(const pb::sdk::Intercept& turn, const std::string& response) {
     pb_blob_v1 blob{sizeof(pb_blob_v1), pb::sdk::to_pb(response)};
-    return turn.replace(&blob) == PB_OK ? PB_VERDICT_ALLOW : PB_E_PLUGIN;
+    // A negative return rejects the turn with a 500 (plugin.h, pb_intercept_fn).
+    if (turn.replace(&blob) != PB_OK) return PB_E_PLUGIN;
+    return PB_VERDICT_ALLOW;
   }
 
   int on_invoked(const pb::sdk::Intercept& turn, const pb_blob_v1& payload) {
@@ -143,7 +145,8 @@ class CommandProbe : public pb::sdk::Plugin {
         int rc = held.replace(&blob);
         held.resume(rc == PB_OK ? PB_VERDICT_ALLOW : PB_VERDICT_REJECT);
       });
-      return timer ? PB_VERDICT_PENDING : PB_E_PLUGIN;
+      if (!timer) return PB_E_PLUGIN;  // negative: rejected with a 500 (pb_intercept_fn)
+      return PB_VERDICT_PENDING;
     }
     if (sub == "whisper") {
       return answer(turn, R"({"response_type":"ephemeral","text":"only you see this"})");

@@ -153,7 +153,10 @@ TEST(LogFile, AnUnopenableFileIsAnErrorAndKeepsThePreviousOutputs) {
   info("t", "still here");
   flush();
   EXPECT_EQ(lines_of(good).size(), 1u);
-  EXPECT_FALSE(configure(Options{.console = false, .file = true}).ok());  // no path
+  Options no_path;
+  no_path.console = false;
+  no_path.file = true;
+  EXPECT_FALSE(configure(no_path).ok());
 }
 
 TEST(LogFile, ManyThreadsAtOnceLoseNoLineAndMixNone) {
