@@ -50,6 +50,19 @@ Dispatcher::~Dispatcher() {
   for (auto& [id, call] : calls_) call->dispatcher = nullptr;
 }
 
+bool Dispatcher::shed_instead_of_staging(const std::string& hook_id) {
+  auto it = hooks_.find(hook_id);
+  if (it == hooks_.end() || !can_fetch_) return false;
+  HookState& state = it->second;
+  const bool open = state.breaker.rejecting(now_ms());
+  if (!open && state.waiting.size() < max_queued_) return false;
+  ++shed_;
+  ++state.shed;
+  warn_failure(state, hook_id, "", PB_E_LIMIT,
+               open ? "endpoint not answering (circuit open)" : "queue full");
+  return true;
+}
+
 void Dispatcher::enqueue(std::string key, DeliveryRecord record) {
   auto delivery = std::make_shared<Delivery>();
   delivery->key = std::move(key);

@@ -48,6 +48,11 @@ class Dispatcher {
   void set_max_in_flight_per_hook(size_t n) { max_in_flight_ = n == 0 ? 1 : n; }
   void set_max_queued_per_hook(size_t n) { max_queued_ = n == 0 ? 1 : n; }
 
+  // True when a delivery for `hook_id` would be shed right now (its queue is full or its breaker
+  // is open); it is then counted and logged as shed. The plugin asks before staging a record,
+  // so a dead endpoint does not cost a store write and a delete per triggering post.
+  bool shed_instead_of_staging(const std::string& hook_id);
+
   // Queues a delivery whose record is durable under `key`. Starts it at once when its hook has
   // room.
   void enqueue(std::string key, DeliveryRecord record);

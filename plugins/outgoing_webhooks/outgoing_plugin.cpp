@@ -144,6 +144,7 @@ int OutgoingWebhooksPlugin::on_post_will_be_created(sdk::Intercept turn, const p
   Staged staged;
   staged.generation = sweep_generation_;
   for (const Match& m : matches) {
+    if (dispatcher_->shed_instead_of_staging(m.hook->id)) continue;
     DeliveryRecord r;
     r.hook_id = m.hook->id;
     r.post_id.assign(to_sv(post.id));
