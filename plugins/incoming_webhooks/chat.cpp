@@ -105,15 +105,5 @@ int Chat::create_post(const pb_post_v1& draft, PostDone done) {
   return rc;
 }
 
-bool has_role(std::string_view roles, std::string_view role) {
-  size_t pos = 0;
-  while (pos < roles.size()) {
-    size_t end = roles.find(' ', pos);
-    if (end == std::string_view::npos) end = roles.size();
-    if (roles.substr(pos, end - pos) == role) return true;
-    pos = end + 1;
-  }
-  return false;
-}
 
 }  // namespace pb::incoming_webhooks

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include <patchbay/plugin.hpp>
+#include <patchbay/request_values.hpp>
 
 namespace pb::incoming_webhooks {
 
@@ -58,7 +59,7 @@ class Chat {
   sdk::Host& host_;
 };
 
-// Whether the space-separated role list `roles` holds `role`.
-bool has_role(std::string_view roles, std::string_view role);
+// Whether the space-separated role list `roles` holds `role` (the SDK's).
+using sdk::has_role;
 
 }  // namespace pb::incoming_webhooks

@@ -3,8 +3,12 @@
 #include <charconv>
 #include <chrono>
 
+#include <patchbay/request_values.hpp>
+
 namespace pb::incoming_webhooks {
 namespace {
+
+using sdk::query_value;
 
 constexpr std::string_view kCollection = "/api/v4/hooks/incoming";
 constexpr std::string_view kItem = "/api/v4/hooks/incoming/{hook_id}";
@@ -29,21 +33,6 @@ ApiError user_not_found() {
 }
 ApiError invalid_username() {
   return {400, "api.incoming_webhook.invalid_username.app_error", "Invalid username."};
-}
-
-// The raw value of query parameter `name` (ids and numbers need no percent-decoding).
-std::optional<std::string_view> query_value(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
 }
 
 // Mattermost's paging (§1.4): bad or negative values fall back to the defaults.

@@ -8,12 +8,15 @@
 #include <chrono>
 
 #include <patchbay/ids.hpp>
+#include <patchbay/request_values.hpp>
 
 #include "plugins/outgoing_webhooks/outgoing_plugin.h"
 
 namespace pb::outgoing {
 namespace {
 
+using sdk::has_role;
+using sdk::query_value;
 using sdk::to_pb;
 using sdk::to_sv;
 
@@ -35,29 +38,6 @@ int forbidden(const sdk::Request& req) {
 int invalid_url_param(const sdk::Request& req, std::string_view name) {
   return req.respond_error(400, "api.context.invalid_url_param.app_error",
                            "Invalid or missing " + std::string(name) + " parameter in request URL.");
-}
-
-bool has_role(std::string_view roles, std::string_view role) {
-  while (!roles.empty()) {
-    size_t sp = roles.find(' ');
-    if (roles.substr(0, sp) == role) return true;
-    if (sp == std::string_view::npos) break;
-    roles.remove_prefix(sp + 1);
-  }
-  return false;
-}
-
-// The raw value of `name` in a query string, or nullopt. Ids and numbers need no decoding.
-std::optional<std::string_view> query_value(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    std::string_view pair = query.substr(0, query.find('&'));
-    query.remove_prefix(std::min(query.size(), pair.size() + 1));
-    if (pair.substr(0, pair.find('=')) == name) {
-      size_t eq = pair.find('=');
-      return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    }
-  }
-  return std::nullopt;
 }
 
 // page (default 0) and per_page (default 60, at most 200), wire spec §1.4.

@@ -12,28 +12,6 @@ int64_t now_ms() {
       .count();
 }
 
-bool has_role(std::string_view roles, std::string_view role) {
-  while (!roles.empty()) {
-    size_t sp = roles.find(' ');
-    if (roles.substr(0, sp) == role) return true;
-    if (sp == std::string_view::npos) break;
-    roles.remove_prefix(sp + 1);
-  }
-  return false;
-}
-
-std::optional<std::string_view> query_value(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    std::string_view pair = query.substr(0, query.find('&'));
-    query.remove_prefix(std::min(query.size(), pair.size() + 1));
-    size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    }
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> percent_decode(std::string_view value) {
   auto hex = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <patchbay/plugin.hpp>
+#include <patchbay/request_values.hpp>
 
 #include "plugins/slash_commands/command.h"
 
@@ -15,11 +16,9 @@ namespace pb::slash {
 
 int64_t now_ms();
 
-// Whether the space-separated role list holds `role`.
-bool has_role(std::string_view roles, std::string_view role);
-
-// The raw value of `name` in a query string, or nullopt. Ids and booleans need no decoding.
-std::optional<std::string_view> query_value(std::string_view query, std::string_view name);
+// Role lists and raw query values: the SDK's (patchbay/request_values.hpp).
+using sdk::has_role;
+using sdk::query_value;
 
 // A query value decoded as Go's url.QueryUnescape: '+' is a space, %XX a byte; nullopt for a
 // malformed escape ("%4", "%zz"), which Go's query parser drops.
