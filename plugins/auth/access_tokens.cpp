@@ -3,6 +3,8 @@
 // also needs ServiceSettings.EnableUserAccessTokens (else 501 app.user_access_token.disabled);
 // bots' tokens work without it. A token is used like a session token (Authorization: Bearer);
 // its session never expires (100 years) and auth.check also needs the token's record active.
+#include <patchbay/request_values.hpp>
+
 #include "plugins/auth/auth_plugin.h"
 #include "plugins/auth/query.h"
 
@@ -35,7 +37,7 @@ size_t rune_count(std::string_view s) {
 }  // namespace
 
 bool AuthPlugin::may_manage_tokens_of(const sdk::Request& req, std::string_view owner_id) const {
-  return req.user_id() == owner_id || roles_include(req.roles(), "system_admin");
+  return req.user_id() == owner_id || sdk::has_role(req.roles(), "system_admin");
 }
 
 // POST /api/v4/users/{user_id}/tokens {"description"}

@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 
 #include <patchbay/json_guard.hpp>
+#include <patchbay/request_values.hpp>
 
 #include <algorithm>
 
@@ -38,7 +39,7 @@ int forbidden(const sdk::Request& req) {
 int bot_not_found(const sdk::Request& req) {
   return req.respond_error(404, "store.sql_bot.get.missing.app_error", "Bot does not exist.");
 }
-bool is_admin(const sdk::Request& req) { return roles_include(req.roles(), "system_admin"); }
+bool is_admin(const sdk::Request& req) { return sdk::has_role(req.roles(), "system_admin"); }
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // (POST /api/v4/users/{user_id}/unlock), wire spec §7.1 and §7.4.
 #include <ctime>
 
+#include <patchbay/request_values.hpp>
+
 #include "plugins/auth/auth_plugin.h"
 #include "plugins/auth/credentials.h"
 
@@ -161,7 +163,7 @@ int AuthPlugin::handle_logout(sdk::Request req) {
 }
 
 int AuthPlugin::handle_unlock(sdk::Request req) {
-  if (!roles_include(req.roles(), "system_admin")) {
+  if (!sdk::has_role(req.roles(), "system_admin")) {
     return req.respond_error(403, "api.context.permissions.app_error",
                              "You do not have the appropriate permissions.");
   }

@@ -1,6 +1,8 @@
 // Password hashes: the user.will_be_created interceptor (PasswordSettings policy, then argon2id
 // off the loop, staged as "pwd/<user id>" so the user and its hash commit together) and
 // PUT /api/v4/users/{user_id}/password.
+#include <patchbay/request_values.hpp>
+
 #include "plugins/auth/auth_plugin.h"
 #include "plugins/auth/password_policy.h"
 
@@ -56,7 +58,7 @@ int AuthPlugin::on_user_will_be_created(sdk::Intercept turn, const pb_user_v1& u
 int AuthPlugin::handle_update_password(sdk::Request req) {
   const std::string target = target_user(req);
   const bool self = target == req.user_id();
-  if (!self && !roles_include(req.roles(), "system_admin")) {
+  if (!self && !sdk::has_role(req.roles(), "system_admin")) {
     return req.respond_error(403, "api.context.permissions.app_error",
                              "You do not have the appropriate permissions.");
   }

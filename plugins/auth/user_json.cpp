@@ -4,6 +4,7 @@
 
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
+#include <patchbay/request_values.hpp>
 
 namespace pb::auth {
 namespace {
@@ -45,17 +46,7 @@ std::string user_json(const pb_user_v1& u) {
   return out;
 }
 
-bool roles_include(std::string_view r, std::string_view role) {
-  while (!r.empty()) {
-    size_t sp = r.find(' ');
-    if (r.substr(0, sp) == role) return true;
-    if (sp == std::string_view::npos) break;
-    r.remove_prefix(sp + 1);
-  }
-  return false;
-}
-
-bool UserInfo::is_system_admin() const { return roles_include(roles, "system_admin"); }
+bool UserInfo::is_system_admin() const { return sdk::has_role(roles, "system_admin"); }
 
 pb_user_v1 UserInfo::view() const {
   using sdk::to_pb;

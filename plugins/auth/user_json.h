@@ -15,9 +15,6 @@ namespace pb::auth {
 // omitempty does for the optional ones).
 std::string user_json(const pb_user_v1& user);
 
-// Whether Mattermost's space-separated role list `roles` contains `role`.
-bool roles_include(std::string_view roles, std::string_view role);
-
 // An owned copy of the fields of pb_user_v1 the plugin keeps past a callback.
 struct UserInfo {
   std::string id, username, email, nickname, first_name, last_name, roles;
