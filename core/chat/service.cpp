@@ -46,6 +46,18 @@ pb_channel_v1 channel_view(const Channel& c) {
   return v;
 }
 
+pb_team_v1 team_view(const Team& t) {
+  pb_team_v1 v{};
+  v.struct_size = sizeof v;
+  v.id = pb_str{t.id.data(), t.id.size()};
+  v.name = pb_str{t.name.data(), t.name.size()};
+  v.display_name = pb_str{t.display_name.data(), t.display_name.size()};
+  v.type = pb_str{t.type.data(), t.type.size()};
+  v.create_at = t.create_at;
+  v.delete_at = t.delete_at;
+  return v;
+}
+
 pb_post_v1 post_view(const Post& p, uint32_t flags) {
   pb_post_v1 v{};
   v.struct_size = sizeof v;
@@ -361,6 +373,13 @@ int ChatService::channel_by_name(std::string_view team_id, std::string_view name
   auto found = repo_.channel_by_name(team_id, name);
   if (!found) return PB_E_NOT_FOUND;
   fn(channel_view(*found));
+  return PB_OK;
+}
+
+int ChatService::team(std::string_view id, const TeamFn& fn) {
+  auto found = repo_.team(id);
+  if (!found) return PB_E_NOT_FOUND;
+  fn(team_view(*found));
   return PB_OK;
 }
 

@@ -73,6 +73,7 @@ class ChatService final : public server::UserDirectory, public server::ChatDirec
   // ---- server::ChatDirectory (host API minor 2) ----
   int channel(std::string_view id, const ChannelFn& fn) override;
   int channel_by_name(std::string_view team_id, std::string_view name, const ChannelFn& fn) override;
+  int team(std::string_view id, const TeamFn& fn) override;
   int direct_channel(std::string_view user_a, std::string_view user_b,
                      server::ChatDirectory::ChannelDone done) override;
   int can_read(std::string_view channel_id, std::string_view user_id) override;

@@ -21,6 +21,10 @@ class ChatDirectory {
   virtual int channel_by_name(std::string_view team_id, std::string_view name,
                               const ChannelFn& fn) = 0;
 
+  using TeamFn = std::function<void(const pb_team_v1&)>;
+  // Call fn before returning. PB_OK, PB_E_NOT_FOUND.
+  virtual int team(std::string_view id, const TeamFn& fn) = 0;
+
   // done(status, channel or nullptr) once, later, on the loop.
   using ChannelDone = std::function<void(int status, const pb_channel_v1* channel)>;
   virtual int direct_channel(std::string_view user_a, std::string_view user_b, ChannelDone done) = 0;

@@ -430,6 +430,18 @@ int host_channel_get_by_name(pb_plugin* self, pb_str team_id, pb_str name, pb_ch
   });
 }
 
+// ---- minor 4: teams -------------------------------------------------------------------------
+
+int host_team_get(pb_plugin* self, pb_str team_id, pb_team_fn fn, void* user) {
+  if (self == nullptr || fn == nullptr || !valid(team_id)) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  ChatDirectory* chat = self->app->chat();
+  if (chat == nullptr) return PB_E_UNSUPPORTED;
+  return chat->team(sv(team_id), [&](const pb_team_v1& found) {
+    guarded(self, "team_get callback", [&] { fn(user, &found); });
+  });
+}
+
 int host_channel_direct(pb_plugin* self, pb_str user_a, pb_str user_b, pb_channel_done_fn done,
                         void* user) {
   if (self == nullptr || done == nullptr || !valid(user_a) || !valid(user_b) || user_a.len == 0 ||
@@ -569,6 +581,7 @@ const pb_host_api kHostApi = {
     host_post_create,
     host_http_fetch,
     host_http_cancel,
+    host_team_get,
 };
 
 }  // namespace

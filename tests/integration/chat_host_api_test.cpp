@@ -1,5 +1,5 @@
 // The ABI minor-2 host functions (channel_get, channel_get_by_name, channel_direct,
-// channel_can_read, team_member_roles, post_create) through the real binary, driven by the
+// channel_can_read, team_member_roles, post_create) and minor 4's team_get through the real binary, driven by the
 // test_auth plugin's probe routes: what an integration plugin (incoming webhooks) stands on.
 #include "tests/integration/chat_support.h"
 
@@ -35,6 +35,16 @@ TEST_F(ChatHostApi, ChannelsByIdAndByName) {
 
   EXPECT_EQ(call("GET", "/api/v4/test_auth/channel_by_name/" + team_ + "/nope").status, 404);
   EXPECT_EQ(call("GET", "/api/v4/test_auth/channel/aaaaaaaaaaaaaaaaaaaaaaaaaa").status, 404);
+}
+
+TEST_F(ChatHostApi, TeamById) {
+  auto team = call("GET", "/api/v4/test_auth/team/" + team_);
+  ASSERT_EQ(team.status, 200) << team.body;
+  EXPECT_EQ(json_string(team.body, "id"), team_);
+  EXPECT_EQ(json_string(team.body, "name"), "eng");
+  EXPECT_EQ(json_string(team.body, "type"), "O");
+  EXPECT_EQ(call("GET", "/api/v4/test_auth/team/aaaaaaaaaaaaaaaaaaaaaaaaaa").status, 404);
+  EXPECT_EQ(call("GET", "/api/v4/test_auth/team/" + open_).status, 404);  // a channel's id
 }
 
 TEST_F(ChatHostApi, DirectChannelIsCreatedOnceAndIsTheSameBothWays) {

@@ -42,6 +42,9 @@
 // PB_E_LIMIT, as the server does. http_cancel completes with PB_E_CANCELED on run_pending();
 // stop() completes what is still in flight with PB_E_CANCELED after the plugin's stop().
 //
+// Teams (ABI minor 4): add_team puts a team into the model; team_get finds it by id (also
+// archived ones), PB_E_UNSUPPORTED with set_chat_supported(false), like the channel functions.
+//
 // Threading: construct, drive and destroy the FakeHost on one thread (the "loop"). Host
 // functions called from another thread return PB_E_STATE, except log and post_to_loop; queue_work
 // runs its `work` on a real short-lived thread, joined before `after` runs.
@@ -417,6 +420,22 @@ class FakeHost {
     return nullptr;
   }
   const std::vector<Channel>& channels() const { return channels_; }
+  // An owned team (pb_team_v1 borrows its strings). type: "O" open, "I" invite only.
+  struct Team {
+    std::string id, name, display_name, type = "O";
+    int64_t create_at = 0, delete_at = 0;
+  };
+  // Puts `team` into the model (again with the same id: replaces it, as a rename does). An empty
+  // id gets a fresh one; an empty display_name is the name. Returns the id.
+  std::string add_team(Team team) {
+    if (team.id.empty()) team.id = fresh_id();
+    if (team.display_name.empty()) team.display_name = team.name;
+    std::string id = team.id;
+    teams_[id] = std::move(team);
+    return id;
+  }
+  // How many times team_get was called (to test a plugin's cache).
+  size_t team_lookups() const { return team_lookups_; }
   // Makes `user_id` a member of `team_id` with `roles` (again: replaces the roles).
   void add_team_member(std::string_view team_id, std::string_view user_id,
                        std::string roles = "team_user") {
@@ -1663,6 +1682,23 @@ class FakeHost {
       h->fetches_.push_back(std::move(f));
       return PB_OK;
     };
+    // ---- minor 4: teams ----
+    api_.team_get = [](pb_plugin* self, pb_str team_id, pb_team_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || fn == nullptr || (team_id.data == nullptr && team_id.len != 0))
+        return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      if (!h->chat_supported_) return PB_E_UNSUPPORTED;
+      ++h->team_lookups_;
+      auto it = h->teams_.find(std::string(to_sv(team_id)));
+      if (it == h->teams_.end()) return PB_E_NOT_FOUND;
+      Team copy = it->second;  // the callback may add teams; hand it a stable view
+      pb_team_v1 view{sizeof(pb_team_v1), to_pb(copy.id),   to_pb(copy.name),
+                      to_pb(copy.display_name), to_pb(copy.type), copy.create_at,
+                      copy.delete_at};
+      fn(user, &view);
+      return PB_OK;
+    };
     api_.http_cancel = [](pb_plugin* self, uint64_t request_id) -> int {
       FakeHost* h = from(self);
       if (h == nullptr) return PB_E_INVALID;
@@ -1700,6 +1736,8 @@ class FakeHost {
   std::vector<User> users_;
   bool users_supported_ = true;
   std::vector<Channel> channels_;
+  std::map<std::string, Team> teams_;  // by id
+  size_t team_lookups_ = 0;
   std::map<std::pair<std::string, std::string>, std::string> team_roles_;  // (team, user)
   std::set<std::pair<std::string, std::string>> channel_members_;          // (channel, user)
   std::vector<Post> plugin_posts_;

@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 3
+#define PB_ABI_MINOR 4
 
 #if defined(_WIN32)
 #define PB_EXPORT __declspec(dllexport)
@@ -203,6 +203,17 @@ typedef struct pb_channel_v1 {
   int64_t delete_at; /* non-zero: archived */
 } pb_channel_v1;
 
+/* A team as team_get finds it (minor 4). */
+typedef struct pb_team_v1 {
+  size_t struct_size;
+  pb_str id;
+  pb_str name;         /* the URL slug, lower case: what Mattermost sends as team_domain */
+  pb_str display_name;
+  pb_str type;         /* "O" open, "I" invite only */
+  int64_t create_at;
+  int64_t delete_at;   /* non-zero: archived */
+} pb_team_v1;
+
 /* Payload of every event a plugin declares by name: opaque bytes (by convention JSON). */
 typedef struct pb_blob_v1 {
   size_t struct_size;
@@ -271,6 +282,9 @@ typedef void (*pb_user_done_fn)(void *user, int status, int http_status, pb_str 
 
 /* channel_get, channel_get_by_name (minor 2): the channel found, borrowed for the call. */
 typedef void (*pb_channel_fn)(void *user, const pb_channel_v1 *found);
+
+/* team_get (minor 4): the team found, borrowed for the call. */
+typedef void (*pb_team_fn)(void *user, const pb_team_v1 *found);
 
 /* channel_direct (minor 2): PB_OK and the channel (borrowed for the call), or a negative status
  * (channel NULL). */
@@ -565,6 +579,13 @@ typedef struct pb_host_api {
   /* Cancels a request of this plugin: its `done` is called with PB_E_CANCELED, later (never
    * from inside http_cancel). Returns PB_OK; PB_E_NOT_FOUND (unknown or already completed). */
   int (*http_cancel)(pb_plugin *self, uint64_t request_id);
+
+  /* ---- minor 4: teams --------------------------------------------------------------------- */
+
+  /* Finds a team by id (archived ones too: check delete_at) and calls `fn` before returning.
+   * Loop thread only. Returns PB_OK (fn called); PB_E_NOT_FOUND; PB_E_INVALID (NULL self or fn,
+   * a bad pb_str); PB_E_STATE (off the loop thread); PB_E_UNSUPPORTED (no chat model). */
+  int (*team_get)(pb_plugin *self, pb_str team_id, pb_team_fn fn, void *user);
 
   /* New functions are appended here (ABI minor + 1 each time). */
 } pb_host_api;

@@ -13,6 +13,7 @@
 //   GET  /api/v4/test_auth/channel/{channel_id}              channel_get -> {"id","team_id","type","name"}
 //   GET  /api/v4/test_auth/channel_by_name/{team_id}/{name}  channel_get_by_name
 //   POST /api/v4/test_auth/direct/{user_a}/{user_b}          channel_direct
+//   GET  /api/v4/test_auth/team/{team_id}                    team_get -> {"id","name","display_name","type"}
 //   GET  /api/v4/test_auth/can_read/{channel_id}/{user_id}   channel_can_read -> {"can_read":N}
 //   GET  /api/v4/test_auth/team_roles/{team_id}/{user_id}    team_member_roles -> roles text
 //   POST /api/v4/test_auth/integration_post/{channel_id}/{user_id}  post_create of the body as
@@ -158,6 +159,20 @@ int get_channel_by_name(void*, pb_http_request* request) {
   return g.host->respond(request, 200, lit("application/json"), ps(out));
 }
 
+int get_team(void*, pb_http_request* request) {
+  std::string out;
+  int rc = g.host->team_get(
+      g.self, ps(param(request, "team_id")),
+      [](void* arg, const pb_team_v1* t) {
+        *static_cast<std::string*>(arg) = "{\"id\":\"" + str(t->id) + "\",\"name\":\"" + str(t->name) +
+                                          "\",\"display_name\":\"" + str(t->display_name) +
+                                          "\",\"type\":\"" + str(t->type) + "\"}";
+      },
+      &out);
+  if (rc != PB_OK) return not_found(request, rc);
+  return g.host->respond(request, 200, lit("application/json"), ps(out));
+}
+
 int direct(void*, pb_http_request* request) {
   return g.host->channel_direct(
       g.self, ps(param(request, "user_a")), ps(param(request, "user_b")),
@@ -240,6 +255,7 @@ int init(pb_plugin* self, const pb_host_api* host, pb_str, void**) {
       {"GET", "/api/v4/test_auth/channel/{channel_id}", get_channel},
       {"GET", "/api/v4/test_auth/channel_by_name/{team_id}/{name}", get_channel_by_name},
       {"POST", "/api/v4/test_auth/direct/{user_a}/{user_b}", direct},
+      {"GET", "/api/v4/test_auth/team/{team_id}", get_team},
       {"GET", "/api/v4/test_auth/can_read/{channel_id}/{user_id}", can_read},
       {"GET", "/api/v4/test_auth/team_roles/{team_id}/{user_id}", team_roles},
       {"POST", "/api/v4/test_auth/integration_post/{channel_id}/{user_id}", integration_post},

@@ -1,4 +1,4 @@
-// FakeHost's chat model (ABI minor 2) driven through the raw function table, as a plugin calls
+// FakeHost's chat model (ABI minors 2 and 4) driven through the raw function table, as a plugin calls
 // it: the server's read rule, team roles, direct channels made once, and post_create's checks,
 // intercept chain, commit and deferred completion.
 #include <gtest/gtest.h>
@@ -110,6 +110,28 @@ TEST_F(FakeChat, ChannelLookupsAndTeamRoles) {
             PB_E_NOT_FOUND);
   host_.set_chat_supported(false);
   EXPECT_EQ(api().channel_get(host_.self(), to_pb(kOpen), got, &found), PB_E_UNSUPPORTED);
+}
+
+TEST_F(FakeChat, TeamLookupByIdAndRename) {
+  FakeHost::Team team;
+  team.id = kTeam;
+  team.name = "eng";
+  host_.add_team(team);
+  std::string name;
+  auto keep_name = [](void* u, const pb_team_v1* t) {
+    *static_cast<std::string*>(u) = std::string(to_sv(t->name));
+  };
+  EXPECT_EQ(api().team_get(host_.self(), to_pb(kTeam), keep_name, &name), PB_OK);
+  EXPECT_EQ(name, "eng");
+  team.name = "platform";  // a rename replaces the team
+  host_.add_team(team);
+  EXPECT_EQ(api().team_get(host_.self(), to_pb(kTeam), keep_name, &name), PB_OK);
+  EXPECT_EQ(name, "platform");
+  EXPECT_EQ(api().team_get(host_.self(), to_pb(kOpen), keep_name, &name), PB_E_NOT_FOUND);
+  EXPECT_EQ(api().team_get(host_.self(), to_pb(kTeam), nullptr, nullptr), PB_E_INVALID);
+  EXPECT_EQ(host_.team_lookups(), 3u);
+  host_.set_chat_supported(false);
+  EXPECT_EQ(api().team_get(host_.self(), to_pb(kTeam), keep_name, &name), PB_E_UNSUPPORTED);
 }
 
 TEST_F(FakeChat, DirectChannelIsMadeOnceLater) {
