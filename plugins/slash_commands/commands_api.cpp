@@ -294,39 +294,4 @@ int SlashCommandsPlugin::autocomplete(const sdk::Request& req) {
   return req.respond_json(200, out);
 }
 
-// Rich autocomplete (autocomplete_suggestions.h) over the same commands as the autocomplete
-// list: plugin commands with their trees, the team's custom commands and the built-ins.
-// user_input is required (400 api.context.invalid_url_param.app_error), its '/' optional.
-int SlashCommandsPlugin::autocomplete_suggestions(const sdk::Request& req) {
-  auto team_id = req.param("team_id");
-  if (!team_id || !is_valid_id(*team_id)) return invalid_url_param(req, "team_id");
-  bool admin = has_role(req.roles(), "system_admin");
-  if (!admin && !is_team_member(req, *team_id)) return forbidden(req);
-  auto raw_input = query_value(req.query(), "user_input");
-  std::optional<std::string> decoded = raw_input ? percent_decode(*raw_input) : std::nullopt;
-  if (!decoded || decoded->empty()) return invalid_url_param(req, "userInput");
-  std::string_view input(*decoded);
-  std::string_view typed = input;
-  if (typed.starts_with('/')) typed.remove_prefix(1);
-
-  std::vector<AutocompleteNode> simple;  // custom commands and built-ins: one node each
-  std::vector<const AutocompleteNode*> nodes;
-  for (const PluginCommand* c : plugin_commands_.of_team(*team_id)) {
-    if (c->auto_complete) nodes.push_back(&c->autocomplete);
-  }
-  std::vector<const Command*> custom;
-  if (settings_.enabled) custom = index_.of_team(*team_id);
-  simple.reserve(custom.size() + kImplementedBuiltins.size());
-  for (const Command* c : custom) {
-    if (!c->auto_complete) continue;
-    simple.push_back({c->trigger, c->auto_complete_hint, c->auto_complete_desc, "", {}});
-  }
-  for (const BuiltinCommand& b : kImplementedBuiltins) {
-    simple.push_back({std::string(b.trigger), std::string(b.hint), std::string(b.description),
-                      "", {}});
-  }
-  for (const AutocompleteNode& n : simple) nodes.push_back(&n);
-  return req.respond_json(200, suggestions_to_json(suggest(nodes, typed, admin)));
-}
-
 }  // namespace pb::slash

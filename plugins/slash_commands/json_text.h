@@ -32,4 +32,8 @@ bool read_int64(const rapidjson::Value& object, const char* key, int64_t& out);
 // ends with the '{' that opened it.
 void append_string_member(std::string& out, std::string_view key, std::string_view value);
 
+// Appends `s` with every invalid UTF-8 sequence replaced by U+FFFD, as Go's JSON encoder writes
+// such text: for text that ends up in JSON (a plain-text answer, typed autocomplete input).
+void append_valid_utf8(std::string& out, std::string_view s);
+
 }  // namespace pb::slash

@@ -74,7 +74,7 @@ std::optional<PluginCommand> plugin_command_from_json(std::string_view json, Api
     data->value.Accept(writer);
     c.autocomplete_data_json.assign(sb.GetString(), sb.GetSize());
   } else {
-    c.autocomplete = AutocompleteNode{c.trigger, c.auto_complete_hint, c.auto_complete_desc, "", {}};
+    c.autocomplete = leaf_node(c.trigger, c.auto_complete_hint, c.auto_complete_desc);
   }
   return c;
 }

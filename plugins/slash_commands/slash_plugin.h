@@ -44,6 +44,8 @@ inline constexpr int64_t kMaxEchoDelaySeconds = 10000;
 // How often expired response_url records are dropped from memory and the store.
 inline constexpr uint64_t kResponseUrlSweepMs = 60000;
 
+struct AutocompleteRun;  // autocomplete_route.cpp
+
 // Who ran a command where: what every response of that invocation is posted with.
 struct Invocation {
   std::string user_id;
@@ -87,7 +89,10 @@ class SlashCommandsPlugin : public sdk::Plugin {
   int regen_token(const sdk::Request& req);
   int move_command(const sdk::Request& req);
   int autocomplete(const sdk::Request& req);
+  // Rich autocomplete (autocomplete_route.cpp): a walk of the command trees, again after the
+  // DynamicList URLs it needed are fetched; answers the request once a walk needs nothing new.
   int autocomplete_suggestions(const sdk::Request& req);
+  void suggestion_round(const sdk::Request& req, std::shared_ptr<AutocompleteRun> run);
   bool may_manage_team(const sdk::Request& req, std::string_view team_id) const;
   bool is_team_member(const sdk::Request& req, std::string_view team_id) const;
   // Answers and returns nullptr when {command_id} is malformed, unknown or hidden from the

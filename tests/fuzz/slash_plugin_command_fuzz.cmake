@@ -1,5 +1,6 @@
 # The slash commands plugin's pure sources for plugin commands (a fuzz build builds no plugins).
 set(slash_plugin_command_fuzz_EXTRA_SOURCES
+  ${CMAKE_SOURCE_DIR}/plugins/slash_commands/autocomplete_data.cpp
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/autocomplete_suggestions.cpp
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/command.cpp
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/command_request.cpp

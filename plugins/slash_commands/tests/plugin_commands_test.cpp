@@ -121,11 +121,13 @@ TEST(PluginInvocationJson, CarriesTheCommandLine) {
 }
 
 TEST(AutocompleteSuggestions, PrefixesThenSubCommandsWithRoles) {
-  AutocompleteNode deploy{"deploy", "[env]", "Ship", "", {}};
-  deploy.sub_commands.push_back({"prod", "", "Production", "", {}});
-  deploy.sub_commands.push_back({"purge", "", "Admins only", "system_admin", {}});
-  AutocompleteNode dance{"dance", "", "Dance", "", {}};
-  AutocompleteNode secret{"debug", "", "", "system_admin", {}};
+  AutocompleteNode deploy = leaf_node("deploy", "[env]", "Ship");
+  deploy.sub_commands.push_back(leaf_node("prod", "", "Production"));
+  deploy.sub_commands.push_back(leaf_node("purge", "", "Admins only"));
+  deploy.sub_commands.back().role_id = "system_admin";
+  AutocompleteNode dance = leaf_node("dance", "", "Dance");
+  AutocompleteNode secret = leaf_node("debug", "", "");
+  secret.role_id = "system_admin";
   std::vector<const AutocompleteNode*> all{&deploy, &dance, &secret};
 
   auto names = [](const std::vector<Suggestion>& s) {
@@ -156,7 +158,9 @@ TEST(AutocompleteSuggestions, TreeDepthIsBounded) {
   doc.Parse(json.c_str());
   ASSERT_TRUE(doc.IsObject());
   EXPECT_FALSE(autocomplete_from_json(doc));
-  EXPECT_TRUE(autocomplete_from_json(doc, 12));
+  AutocompleteLimits deep;
+  deep.max_depth = 12;
+  EXPECT_TRUE(autocomplete_from_json(doc, deep));
 }
 
 }  // namespace
