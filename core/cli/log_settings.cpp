@@ -15,6 +15,9 @@ log::Options log_options(const config::Config& config) {
   options.file_json = config.log.FileJson;
   log::parse_level(config.log.FileLevel, &options.file_level);
   options.file_path = (std::filesystem::path(log_directory(config)) / kLogFileName).string();
+  // The key table bounds both (FileMaxSizeMB >= 1, FileMaxBackups 0..1000), so these fit.
+  options.file_max_bytes = static_cast<uint64_t>(config.log.FileMaxSizeMB) << 20;
+  options.file_max_files = static_cast<size_t>(config.log.FileMaxBackups);
   return options;
 }
 

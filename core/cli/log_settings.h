@@ -8,7 +8,8 @@
 namespace pb::cli {
 
 // The log file is <FileLocation>/patchbay.log (FileLocation "" = logs/, made absolute by
-// resolve_install_paths in an install tree), rotated at 100 MiB with 5 old files kept.
+// resolve_install_paths in an install tree), rotated at LogSettings.FileMaxSizeMB MiB with
+// LogSettings.FileMaxBackups old files kept.
 inline constexpr const char* kLogFileName = "patchbay.log";
 
 // Levels are the key table's one_of words, so they always parse.

@@ -1,6 +1,7 @@
 // `patchbay serve`: run the server until SIGTERM or SIGINT, then drain and exit 0. SIGHUP
-// re-reads the config: LogSettings apply at once, every other changed section is reported as
-// needing a restart.
+// re-reads the config: LogSettings apply at once, plugin settings marked "live" in a plugin's
+// manifest go to that plugin's configure() (App::reload_plugin_settings), every other change is
+// reported as needing a restart.
 #include <signal.h>
 #include <uv.h>
 
@@ -70,6 +71,7 @@ void on_reload(uv_signal_t* handle, int) {
     return;
   }
   std::vector<std::string> restart;
+  bool plugins_need_restart = false;
   for (const std::string& section : changed_sections(state->running, *next)) {
     if (section == "LogSettings") {
       if (auto applied = apply_log_settings(*next); !applied) {
@@ -79,13 +81,19 @@ void on_reload(uv_signal_t* handle, int) {
       }
       state->running.log = next->log;
       log::info("server", "reload: LogSettings applied");
+    } else if (section == "PluginSettings") {
+      // Reported key by key inside; the running config follows what was applied.
+      plugins_need_restart = !state->app->reload_plugin_settings(next->plugins);
+      state->running.plugins = state->app->config().plugins;
     } else {
       restart.push_back(section);
     }
   }
   for (const std::string& section : restart)
     log::warn("server", "reload: {} changed; it takes effect after a restart", section);
-  if (restart.empty()) log::info("server", "reload: done, nothing needs a restart");
+  if (restart.empty() && !plugins_need_restart) {
+    log::info("server", "reload: done, nothing needs a restart");
+  }
 }
 
 }  // namespace

@@ -65,6 +65,8 @@
   KEY(FileLevel, String, "INFO", one_of("DEBUG", "INFO", "WARN", "ERROR"))                 \
   KEY(FileJson, Bool, true, any())                                                         \
   KEY(FileLocation, String, "", any())                                                     \
+  KEY(FileMaxSizeMB, Int, 100, range(1, 1048576))                                          \
+  KEY(FileMaxBackups, Int, 5, range(0, 1000))                                              \
   KEY(EnableWebhookDebugging, Bool, true, any())
 
 // MinimumLength: Mattermost allows 5..72 (72 bytes is the hard maximum of a password).
@@ -90,11 +92,18 @@
   KEY(SyncMode, String, "full", one_of("full", "none"))                                    \
   KEY(MaxSizeMB, Int, 1024, range(1, 1048576))
 
+// Prometheus /metrics, as Mattermost's MetricsSettings: off by default; when on, served on its
+// own listener (never on ServiceSettings.ListenAddress), so it can be bound to a private address.
+#define PB_CONFIG_METRICS_SETTINGS(KEY)                                                    \
+  KEY(Enable, Bool, false, any())                                                          \
+  KEY(ListenAddress, String, ":8067", listen_address())
+
 #define PB_CONFIG_SECTIONS(SECTION)                                                        \
   SECTION(ServiceSettings, service, PB_CONFIG_SERVICE_SETTINGS)                            \
   SECTION(TeamSettings, team, PB_CONFIG_TEAM_SETTINGS)                                     \
   SECTION(RateLimitSettings, rate_limit, PB_CONFIG_RATE_LIMIT_SETTINGS)                    \
   SECTION(LogSettings, log, PB_CONFIG_LOG_SETTINGS)                                        \
+  SECTION(MetricsSettings, metrics, PB_CONFIG_METRICS_SETTINGS)                            \
   SECTION(PasswordSettings, password, PB_CONFIG_PASSWORD_SETTINGS)                         \
   SECTION(PluginSettings, plugins, PB_CONFIG_PLUGIN_SETTINGS)                              \
   SECTION(StoreSettings, store, PB_CONFIG_STORE_SETTINGS)

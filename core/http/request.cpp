@@ -93,6 +93,8 @@ void Request::begin() {
   session_id_.clear();
   roles_.clear();
   host_data = nullptr;
+  host_started_ns = 0;
+  host_route = 0;
   extra_headers_.clear();
   response_.clear();
   response_body_at_ = 0;
@@ -180,6 +182,9 @@ int Request::respond(int status, std::string_view content_type, std::string_view
   if (status < 200 || status > 599 || has_line_break_or_nul(content_type)) return PB_E_INVALID;
   build_response(status, content_type, body);
   answered_ = true;
+  if (dispatched_ && ctx_ != nullptr && ctx_->on_answered != nullptr) {
+    ctx_->on_answered(ctx_->on_answered_user, *this);
+  }
   // The connection may recycle (or free) this object inside on_answered: nothing after it.
   if (conn_ != nullptr) {
     conn_->on_answered(*this);

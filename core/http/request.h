@@ -70,6 +70,10 @@ class Request {
 
   // Anything the host wants to hang on the request; reset to nullptr for every new request.
   void* host_data = nullptr;
+  // For the host's request metrics (ServerOptions::on_answered reads them back): when the host
+  // took the request (uv_hrtime) and which route it matched. Reset to 0 for every new request.
+  uint64_t host_started_ns = 0;
+  uint32_t host_route = 0;
 
   // ---- answering --------------------------------------------------------------------------
 

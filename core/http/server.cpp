@@ -37,6 +37,8 @@ Result<std::unique_ptr<Server>> Server::create(uv_loop_t* loop, ServerOptions op
   if (!options.version_id.empty()) ctx->version_line = "X-Version-Id: " + options.version_id + "\r\n";
   ctx->expose_detailed_errors = options.expose_detailed_errors;
   ctx->dispatch = std::move(options.dispatch);
+  ctx->on_answered = options.on_answered;
+  ctx->on_answered_user = options.on_answered_user;
   ctx->server = server.get();
   server->ctx_ = std::move(ctx);
 

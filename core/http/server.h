@@ -37,6 +37,13 @@ struct ServerContext;
 // and answered with 500). Must not destroy the Server.
 using DispatchFn = std::function<void(Request&)>;
 
+// Called on the loop thread when a request that was dispatched is answered, after its response
+// is built (response_status() is valid) and before it is queued for writing; the request's
+// host_* fields are as the host left them. For metrics: it must be cheap and must not answer,
+// touch the connection or throw. Requests refused by the server before dispatch (parse errors,
+// limits) and local requests are not reported.
+using AnsweredFn = void (*)(void* user, const Request& request);
+
 struct ServerOptions {
   std::string host = "127.0.0.1";  // IPv4 or IPv6 literal
   uint16_t port = 8065;            // 0 = an ephemeral port, see Server::port()
@@ -44,6 +51,8 @@ struct ServerOptions {
   std::string version_id;          // sent as X-Version-Id
   bool expose_detailed_errors = false;  // fill "detailed_error" (ServiceSettings.EnableDeveloper)
   DispatchFn dispatch;             // required
+  AnsweredFn on_answered = nullptr;  // optional; see AnsweredFn
+  void* on_answered_user = nullptr;
 };
 
 class Server {

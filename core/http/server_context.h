@@ -17,6 +17,8 @@ struct ServerContext {
   std::string version_line;  // "X-Version-Id: <id>\r\n", precomputed
   bool expose_detailed_errors = false;
   std::function<void(Request&)> dispatch;
+  void (*on_answered)(void* user, const Request& request) = nullptr;  // ServerOptions'
+  void* on_answered_user = nullptr;
   Server* server = nullptr;  // null once the Server is destroyed
 };
 

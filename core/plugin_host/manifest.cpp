@@ -80,7 +80,8 @@ Result<void> parse_spec_entry(element entry, size_t index, std::string_view file
                    fmt::format("expected an object, found {}", type_word(entry.type())));
   }
   static constexpr std::string_view kKnown[] = {
-      "key", "type", "default", "min", "max", "options", "required", "help", "display_name"};
+      "key", "type", "default", "min", "max", "options", "required", "help", "display_name",
+      "live"};
   for (auto field : obj) {
     bool known = false;
     for (auto k : kKnown) known = known || field.key == k;
@@ -120,6 +121,12 @@ Result<void> parse_spec_entry(element entry, size_t index, std::string_view file
     if (e.get_bool().get(b) != simdjson::SUCCESS)
       return invalid(file, base + ".required", "expected a boolean");
     spec.required = b;
+  }
+  if (obj.at_key("live").get(e) == simdjson::SUCCESS) {
+    bool b = false;
+    if (e.get_bool().get(b) != simdjson::SUCCESS)
+      return invalid(file, base + ".live", "expected a boolean");
+    spec.live = b;
   }
   const bool numeric = spec.type == SettingType::integer || spec.type == SettingType::number;
   for (std::string_view bound : {"min", "max"}) {

@@ -25,6 +25,9 @@ struct SettingSpec {
   std::optional<double> min, max;           // int and number only
   std::vector<std::string> options;         // enum only (non-empty)
   bool required = false;                    // the operator must set it (no default allowed)
+  // "live": true — a change on SIGHUP is handed to the running plugin's configure() instead of
+  // waiting for a restart (the plugin promises it can apply this key while serving).
+  bool live = false;
   std::string help;
 };
 

@@ -10,6 +10,7 @@
 #include "core/log/log.h"
 #include "core/ratelimit/request_limiter.h"
 #include "core/server/core_routes.h"
+#include "core/server/metrics_endpoint.h"
 #include "core/server/plugin_options.h"
 #include "core/server/store_options.h"
 #include "core/server/thread_check.h"
@@ -71,6 +72,7 @@ App::App(uv_loop_t* loop, AppOptions options) : loop_(loop), options_(std::move(
 Result<std::unique_ptr<App>> App::create(uv_loop_t* loop, AppOptions options) {
   set_loop_thread();
   std::unique_ptr<App> app(new App(loop, std::move(options)));
+  app->created_ns_ = uv_hrtime();
   app->config_json_ = config::to_json(app->options_.config, false);
   app->bus_.set_fault_reporter([](const bus::Subscriber& who, std::string_view what) {
     log::error(who.plugin_id, "{}", what);
@@ -90,6 +92,7 @@ Result<std::unique_ptr<App>> App::create(uv_loop_t* loop, AppOptions options) {
 }
 
 App::~App() {
+  metrics_.reset();
   // Plugins are destroyed by drain(); a destructor without drain (start() failed) still owes
   // destroy to every plugin whose init succeeded.
   for (size_t i = 0; i < plugins_.size(); ++i) {
@@ -129,15 +132,47 @@ Result<void> App::start() {
   // RateLimitSettings: every request is counted before routing, as Mattermost wraps its whole
   // router; a limited one has been answered (429) by the limiter.
   rate_limiter_ = ratelimit::RequestLimiter::from_config(options_.config);
-  server_options.dispatch = [this](http::Request& request) {
-    if (rate_limiter_ && !rate_limiter_->admit(request, static_cast<int64_t>(uv_hrtime()))) return;
-    dispatch(request);
-  };
+  if (options_.config.metrics.Enable) {
+    // Request metrics: the clock is read here and when the answer is built (on_answered); a
+    // request answered before routing (429, 404) counts under the route "unmatched".
+    server_options.on_answered = &App::on_answered;
+    server_options.on_answered_user = this;
+    server_options.dispatch = [this](http::Request& request) {
+      request.host_started_ns = uv_hrtime();
+      request_metrics_.started();
+      if (rate_limiter_ && !rate_limiter_->admit(request, static_cast<int64_t>(request.host_started_ns))) {
+        return;
+      }
+      dispatch(request);
+    };
+  } else {
+    server_options.dispatch = [this](http::Request& request) {
+      if (rate_limiter_ && !rate_limiter_->admit(request, static_cast<int64_t>(uv_hrtime()))) return;
+      dispatch(request);
+    };
+  }
   auto server = http::Server::create(loop_, std::move(server_options));
   if (!server.ok()) return server.error();
   http_ = std::move(*server);
   log::info("http", "listening on {}:{}", address->host, http_->port());
+  return start_metrics();
+}
+
+Result<void> App::start_metrics() {
+  if (!options_.config.metrics.Enable) return {};
+  auto address = config::parse_listen_address(options_.config.metrics.ListenAddress);
+  if (!address.ok()) return address.error();
+  auto endpoint = MetricsEndpoint::create(*this, *address, version_id(config_json_));
+  if (!endpoint.ok()) return endpoint.error();
+  metrics_ = std::move(*endpoint);
+  log::info("metrics", "listening on {}:{}", address->host, metrics_->port());
   return {};
+}
+
+void App::on_answered(void* arg, const http::Request& request) {
+  auto* app = static_cast<App*>(arg);
+  app->request_metrics_.record(request.host_route, request.method(), request.response_status(),
+                               uv_hrtime() - request.host_started_ns);
 }
 
 Result<void> App::load_plugins() {
@@ -224,7 +259,11 @@ int App::add_route(pb_plugin* plugin, std::string_view method, std::string_view 
   routes_.push_back(RouteTarget{this, plugin, flags, std::string(permission), fn, user});
   RouteTarget* target = &routes_.back();
   int rc = router_.add(method, pattern, http::Handler{&App::on_route, target});
-  if (rc != PB_OK) routes_.pop_back();
+  if (rc != PB_OK) {
+    routes_.pop_back();
+    return rc;
+  }
+  target->metric_route = request_metrics_.route_id(pattern);
   return rc;
 }
 
@@ -252,6 +291,7 @@ void App::dispatch(http::Request& request) {
 void App::on_route(void* arg, http::Request& request) {
   const RouteTarget& target = *static_cast<const RouteTarget*>(arg);
   App* app = target.app;
+  request.host_route = target.metric_route;
   if ((target.flags & PB_ROUTE_AUTHENTICATED) == 0) {
     app->invoke(target, request);
     return;
@@ -378,6 +418,8 @@ void App::invoke(const RouteTarget& target, http::Request& request) {
 
 uint16_t App::port() const { return http_ ? http_->port() : 0; }
 
+uint16_t App::metrics_port() const { return metrics_ ? metrics_->port() : 0; }
+
 int App::post_to_loop(pb_task_fn fn, void* user) {
   {
     std::lock_guard lock(posted_mutex_);
@@ -407,6 +449,9 @@ void App::on_posted(uv_async_t* handle) {
 void App::drain(std::function<void()> done) {
   if (draining_) return;
   draining_ = true;
+  // The scrape listener closes at once (a scrape in progress is answered by then: rendering is
+  // synchronous); it does not hold up the drain.
+  if (metrics_) metrics_->drain();
   auto after_http = [this, done = std::move(done)]() mutable {
     // No request is in flight any more: stop the plugins (no new timers or writes), flush the
     // store (pending writes complete and call back), then destroy the plugins.

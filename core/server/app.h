@@ -18,6 +18,7 @@
 #include "core/http/router.h"
 #include "core/http/server.h"
 #include "core/http_client/client.h"
+#include "core/metrics/request_metrics.h"
 #include "core/plugin_host/loader.h"
 #include "core/ratelimit/request_limiter.h"
 #include "core/server/plugin_context.h"
@@ -38,7 +39,10 @@ struct RouteTarget {
   std::string permission;
   pb_http_handler fn = nullptr;
   void* user = nullptr;
+  uint32_t metric_route = 0;  // the pattern's id in the request metrics
 };
+
+class MetricsEndpoint;
 
 struct AppOptions {
   config::Config config;
@@ -61,8 +65,25 @@ class App {
   void drain(std::function<void()> done);
 
   uint16_t port() const;
+  // The /metrics listener's port; 0 when MetricsSettings.Enable is off (nothing listens).
+  uint16_t metrics_port() const;
   std::string describe_chains() const { return bus_.describe(); }
   const std::vector<plugin_host::PluginRecord>& plugins() const { return plugins_; }
+
+  // SIGHUP with a re-read config (plugin_reload.cpp): for every running plugin whose settings
+  // object changed, the new one is validated against its manifest; if every changed key is
+  // marked "live" it goes to the plugin's configure() and is logged as applied, otherwise the
+  // keys that need a restart are logged and the running settings stay. Enabling or disabling a
+  // plugin, PluginSettings.Enable and .Directory are reported as needing a restart. The App's
+  // config() follows what was applied. Returns true when nothing needs a restart. Loop thread.
+  bool reload_plugin_settings(const config::PluginSettings& next);
+
+  // ---- for /metrics (metrics_endpoint.cpp) ----
+  const metrics::RequestMetrics& request_metrics() const { return request_metrics_; }
+  size_t open_connections() const { return http_ ? http_->connection_count() : 0; }
+  uint64_t created_ns() const { return created_ns_; }  // uv_hrtime() at create()
+  // The loaded plugins' contexts, parallel to plugins() (null where not loaded).
+  const std::vector<std::unique_ptr<pb_plugin>>& plugin_contexts() const { return contexts_; }
 
   // ---- for the host API (host_api.cpp) ----
   uv_loop_t* loop() const { return loop_; }
@@ -137,6 +158,8 @@ class App {
 
   Result<void> load_plugins();
   void dispatch(http::Request& request);
+  Result<void> start_metrics();
+  static void on_answered(void* app, const http::Request& request);
   static void on_route(void* target, http::Request& request);
   void invoke(const RouteTarget& target, http::Request& request);
   static void on_posted(uv_async_t* handle);
@@ -151,6 +174,9 @@ class App {
   http::Router router_;
   std::deque<RouteTarget> routes_;  // stable addresses: the router points into it
   std::unique_ptr<http::Server> http_;
+  metrics::RequestMetrics request_metrics_;   // counted only when MetricsSettings.Enable
+  std::unique_ptr<MetricsEndpoint> metrics_;  // null unless MetricsSettings.Enable
+  uint64_t created_ns_ = 0;
   std::unique_ptr<http_client::Client> http_client_;
   std::shared_ptr<ratelimit::RequestLimiter> rate_limiter_;  // null unless RateLimitSettings.Enable
   std::vector<plugin_host::PluginRecord> plugins_;

@@ -36,8 +36,8 @@ TEST(ConfigSchema, LooksUpKeys) {
 TEST(ConfigSchema, SectionsAreInTableOrder) {
   const std::vector<std::string_view> expected{"ServiceSettings",   "TeamSettings",
                                                "RateLimitSettings", "LogSettings",
-                                               "PasswordSettings",  "PluginSettings",
-                                               "StoreSettings"};
+                                               "MetricsSettings",   "PasswordSettings",
+                                               "PluginSettings",    "StoreSettings"};
   EXPECT_EQ(std::vector<std::string_view>(section_names().begin(), section_names().end()),
             expected);
 }

@@ -121,6 +121,20 @@ TEST(Manifest, SchemaErrorsNameTheEntry) {
             "x/plugin.json: settings_schema[0]: min is greater than max");
 }
 
+TEST(Manifest, LiveMarksSettingsThatApplyOnSighup) {
+  Manifest m = parse_ok(R"({"id": "t", "version": "1", "abi": {"major": 1}, "settings_schema": [
+      {"key": "Limit", "type": "int", "default": 3, "live": true},
+      {"key": "Key", "type": "string", "default": "", "live": false},
+      {"key": "Other", "type": "bool", "default": true}]})");
+  ASSERT_EQ(m.settings.size(), 3u);
+  EXPECT_TRUE(m.settings[0].live);
+  EXPECT_FALSE(m.settings[1].live);
+  EXPECT_FALSE(m.settings[2].live);  // not live unless said
+  EXPECT_EQ(parse_error(R"({"id": "t", "version": "1", "abi": {"major": 1}, "settings_schema": [
+      {"key": "A", "type": "int", "live": "yes"}]})"),
+            "x/plugin.json: settings_schema[0].live: expected a boolean");
+}
+
 TEST(Manifest, LoadReportsAMissingFile) {
   auto m = load_manifest("/nonexistent/dir/plugin.json");
   ASSERT_FALSE(m.ok());
