@@ -61,8 +61,10 @@ bool App::reload_plugin_settings(const config::PluginSettings& next) {
   for (const std::string& id : ids) {
     auto a = running.PluginStates.find(id);
     auto b = next.PluginStates.find(id);
-    config::PluginState before = a == running.PluginStates.end() ? config::PluginState{} : a->second;
-    config::PluginState after = b == next.PluginStates.end() ? config::PluginState{} : b->second;
+    // A plugin without an entry is enabled (the loader's default), not the struct's default.
+    const config::PluginState absent{true, false};
+    config::PluginState before = a == running.PluginStates.end() ? absent : a->second;
+    config::PluginState after = b == next.PluginStates.end() ? absent : b->second;
     if (before.Enable != after.Enable) {
       needs_restart(fmt::format("plugin {}: {} it", id, after.Enable ? "enabling" : "disabling"));
     } else if (before.Required != after.Required) {
