@@ -9,6 +9,7 @@
 
 #include "core/http/request.h"
 #include "core/log/log.h"
+#include "core/metrics/plugin_samples.h"
 #include "core/server/app.h"
 #include "core/server/plugin_context.h"
 #include "core/server/thread_check.h"
@@ -442,6 +443,52 @@ int host_team_get(pb_plugin* self, pb_str team_id, pb_team_fn fn, void* user) {
   });
 }
 
+// ---- minor 5: metrics -----------------------------------------------------------------------
+
+int host_metrics_register(pb_plugin* self, pb_metrics_collect_fn fn, void* user) {
+  if (self == nullptr) return PB_E_INVALID;
+  if (!on_loop_thread() || self->phase == PluginPhase::stopped) return PB_E_STATE;
+  self->metrics_fn = fn;
+  self->metrics_user = fn != nullptr ? user : nullptr;
+  return PB_OK;
+}
+
+}  // namespace
+}  // namespace pb::server
+
+// One collect call's destination. The host has a single, static sink and points it at a
+// scrape's samples only for the duration of a collect call, so a sink a plugin wrongly kept
+// answers PB_E_STATE afterwards instead of pointing at freed memory.
+struct pb_metrics_sink {
+  pb::metrics::PluginSamples* samples = nullptr;
+};
+
+namespace pb::server {
+namespace {
+
+int host_metrics_sample(pb_metrics_sink* sink, pb_str name, pb_str help, int type,
+                        const pb_metric_label* labels, size_t label_count, double value) {
+  if (!on_loop_thread() || sink == nullptr || sink->samples == nullptr) return PB_E_STATE;
+  if (!valid(name) || !valid(help) || (labels == nullptr && label_count > 0)) return PB_E_INVALID;
+  if (label_count > metrics::PluginSamples::kMaxLabels) return PB_E_INVALID;
+  metrics::Type t;
+  if (type == PB_METRIC_COUNTER) {
+    t = metrics::Type::counter;
+  } else if (type == PB_METRIC_GAUGE) {
+    t = metrics::Type::gauge;
+  } else {
+    return PB_E_INVALID;
+  }
+  metrics::Label copied[metrics::PluginSamples::kMaxLabels];
+  for (size_t i = 0; i < label_count; ++i) {
+    if (!valid(labels[i].name) || !valid(labels[i].value)) return PB_E_INVALID;
+    copied[i] = {sv(labels[i].name), sv(labels[i].value)};
+  }
+  auto added = sink->samples->add(sv(name), sv(help), t,
+                                  std::span<const metrics::Label>(copied, label_count), value);
+  return added.ok() ? PB_OK : added.error().code;
+}
+
 int host_channel_direct(pb_plugin* self, pb_str user_a, pb_str user_b, pb_channel_done_fn done,
                         void* user) {
   if (self == nullptr || done == nullptr || !valid(user_a) || !valid(user_b) || user_a.len == 0 ||
@@ -582,6 +629,8 @@ const pb_host_api kHostApi = {
     host_http_fetch,
     host_http_cancel,
     host_team_get,
+    host_metrics_register,
+    host_metrics_sample,
 };
 
 }  // namespace
@@ -589,6 +638,21 @@ const pb_host_api kHostApi = {
 const pb_host_api* host_api() { return &kHostApi; }
 
 http_client::Invoker fetch_done_invoker() { return &invoke_fetch_done; }
+
+void collect_plugin_metrics(pb_plugin* plugin, std::string& page) {
+  if (plugin->metrics_fn == nullptr || plugin->failed || plugin->phase != PluginPhase::running) {
+    return;
+  }
+  metrics::PluginSamples samples(plugin->id);
+  // Static: a plugin that (wrongly) kept the sink finds it disarmed, never dangling.
+  static pb_metrics_sink sink;
+  sink.samples = &samples;
+  guarded(plugin, "metrics collect callback",
+          [&] { plugin->metrics_fn(plugin->metrics_user, &sink); });
+  sink.samples = nullptr;
+  metrics::TextWriter out(page);
+  samples.render(out);
+}
 
 void stop_plugin_timers(pb_plugin* plugin) {
   while (!plugin->timers.empty()) close_timer(*plugin->timers.begin());

@@ -10,6 +10,7 @@
 #include "core/metrics/process_stats.h"
 #include "core/metrics/text_format.h"
 #include "core/server/app.h"
+#include "core/server/plugin_context.h"
 #include "core/version.h"
 
 namespace pb::server {
@@ -116,6 +117,11 @@ std::string render_metrics(App& app) {
   render_store(app, out);
   render_plugins(app, out);
   render_process(app, out);
+  // Each plugin's own series (ABI minor 5), checked by the host; names are per-plugin
+  // prefixed, so families never collide with the core's or with each other.
+  for (const auto& context : app.plugin_contexts()) {
+    if (context) collect_plugin_metrics(context.get(), page);
+  }
   return page;
 }
 

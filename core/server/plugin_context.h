@@ -39,12 +39,19 @@ struct pb_plugin {
   std::unordered_set<pb_timer*> timers;  // live timers, stopped when the plugin stops
   bool failed = false;                   // a callback threw: its routes answer 503
   size_t pending_work = 0;               // queue_work tasks whose completion has not run yet
+  pb_metrics_collect_fn metrics_fn = nullptr;  // metrics_register (minor 5); null: none
+  void* metrics_user = nullptr;
 };
 
 namespace pb::server {
 
 // The host API table every plugin receives (static storage; the same for all plugins).
 const pb_host_api* host_api();
+
+// GET /metrics: runs `plugin`'s collect callback (if it registered one and is running) and
+// renders the samples the host accepted from it. A callback that throws faults the plugin.
+// Loop thread.
+void collect_plugin_metrics(pb_plugin* plugin, std::string& page);
 
 // Stops every timer of `plugin` (without firing them); used when the plugin stops.
 void stop_plugin_timers(pb_plugin* plugin);

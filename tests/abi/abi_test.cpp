@@ -205,6 +205,36 @@ TEST_F(AbiTest, DuplicateIdFailsBothFolders) {
   }
 }
 
+// ABI minor 5: a C plugin registers a metrics collect callback; a scrape runs it and sees its
+// samples (the fake records them; the server's checks are tested in tests/unit/metrics and
+// through the real binary in tests/integration/metrics).
+TEST_F(AbiTest, MetricsCollectCallbackRunsOnEachScrape) {
+  use({"metrics"});
+  auto records = load();
+  ASSERT_EQ(records.size(), 1u);
+  PluginRecord& r = records[0];
+  ASSERT_EQ(r.state, PluginState::active) << r.reason;
+  pb::sdk::FakeHost host(r.descriptor);
+  ASSERT_EQ(host.run_in_init_phase([&] {
+    auto init = call_init(r, host.api(), host.self());
+    return init.ok() ? PB_OK : PB_E_PLUGIN;
+  }),
+            PB_OK)
+      << r.reason;
+  ASSERT_TRUE(host.has_metrics_collect());
+  auto first = host.scrape_metrics();
+  auto second = host.scrape_metrics();
+  ASSERT_EQ(second.size(), 4u);  // the fake records all four; the server refuses three
+  EXPECT_EQ(second[0].name, "patchbay_plugin_metrics_scrapes_total");
+  EXPECT_EQ(second[0].type, PB_METRIC_COUNTER);
+  EXPECT_EQ(second[0].value, 2);
+  ASSERT_EQ(second[0].labels.size(), 1u);
+  EXPECT_EQ(second[0].labels[0].second, "c \"quoted\"");
+  EXPECT_TRUE(host.logged("metrics: good -> PB_OK"));
+  call_destroy(r);
+  unload(r);
+}
+
 TEST_F(AbiTest, MarkerProvesLoadingIsObservable) {
   // Without this the two tests below could pass for the wrong reason.
   use({"marker"});

@@ -45,6 +45,12 @@
 // Teams (ABI minor 4): add_team puts a team into the model; team_get finds it by id (also
 // archived ones), PB_E_UNSUPPORTED with set_chat_supported(false), like the channel functions.
 //
+// Metrics (ABI minor 5): scrape_metrics() runs the registered collect callback as a scrape
+// would and returns the samples it added, in order. The fake records what it is given; the
+// naming, label and value rules are the server's (core/metrics/plugin_samples.h), except that
+// the fake also refuses an unknown type, NULL labels with a count, and a sink used after its
+// collect call returned (PB_E_STATE), so a plugin unit test sees those mistakes.
+//
 // Threading: construct, drive and destroy the FakeHost on one thread (the "loop"). Host
 // functions called from another thread return PB_E_STATE, except log and post_to_loop; queue_work
 // runs its `work` on a real short-lived thread, joined before `after` runs.
@@ -436,6 +442,25 @@ class FakeHost {
   }
   // How many times team_get was called (to test a plugin's cache).
   size_t team_lookups() const { return team_lookups_; }
+
+  // ---- metrics (minor 5) ----
+  struct MetricSample {
+    std::string name, help;
+    int type = PB_METRIC_GAUGE;
+    std::vector<std::pair<std::string, std::string>> labels;
+    double value = 0;
+  };
+  // Whether the plugin registered a collect callback.
+  bool has_metrics_collect() const { return metrics_fn_ != nullptr; }
+  // Runs the collect callback (nothing if none) and returns the samples it added.
+  std::vector<MetricSample> scrape_metrics() {
+    metrics_scrape_.clear();
+    if (metrics_fn_ == nullptr) return {};
+    metrics_sink_live_ = true;
+    metrics_fn_(metrics_user_, reinterpret_cast<pb_metrics_sink*>(&self_));
+    metrics_sink_live_ = false;
+    return std::move(metrics_scrape_);
+  }
   // Makes `user_id` a member of `team_id` with `roles` (again: replaces the roles).
   void add_team_member(std::string_view team_id, std::string_view user_id,
                        std::string roles = "team_user") {
@@ -1699,6 +1724,29 @@ class FakeHost {
       fn(user, &view);
       return PB_OK;
     };
+    // ---- minor 5: metrics ----
+    api_.metrics_register = [](pb_plugin* self, pb_metrics_collect_fn fn, void* user) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr) return PB_E_INVALID;
+      if (!h->on_loop() || h->stopped_) return PB_E_STATE;
+      h->metrics_fn_ = fn;
+      h->metrics_user_ = user;
+      return PB_OK;
+    };
+    api_.metrics_sample = [](pb_metrics_sink* sink, pb_str name, pb_str help, int type,
+                             const pb_metric_label* labels, size_t label_count,
+                             double value) -> int {
+      FakeHost* h = sink == nullptr ? nullptr : reinterpret_cast<SelfTag*>(sink)->host;
+      if (h == nullptr || !h->on_loop() || !h->metrics_sink_live_) return PB_E_STATE;
+      if ((type != PB_METRIC_COUNTER && type != PB_METRIC_GAUGE) ||
+          (labels == nullptr && label_count > 0))
+        return PB_E_INVALID;
+      MetricSample sample{std::string(to_sv(name)), std::string(to_sv(help)), type, {}, value};
+      for (size_t i = 0; i < label_count; ++i)
+        sample.labels.emplace_back(to_sv(labels[i].name), to_sv(labels[i].value));
+      h->metrics_scrape_.push_back(std::move(sample));
+      return PB_OK;
+    };
     api_.http_cancel = [](pb_plugin* self, uint64_t request_id) -> int {
       FakeHost* h = from(self);
       if (h == nullptr) return PB_E_INVALID;
@@ -1738,6 +1786,10 @@ class FakeHost {
   std::vector<Channel> channels_;
   std::map<std::string, Team> teams_;  // by id
   size_t team_lookups_ = 0;
+  pb_metrics_collect_fn metrics_fn_ = nullptr;
+  void* metrics_user_ = nullptr;
+  bool metrics_sink_live_ = false;
+  std::vector<MetricSample> metrics_scrape_;
   std::map<std::pair<std::string, std::string>, std::string> team_roles_;  // (team, user)
   std::set<std::pair<std::string, std::string>> channel_members_;          // (channel, user)
   std::vector<Post> plugin_posts_;

@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 4
+#define PB_ABI_MINOR 5
 
 #if defined(_WIN32)
 #define PB_EXPORT __declspec(dllexport)
@@ -294,6 +294,29 @@ typedef void (*pb_channel_done_fn)(void *user, int status, const pb_channel_v1 *
  * Mattermost error id and message (a REJECT of an interceptor, a missing channel, ...). */
 typedef void (*pb_post_done_fn)(void *user, int status, int http_status, pb_str error_id,
                                 pb_str message, const pb_post_v1 *created);
+
+/* ---- metrics (minor 5) ---- */
+
+/* The type of a sample a plugin adds to GET /metrics (Prometheus text format). */
+typedef enum pb_metric_type {
+  PB_METRIC_COUNTER = 0, /* only goes up (until the process restarts); finite, >= 0 */
+  PB_METRIC_GAUGE = 1    /* any value that is not NaN */
+} pb_metric_type;
+
+/* One label of a sample: name [A-Za-z_][A-Za-z0-9_]* (not "__"-prefixed, not "le" or
+ * "quantile"), value UTF-8 of at most 256 bytes (the host escapes it). */
+typedef struct pb_metric_label {
+  pb_str name;
+  pb_str value;
+} pb_metric_label;
+
+/* Opaque: where one plugin's samples of one scrape go. Valid only during the collect call. */
+typedef struct pb_metrics_sink pb_metrics_sink;
+
+/* metrics_register (minor 5): called on the loop thread while the host renders GET /metrics;
+ * adds this plugin's samples with host->metrics_sample(sink, ...) and returns. It must not block
+ * and must not keep `sink`. Not called before start() returned nor after stop(). */
+typedef void (*pb_metrics_collect_fn)(void *user, pb_metrics_sink *sink);
 
 /* ---- outbound HTTP (minor 3) ---- */
 
@@ -586,6 +609,30 @@ typedef struct pb_host_api {
    * Loop thread only. Returns PB_OK (fn called); PB_E_NOT_FOUND; PB_E_INVALID (NULL self or fn,
    * a bad pb_str); PB_E_STATE (off the loop thread); PB_E_UNSUPPORTED (no chat model). */
   int (*team_get)(pb_plugin *self, pb_str team_id, pb_team_fn fn, void *user);
+
+  /* ---- minor 5: metrics ------------------------------------------------------------------- */
+
+  /* Registers this plugin's collect callback for GET /metrics (MetricsSettings.Enable): a pull
+   * design, so a plugin pays nothing per request and nothing while nobody scrapes. One
+   * callback per plugin: a second call replaces it, fn NULL removes it. Loop thread, from
+   * init() on. Returns PB_OK; PB_E_INVALID (NULL self); PB_E_STATE (off the loop thread, or
+   * after stop()). A plugin whose callback throws is marked failed, as for any callback. */
+  int (*metrics_register)(pb_plugin *self, pb_metrics_collect_fn fn, void *user);
+
+  /* From inside the collect callback: adds one sample `name{labels} value`. The host checks
+   * it, so a plugin can neither break the page nor pose as the core or another plugin:
+   * `name` must be a Prometheus metric name of at most 200 bytes starting with
+   * "patchbay_plugin_<id>_" (the plugin's id with every byte outside [A-Za-z0-9_] as '_') with
+   * more after it, not ending in _bucket, _sum or _count; `help` at most 512 bytes of UTF-8
+   * (may be empty); `type` a pb_metric_type; at most 8 labels with distinct names (see
+   * pb_metric_label); `value` as its type allows. All samples of one name must share type
+   * and help. Everything is copied before it returns. Loop thread.
+   * Returns PB_OK; PB_E_INVALID (a rule above is broken: this sample is dropped, the others
+   * stay); PB_E_EXISTS (this name and label set were already added in this scrape);
+   * PB_E_LIMIT (more than 1000 samples from this plugin in one scrape); PB_E_STATE (`sink` is
+   * not the one of a collect call in progress, or off the loop thread). */
+  int (*metrics_sample)(pb_metrics_sink *sink, pb_str name, pb_str help, int type,
+                        const pb_metric_label *labels, size_t label_count, double value);
 
   /* New functions are appended here (ABI minor + 1 each time). */
 } pb_host_api;

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -270,6 +271,35 @@ class Timer {
   detail::ClosureBase* closure_ = nullptr;
 };
 
+// Where a collect function (Host::metrics_collect, ABI minor 5) adds its samples; valid only
+// during that call. Each add returns what host->metrics_sample returns: PB_OK, PB_E_INVALID (a
+// naming, label or value rule broken; also more than 8 labels), PB_E_EXISTS, PB_E_LIMIT,
+// PB_E_STATE. Names must start with "patchbay_plugin_<id>_" (see plugin.h).
+class MetricsSink {
+ public:
+  using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+  MetricsSink(const pb_host_api* api, pb_metrics_sink* sink) noexcept : api_(api), sink_(sink) {}
+
+  int counter(std::string_view name, std::string_view help, Labels labels, double value) const {
+    return add(name, help, PB_METRIC_COUNTER, labels, value);
+  }
+  int gauge(std::string_view name, std::string_view help, Labels labels, double value) const {
+    return add(name, help, PB_METRIC_GAUGE, labels, value);
+  }
+  int add(std::string_view name, std::string_view help, pb_metric_type type, Labels labels,
+          double value) const {
+    pb_metric_label raw[8];
+    if (labels.size() > 8) return PB_E_INVALID;
+    size_t n = 0;
+    for (const auto& [k, v] : labels) raw[n++] = pb_metric_label{to_pb(k), to_pb(v)};
+    return api_->metrics_sample(sink_, to_pb(name), to_pb(help), type, raw, n, value);
+  }
+
+ private:
+  const pb_host_api* api_;
+  pb_metrics_sink* sink_;
+};
+
 // The host, as a plugin sees it: the function table plus this plugin's handle. Owns every closure
 // registered through it. Not copyable: plugins hold a Host& (Plugin::host()).
 class Host {
@@ -505,6 +535,18 @@ class Host {
     return api_->http_cancel(self_, request_id);
   }
 
+  // ---- metrics (minor 5) ----
+  using CollectFn = std::function<void(const MetricsSink&)>;
+  // Registers the function the host calls (loop thread) while rendering GET /metrics; it adds
+  // this plugin's samples to the sink. Replaces an earlier one; an empty fn unregisters.
+  // PB_OK; PB_E_STATE (after stop, or not the loop thread); PB_E_UNSUPPORTED (a host older
+  // than ABI minor 5).
+  int metrics_collect(CollectFn fn) {
+    if (!PB_HOST_HAS(api_, metrics_register)) return PB_E_UNSUPPORTED;
+    collect_ = std::move(fn);
+    return api_->metrics_register(self_, collect_ ? &collect_trampoline : nullptr, this);
+  }
+
   // Frees every closure (called by the PB_PLUGIN trampolines at destroy).
   void release_all() noexcept {
     std::unordered_map<detail::ClosureBase*, std::unique_ptr<detail::ClosureBase>> gone;
@@ -627,6 +669,14 @@ class Host {
     }
     host->drop(c);
   }
+  static void collect_trampoline(void* user, pb_metrics_sink* sink) noexcept {
+    auto* host = static_cast<Host*>(user);
+    try {
+      if (host->collect_) host->collect_(MetricsSink(host->api_, sink));
+    } catch (...) {
+      detail::log_current_exception(host->api_, host->self_, "metrics collect");
+    }
+  }
   static void persistent_task_trampoline(void* user) noexcept {
     auto* c = static_cast<Persistent<TaskFn>*>(user);
     try {
@@ -638,6 +688,7 @@ class Host {
 
   pb_plugin* self_;
   const pb_host_api* api_;
+  CollectFn collect_;  // metrics_collect's function (loop thread only)
   mutable std::mutex mu_;  // post_to_loop may be called from any thread
   std::unordered_map<detail::ClosureBase*, std::unique_ptr<detail::ClosureBase>> closures_;
 };

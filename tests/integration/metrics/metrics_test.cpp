@@ -9,11 +9,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
 #include <regex>
 
 #include "tests/integration/metrics/prometheus_text.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/server_process.h"
+#include "tests/integration/support/temp_dir.h"
 
 namespace pb::itest {
 namespace {
@@ -27,16 +30,18 @@ ServerConfig metrics_on() {
   return config;
 }
 
-// The port of the metrics listener, from its log line; 0 when there is none.
-uint16_t metrics_port(const ServerProcess& server) {
+// The port of the metrics listener, from its log line (written right after the main listener's,
+// so it may still be on its way through the pipe); 0 when none came.
+uint16_t metrics_port(ServerProcess& server) {
   static const std::regex line(R"(\[metrics\] listening on [0-9.]+:([0-9]+))");
+  if (!server.wait_for_log("[metrics] listening on", 10s)) return 0;
   std::smatch m;
   std::string log = server.log();
   if (!std::regex_search(log, m, line)) return 0;
   return static_cast<uint16_t>(std::stoi(m[1]));
 }
 
-test::prom::Page scrape(const ServerProcess& server, uint16_t port) {
+test::prom::Page scrape(ServerProcess& server, uint16_t port) {
   auto response = round_trip(server.host(), port, get_request("/metrics"));
   EXPECT_TRUE(response);
   if (!response) return {};
@@ -74,12 +79,13 @@ TEST(Metrics, OffByDefaultNothingListensAndTheMainPortHasNoMetrics) {
   config.env = {{"PB_METRICSSETTINGS_LISTENADDRESS", "127.0.0.1:" + std::to_string(port)}};
   ServerProcess server(config);
   ASSERT_TRUE(server.start());
-  EXPECT_EQ(metrics_port(server), 0) << server.log();
-  HttpConnection connection(server.host(), port);
-  EXPECT_FALSE(connection.connected());
+  // Answered: start() is over, so a metrics listener, had there been one, would be bound now.
   auto main = round_trip(server.host(), server.port(), get_request("/metrics"));
   ASSERT_TRUE(main);
   EXPECT_EQ(main->status, 404);
+  HttpConnection connection(server.host(), port);
+  EXPECT_FALSE(connection.connected());
+  EXPECT_EQ(server.log().find("[metrics]"), std::string::npos) << server.log();
 }
 
 TEST(Metrics, PageParsesStrictlyAndNamesTheServersParts) {
@@ -169,6 +175,34 @@ TEST(Metrics, CountersMoveWithRequestsAndRoutesArePatterns) {
   EXPECT_GE(after.value("patchbay_http_open_connections").value_or(0), 1);
   EXPECT_EQ(after.value("patchbay_http_requests_in_flight"), 0);
   ASSERT_EQ(server.stop(), 0);
+}
+
+// ABI minor 5 through the real host: the corpus plugin "metrics" (tests/abi/cases/metrics.c)
+// adds one valid sample per scrape and three the host must refuse; only the valid one reaches
+// the page, which still parses, and the plugin is told why the others were refused.
+TEST(Metrics, PluginSamplesAreCheckedAndCollectedOnEachScrape) {
+  TempDir plugins;
+  std::filesystem::create_directory_symlink(abi_plugin_dir() / "metrics", plugins.path() / "metrics");
+  ServerConfig config = metrics_on();
+  config.plugin_dir = plugins.path();
+  ServerProcess server(config);
+  ASSERT_TRUE(server.start());
+  uint16_t port = metrics_port(server);
+  ASSERT_NE(port, 0) << server.log();
+  const std::map<std::string, std::string> kind{{"kind", "c \"quoted\""}};
+  auto first = scrape(server, port);
+  EXPECT_EQ(first.value("patchbay_plugin_metrics_scrapes_total", kind), 1);
+  EXPECT_EQ(first.types.at("patchbay_plugin_metrics_scrapes_total"), "counter");
+  EXPECT_EQ(first.helps.at("patchbay_plugin_metrics_scrapes_total"), "Collect calls so far.");
+  EXPECT_FALSE(first.value("patchbay_plugin_metrics_nan"));
+  EXPECT_FALSE(first.value("patchbay_plugin_metrics_labelled"));
+  EXPECT_EQ(first.value("patchbay_plugin_state", {{"plugin", "metrics"}, {"state", "active"}}), 1);
+  auto second = scrape(server, port);
+  EXPECT_EQ(second.value("patchbay_plugin_metrics_scrapes_total", kind), 2);
+  for (const char* line : {"metrics: good -> PB_OK", "metrics: foreign -> PB_E_INVALID",
+                           "metrics: nan -> PB_E_INVALID", "metrics: label -> PB_E_INVALID"}) {
+    EXPECT_TRUE(server.wait_for_log(line, 5s)) << line << "\n" << server.log();
+  }
 }
 
 TEST(Metrics, ATakenMetricsAddressStopsTheStartWithAClearMessage) {
