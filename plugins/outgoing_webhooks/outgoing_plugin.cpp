@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "plugins/outgoing_webhooks/callback_response.h"
+#include "plugins/outgoing_webhooks/metrics.h"
 
 namespace pb::outgoing {
 namespace {
@@ -46,6 +47,10 @@ int OutgoingWebhooksPlugin::init(std::string_view settings_json) {
       });
   dispatcher_->set_max_in_flight_per_hook(settings_.max_in_flight_per_hook);
   dispatcher_->set_max_queued_per_hook(settings_.max_queued_per_hook);
+  // Its counters on the server's GET /metrics too (ABI 1.5; an older host: no series, no error).
+  if (int rc = register_dispatcher_metrics(h, *dispatcher_); rc != PB_OK && rc != PB_E_UNSUPPORTED) {
+    return rc;
+  }
 
   int rc = h.intercept(PB_EVENT_POST_WILL_BE_CREATED, kInterceptPriority,
                        [this](sdk::Intercept t, uint32_t, const void* p) {
