@@ -84,7 +84,7 @@ void SlashCommandsPlugin::load_trigger_key() {
 }
 
 std::string SlashCommandsPlugin::new_trigger_id(Invocation& inv) const {
-  inv.client_trigger_id = sdk::new_id();
+  inv.client_trigger_id = ids_.next();
   return sign_trigger_id(trigger_key_, inv.client_trigger_id, inv.user_id, now_ms());
 }
 

@@ -30,6 +30,7 @@
 #include "plugins/slash_commands/command.h"
 #include "plugins/slash_commands/command_index.h"
 #include "plugins/slash_commands/command_response.h"
+#include "plugins/slash_commands/id_pool.h"
 #include "plugins/slash_commands/mentions.h"
 #include "plugins/slash_commands/plugin_commands.h"
 #include "plugins/slash_commands/response_url.h"
@@ -153,6 +154,7 @@ class SlashCommandsPlugin : public sdk::Plugin {
   uint32_t invoked_event_ = 0;  // command.invoked
   PluginCommandRegistry plugin_commands_;
   TriggerKey trigger_key_;  // loaded or made at start (store key kTriggerKeyName)
+  mutable IdPool ids_;      // client trigger ids (new_trigger_id is const: the pool is not state)
   CommandIndex index_;
   ResponseUrls response_urls_;
   sdk::Timer sweep_timer_;

@@ -8,13 +8,6 @@
 namespace pb::slash {
 namespace {
 
-std::string base64(const unsigned char* data, size_t size) {
-  std::string out(sodium_base64_encoded_len(size, sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), data, size, sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
 std::optional<std::string> unbase64(std::string_view text) {
   std::string out(text.size(), '\0');
   size_t size = 0;
@@ -27,18 +20,35 @@ std::optional<std::string> unbase64(std::string_view text) {
   return out;
 }
 
-std::string mac_base64(const TriggerKey& key, std::string_view data) {
+// Appends base64 of `data` to `out`.
+void append_base64(std::string& out, const unsigned char* data, size_t size) {
+  size_t at = out.size();
+  size_t room = sodium_base64_encoded_len(size, sodium_base64_VARIANT_ORIGINAL);  // with its NUL
+  out.resize(at + room);
+  sodium_bin2base64(out.data() + at, room, data, size, sodium_base64_VARIANT_ORIGINAL);
+  out.resize(at + room - 1);
+}
+
+void append_mac_base64(std::string& out, const TriggerKey& key, std::string_view data) {
+  crypto_auth_hmacsha256_state state = key.keyed;
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                         key.bytes.data());
-  return base64(mac, sizeof mac);
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(data.data()),
+                                data.size());
+  crypto_auth_hmacsha256_final(&state, mac);
+  sodium_memzero(&state, sizeof state);
+  append_base64(out, mac, sizeof mac);
 }
 
 }  // namespace
 
+void key_ready(TriggerKey& key) {
+  crypto_auth_hmacsha256_init(&key.keyed, key.bytes.data(), key.bytes.size());
+}
+
 TriggerKey new_trigger_key() {
   TriggerKey key;
   randombytes_buf(key.bytes.data(), key.bytes.size());
+  key_ready(key);
   return key;
 }
 
@@ -50,21 +60,22 @@ std::optional<TriggerKey> trigger_key_from_record(std::string_view record) {
   TriggerKey key;
   if (record.size() != key.bytes.size()) return std::nullopt;
   std::memcpy(key.bytes.data(), record.data(), record.size());
+  key_ready(key);
   return key;
 }
 
 std::string sign_trigger_id(const TriggerKey& key, std::string_view client_trigger_id,
                             std::string_view user_id, int64_t now_ms) {
+  char millis[24];
+  auto [end, ec] = std::to_chars(millis, millis + sizeof millis, now_ms);
   std::string data;
-  data.reserve(client_trigger_id.size() + user_id.size() + 64);
-  data += client_trigger_id;
-  data += ':';
-  data += user_id;
-  data += ':';
-  data += std::to_string(now_ms);
-  data += ':';
-  data += mac_base64(key, data);
-  return base64(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  data.reserve(client_trigger_id.size() + user_id.size() + (end - millis) + 3 + 45);
+  data.append(client_trigger_id).append(1, ':').append(user_id).append(1, ':');
+  data.append(millis, end).append(1, ':');
+  append_mac_base64(data, key, data);
+  std::string out;
+  append_base64(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return out;
 }
 
 std::optional<VerifiedTrigger> verify_trigger_id(const TriggerKey& key, std::string_view trigger_id,
@@ -76,7 +87,8 @@ std::optional<VerifiedTrigger> verify_trigger_id(const TriggerKey& key, std::str
   size_t second = first == std::string_view::npos ? first : text.find(':', first + 1);
   size_t third = second == std::string_view::npos ? second : text.find(':', second + 1);
   if (third == std::string_view::npos) return std::nullopt;
-  std::string expected = mac_base64(key, text.substr(0, third + 1));
+  std::string expected;
+  append_mac_base64(expected, key, text.substr(0, third + 1));
   std::string_view given = text.substr(third + 1);
   if (given.size() != expected.size() ||
       sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) {

@@ -15,19 +15,28 @@
 #include <string>
 #include <string_view>
 
+#include <sodium.h>
+
 namespace pb::slash {
 
 inline constexpr std::string_view kTriggerKeyName = "k/trigger_id";
 
 struct TriggerKey {
   std::array<unsigned char, 32> bytes{};
+  // HMAC-SHA-256 with the key's pads already hashed: signing copies it instead of hashing the
+  // key again for every trigger id (execute's path). Set by key_ready().
+  crypto_auth_hmacsha256_state keyed{};
 };
+
+// Prepares `key.keyed` from `key.bytes` (the makers below call it).
+void key_ready(TriggerKey& key);
 
 // A fresh random key, and the key as stored (raw bytes) and read back (nullopt when damaged).
 TriggerKey new_trigger_key();
 std::string_view trigger_key_record(const TriggerKey& key);
 std::optional<TriggerKey> trigger_key_from_record(std::string_view record);
 
+// Two allocations: the signed id and one scratch buffer.
 std::string sign_trigger_id(const TriggerKey& key, std::string_view client_trigger_id,
                             std::string_view user_id, int64_t now_ms);
 

@@ -1,8 +1,14 @@
-// The signed trigger_id (trigger_id.h).
+// The signed trigger_id (trigger_id.h) and the pooled ids it starts from (id_pool.h).
 #include "plugins/slash_commands/trigger_id.h"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
+
+#include <set>
+#include <string>
+
+#include "plugins/slash_commands/command.h"
+#include "plugins/slash_commands/id_pool.h"
 
 namespace pb::slash {
 namespace {
@@ -44,6 +50,24 @@ TEST_F(TriggerIdTest, KeyRecordRoundTrips) {
   ASSERT_TRUE(back);
   EXPECT_EQ(back->bytes, key.bytes);
   EXPECT_FALSE(trigger_key_from_record("short"));
+}
+
+}  // namespace
+}  // namespace pb::slash
+
+namespace pb::slash {
+namespace {
+
+// The pooled ids are ids: 26 symbols of the id alphabet, and all different across refills.
+TEST(IdPool, IdsAreWellFormedAndDistinctAcrossRefills) {
+  IdPool pool;
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {  // past three refills of 64
+    std::string id = pool.next();
+    ASSERT_EQ(id.size(), 26u);
+    EXPECT_TRUE(is_valid_id(id)) << id;
+    EXPECT_TRUE(seen.insert(id).second) << id;
+  }
 }
 
 }  // namespace
