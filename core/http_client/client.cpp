@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -15,7 +16,7 @@
 namespace pb::http_client {
 namespace {
 
-constexpr size_t kMaxAddresses = 8;        // tried in order; more adds only delay
+constexpr size_t kMaxAddresses = kMaxCachedAddresses;  // tried in order; more adds only delay
 constexpr size_t kReadBufferBytes = 16 * 1024;
 constexpr size_t kIdleBufferBytes = 64 * 1024;  // parser capacity kept by a pooled connection
 
@@ -37,6 +38,14 @@ std::string describe(const sockaddr_storage& address) {
   std::string text = to_string(ip);
   bool v6 = text.find(':') != std::string::npos;
   return v6 ? fmt::format("[{}]:{}", text, port) : fmt::format("{}:{}", text, port);
+}
+
+void set_port(sockaddr_storage& address, uint16_t port) {
+  if (address.ss_family == AF_INET) {
+    reinterpret_cast<sockaddr_in*>(&address)->sin_port = htons(port);
+  } else {
+    reinterpret_cast<sockaddr_in6*>(&address)->sin6_port = htons(port);
+  }
 }
 
 }  // namespace
@@ -101,7 +110,10 @@ struct Client::Connection {
 };
 
 Client::Client(uv_loop_t* loop, ClientOptions options)
-    : loop_(loop), options_(std::move(options)), guard_(options_.allow_list) {
+    : loop_(loop),
+      options_(std::move(options)),
+      guard_(options_.allow_list),
+      dns_cache_(options_.dns) {
   if (options_.invoker == nullptr) options_.invoker = &direct_invoker;
 }
 
@@ -215,6 +227,19 @@ void Client::resolve(Fetch* f) {
     try_next_address(f);
     return;
   }
+  // A cached lookup (or failure) answers at once; the guard still checks each address when
+  // try_next_address() connects to it.
+  if (const DnsCache::Entry* cached = dns_cache_.find(f->url.host, uv_now(loop_))) {
+    if (cached->address_count == 0) {
+      complete_soon(f, PB_E_IO, cached->failure);
+      return;
+    }
+    std::copy_n(cached->addresses.begin(), cached->address_count, f->addresses.begin());
+    f->address_count = cached->address_count;
+    for (size_t i = 0; i < f->address_count; ++i) set_port(f->addresses[i], f->url.port);
+    try_next_address(f);
+    return;
+  }
   auto* lookup = new DnsLookup{{}, this, f};
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -223,6 +248,7 @@ void Client::resolve(Fetch* f) {
   char port[8];
   std::snprintf(port, sizeof port, "%u", static_cast<unsigned>(f->url.port));
   f->dns = lookup;
+  ++dns_lookups_;
   int rc = uv_getaddrinfo(loop_, &lookup->req, &Client::on_resolved, f->url.host.c_str(), port, &hints);
   if (rc != 0) {
     f->dns = nullptr;
@@ -241,9 +267,12 @@ void Client::on_resolved(uv_getaddrinfo_t* req, int status, addrinfo* result) {
     return;
   }
   f->dns = nullptr;
+  const uint64_t now = uv_now(self->loop_);
   if (status != 0) {
     if (result != nullptr) uv_freeaddrinfo(result);
-    self->complete(f, PB_E_IO, fmt::format("resolve {}: {}", f->url.host, uv_strerror(status)));
+    std::string failure = fmt::format("resolve {}: {}", f->url.host, uv_strerror(status));
+    if (status != UV_ECANCELED) self->dns_cache_.store_failure(f->url.host, failure, now);
+    self->complete(f, PB_E_IO, failure);
     return;
   }
   for (addrinfo* a = result; a != nullptr && f->address_count < kMaxAddresses; a = a->ai_next) {
@@ -255,9 +284,13 @@ void Client::on_resolved(uv_getaddrinfo_t* req, int status, addrinfo* result) {
   }
   uv_freeaddrinfo(result);
   if (f->address_count == 0) {
-    self->complete(f, PB_E_IO, fmt::format("resolve {}: no IPv4 or IPv6 address", f->url.host));
+    std::string failure = fmt::format("resolve {}: no IPv4 or IPv6 address", f->url.host);
+    self->dns_cache_.store_failure(f->url.host, failure, now);
+    self->complete(f, PB_E_IO, failure);
     return;
   }
+  self->dns_cache_.store_addresses(
+      f->url.host, std::span<const sockaddr_storage>(f->addresses.data(), f->address_count), now);
   self->try_next_address(f);
 }
 

@@ -1,6 +1,6 @@
 // The core's outbound HTTP/1.1 client: what the host API's http_fetch / http_cancel run on.
 //
-// libuv TCP, DNS through uv_getaddrinfo (on the thread pool), llhttp response parsing
+// libuv TCP, DNS through uv_getaddrinfo (on the thread pool) behind a small cache (DnsCache), llhttp response parsing
 // (ResponseParser), TLS through OpenSSL memory BIOs (TlsSession), the outbound address guard
 // (AddressGuard) applied to every address right before connecting to it, a pool of keep-alive
 // connections per origin (scheme, host, port) with an idle limit and an idle timeout, one
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/http_client/address_guard.h"
+#include "core/http_client/dns_cache.h"
 #include "core/http_client/tls.h"
 #include "core/util/result.h"
 #include "patchbay/plugin.h"
@@ -48,6 +49,7 @@ struct ClientOptions {
   size_t max_idle_total = 512;
   uint32_t idle_timeout_ms = 30000;
   std::string user_agent = "patchbay";
+  DnsCacheOptions dns;  // resolved names kept 30 s, failures 5 s (dns_cache.h)
   Invoker invoker = nullptr;  // nullptr: call `done` directly
 };
 
@@ -81,6 +83,7 @@ class Client {
   size_t in_flight() const { return fetches_.size(); }
   size_t idle_connections() const { return idle_total_; }
   uint64_t connections_opened() const { return connections_opened_; }
+  uint64_t dns_lookups() const { return dns_lookups_; }  // getaddrinfo calls made
 
   struct Fetch;       // one request (client.cpp)
   struct Connection;  // one TCP (+TLS) connection (client.cpp)
@@ -130,6 +133,7 @@ class Client {
   uv_loop_t* loop_;
   ClientOptions options_;
   AddressGuard guard_;
+  DnsCache dns_cache_;
   std::unique_ptr<TlsContext> tls_;  // null until the first https:// request
   bool shut_down_ = false;
   bool in_fetch_ = false;  // inside fetch(): completions are deferred
@@ -138,6 +142,7 @@ class Client {
   std::unordered_map<std::string, std::vector<Connection*>> idle_;
   size_t idle_total_ = 0;
   uint64_t connections_opened_ = 0;
+  uint64_t dns_lookups_ = 0;
 };
 
 }  // namespace pb::http_client

@@ -389,6 +389,52 @@ TEST_F(ClientTest, UnresolvableNameIsIo) {
   EXPECT_NE(out.detail.find("resolve"), std::string::npos) << out.detail;
 }
 
+// DNS cache (dns_cache.h): no pooled connection here, so every request needs the name's
+// addresses; only the first (and the first after the entry expired) asks getaddrinfo.
+TEST_F(ClientTest, ANameIsResolvedOnceWhileItsAddressesAreCached) {
+  LoopbackServer server(answer_all("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  ClientOptions options;
+  options.max_idle_per_origin = 0;
+  options.dns.positive_ttl_ms = 200;
+  client(options);
+  std::string url = "http://localhost:" + std::to_string(server.port()) + "/";
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(fetch(url).status, PB_OK);
+  EXPECT_EQ(client_->dns_lookups(), 1u);
+  EXPECT_EQ(server.accepted(), 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  ASSERT_EQ(fetch(url).status, PB_OK);
+  EXPECT_EQ(client_->dns_lookups(), 2u) << "the entry outlived its TTL";
+}
+
+TEST_F(ClientTest, CachedAddressesAreStillCheckedByTheGuard) {
+  LoopbackServer server(answer_all("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  allow_ = " ";  // nothing allowed: localhost's addresses are refused however they were found
+  client();
+  std::string url = "http://localhost:" + std::to_string(server.port()) + "/";
+  for (int i = 0; i < 2; ++i) {
+    Outcome out = fetch(url);
+    EXPECT_EQ(out.status, PB_E_DENIED) << out.detail;
+  }
+  EXPECT_EQ(client_->dns_lookups(), 1u);
+  EXPECT_EQ(client_->connections_opened(), 0u);
+  EXPECT_EQ(server.accepted(), 0);
+}
+
+TEST_F(ClientTest, AFailedLookupIsRememberedForTheNegativeTtl) {
+  ClientOptions options;
+  options.dns.negative_ttl_ms = 200;
+  client(options);
+  Outcome first = fetch("http://no-such-host.invalid/");
+  Outcome second = fetch("http://no-such-host.invalid/");
+  EXPECT_EQ(first.status, PB_E_IO);
+  EXPECT_EQ(second.status, PB_E_IO);
+  EXPECT_EQ(second.detail, first.detail);
+  EXPECT_EQ(client_->dns_lookups(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  EXPECT_EQ(fetch("http://no-such-host.invalid/").status, PB_E_IO);
+  EXPECT_EQ(client_->dns_lookups(), 2u);
+}
+
 TEST_F(ClientTest, InvalidRequestsAreRefusedAndNeverCallBack) {
   client();
   Outcome out;
