@@ -1,11 +1,11 @@
 #include "plugins/incoming_webhooks/payload_decoder.h"
 
 #include <array>
-#include <bitset>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <optional>
+
+#include <patchbay/json_scan.hpp>
 
 #include "plugins/incoming_webhooks/content_type.h"
 #include "plugins/incoming_webhooks/form_decoder.h"
@@ -91,36 +91,13 @@ std::string replace_invalid_utf8(std::string_view s, size_t from) {
   return out;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // ---- JSON scanning -----------------------------------------------------------------------------
 
-// Where a decoded string goes: nowhere (validation only), a std::string, or a short key buffer.
-struct DiscardSink {
-  void add(std::string_view) {}
-  void add_code_point(uint32_t) {}
-};
-struct StringSink {
-  std::string& out;
-  void add(std::string_view s) { out.append(s); }
-  void add_code_point(uint32_t cp) { append_utf8(out, cp); }
-};
+// The scanner and its sinks are the SDK's (patchbay/json_scan.hpp), shared with the splitter.
+using Scanner = sdk::JsonScanner;
+using DiscardSink = sdk::JsonDiscardSink;
+using StringSink = sdk::JsonStringSink;
+
 // Keys: only short ASCII ones can be known keys, so others are marked and not kept.
 struct KeySink {
   std::array<char, 32> buf{};
@@ -144,238 +121,6 @@ struct KeySink {
     }
   }
   std::string_view view() const { return overflow ? std::string_view{} : std::string_view(buf.data(), size); }
-};
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A validating, non-recursive reader of Go-flavoured JSON over already valid UTF-8 text.
-class Scanner {
- public:
-  explicit Scanner(std::string_view text) : s_(text) {}
-
-  size_t pos() const { return pos_; }
-  bool at_end() const { return pos_ >= s_.size(); }
-  char peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
-  std::string_view since(size_t start) const { return s_.substr(start, pos_ - start); }
-
-  void skip_ws() {
-    while (pos_ < s_.size()) {
-      char c = s_[pos_];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
-      ++pos_;
-    }
-  }
-
-  bool consume(char c) {
-    if (peek() != c) return false;
-    ++pos_;
-    return true;
-  }
-
-  bool literal(std::string_view word) {
-    if (s_.substr(pos_, word.size()) != word) return false;
-    pos_ += word.size();
-    return true;
-  }
-
-  // A string starting at pos_ ('"'), decoded into `sink`.
-  template <typename Sink>
-  bool string(Sink& sink) {
-    if (!consume('"')) return false;
-    while (pos_ < s_.size()) {
-      size_t run = pos_;
-      while (pos_ < s_.size()) {
-        auto c = static_cast<unsigned char>(s_[pos_]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        ++pos_;
-      }
-      sink.add(s_.substr(run, pos_ - run));
-      if (pos_ >= s_.size()) return false;
-      char c = s_[pos_];
-      if (c == '"') {
-        ++pos_;
-        return true;
-      }
-      if (c != '\\') return false;  // a raw control character
-      if (++pos_ >= s_.size()) return false;
-      char e = s_[pos_++];
-      switch (e) {
-        case '"': sink.add("\""); break;
-        case '\\': sink.add("\\"); break;
-        case '/': sink.add("/"); break;
-        case 'b': sink.add("\b"); break;
-        case 'f': sink.add("\f"); break;
-        case 'n': sink.add("\n"); break;
-        case 'r': sink.add("\r"); break;
-        case 't': sink.add("\t"); break;
-        case 'u': {
-          auto cp = hex4();
-          if (!cp) return false;
-          uint32_t r = *cp;
-          if (r >= 0xD800 && r <= 0xDFFF) {
-            // Go: a valid pair is one code point; anything else is U+FFFD, and a following
-            // escape is read on its own.
-            r = 0xFFFD;
-            if (*cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
-              size_t save = pos_;
-              pos_ += 2;
-              auto low = hex4();
-              if (low && *low >= 0xDC00 && *low <= 0xDFFF) {
-                r = 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
-              } else {
-                pos_ = save;
-              }
-            }
-          }
-          sink.add_code_point(r);
-          break;
-        }
-        default:
-          return false;
-      }
-    }
-    return false;
-  }
-
-  // A number per RFC 8259; with check_range, one that overflows a float64 is refused (Go decodes
-  // numbers in interface{} values as float64 and fails on 1e400).
-  bool number(bool check_range) {
-    size_t start = pos_;
-    consume('-');
-    if (consume('0')) {
-    } else if (peek() >= '1' && peek() <= '9') {
-      while (peek() >= '0' && peek() <= '9') ++pos_;
-    } else {
-      return false;
-    }
-    if (consume('.')) {
-      if (!(peek() >= '0' && peek() <= '9')) return false;
-      while (peek() >= '0' && peek() <= '9') ++pos_;
-    }
-    if (peek() == 'e' || peek() == 'E') {
-      ++pos_;
-      if (peek() == '+' || peek() == '-') ++pos_;
-      if (!(peek() >= '0' && peek() <= '9')) return false;
-      while (peek() >= '0' && peek() <= '9') ++pos_;
-    }
-    return !check_range || fits_float64(since(start));
-  }
-
-  // Any value, iteratively (no recursion), nested at most kMaxPayloadDepth - depth levels.
-  bool skip_value(int depth, bool check_numbers) {
-    std::bitset<kMaxPayloadDepth> in_object;
-    int level = 0;  // open containers of this value
-    while (true) {
-      skip_ws();
-      // A value.
-      char c = peek();
-      if (c == '{' || c == '[') {
-        if (depth + level >= kMaxPayloadDepth) return false;
-        ++pos_;
-        in_object[level++] = (c == '{');
-        skip_ws();
-        if (consume(c == '{' ? '}' : ']')) {
-          --level;
-        } else {
-          if (c == '{' && !member_key()) return false;
-          continue;
-        }
-      } else if (c == '"') {
-        DiscardSink sink;
-        if (!string(sink)) return false;
-      } else if (c == 't') {
-        if (!literal("true")) return false;
-      } else if (c == 'f') {
-        if (!literal("false")) return false;
-      } else if (c == 'n') {
-        if (!literal("null")) return false;
-      } else if (!number(check_numbers)) {
-        return false;
-      }
-      // After a value: close containers or move to the next element.
-      while (true) {
-        if (level == 0) return true;
-        skip_ws();
-        bool object = in_object[level - 1];
-        if (consume(',')) {
-          skip_ws();
-          if (object && !member_key()) return false;
-          break;
-        }
-        if (!consume(object ? '}' : ']')) return false;
-        --level;
-      }
-    }
-  }
-
-  // `"key"` then ':' (whitespace around), decoded into `sink`.
-  template <typename Sink>
-  bool key(Sink& sink) {
-    if (!string(sink)) return false;
-    skip_ws();
-    return consume(':');
-  }
-
- private:
-  bool member_key() {
-    DiscardSink sink;
-    return key(sink);
-  }
-
-  std::optional<uint32_t> hex4() {
-    if (pos_ + 4 > s_.size()) return std::nullopt;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-      int d = hex_digit(s_[pos_ + i]);
-      if (d < 0) return std::nullopt;
-      v = v * 16 + static_cast<uint32_t>(d);
-    }
-    pos_ += 4;
-    return v;
-  }
-
-  static bool fits_float64(std::string_view n) {
-    double value;
-    auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), value);
-    if (ec != std::errc::result_out_of_range) return true;
-    // from_chars also reports underflow (1e-400), which Go accepts as 0: only a magnitude of at
-    // least 1 can have overflowed. Decide by the position of the first significant digit.
-    if (!n.empty() && n.front() == '-') n.remove_prefix(1);
-    size_t exp_at = n.find_first_of("eE");
-    std::string_view mantissa = n.substr(0, exp_at);
-    long long exponent = 0;
-    if (exp_at != std::string_view::npos) {
-      std::string_view e = n.substr(exp_at + 1);
-      bool negative = !e.empty() && e.front() == '-';
-      if (!e.empty() && (e.front() == '-' || e.front() == '+')) e.remove_prefix(1);
-      for (char d : e) {
-        exponent = exponent * 10 + (d - '0');
-        if (exponent > 1'000'000'000) break;
-      }
-      if (negative) exponent = -exponent;
-    }
-    size_t dot = mantissa.find('.');
-    std::string_view int_part = mantissa.substr(0, dot);
-    long long magnitude;  // decimal position of the first significant digit
-    size_t first = int_part.find_first_not_of('0');
-    if (first != std::string_view::npos) {
-      magnitude = static_cast<long long>(int_part.size() - first);
-    } else {
-      std::string_view frac = dot == std::string_view::npos ? std::string_view{} : mantissa.substr(dot + 1);
-      size_t nz = frac.find_first_not_of('0');
-      if (nz == std::string_view::npos) return true;  // zero
-      magnitude = -static_cast<long long>(nz);
-    }
-    return magnitude + exponent <= 0;  // below 1: an underflow, fine
-  }
-
-  std::string_view s_;
-  size_t pos_ = 0;
 };
 
 // ---- the request object ------------------------------------------------------------------------
@@ -621,89 +366,6 @@ std::variant<IncomingPayload, WebhookError> decode_multipart(const MediaType& me
 }
 
 }  // namespace
-
-bool split_json_object(std::string_view json, std::vector<JsonMemberView>& members) {
-  members.clear();
-  Scanner in(json);
-  in.skip_ws();
-  if (!in.consume('{')) return false;
-  in.skip_ws();
-  if (!in.consume('}')) {
-    while (true) {
-      in.skip_ws();
-      JsonMemberView m;
-      size_t key_start = in.pos();
-      StringSink sink{m.key};
-      if (!in.string(sink)) return false;
-      m.raw_key = in.since(key_start);
-      in.skip_ws();
-      if (!in.consume(':')) return false;
-      in.skip_ws();
-      size_t value_start = in.pos();
-      if (!in.skip_value(1, false)) return false;
-      m.raw_value = in.since(value_start);
-      members.push_back(std::move(m));
-      in.skip_ws();
-      if (in.consume('}')) break;
-      if (!in.consume(',')) return false;
-    }
-  }
-  in.skip_ws();
-  return in.at_end();
-}
-
-bool split_json_array(std::string_view json, std::vector<std::string_view>& elements) {
-  elements.clear();
-  Scanner in(json);
-  in.skip_ws();
-  if (!in.consume('[')) return false;
-  in.skip_ws();
-  if (!in.consume(']')) {
-    while (true) {
-      in.skip_ws();
-      size_t start = in.pos();
-      if (!in.skip_value(1, false)) return false;
-      elements.push_back(in.since(start));
-      in.skip_ws();
-      if (in.consume(']')) break;
-      if (!in.consume(',')) return false;
-    }
-  }
-  in.skip_ws();
-  return in.at_end();
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-bool decode_json_string(std::string_view literal, std::string& out) {
-  out.clear();
-  Scanner in(literal);
-  StringSink sink{out};
-  return in.string(sink) && in.at_end();
-}
 
 std::string escape_control_chars(std::string_view json) {
   std::string out;

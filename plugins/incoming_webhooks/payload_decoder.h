@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include <patchbay/json_scan.hpp>
+
 namespace pb::incoming_webhooks {
 
 // What went wrong, as the HTTP answer (Mattermost error JSON is built by the caller).
@@ -33,7 +35,7 @@ struct IncomingPayload {
 
 // Nesting deeper than this is refused (400 parse_data). Go allows 10000; no webhook sender
 // nests anywhere near this, and the bound keeps the scanner's stack fixed.
-inline constexpr int kMaxPayloadDepth = 512;
+inline constexpr int kMaxPayloadDepth = sdk::kJsonScanMaxDepth;
 
 // §2.2 + §2.3: dispatches on the Content-Type header value ("" when absent):
 //   - application/x-www-form-urlencoded: the form field `payload` (body first, then `query`,
@@ -64,22 +66,12 @@ std::variant<IncomingPayload, WebhookError> decode_json_payload(std::string_view
 // become "\n" and raw tabs "\t". Returns `json` unchanged when nothing matched.
 std::string escape_control_chars(std::string_view json);
 
-// JSON helpers the splitter shares with the decoder (same scanner, same Go rules, the same
-// nesting bound). Views borrow `json`.
-struct JsonMemberView {
-  std::string_view raw_key;    // as written, quotes included
-  std::string key;             // decoded
-  std::string_view raw_value;  // as written
-};
-// The members of one JSON object, in order, duplicates kept; false when `json` (surrounding
-// white space allowed) is not exactly one valid object.
-bool split_json_object(std::string_view json, std::vector<JsonMemberView>& members);
-// The elements of one JSON array; false when `json` is not exactly one valid array.
-bool split_json_array(std::string_view json, std::vector<std::string_view>& elements);
-// Appends `s` as a JSON string literal: '"' and '\\' escaped, \n \r \t short, other control
-// characters as \u00XX, everything else (UTF-8 included) as is.
-void append_json_string(std::string& out, std::string_view s);
-// Decodes a JSON string literal (quotes included); false when it is not one.
-bool decode_json_string(std::string_view literal, std::string& out);
+// The JSON views the decoder is built on are the SDK's (patchbay/json_scan.hpp: one scanner,
+// Go's rules, the nesting bound above), shared with the splitter (patchbay/post_splitter.hpp).
+using sdk::JsonMemberView;
+using sdk::append_json_string;
+using sdk::decode_json_string;
+using sdk::split_json_array;
+using sdk::split_json_object;
 
 }  // namespace pb::incoming_webhooks
