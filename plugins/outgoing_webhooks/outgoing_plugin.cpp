@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <chrono>
+
 #include "plugins/outgoing_webhooks/callback_response.h"
 #include "plugins/outgoing_webhooks/metrics.h"
 
@@ -19,14 +21,6 @@ struct ChannelFacts {
   std::string name;
 };
 
-void post_done(void* user, int status, int http_status, pb_str error_id, pb_str message,
-               const pb_post_v1* /*created*/) {
-  auto* host = static_cast<sdk::Host*>(user);
-  if (status == PB_OK) return;
-  host->warn("reply post refused: " + std::to_string(http_status) + " " +
-             std::string(to_sv(error_id)) + " " + std::string(to_sv(message)));
-}
-
 }  // namespace
 
 int OutgoingWebhooksPlugin::init(std::string_view settings_json) {
@@ -39,6 +33,7 @@ int OutgoingWebhooksPlugin::init(std::string_view settings_json) {
     h.error("host lacks the ABI 1.2 chat functions (channel_get, post_create, ...)");
     return PB_E_UNSUPPORTED;
   }
+  has_team_get_ = PB_HOST_HAS(h.api(), team_get);
   read_server_config(h.config_json(), settings_);
   read_plugin_settings(settings_json, settings_);
   dispatcher_ = std::make_unique<Dispatcher>(
@@ -157,7 +152,7 @@ int OutgoingWebhooksPlugin::on_post_will_be_created(sdk::Intercept turn, const p
     r.channel_id.assign(to_sv(post.channel_id));
     r.channel_name = channel.name;
     r.team_id = channel.team_id;
-    // The ABI has no team lookup yet: team_domain stays "" (README, "left undone").
+    r.team_domain = team_name(channel.team_id);
     r.user_id.assign(to_sv(post.user_id));
     r.user_name = user_name;
     r.text.assign(to_sv(post.message));
@@ -187,6 +182,22 @@ void OutgoingWebhooksPlugin::on_post_created(const pb_post_v1& post) {
   }
 }
 
+const std::string& OutgoingWebhooksPlugin::team_name(std::string_view team_id) {
+  static const std::string kUnknown;
+  if (!has_team_get_) return kUnknown;
+  const auto now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now().time_since_epoch()).count());
+  if (const std::string* cached = team_names_.find(team_id, now)) return *cached;
+  std::string name;  // an unknown team is remembered as "" for as long
+  host().api()->team_get(host().self(), to_pb(team_id),
+                         [](void* user, const pb_team_v1* team) {
+                           static_cast<std::string*>(user)->assign(to_sv(team->name));
+                         },
+                         &name);
+  const std::string* stored = team_names_.put(team_id, std::move(name), now + kTeamNameTtlMs, now);
+  return stored != nullptr ? *stored : kUnknown;
+}
+
 void OutgoingWebhooksPlugin::sweep_staged() {
   ++sweep_generation_;
   std::erase_if(staged_, [&](const auto& entry) {
@@ -207,25 +218,65 @@ void OutgoingWebhooksPlugin::on_callback_response(const DeliveryRecord& record,
     host().info("hook " + hook->id + ": callback answer ignored: " + out.error);
     return;
   }
-  pb_post_v1 draft{};
-  draft.struct_size = sizeof draft;
-  draft.channel_id = to_pb(record.channel_id);
-  draft.user_id = to_pb(hook->creator_id);
-  // A reply threads under the triggering post's root (a post cannot be the root of a thread
-  // when it is itself a reply).
-  std::string_view root = record.root_id.empty() ? record.post_id : record.root_id;
-  draft.root_id = out.comment ? to_pb(root) : to_pb("");
-  draft.type = to_pb(out.type);
-  draft.message = to_pb(out.message);
-  draft.props_json = to_pb(out.props_json);
-  draft.flags = PB_POST_FROM_WEBHOOK;
-  int rc = host().api()->post_create(host().self(), &draft, &post_done, &host());
-  if (rc != PB_OK) {
+  // As Mattermost's CreateWebhookPost: a text longer than a post may hold becomes several
+  // posts, in order, the attachments on the last (patchbay/post_splitter.hpp).
+  auto split = sdk::split_webhook_post(out.message, out.props_json);
+  if (auto* e = std::get_if<sdk::SplitError>(&split)) {
     ++reply_errors_;
-    host().warn("hook " + hook->id + ": reply not posted: " + std::string(host().status_name(rc)));
+    host().info("hook " + hook->id + ": callback answer ignored: " + e->message);
     return;
   }
-  ++replies_posted_;
+  auto reply = std::make_unique<Reply>();
+  reply->plugin = this;
+  reply->hook_id = hook->id;
+  reply->channel_id = record.channel_id;
+  reply->user_id = hook->creator_id;
+  // A reply threads under the triggering post's root (a post cannot be the root of a thread
+  // when it is itself a reply).
+  if (out.comment) reply->root_id = record.root_id.empty() ? record.post_id : record.root_id;
+  reply->type = std::move(out.type);
+  reply->parts = std::move(std::get<std::vector<sdk::SplitPost>>(split));
+  post_reply_part(std::move(reply));
+}
+
+void OutgoingWebhooksPlugin::post_reply_part(std::unique_ptr<Reply> reply) {
+  const sdk::SplitPost& part = reply->parts[reply->next];
+  pb_post_v1 draft{};
+  draft.struct_size = sizeof draft;
+  draft.channel_id = to_pb(reply->channel_id);
+  draft.user_id = to_pb(reply->user_id);
+  draft.root_id = to_pb(reply->root_id);
+  draft.type = to_pb(reply->type);
+  draft.message = to_pb(part.message);
+  draft.props_json = to_pb(part.props_json);
+  draft.flags = PB_POST_FROM_WEBHOOK;
+  const bool first = reply->next == 0;
+  Reply* pending = reply.get();
+  int rc = host().api()->post_create(host().self(), &draft, &reply_part_done, pending);
+  if (rc != PB_OK) {  // done will not be called: the reply ends here
+    ++reply_errors_;
+    host().warn("hook " + reply->hook_id + ": reply not posted: " +
+                std::string(host().status_name(rc)));
+    return;
+  }
+  reply.release();  // reply_part_done owns it now
+  if (first) ++replies_posted_;
+}
+
+// The next part goes out once the previous one is stored, so the parts keep their order.
+void OutgoingWebhooksPlugin::reply_part_done(void* user, int status, int http_status,
+                                             pb_str error_id, pb_str message,
+                                             const pb_post_v1* /*created*/) {
+  std::unique_ptr<Reply> reply(static_cast<Reply*>(user));
+  OutgoingWebhooksPlugin& self = *reply->plugin;
+  if (status != PB_OK) {
+    ++self.reply_errors_;
+    self.host().warn("hook " + reply->hook_id + ": reply post refused: " +
+                     std::to_string(http_status) + " " + std::string(to_sv(error_id)) + " " +
+                     std::string(to_sv(message)));
+    return;  // as Mattermost: the parts after a refused one are not posted
+  }
+  if (++reply->next < reply->parts.size()) self.post_reply_part(std::move(reply));
 }
 
 }  // namespace pb::outgoing

@@ -8,7 +8,9 @@
 // - post.created: the staged deliveries of that post go to the Dispatcher.
 // - start(): loads hooks ("h/<id>") into the index and resumes pending deliveries ("q/...").
 // - Replies are made with post_create as the hook's creator, flags PB_POST_FROM_WEBHOOK only,
-//   so they never trigger hooks; the attachments plugin processes them on the bus.
+//   so they never trigger hooks; the attachments plugin processes them on the bus. A reply too
+//   long for one post is split as Mattermost splits webhook posts (patchbay/post_splitter.hpp)
+//   and its parts are created in order, each after the previous one is stored.
 //
 // Threading: everything on the loop thread. Errors: API errors are Mattermost error JSON;
 // delivery and reply errors are logged and counted (GET /api/v4/outgoing_webhooks/metrics).
@@ -23,6 +25,8 @@
 #include <vector>
 
 #include <patchbay/plugin.hpp>
+#include <patchbay/post_splitter.hpp>
+#include <patchbay/ttl_cache.hpp>
 
 #include "plugins/outgoing_webhooks/delivery_record.h"
 #include "plugins/outgoing_webhooks/dispatcher.h"
@@ -37,6 +41,10 @@ inline constexpr std::string_view kHookPrefix = "h/";
 // Staged deliveries of a post that never got committed (a later interceptor rejected it) are
 // forgotten after one to two sweeps.
 inline constexpr uint64_t kStagedSweepMs = 60000;
+// Team names (sent as team_domain) are looked up once per this many ms per team, not per post:
+// teams are renamed rarely, and a rename shows in requests within this delay.
+inline constexpr uint64_t kTeamNameTtlMs = 30000;
+inline constexpr size_t kTeamNameCacheEntries = 1024;
 
 class OutgoingWebhooksPlugin : public sdk::Plugin {
  public:
@@ -50,7 +58,14 @@ class OutgoingWebhooksPlugin : public sdk::Plugin {
   int on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post);
   void on_post_created(const pb_post_v1& post);
   void on_callback_response(const DeliveryRecord& record, std::string_view body);
+  struct Reply;  // below
+  void post_reply_part(std::unique_ptr<Reply> reply);
+  static void reply_part_done(void* user, int status, int http_status, pb_str error_id,
+                              pb_str message, const pb_post_v1* created);
   void sweep_staged();
+  // The team's name (its URL slug, Mattermost's team_domain) from the cache or the host's
+  // team_get (ABI 1.4); "" when the host has no team_get or the team is unknown.
+  const std::string& team_name(std::string_view team_id);
   void load_hooks();
   void resume_deliveries();
 
@@ -72,6 +87,18 @@ class OutgoingWebhooksPlugin : public sdk::Plugin {
   // Writes `hook` durably, then puts it in the index and answers `status` with its JSON.
   int save_and_answer(const sdk::Request& req, OutgoingHook hook, int status);
 
+  // A reply being posted, one part after the other.
+  struct Reply {
+    OutgoingWebhooksPlugin* plugin = nullptr;
+    std::string hook_id;
+    std::string channel_id;
+    std::string user_id;  // the hook's creator
+    std::string root_id;  // "" unless response_type "comment"
+    std::string type;
+    std::vector<sdk::SplitPost> parts;
+    size_t next = 0;
+  };
+
   struct Staged {
     std::vector<std::pair<std::string, DeliveryRecord>> deliveries;  // (store key, record)
     uint64_t generation = 0;
@@ -84,6 +111,8 @@ class OutgoingWebhooksPlugin : public sdk::Plugin {
   uint64_t sweep_generation_ = 0;
   sdk::Timer sweep_timer_;
   bool has_chat_ = false;  // the host has the ABI 1.2 channel/post functions
+  bool has_team_get_ = false;  // ABI 1.4
+  sdk::TtlCache<std::string> team_names_{kTeamNameCacheEntries};  // by team id
   uint64_t replies_posted_ = 0;
   uint64_t reply_errors_ = 0;
 };

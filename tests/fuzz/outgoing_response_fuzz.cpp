@@ -1,7 +1,10 @@
 // libFuzzer target for the outgoing webhooks plugin's untrusted inputs: a callback's answer body
 // (plugins/outgoing_webhooks/callback_response.h) and, from the same bytes, a management API
 // body (hook.h). Neither may crash; a reply's props must be a valid UTF-8 JSON object carrying
-// from_webhook "true"; a hook body that reads must survive to_json → hook_from_record unchanged.
+// from_webhook "true"; a reply is then split as the plugin splits it (patchbay/post_splitter.hpp,
+// small limits so that short inputs split too): the parts' texts put together are the reply's
+// text, and every part's props carry from_webhook; a hook body that reads must survive
+// to_json → hook_from_record unchanged.
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -9,6 +12,10 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
+
+#include <patchbay/post_splitter.hpp>
 
 #include "plugins/outgoing_webhooks/callback_response.h"
 #include "plugins/outgoing_webhooks/hook.h"
@@ -29,6 +36,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::abort();
     }
     if (out.type.starts_with("system_")) std::abort();
+    pb::sdk::SplitLimits limits{1 + size % 7, 200 + size % 300};
+    auto split = pb::sdk::split_webhook_post(out.message, out.props_json, limits);
+    if (auto* parts = std::get_if<std::vector<pb::sdk::SplitPost>>(&split)) {
+      std::string joined;
+      for (const auto& part : *parts) {
+        joined += part.message;
+        if (part.props_json.find("\"from_webhook\":\"true\"") == std::string::npos) std::abort();
+      }
+      if (parts->empty() || joined != out.message) std::abort();
+    } else if (std::get<pb::sdk::SplitError>(split).id.empty()) {
+      std::abort();
+    }
   } else if (out.kind == ReplyOutcome::kError && out.error.empty()) {
     std::abort();
   }

@@ -312,6 +312,25 @@ TEST_F(OutgoingPluginTest, MatchingPostStagesARecordAndCallsTheCallbackWithJson)
   EXPECT_EQ(fetches().size(), 1u);  // the reply fired nothing
 }
 
+// team_domain is the team's name (ABI 1.4 team_get), looked up once and then cached.
+TEST_F(OutgoingPluginTest, TeamDomainIsTheTeamsNameLookedUpOnceForManyPosts) {
+  host->add_team(FakeHost::Team{.id = kTeam, .name = "myteam", .display_name = "My Team"});
+  create(hook_body(R"(,"trigger_words":["a"],"content_type":"application/json")"));
+  for (int i = 0; i < 3; ++i) user_post(kOpen, "a");
+  ASSERT_EQ(fetches().size(), 3u);
+  for (const auto& f : fetches()) EXPECT_STREQ(parse(f.body)["team_domain"].GetString(), "myteam");
+  EXPECT_EQ(host->team_lookups(), 1u);
+}
+
+TEST_F(OutgoingPluginTest, AnUnknownTeamIsSentWithAnEmptyTeamDomain) {
+  create(hook_body(R"(,"trigger_words":["a"])"));
+  user_post(kOpen, "a");
+  user_post(kOpen, "a");
+  ASSERT_EQ(fetches().size(), 2u);
+  EXPECT_NE(fetches()[0].body.find("&team_domain=&"), std::string::npos) << fetches()[0].body;
+  EXPECT_EQ(host->team_lookups(), 1u) << "not found is remembered too";
+}
+
 TEST_F(OutgoingPluginTest, FormPayloadWhenContentTypeIsNotJson) {
   create(hook_body(R"(,"trigger_words":["deploy"])"));
   user_post(kOpen, "deploy x");
@@ -330,6 +349,43 @@ TEST_F(OutgoingPluginTest, NonCommentReplyIsARootPostAndEmptyBodyPostsNothing) {
   ASSERT_EQ(replies().size(), 1u);
   EXPECT_EQ(replies()[0].root_id, "");
   EXPECT_EQ(stored_deliveries(), 0u);
+}
+
+// As Mattermost's CreateWebhookPost: a reply longer than a post (16383 runes) is split, the
+// parts posted in order (plugin_posts() is the commit order), each in the thread, the
+// attachments on the last only.
+TEST_F(OutgoingPluginTest, AFortyThousandCharacterReplyBecomesThreePostsInOrder) {
+  create(hook_body(R"(,"trigger_words":["a"])"));
+  auto& r = user_post(kOpen, "a");
+  const std::string text = std::string(16383, 'a') + std::string(16383, 'b') + std::string(7234, 'c');
+  respond(0, 200, R"({"response_type":"comment","text":")" + text +
+                      R"(","attachments":[{"text":"att"}]})");
+  ASSERT_EQ(replies().size(), 3u);
+  EXPECT_EQ(replies()[0].message, std::string(16383, 'a'));
+  EXPECT_EQ(replies()[1].message, std::string(16383, 'b'));
+  EXPECT_EQ(replies()[2].message, std::string(7234, 'c'));
+  for (const auto& part : replies()) {
+    EXPECT_EQ(part.root_id, r.post.id);
+    EXPECT_EQ(part.user_id, kAdmin);
+    EXPECT_EQ(part.flags, PB_POST_FROM_WEBHOOK);
+    EXPECT_NE(part.props_json.find("\"from_webhook\":\"true\""), std::string::npos);
+  }
+  EXPECT_EQ(replies()[0].props_json.find("attachments"), std::string::npos);
+  EXPECT_EQ(replies()[1].props_json.find("attachments"), std::string::npos);
+  EXPECT_NE(replies()[2].props_json.find("\"att\""), std::string::npos);
+  auto m = parse(call("GET", "/api/v4/outgoing_webhooks/metrics").body);
+  EXPECT_EQ(m["replies_posted"].GetInt(), 1);
+  EXPECT_EQ(m["reply_errors"].GetInt(), 0);
+}
+
+TEST_F(OutgoingPluginTest, AReplyAtTheLimitStaysOnePost) {
+  create(hook_body(R"(,"trigger_words":["a"])"));
+  user_post(kOpen, "a");
+  // 16383 runes, most of them two bytes: the limit counts runes, not bytes.
+  std::string text;
+  for (int i = 0; i < 16383; ++i) text += i % 2 ? "\u00e9" : "e";
+  respond(0, 200, R"({"text":")" + text + R"("})");
+  ASSERT_EQ(replies().size(), 1u);
 }
 
 TEST_F(OutgoingPluginTest, PostsThatMustNotFire) {

@@ -169,6 +169,7 @@ TEST_F(OutgoingWebhooks, JsonPayloadFieldByFieldAndACommentReply) {
   EXPECT_EQ(body.MemberCount(), 12u);
   EXPECT_EQ(std::string(body["token"].GetString()), json_string(hook, "token"));
   EXPECT_EQ(std::string(body["team_id"].GetString()), team_);
+  EXPECT_STREQ(body["team_domain"].GetString(), "myteam");  // the team's name
   EXPECT_EQ(std::string(body["channel_id"].GetString()), channel_);
   EXPECT_STREQ(body["channel_name"].GetString(), "deploys");
   EXPECT_EQ(std::string(body["user_id"].GetString()), user_);
@@ -202,13 +203,45 @@ TEST_F(OutgoingWebhooks, FormPayloadCase33) {
   auto req = callback_.requests()[0];
   EXPECT_EQ(req.header("Content-Type"), "application/x-www-form-urlencoded");
   for (const char* key : {"channel_id=", "&channel_name=deploys&", "&file_ids=&", "&post_id=",
-                          "&team_domain=", "&team_id=", "&text=go+now&", "&timestamp=", "&token=",
+                          "&team_domain=myteam&", "&team_id=", "&text=go+now&", "&timestamp=", "&token=",
                           "&trigger_word=go&", "&user_id=", "&user_name=alice"}) {
     EXPECT_NE(req.body.find(key), std::string::npos) << key << " in " << req.body;
   }
   // Seconds, not milliseconds: ten digits.
   size_t ts = req.body.find("&timestamp=") + 11;
   EXPECT_EQ(req.body.find('&', ts) - ts, 10u) << req.body;
+}
+
+// A reply longer than a post (16383 runes) becomes several posts, in order, as Mattermost's
+// CreateWebhookPost splits it.
+TEST_F(OutgoingWebhooks, AFortyThousandCharacterReplyBecomesThreePostsInOrder) {
+  REQUIRE_DELIVERY();
+  create_hook(R"(,"trigger_words":["long"])", {callback_.url()});
+  const std::string a(16383, 'a'), b(16383, 'b'), c(7234, 'c');
+  callback_.answer(200, R"({"text":")" + a + b + c + R"("})");
+  create_post(channel_, "long please", user_);
+  ASSERT_TRUE(wait_posts(4));
+  auto p = posts();
+  ASSERT_EQ(p["order"].Size(), 4u);
+  std::vector<std::pair<int64_t, std::string>> replies;  // (create_at, message)
+  for (const auto& id : p["order"].GetArray()) {
+    const auto& post = p["posts"][id.GetString()];
+    if (std::string_view(post["message"].GetString()) == "long please") continue;
+    EXPECT_STREQ(post["props"]["from_webhook"].GetString(), "true");
+    replies.emplace_back(post["create_at"].GetInt64(), post["message"].GetString());
+  }
+  ASSERT_EQ(replies.size(), 3u);
+  // Each part is created once the one before is stored, so no part is older than the one
+  // before it. (Parts made in the same millisecond tie; the unit test checks the order itself.)
+  auto when = [&](const std::string& message) {
+    for (const auto& [at, m] : replies) {
+      if (m == message) return at;
+    }
+    ADD_FAILURE() << "no reply part of " << message.size() << " characters";
+    return int64_t{0};
+  };
+  EXPECT_LE(when(a), when(b));
+  EXPECT_LE(when(b), when(c));
 }
 
 TEST_F(OutgoingWebhooks, TriggerRulesCase34AndPrivateChannelsNeverFire) {
