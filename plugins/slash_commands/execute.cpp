@@ -148,8 +148,16 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
   InvocationParams params;
   params.token = command.token;
   params.team_id = inv.team_id;
-  // The ABI has no team lookup yet: team_domain stays "" (README, "left undone").
-  params.team_domain = "";
+  // team_domain is the team's name, as Mattermost sends it (team_get, ABI 1.4; "" without it).
+  std::string team_domain;
+  if (PB_HOST_HAS(host().api(), team_get)) {
+    host().api()->team_get(host().self(), to_pb(inv.team_id),
+                           [](void* user, const pb_team_v1* team) {
+                             static_cast<std::string*>(user)->assign(to_sv(team->name));
+                           },
+                           &team_domain);
+  }
+  params.team_domain = team_domain;
   params.channel_id = inv.channel_id;
   params.channel_name = channel_name;
   params.user_id = inv.user_id;

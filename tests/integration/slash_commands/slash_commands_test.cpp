@@ -148,7 +148,7 @@ TEST_F(SlashCommands, PostCommandInChannelAnswer) {
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.header("Authorization"), "Token " + token);
   EXPECT_EQ(req.header("Content-Type"), "application/x-www-form-urlencoded");
-  for (std::string part : {std::string("token=") + token, std::string("team_domain="),
+  for (std::string part : {std::string("token=") + token, std::string("team_domain=myteam&"),
                            std::string("command=%2Fdeploy"), std::string("text=prod+now"),
                            std::string("user_name=alice"), std::string("channel_name=deploys"),
                            std::string("response_url=http%3A%2F%2Fchat.example.com%2Fhooks%2Fcommands%2F")}) {
