@@ -94,7 +94,7 @@ bool BodyReader::object_text(const char* key, std::string& out) {
 
 std::optional<std::vector<std::string>> BodyReader::string_array(std::string_view body) {
   if (sdk::json_too_deep_at(body, kMaxBodyDepth) != std::string_view::npos) return std::nullopt;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   doc.Parse<kParseFlags>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsArray()) return std::nullopt;
   replace_surrogates(doc);

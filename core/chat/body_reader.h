@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/chat/api_error.h"
+#include "patchbay/json_document.hpp"
 
 namespace pb::chat {
 
@@ -30,13 +31,14 @@ class BodyReader {
   bool object_text(const char* key, std::string& out);
 
   const std::optional<ApiError>& error() const { return error_; }
-  const rapidjson::Document& document() const { return doc_; }
+  const sdk::PooledDocument& document() const { return doc_; }
 
   // A body that must be an array of strings (POST /users/ids). nullopt: not such an array.
   static std::optional<std::vector<std::string>> string_array(std::string_view body);
 
  private:
-  rapidjson::Document doc_;
+  // Request bodies are small: parsed into a buffer inside the reader, not a 64 KiB pool chunk.
+  sdk::SmallDocument<> doc_;
   std::optional<ApiError> error_;
 };
 

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "patchbay/json_document.hpp"
+
 namespace pb::chat {
 namespace {
 
@@ -57,7 +59,7 @@ struct Reader {
 
 template <typename T, typename Fill>
 std::optional<T> parse(std::string_view json, Fill fill) {
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   T out;

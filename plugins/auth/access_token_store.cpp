@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
 
 namespace pb::auth {
@@ -28,7 +29,7 @@ std::string AccessToken::to_stored_json() const {
 bool AccessToken::from_stored_json(std::string_view json, AccessToken& out) {
   // Our own flat records; the guard keeps a damaged one from overflowing the recursive parser.
   if (sdk::json_too_deep_at(json, 4) != std::string_view::npos) return false;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return false;
   auto str = [&](const char* k, std::string& dst) {

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
 
 namespace pb::auth {
@@ -26,7 +27,7 @@ std::string SessionStore::to_json(const Session& s) {
 bool SessionStore::from_json(std::string_view json, Session& out) {
   // Our own flat records; the guard keeps a damaged one from overflowing the recursive parser.
   if (sdk::json_too_deep_at(json, 4) != std::string_view::npos) return false;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return false;
   auto str = [&](const char* k, std::string& dst) {

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
 #include <patchbay/request_values.hpp>
@@ -71,7 +72,7 @@ std::optional<JsonFields> JsonFields::parse(std::string_view body) {
   // recursive parser could overflow the stack on it.
   constexpr int kMaxDepth = 16;
   if (sdk::json_too_deep_at(body, kMaxDepth) != std::string_view::npos) return std::nullopt;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   JsonFields f;

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
 
@@ -41,7 +42,7 @@ bool read_variables(const rapidjson::Value& v,
   return true;
 }
 
-bool parse_object(std::string_view json, rapidjson::Document& doc) {
+bool parse_object(std::string_view json, sdk::PooledDocument& doc) {
   if (sdk::json_too_deep_at(json, kMaxBodyDepth) != std::string_view::npos) return false;
   doc.Parse(json.data(), json.size());
   return !doc.HasParseError() && doc.IsObject();
@@ -110,7 +111,7 @@ std::string hook_to_json(const IncomingHook& hook) {
 }
 
 std::optional<IncomingHook> hook_from_json(std::string_view json) {
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   if (!parse_object(json, doc)) return std::nullopt;
   IncomingHook h;
   auto str = [&](const char* key, std::string& out) {
@@ -155,7 +156,7 @@ std::optional<IncomingHook> hook_from_json(std::string_view json) {
 }
 
 std::variant<HookFields, ApiError> parse_hook_fields(std::string_view body) {
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   if (!parse_object(body, doc)) return invalid_body_param("incoming_webhook");
   HookFields f;
   struct Str {

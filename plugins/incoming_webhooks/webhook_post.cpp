@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
 
@@ -34,10 +35,9 @@ ApiError parse_error() {
 }
 
 // Documents of a typical webhook fit in a stack buffer: no 64 KiB pool chunk per request.
-constexpr size_t kPoolBytes = 8192;
-using Pool = rapidjson::MemoryPoolAllocator<>;
+using WebhookDocument = sdk::SmallDocument<8192>;
 
-bool parse_object(std::string_view json, rapidjson::Document& doc) {
+bool parse_object(std::string_view json, sdk::PooledDocument& doc) {
   if (sdk::json_too_deep_at(json, kMaxDepth) != std::string_view::npos) return false;
   // Invalid UTF-8 is refused here rather than stored (every later reader would refuse it).
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
@@ -52,9 +52,7 @@ std::variant<std::string, ApiError> build_webhook_props(const PropsInput& in) {
               in.display_name.size());
   out += '{';
   if (!in.client_props_json.empty()) {
-    char pool_buffer[kPoolBytes];
-    Pool pool(pool_buffer, sizeof pool_buffer);
-    rapidjson::Document doc(&pool);
+    WebhookDocument doc;
     if (!parse_object(in.client_props_json, doc)) return parse_error();
     rapidjson::StringBuffer buffer;
     for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
@@ -102,9 +100,7 @@ std::string process_request_json(std::string_view message, std::string_view type
 }
 
 std::optional<ProcessedPost> parse_processed(std::string_view json) {
-  char pool_buffer[kPoolBytes];
-  Pool pool(pool_buffer, sizeof pool_buffer);
-  rapidjson::Document doc(&pool);
+  WebhookDocument doc;
   if (!parse_object(json, doc)) return std::nullopt;
   auto message = doc.FindMember("message");
   auto type = doc.FindMember("type");
