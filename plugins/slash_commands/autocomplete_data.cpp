@@ -165,7 +165,7 @@ std::optional<AutocompleteNode> autocomplete_from_json(const rapidjson::Value& v
 std::optional<std::vector<AutocompleteListItem>> list_items_from_json(std::string_view json,
                                                                       size_t max_items) {
   std::string buffer;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   if (!parse_guarded(json, kListAnswerNesting, buffer, doc) || !doc.IsArray()) {
     return std::nullopt;
   }

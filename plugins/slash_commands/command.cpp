@@ -31,7 +31,7 @@ bool read_fields(const rapidjson::Value& doc, Command& c) {
 
 std::optional<Command> parse(std::string_view json) {
   std::string buffer;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   if (!parse_guarded(json, kMaxCommandNesting, buffer, doc) || !doc.IsObject()) {
     return std::nullopt;
   }

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
 
@@ -125,7 +126,7 @@ ParsedResponse parse_command_response(std::string_view content_type, std::string
   // RapidJSON's UTF-8 validation may read up to three bytes past a truncated sequence at the
   // end: NUL padding keeps those reads inside the buffer.
   text.append(4, '\0');
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());
   if (doc.HasParseError()) return failure("response is not JSON (or not UTF-8)");
   if (!doc.IsObject()) return failure("response is not a JSON object");

@@ -23,7 +23,7 @@ struct CommandArgs {
 
 std::optional<CommandArgs> read_args(std::string_view body) {
   std::string buffer;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   if (!parse_guarded(body, 2, buffer, doc) || !doc.IsObject()) return std::nullopt;
   CommandArgs args;
   if (!read_string(doc, "command", args.command) ||

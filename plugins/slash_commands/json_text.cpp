@@ -6,7 +6,7 @@
 namespace pb::slash {
 
 bool parse_guarded(std::string_view json, int max_depth, std::string& buffer,
-                   rapidjson::Document& doc) {
+                   sdk::PooledDocument& doc) {
   if (sdk::json_too_deep_at(json, max_depth) != std::string_view::npos) return false;
   if (json.find('\0') != std::string_view::npos) return false;
   buffer.assign(json);

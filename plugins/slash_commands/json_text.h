@@ -15,12 +15,15 @@
 
 #include <rapidjson/document.h>
 
+#include <patchbay/json_document.hpp>
+
 namespace pb::slash {
 
-// Parses `json` into `doc` (strings in place in `buffer`). False when the text nests deeper
+// Parses `json` into `doc` (strings in place in `buffer`; declare the document as an
+// sdk::SmallDocument<> on the stack: no 64 KiB pool chunk per parse). False when the text nests deeper
 // than `max_depth`, holds a NUL, is not valid UTF-8 or not valid JSON.
 bool parse_guarded(std::string_view json, int max_depth, std::string& buffer,
-                   rapidjson::Document& doc);
+                   sdk::PooledDocument& doc);
 
 // Member readers: true when the member is absent, null, or of the right type (then copied);
 // false when it has another type.

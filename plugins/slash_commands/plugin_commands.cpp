@@ -22,7 +22,7 @@ bool scopes_overlap(std::string_view a, std::string_view b) {
 
 std::optional<PluginCommand> plugin_command_from_json(std::string_view json, ApiError& error) {
   std::string buffer;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   PluginCommand c;
   if (!parse_guarded(json, kMaxRegistrationNesting, buffer, doc) || !doc.IsObject() ||
       !read_string(doc, "plugin_id", c.plugin_id) || !read_string(doc, "trigger", c.trigger) ||
@@ -103,7 +103,7 @@ std::string to_json(const PluginCommand& c) {
 
 std::optional<PluginCommandKey> plugin_command_key_from_json(std::string_view json) {
   std::string buffer;
-  rapidjson::Document doc;
+  sdk::SmallDocument<> doc;
   PluginCommandKey key;
   if (!parse_guarded(json, 2, buffer, doc) || !doc.IsObject() ||
       !read_string(doc, "plugin_id", key.plugin_id) || !read_string(doc, "trigger", key.trigger) ||

@@ -68,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view answer = second == std::string_view::npos ? std::string_view{} : rest.substr(second + 1);
 
   std::string buffer;
-  rapidjson::Document doc;
+  pb::sdk::SmallDocument<> doc;
   // The registration's own bound (plugin_commands.cpp) before the tree is read.
   if (!parse_guarded(tree_json, 24, buffer, doc)) return 0;
   std::optional<AutocompleteNode> node = autocomplete_from_json(doc);
