@@ -1,19 +1,26 @@
 // patchbay's entry point: parses the command line and runs one subcommand (cli.h).
-#include <CLI/CLI.hpp>
 #include <sodium.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include "core/cli/cli.h"
 #include "core/cli/external_command.h"
 #include "core/cli/install_layout.h"
 
-int main(int argc, char** argv) {
-  if (sodium_init() < 0) {
-    std::fprintf(stderr, "patchbay: libsodium failed to initialise\n");
-    return 1;
-  }
+namespace {
+
+// A runner that only exits with `code` (help, version, a bad command line: already printed).
+std::function<int()> exit_code(int code) {
+  return [code] { return code; };
+}
+
+// Parses the command line into the subcommand to run, bound to its arguments. A function of
+// its own so that the parser (CLI11 keeps ~60 KiB of option objects on the heap) is freed before
+// the subcommand runs: `serve` runs for months, and an idle server's memory is a goal.
+std::function<int()> parse_command_line(int argc, char** argv) {
   CLI::App app{"patchbay — a small, fast, plugin-based integrations server (Mattermost API v4)",
                "patchbay"};
   app.require_subcommand(1);
@@ -24,9 +31,9 @@ int main(int argc, char** argv) {
   // In an install tree <root>/config/config.json, else config/config.json (install_layout.h).
   std::string config_path = pb::cli::default_config_path();
   auto add_config = [&](CLI::App* cmd) {
-    cmd->add_option("--config", config_path,
-                    "config.json to use (default " + config_path +
-                        "; missing = built-in defaults)");
+    cmd->add_option(
+        "--config", config_path,
+        "config.json to use (default " + config_path + "; missing = built-in defaults)");
   };
 
   auto* serve = app.add_subcommand("serve", "Run the server");
@@ -62,7 +69,8 @@ int main(int argc, char** argv) {
   add_config(chain);
 
   pb::cli::KvCommand kv_command;
-  auto* kv = app.add_subcommand("kv", "Read or write a plugin's key-value namespace (safe while serving)");
+  auto* kv =
+      app.add_subcommand("kv", "Read or write a plugin's key-value namespace (safe while serving)");
   add_config(kv);
   kv->add_option("action", kv_command.action, "get | put | delete | list")
       ->required()
@@ -87,7 +95,8 @@ int main(int argc, char** argv) {
   user_create->add_flag("--system-admin", user_create_command.system_admin,
                         "make the user a system admin (the first user always is)");
   add_as(user_create, user_create_command.as);
-  auto* user_list = user->add_subcommand("list", "One line per user: id username email roles state");
+  auto* user_list =
+      user->add_subcommand("list", "One line per user: id username email roles state");
   add_config(user_list);
   pb::cli::UserUnlockCommand user_unlock_command;
   auto* user_unlock =
@@ -99,7 +108,8 @@ int main(int argc, char** argv) {
   auto* team = app.add_subcommand("team", "Create teams");
   team->require_subcommand(1);
   pb::cli::TeamCreateCommand team_create_command;
-  auto* team_create = team->add_subcommand("create", "Create a team (the acting admin joins it); prints its id");
+  auto* team_create =
+      team->add_subcommand("create", "Create a team (the acting admin joins it); prints its id");
   add_config(team_create);
   team_create->add_option("--name", team_create_command.name, "URL name")->required();
   team_create->add_option("--display-name", team_create_command.display_name, "display name")
@@ -115,8 +125,7 @@ int main(int argc, char** argv) {
   add_config(channel_create);
   channel_create->add_option("--team", channel_create_command.team, "team name")->required();
   channel_create->add_option("--name", channel_create_command.name, "URL name")->required();
-  channel_create->add_option("--display-name", channel_create_command.display_name,
-                             "display name")
+  channel_create->add_option("--display-name", channel_create_command.display_name, "display name")
       ->required();
   channel_create->add_flag("--private", channel_create_command.private_channel,
                            "a private channel (type P) instead of an open one (O)");
@@ -140,41 +149,58 @@ int main(int argc, char** argv) {
     if (!known) {
       // Not built in: a `patchbay-NAME` tool installed beside the binary (external_command.h).
       if (auto tool = pb::cli::find_external_command(argv[1]); !tool.empty())
-        return pb::cli::exec_external_command(tool, argc, argv);
+        return exit_code(pb::cli::exec_external_command(tool, argc, argv));
       std::cerr << "patchbay: unknown subcommand '" << argv[1] << "'\n\n" << app.help();
-      return 2;
+      return exit_code(2);
     }
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return exit_code(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return exit_code(app.exit(e));
   } catch (const CLI::CallForVersion&) {
-    return 0;
+    return exit_code(0);
   } catch (const CLI::ParseError& e) {
     // Unknown subcommands and flags: the reason and the usage on stderr, exit 2.
     std::cerr << "patchbay: " << e.what() << "\n\n" << app.help();
-    return 2;
+    return exit_code(2);
   }
 
-  if (*serve) return pb::cli::run_serve(config_path);
-  if (*version) return pb::cli::run_version();
-  if (*validate) return pb::cli::run_config_validate(config_path);
-  if (*show) return pb::cli::run_config_show(config_path);
-  if (*migrate) return pb::cli::run_config_migrate(config_path);
-  if (*backup) return pb::cli::run_backup(config_path, backup_to);
-  if (*restore) return pb::cli::run_restore(config_path, restore_from, restore_force);
-  if (*list) return pb::cli::run_plugins_list(config_path);
-  if (*chain) return pb::cli::run_plugins_chain(config_path);
-  if (*kv) return pb::cli::run_kv(config_path, kv_command);
-  if (*user_create) return pb::cli::run_user_create(config_path, user_create_command);
-  if (*user_list) return pb::cli::run_user_list(config_path);
-  if (*user_unlock) return pb::cli::run_user_unlock(config_path, user_unlock_command);
-  if (*team_create) return pb::cli::run_team_create(config_path, team_create_command);
-  if (*channel_create) return pb::cli::run_channel_create(config_path, channel_create_command);
-  if (*token_create) return pb::cli::run_token_create(config_path, token_create_command);
+  if (*serve) return [=] { return pb::cli::run_serve(config_path); };
+  if (*version) return [=] { return pb::cli::run_version(); };
+  if (*validate) return [=] { return pb::cli::run_config_validate(config_path); };
+  if (*show) return [=] { return pb::cli::run_config_show(config_path); };
+  if (*migrate) return [=] { return pb::cli::run_config_migrate(config_path); };
+  if (*backup) return [=] { return pb::cli::run_backup(config_path, backup_to); };
+  if (*restore)
+    return [=] { return pb::cli::run_restore(config_path, restore_from, restore_force); };
+  if (*list) return [=] { return pb::cli::run_plugins_list(config_path); };
+  if (*chain) return [=] { return pb::cli::run_plugins_chain(config_path); };
+  if (*kv) return [=] { return pb::cli::run_kv(config_path, kv_command); };
+  if (*user_create)
+    return [=] { return pb::cli::run_user_create(config_path, user_create_command); };
+  if (*user_list) return [=] { return pb::cli::run_user_list(config_path); };
+  if (*user_unlock)
+    return [=] { return pb::cli::run_user_unlock(config_path, user_unlock_command); };
+  if (*team_create)
+    return [=] { return pb::cli::run_team_create(config_path, team_create_command); };
+  if (*channel_create)
+    return [=] { return pb::cli::run_channel_create(config_path, channel_create_command); };
+  if (*token_create)
+    return [=] { return pb::cli::run_token_create(config_path, token_create_command); };
   std::cerr << app.help();
-  return 2;
+  return exit_code(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) {
+    std::fprintf(stderr, "patchbay: libsodium failed to initialise\n");
+    return 1;
+  }
+  std::function<int()> run = parse_command_line(argc, argv);
+  return run();
 }
