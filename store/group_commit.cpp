@@ -87,7 +87,9 @@ void GroupCommitter::close(std::function<void()> on_closed) {
 
 Stats GroupCommitter::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  Stats now = stats_;
+  now.queued = queued_.size();
+  return now;
 }
 
 void GroupCommitter::writer_main() {
@@ -97,6 +99,7 @@ void GroupCommitter::writer_main() {
   // SyncMode::full (see the header): a committed group waits in `awaiting` for the sync that
   // makes its meta page durable. Otherwise a commit is as durable as it will get.
   const bool meta_deferred = (env_flags & MDB_NOMETASYNC) != 0 && (env_flags & MDB_NOSYNC) == 0;
+  const bool commit_syncs = (env_flags & MDB_NOSYNC) == 0;  // SyncMode none: commits never do
   std::vector<Pending> group;
   std::vector<Pending> awaiting;
   for (;;) {
@@ -112,9 +115,11 @@ void GroupCommitter::writer_main() {
       group.swap(queued_);  // may be empty: then only `awaiting` is made durable below
     }
     bool synced_data = group.empty() ? false : commit_group(group);
+    bool synced_explicitly = false;
     if (!awaiting.empty() && !synced_data) {
       // Nothing queued (or nothing written): sync the previous group's meta page now.
       int rc = mdb_env_sync(env_, 1);
+      synced_explicitly = true;
       if (rc != MDB_SUCCESS) {
         // Written but not known to be durable: the caller must not count on it.
         for (Pending& p : awaiting) p.status = status_from_lmdb(rc);
@@ -122,6 +127,8 @@ void GroupCommitter::writer_main() {
     }
     {
       std::lock_guard lock(mutex_);
+      stats_.syncs += static_cast<uint64_t>(synced_data && commit_syncs) +
+                      static_cast<uint64_t>(synced_explicitly);
       complete_locked(awaiting);  // durable now (or failed just above)
       if (meta_deferred) {
         // The failed batches are answered now; the committed ones wait for the next sync.

@@ -44,6 +44,8 @@ struct Stats {
   uint64_t batches_committed = 0;  // batches acknowledged with PB_OK
   uint64_t batches_failed = 0;     // batches acknowledged with an error
   uint64_t largest_group = 0;      // most batches in one write transaction
+  uint64_t syncs = 0;              // fsyncs the writer paid (a commit's own, or an explicit one)
+  uint64_t queued = 0;             // batches submitted and not yet taken by the writer (now)
 };
 
 class GroupCommitter {

@@ -61,6 +61,11 @@ void render_store(App& app, TextWriter& out) {
           static_cast<double>(stats.batches_failed));
   gauge(out, "patchbay_store_largest_group", "Most write batches committed in one transaction.",
         static_cast<double>(stats.largest_group));
+  counter(out, "patchbay_store_syncs_total", "fsyncs paid by the store's writer.",
+          static_cast<double>(stats.syncs));
+  gauge(out, "patchbay_store_queued_batches",
+        "Write batches submitted and waiting for the store's writer (the group-commit queue).",
+        static_cast<double>(stats.queued));
 }
 
 void render_plugins(App& app, TextWriter& out) {

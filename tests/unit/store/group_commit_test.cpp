@@ -10,6 +10,7 @@ namespace pb::store {
 namespace {
 
 using testing::Loop;
+using testing::read_key;
 using testing::TempDir;
 using testing::WriteLockHolder;
 
@@ -27,12 +28,6 @@ WriteBatch one_put(const std::string& key, const std::string& value) {
   return batch;
 }
 
-std::optional<std::string> read_key(Store& store, std::string_view key) {
-  auto txn = store.begin_read();
-  EXPECT_TRUE(txn.ok());
-  auto value = store.get(*txn, Table::plugin_kv, key);
-  return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
-}
 
 void close_and_wait(Store& store, Loop& loop) {
   bool closed = false;
@@ -239,6 +234,10 @@ TEST(GroupCommit, StatsCountEveryBatch) {
   EXPECT_EQ(stats.groups_committed, 3u);
   EXPECT_EQ(stats.batches_committed, 3u);
   EXPECT_EQ(stats.largest_group, 1u);
+  // SyncMode full, one batch at a time: the commit's data sync, then (nothing queued behind it)
+  // the explicit sync that makes its meta page durable.
+  EXPECT_EQ(stats.syncs, 6u);
+  EXPECT_EQ(stats.queued, 0u);
   close_and_wait(*store, loop);
 }
 
