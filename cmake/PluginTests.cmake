@@ -23,6 +23,8 @@ function(patchbay_add_plugin_tests target)
   target_precompile_headers(${target} PRIVATE <gtest/gtest.h> <patchbay/fake_host.hpp>
                             <rapidjson/document.h> <functional> <map> <memory> <optional>
                             <string> <string_view> <vector>)
-  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  # Unity build: a few test files per translation unit, so the headers are parsed once per batch.
+  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests
+                                             UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
   gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST)
 endfunction()

@@ -2,18 +2,13 @@
 #include <gtest/gtest.h>
 
 #include "plugins/attachments/normaliser.h"
+#include "plugins/attachments/tests/test_users.h"
 
 namespace pb::attachments {
 namespace {
 
-const std::string kAliceId = "8ebfmhzpbjgyzgdpd3qpisnbhh";
-
-UsernameLookup users() {
-  return [](std::string_view id) -> std::optional<std::string> {
-    if (id == kAliceId) return "alice";
-    return std::nullopt;
-  };
-}
+using fixtures::kAliceId;
+using fixtures::users;
 
 AttachmentsOutcome normalise(std::string_view json) {
   auto parsed = parse_json(json);

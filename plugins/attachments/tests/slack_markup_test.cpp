@@ -4,18 +4,13 @@
 #include <map>
 
 #include "plugins/attachments/slack_markup.h"
+#include "plugins/attachments/tests/test_users.h"
 
 namespace pb::attachments {
 namespace {
 
-const std::string kAliceId = "8ebfmhzpbjgyzgdpd3qpisnbhh";
-
-UsernameLookup users() {
-  return [](std::string_view id) -> std::optional<std::string> {
-    if (id == kAliceId) return "alice";
-    return std::nullopt;
-  };
-}
+using fixtures::kAliceId;
+using fixtures::users;
 
 TEST(SlackMarkup, Case22AnnouncementsInMessageText) {
   EXPECT_EQ(process_slack_text("<!channel> foo <!channel>", users()), "@channel foo @channel");

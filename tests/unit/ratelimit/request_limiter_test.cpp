@@ -18,7 +18,7 @@ namespace {
 using http::test::Client;
 using http::test::LoopThread;
 
-constexpr int64_t kT0 = 7'000'000'000;
+constexpr int64_t kRequestT0 = 7'000'000'000;
 
 // A server whose dispatch is: limiter first, then 200 "ok" with the key it used as the body.
 struct LimitedServer {
@@ -42,7 +42,7 @@ struct LimitedServer {
   }
 
   std::shared_ptr<RequestLimiter> limiter;
-  std::atomic<int64_t> now{kT0};
+  std::atomic<int64_t> now{kRequestT0};
   LoopThread loop;
 };
 
@@ -101,7 +101,7 @@ TEST(RequestLimiter, LimitedAnswerIsMattermostsPlainText429) {
   EXPECT_EQ(r->header("X-Ratelimit-Reset"), "2");
 
   // The connection stays usable, and a second later one request fits again.
-  s.now = kT0 + 1'000'000'000;
+  s.now = kRequestT0 + 1'000'000'000;
   c.send(http::test::get_request("/x"));
   auto again = c.read_response();
   ASSERT_TRUE(again);

@@ -15,6 +15,7 @@
 namespace pb::store {
 namespace {
 
+using testing::read_key;
 using testing::TempDir;
 
 // Writes meta entries with raw LMDB, the way an older binary would have laid the store out.
@@ -42,12 +43,6 @@ std::string file_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::optional<std::string> read_key(Store& store, Table table, std::string_view key) {
-  auto txn = store.begin_read();
-  EXPECT_TRUE(txn.ok());
-  auto value = store.get(*txn, table, key);
-  return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
-}
 
 TEST(Migrations, StepsAreConsecutiveUpToTheSchemaVersion) {
   auto steps = migrations();

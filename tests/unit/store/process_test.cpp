@@ -14,15 +14,10 @@ using testing::fork_child;
 using testing::Loop;
 using testing::receive_byte;
 using testing::send_byte;
+using testing::read_key;
 using testing::TempDir;
 using testing::wait_exit_code;
 
-std::optional<std::string> read_key(Store& store, std::string_view key) {
-  auto txn = store.begin_read();
-  if (!txn.ok()) return std::nullopt;
-  auto value = store.get(*txn, Table::plugin_kv, key);
-  return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
-}
 
 TEST(Processes, TwoProcessesWriteTheSameStore) {
   TempDir tmp;

@@ -15,6 +15,7 @@ namespace pb::store {
 namespace {
 
 using testing::Loop;
+using testing::read_key;
 using testing::TempDir;
 
 std::unique_ptr<Store> open_or_die(const std::string& dir, uv_loop_t* loop = nullptr,
@@ -27,12 +28,6 @@ std::unique_ptr<Store> open_or_die(const std::string& dir, uv_loop_t* loop = nul
   return store.ok() ? std::move(store).value() : nullptr;
 }
 
-std::optional<std::string> read_key(Store& store, Table table, std::string_view key) {
-  auto txn = store.begin_read();
-  EXPECT_TRUE(txn.ok());
-  auto value = store.get(*txn, table, key);
-  return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
-}
 
 TEST(Store, FreshDirectoryOpensAtLatestSchemaWithStableStoreId) {
   TempDir tmp;

@@ -11,7 +11,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+
+#include "store/store.h"
 
 namespace pb::store::testing {
 
@@ -140,5 +144,18 @@ class WriteLockHolder {
   int command_fd_ = -1;
   int reply_fd_ = -1;
 };
+
+// One key read in its own read transaction: the value, or nullopt when absent.
+inline std::optional<std::string> read_key(Store& store, Table table, std::string_view key) {
+  auto txn = store.begin_read();
+  EXPECT_TRUE(txn.ok());
+  if (!txn.ok()) return std::nullopt;
+  auto value = store.get(*txn, table, key);
+  return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+}
+// The same in the plugins' table.
+inline std::optional<std::string> read_key(Store& store, std::string_view key) {
+  return read_key(store, Table::plugin_kv, key);
+}
 
 }  // namespace pb::store::testing
