@@ -135,13 +135,8 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
   hook.command_username = command.username;
   hook.command_icon_url = command.icon_url;
   hook.create_at = now_ms();
-  // In memory at once (the integration may answer through it before the write is durable);
-  // in the store so that it survives a restart. A failed write only costs that.
-  host().kv_put(std::string(kResponseUrlPrefix) + hook.id, to_json(hook), [this](int status) {
-    if (status != PB_OK) host().warn("response_url not stored: " + std::string(host().status_name(status)));
-  });
   std::string response_url = response_url_base(req) + "/hooks/commands/" + hook.id;
-  response_urls_.add(std::move(hook));
+  add_response_url(std::move(hook));
 
   std::string command_name = "/" + trigger;
   std::string trigger_id = new_trigger_id(inv);

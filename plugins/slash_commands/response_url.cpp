@@ -55,6 +55,11 @@ void ResponseUrls::add(ResponseUrlRecord record) {
   by_id_.insert_or_assign(std::move(id), std::move(record));
 }
 
+const ResponseUrlRecord* ResponseUrls::find(const std::string& id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &it->second;
+}
+
 ResponseUrls::Use ResponseUrls::try_use(std::string_view id, int64_t now_ms,
                                         ResponseUrlRecord* out) {
   auto it = by_id_.find(std::string(id));

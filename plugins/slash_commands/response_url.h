@@ -17,6 +17,12 @@ namespace pb::slash {
 inline constexpr int64_t kResponseUrlLifetimeMs = 30LL * 60 * 1000;
 inline constexpr int kMaxResponseUrlUses = 5;
 inline constexpr std::string_view kResponseUrlPrefix = "r/";
+// New response_url records are written to the store together, at most this long after the
+// first of them was made (one group commit, one fsync, for all the executes of that time
+// instead of one commit every few executes), or at once when this many are waiting. The crash
+// window this opens is documented in README.md ("response_url").
+inline constexpr uint64_t kResponseUrlFlushMs = 10;
+inline constexpr size_t kMaxUnwrittenResponseUrls = 256;
 
 // Everything a delayed answer is posted with: the original invocation.
 struct ResponseUrlRecord {
@@ -41,6 +47,9 @@ class ResponseUrls {
   enum class Use { kOk, kMissing, kUsedUp };
 
   void add(ResponseUrlRecord record);
+  // The record as it is now (uses counted so far); nullptr when unknown. Valid until the next
+  // add, try_use or expire.
+  const ResponseUrlRecord* find(const std::string& id) const;
   // Counts one use at `now_ms`. kMissing: unknown or expired (Mattermost's 404); kUsedUp: the
   // sixth use or later (400). On kOk, *out is the record after the use (uses incremented).
   Use try_use(std::string_view id, int64_t now_ms, ResponseUrlRecord* out);

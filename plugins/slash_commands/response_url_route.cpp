@@ -31,6 +31,45 @@ void SlashCommandsPlugin::load_response_urls() {
   for (const std::string& key : stale) host().kv_delete(key, [](int) {});
 }
 
+void SlashCommandsPlugin::add_response_url(ResponseUrlRecord record) {
+  // In memory at once: the integration may answer through it before it is in the store.
+  unwritten_response_urls_.push_back(record.id);
+  response_urls_.add(std::move(record));
+  if (unwritten_response_urls_.size() >= kMaxUnwrittenResponseUrls) {
+    write_response_urls();
+    return;
+  }
+  if (flush_scheduled_) return;
+  flush_timer_ = host().timer_start(kResponseUrlFlushMs, 0, [this] {
+    flush_scheduled_ = false;  // a fired one-shot timer is freed by the host
+    write_response_urls();
+  });
+  flush_scheduled_ = static_cast<bool>(flush_timer_);
+  if (!flush_scheduled_) write_response_urls();  // no timer: write at once rather than never
+}
+
+void SlashCommandsPlugin::write_response_urls() {
+  if (flush_scheduled_) {
+    host().timer_stop(flush_timer_);
+    flush_scheduled_ = false;
+  }
+  std::string key(kResponseUrlPrefix);
+  for (const std::string& id : unwritten_response_urls_) {
+    // The record as it is now: a use before this write is in it, and a record swept meanwhile
+    // is not written back. The puts of one flush go to the store writer together.
+    const ResponseUrlRecord* record = response_urls_.find(id);
+    if (record == nullptr) continue;
+    key.resize(kResponseUrlPrefix.size());
+    key += id;
+    host().kv_put(key, to_json(*record), [this](int status) {
+      if (status != PB_OK) {
+        host().warn("response_url not stored: " + std::string(host().status_name(status)));
+      }
+    });
+  }
+  unwritten_response_urls_.clear();
+}
+
 void SlashCommandsPlugin::sweep_response_urls() {
   for (const std::string& id : response_urls_.expire(now_ms())) {
     host().kv_delete(std::string(kResponseUrlPrefix) + id, [](int) {});

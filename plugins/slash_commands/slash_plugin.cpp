@@ -95,6 +95,8 @@ int SlashCommandsPlugin::configure(std::string_view /*settings_json*/) {
 
 void SlashCommandsPlugin::stop() {
   if (sweep_timer_) host().timer_stop(sweep_timer_);
+  // The host drains the store after stop(): records not yet written are durable by shutdown.
+  write_response_urls();
 }
 
 }  // namespace pb::slash

@@ -147,6 +147,12 @@ class SlashCommandsPlugin : public sdk::Plugin {
   // A fresh client trigger id in `inv`, and the signed trigger id for the integration.
   std::string new_trigger_id(Invocation& inv) const;
   void sweep_response_urls();
+  // Keeps a new record in memory at once (usable immediately) and queues its store write for
+  // the next flush (kResponseUrlFlushMs).
+  void add_response_url(ResponseUrlRecord record);
+  // Writes every queued record as it is now (uses included); not awaited, a failed write is
+  // logged. Also called by stop(), before the host drains the store.
+  void write_response_urls();
   std::string response_url_base(const sdk::Request& req) const;
 
   Settings settings_;
@@ -158,6 +164,11 @@ class SlashCommandsPlugin : public sdk::Plugin {
   CommandIndex index_;
   ResponseUrls response_urls_;
   sdk::Timer sweep_timer_;
+  // Ids of records made since the last write_response_urls(), and its one-shot timer (valid
+  // while flush_scheduled_: a fired one-shot timer is gone).
+  std::vector<std::string> unwritten_response_urls_;
+  sdk::Timer flush_timer_;
+  bool flush_scheduled_ = false;
   // (team_id + '/' + trigger) of commands being written: a second create or update taking the
   // same trigger before the first is durable and indexed is refused as a duplicate.
   std::unordered_map<std::string, std::string> pending_triggers_;  // → the command's id

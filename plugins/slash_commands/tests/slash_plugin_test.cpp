@@ -4,9 +4,11 @@
 #include <rapidjson/document.h>
 
 #include <tuple>
+#include <vector>
 
 #include "plugins/slash_commands/tests/chat_fake.h"
 #include "plugins/slash_commands/api_util.h"
+#include "plugins/slash_commands/response_url.h"
 #include "plugins/slash_commands/trigger_id.h"
 
 namespace pb::slash {
@@ -98,6 +100,22 @@ class SlashPluginTest : public ::testing::Test {
                       R"({"command":")" + command + R"(","channel_id":")" + channel + R"("})");
   }
 
+  // Executes "/deploy" (created beforehand) as alice, answers its call with an empty 200 and
+  // returns the response_url id the call carried.
+  std::string execute_for_response_url();
+
+  // A delayed answer through response_url `id`; its status.
+  int use_response_url(const std::string& id) {
+    sdk::FakeHost::Headers json_type{{"Content-Type", "application/json"}};
+    return chat->call("POST", "/hooks/commands/" + id, R"({"text":"x"})", json_type).status;
+  }
+
+  // Lets the one-shot timer that writes new response_url records fire, and the writes commit.
+  void write_response_urls() {
+    chat->fake().advance(kResponseUrlFlushMs);
+    chat->flush();
+  }
+
   // The plugin's command and response_url records (the trigger_id key aside).
   size_t stored_records() {
     size_t n = 0;
@@ -161,6 +179,7 @@ TEST_F(SlashPluginTest, ExpiredResponseUrlsAreSweptFromTheStore) {
   create("deploy");
   execute("/deploy");
   chat->answer(0, 200, "");
+  write_response_urls();
   ASSERT_EQ(stored_records(), 2u);  // the command and one response_url
   // A record created 31 minutes ago (the plugin's clock is the wall clock).
   std::string id(26, 'q');
@@ -498,6 +517,7 @@ TEST_F(SlashPluginTest, ResponseUrlFiveUsesThenRefused) {
   std::string id = response_url_id(chat->fetches().at(0));
   ASSERT_EQ(id.size(), 26u);
   chat->answer(0, 200, "");
+  write_response_urls();
   EXPECT_TRUE(chat->fake().kv().count("r/" + id));
 
   sdk::FakeHost::Headers json_type{{"Content-Type", "application/json"}};
@@ -539,6 +559,78 @@ TEST_F(SlashPluginTest, ResponseUrlSurvivesARestartWithItsUses) {
     EXPECT_EQ(chat->call("POST", "/hooks/commands/" + id, R"({"text":"x"})", json_type).status, 200);
   }
   EXPECT_EQ(chat->call("POST", "/hooks/commands/" + id, R"({"text":"x"})", json_type).status, 400);
+}
+
+std::string SlashPluginTest::execute_for_response_url() {
+  size_t call = chat->fetches().size();
+  execute("/deploy");
+  std::string id = response_url_id(chat->fetches().at(call));
+  chat->answer(call, 200, "");
+  return id;
+}
+
+std::string stored_response_url(ChatFake& chat, const std::string& id) {
+  auto it = chat.fake().kv().find("r/" + id);
+  return it == chat.fake().kv().end() ? "" : it->second;
+}
+
+// New records are written together kResponseUrlFlushMs after the first of them, one store
+// write each, and are usable before that; once written they survive a restart.
+TEST_F(SlashPluginTest, ResponseUrlRecordsAreWrittenTogetherAfterTheFlushDelay) {
+  create("deploy");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(execute_for_response_url());
+  chat->fake().advance(kResponseUrlFlushMs - 1);
+  chat->flush();
+  for (const auto& id : ids) EXPECT_EQ(stored_response_url(*chat, id), "") << id;
+  EXPECT_EQ(chat->fake().pending_kv_writes(), 0u);
+  chat->fake().advance(1);
+  EXPECT_EQ(chat->fake().pending_kv_writes(), 3u);  // issued in one turn: one group commit
+  chat->flush();
+  for (const auto& id : ids) {
+    EXPECT_NE(stored_response_url(*chat, id).find("\"uses\":0"), std::string::npos) << id;
+  }
+  EXPECT_EQ(chat->fake().active_timers(), 1u);  // only the sweep: the one-shot is gone
+  restart();
+  for (const auto& id : ids) EXPECT_EQ(use_response_url(id), 200) << id;
+}
+
+// A use before the flush is durable at once (with the whole record), and the flush that
+// follows writes the record as it is then, so the use is not undone.
+TEST_F(SlashPluginTest, ResponseUrlUsedBeforeItsWriteKeepsItsUses) {
+  create("deploy");
+  std::string id = execute_for_response_url();
+  ASSERT_EQ(use_response_url(id), 200);
+  EXPECT_NE(stored_response_url(*chat, id).find("\"uses\":1"), std::string::npos);
+  write_response_urls();
+  EXPECT_NE(stored_response_url(*chat, id).find("\"uses\":1"), std::string::npos);
+  restart();
+  std::vector<int> statuses;
+  for (int i = 0; i < 5; ++i) statuses.push_back(use_response_url(id));
+  EXPECT_EQ(statuses, (std::vector<int>{200, 200, 200, 200, 400}));
+}
+
+// The crash window (README "response_url"): a crash before the flush loses the records made
+// since the last one; an integration using one after the restart gets 404.
+TEST_F(SlashPluginTest, ResponseUrlNotYetWrittenIsLostInACrash) {
+  create("deploy");
+  std::string id = execute_for_response_url();
+  restart();  // copies the store as it is: the timer never fired
+  EXPECT_EQ(use_response_url(id), 404);
+}
+
+// A burst of kMaxUnwrittenResponseUrls executes is written without waiting for the timer.
+TEST_F(SlashPluginTest, ResponseUrlBurstIsWrittenAtTheBound) {
+  create("deploy");
+  chat->act_as(kAlice);
+  for (size_t i = 0; i < kMaxUnwrittenResponseUrls; ++i) {
+    chat->fake().request("POST", "/api/v4/commands/execute", {},
+                         R"({"command":"/deploy","channel_id":")" + kChannel + R"("})");
+  }
+  EXPECT_EQ(chat->fake().pending_kv_writes(), kMaxUnwrittenResponseUrls);
+  chat->flush();
+  EXPECT_EQ(stored_records(), 1 + kMaxUnwrittenResponseUrls);
+  EXPECT_EQ(chat->fake().active_timers(), 1u);  // the flush timer was stopped
 }
 
 // Plugin commands on the bus (plugin_commands.h): a registration published on command.register
