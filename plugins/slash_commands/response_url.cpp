@@ -2,40 +2,55 @@
 
 #include <rapidjson/document.h>
 
+#include <utility>
+
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
 
 namespace pb::slash {
 
+void append_json(std::string& out, const ResponseUrlRecord& r) {
+  const std::pair<std::string_view, const std::string*> strings[] = {
+      {"{\"id\":", &r.id},
+      {",\"command_id\":", &r.command_id},
+      {",\"user_id\":", &r.user_id},
+      {",\"channel_id\":", &r.channel_id},
+      {",\"root_id\":", &r.root_id},
+      {",\"team_id\":", &r.team_id},
+      {",\"command_username\":", &r.command_username},
+      {",\"command_icon_url\":", &r.command_icon_url},
+  };
+  for (const auto& [key, value] : strings) {
+    out += key;
+    out += sdk::json_string(*value);
+  }
+  out += ",\"create_at\":";
+  out += std::to_string(r.create_at);
+  out += ",\"uses\":";
+  out += std::to_string(r.uses);
+  out += '}';
+}
+
 std::string to_json(const ResponseUrlRecord& r) {
-  std::string out = "{\"id\":" + sdk::json_string(r.id);
-  out += ",\"command_id\":" + sdk::json_string(r.command_id);
-  out += ",\"user_id\":" + sdk::json_string(r.user_id);
-  out += ",\"channel_id\":" + sdk::json_string(r.channel_id);
-  out += ",\"root_id\":" + sdk::json_string(r.root_id);
-  out += ",\"team_id\":" + sdk::json_string(r.team_id);
-  out += ",\"command_username\":" + sdk::json_string(r.command_username);
-  out += ",\"command_icon_url\":" + sdk::json_string(r.command_icon_url);
-  out += ",\"create_at\":" + std::to_string(r.create_at);
-  out += ",\"uses\":" + std::to_string(r.uses) + "}";
+  std::string out;
+  append_json(out, r);
   return out;
 }
 
-std::optional<ResponseUrlRecord> response_url_from_record(std::string_view json) {
-  if (sdk::json_too_deep_at(json, 2) != std::string_view::npos) return std::nullopt;
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+namespace {
+
+std::optional<ResponseUrlRecord> record_from_value(const rapidjson::Value& v) {
+  if (!v.IsObject()) return std::nullopt;
   ResponseUrlRecord r;
   auto str = [&](const char* key, std::string& dst) {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd() || !it->value.IsString()) return false;
+    auto it = v.FindMember(key);
+    if (it == v.MemberEnd() || !it->value.IsString()) return false;
     dst.assign(it->value.GetString(), it->value.GetStringLength());
     return true;
   };
-  auto create_at = doc.FindMember("create_at");
-  auto uses = doc.FindMember("uses");
-  if (create_at == doc.MemberEnd() || !create_at->value.IsInt64() || uses == doc.MemberEnd() ||
+  auto create_at = v.FindMember("create_at");
+  auto uses = v.FindMember("uses");
+  if (create_at == v.MemberEnd() || !create_at->value.IsInt64() || uses == v.MemberEnd() ||
       !uses->value.IsInt()) {
     return std::nullopt;
   }
@@ -48,6 +63,45 @@ std::optional<ResponseUrlRecord> response_url_from_record(std::string_view json)
     return std::nullopt;
   }
   return r;
+}
+
+// Stored text is ours, but a damaged store must not crash the start: guarded like any input.
+bool parse_stored(std::string_view json, size_t max_depth, rapidjson::Document& doc) {
+  if (sdk::json_too_deep_at(json, max_depth) != std::string_view::npos) return false;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  return !doc.HasParseError();
+}
+
+}  // namespace
+
+std::optional<ResponseUrlRecord> response_url_from_record(std::string_view json) {
+  rapidjson::Document doc;
+  if (!parse_stored(json, 2, doc)) return std::nullopt;
+  return record_from_value(doc);
+}
+
+std::optional<std::vector<ResponseUrlRecord>> response_url_batch_from_record(
+    std::string_view json) {
+  rapidjson::Document doc;
+  if (!parse_stored(json, 3, doc) || !doc.IsArray()) return std::nullopt;
+  std::vector<ResponseUrlRecord> out;
+  out.reserve(doc.Size());
+  for (const auto& element : doc.GetArray()) {
+    auto record = record_from_value(element);
+    if (!record) return std::nullopt;
+    out.push_back(std::move(*record));
+  }
+  return out;
+}
+
+std::string response_url_batch_key(int64_t now_ms, std::string_view first_id) {
+  std::string time = std::to_string(now_ms < 0 ? 0 : now_ms);
+  std::string key(kResponseUrlBatchPrefix);
+  if (time.size() < 15) key.append(15 - time.size(), '0');
+  key += time;
+  key += '-';
+  key += first_id;
+  return key;
 }
 
 void ResponseUrls::add(ResponseUrlRecord record) {
@@ -68,19 +122,30 @@ ResponseUrls::Use ResponseUrls::try_use(std::string_view id, int64_t now_ms,
   if (now_ms - r.create_at > kResponseUrlLifetimeMs) return Use::kMissing;
   if (r.uses >= kMaxResponseUrlUses) return Use::kUsedUp;
   ++r.uses;
+  r.stored_alone = true;
   if (out != nullptr) *out = r;
   return Use::kOk;
 }
 
-std::vector<std::string> ResponseUrls::expire(int64_t now_ms) {
-  std::vector<std::string> gone;
+void ResponseUrls::add_batch(std::string key, int64_t newest_create_at) {
+  batches_.push_back(Batch{std::move(key), newest_create_at});
+}
+
+ResponseUrls::Expired ResponseUrls::expire(int64_t now_ms) {
+  Expired gone;
   for (auto it = by_id_.begin(); it != by_id_.end();) {
     if (now_ms - it->second.create_at > kResponseUrlLifetimeMs) {
-      gone.push_back(it->first);
+      if (it->second.stored_alone) gone.alone_ids.push_back(it->first);
       it = by_id_.erase(it);
     } else {
       ++it;
     }
+  }
+  // Noted in creation order; a batch noted out of order (a wrong clock) waits for the ones
+  // before it, which only delays its deletion.
+  while (!batches_.empty() && now_ms - batches_.front().newest_create_at > kResponseUrlLifetimeMs) {
+    gone.batch_keys.push_back(std::move(batches_.front().key));
+    batches_.pop_front();
   }
   return gone;
 }

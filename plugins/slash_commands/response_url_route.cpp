@@ -1,5 +1,7 @@
 // POST /hooks/commands/{id}: delayed answers through a response_url (wire spec §5.6), and the
 // records behind them.
+#include <algorithm>
+
 #include "plugins/slash_commands/api_util.h"
 #include "plugins/slash_commands/slash_plugin.h"
 
@@ -16,13 +18,37 @@ std::string SlashCommandsPlugin::response_url_base(const sdk::Request& req) cons
 
 void SlashCommandsPlugin::load_response_urls() {
   int64_t now = now_ms();
+  auto live = [now](const ResponseUrlRecord& r) {
+    return now - r.create_at <= kResponseUrlLifetimeMs;
+  };
   std::vector<std::string> stale;
+  // Batches first (in key order = time order), then the records stored alone: a used record's
+  // own key is written at every use, so it replaces its copy in a batch.
+  host().kv_list(kResponseUrlBatchPrefix, [&](std::string_view key, std::string_view value) {
+    auto batch = response_url_batch_from_record(value);
+    int64_t newest = 0;
+    bool any_live = false;
+    if (batch) {
+      for (ResponseUrlRecord& record : *batch) {
+        if (!live(record)) continue;
+        newest = any_live ? std::max(newest, record.create_at) : record.create_at;
+        any_live = true;
+        response_urls_.add(std::move(record));
+      }
+    }
+    if (!any_live) {
+      stale.emplace_back(key);  // damaged, or every record in it expired
+    } else {
+      response_urls_.add_batch(std::string(key), newest);
+    }
+    return false;
+  });
   host().kv_list(kResponseUrlPrefix, [&](std::string_view key, std::string_view value) {
     auto record = response_url_from_record(value);
-    if (!record || key.substr(kResponseUrlPrefix.size()) != record->id ||
-        now - record->create_at > kResponseUrlLifetimeMs) {
+    if (!record || key.substr(kResponseUrlPrefix.size()) != record->id || !live(*record)) {
       stale.emplace_back(key);
     } else {
+      record->stored_alone = true;
       response_urls_.add(std::move(*record));
     }
     return false;
@@ -53,27 +79,38 @@ void SlashCommandsPlugin::write_response_urls() {
     host().timer_stop(flush_timer_);
     flush_scheduled_ = false;
   }
-  std::string key(kResponseUrlPrefix);
+  // One value for the whole batch: the records as they are now (a use before this write is in
+  // it; a record swept meanwhile is left out).
+  std::string batch = "[";
+  const std::string* first_id = nullptr;
+  int64_t newest = 0;
   for (const std::string& id : unwritten_response_urls_) {
-    // The record as it is now: a use before this write is in it, and a record swept meanwhile
-    // is not written back. The puts of one flush go to the store writer together.
     const ResponseUrlRecord* record = response_urls_.find(id);
     if (record == nullptr) continue;
-    key.resize(kResponseUrlPrefix.size());
-    key += id;
-    host().kv_put(key, to_json(*record), [this](int status) {
+    if (first_id != nullptr) batch += ',';
+    append_json(batch, *record);
+    if (first_id == nullptr) first_id = &id;
+    newest = std::max(newest, record->create_at);
+  }
+  batch += ']';
+  if (first_id != nullptr) {
+    std::string key = response_url_batch_key(now_ms(), *first_id);
+    host().kv_put(key, batch, [this](int status) {
       if (status != PB_OK) {
-        host().warn("response_url not stored: " + std::string(host().status_name(status)));
+        host().warn("response_urls not stored: " + std::string(host().status_name(status)));
       }
     });
+    response_urls_.add_batch(std::move(key), newest);
   }
   unwritten_response_urls_.clear();
 }
 
 void SlashCommandsPlugin::sweep_response_urls() {
-  for (const std::string& id : response_urls_.expire(now_ms())) {
+  ResponseUrls::Expired gone = response_urls_.expire(now_ms());
+  for (const std::string& id : gone.alone_ids) {
     host().kv_delete(std::string(kResponseUrlPrefix) + id, [](int) {});
   }
+  for (const std::string& key : gone.batch_keys) host().kv_delete(key, [](int) {});
 }
 
 int SlashCommandsPlugin::command_webhook(const sdk::Request& req) {

@@ -3,7 +3,8 @@
 // answer (§5.5), the built-ins /echo, /me, /shrug (§5.7) and delayed answers through
 // response_url (§5.6).
 //
-// Store: "c/<id>" one command (its API JSON); "r/<id>" one response_url (response_url.h);
+// Store: "c/<id>" one command (its API JSON); "rb/<time>-<id>" the response_urls made in one
+// flush, "r/<id>" one used response_url (response_url.h);
 // "k/trigger_id" the key that signs trigger ids (trigger_id.h).
 // Commands live in an in-memory CommandIndex loaded at start().
 //
@@ -147,11 +148,11 @@ class SlashCommandsPlugin : public sdk::Plugin {
   // A fresh client trigger id in `inv`, and the signed trigger id for the integration.
   std::string new_trigger_id(Invocation& inv) const;
   void sweep_response_urls();
-  // Keeps a new record in memory at once (usable immediately) and queues its store write for
-  // the next flush (kResponseUrlFlushMs).
+  // Keeps a new record in memory at once (usable immediately) and queues it for the next
+  // batch write (kResponseUrlFlushMs).
   void add_response_url(ResponseUrlRecord record);
-  // Writes every queued record as it is now (uses included); not awaited, a failed write is
-  // logged. Also called by stop(), before the host drains the store.
+  // Writes every queued record as it is now (uses included), as one batch value; not awaited,
+  // a failed write is logged. Also called by stop(), before the host drains the store.
   void write_response_urls();
   std::string response_url_base(const sdk::Request& req) const;
 

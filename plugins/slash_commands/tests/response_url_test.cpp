@@ -37,7 +37,7 @@ TEST(ResponseUrls, ExpireAfterThirtyMinutes) {
             ResponseUrls::Use::kOk);
   EXPECT_EQ(urls.try_use(std::string(26, 'r'), kResponseUrlLifetimeMs + 1, nullptr),
             ResponseUrls::Use::kMissing);
-  EXPECT_EQ(urls.expire(kResponseUrlLifetimeMs + 1).size(), 1u);
+  EXPECT_EQ(urls.expire(kResponseUrlLifetimeMs + 1).alone_ids.size(), 1u);  // it was used
   EXPECT_EQ(urls.size(), 0u);
 }
 
@@ -49,6 +49,59 @@ TEST(ResponseUrls, RecordRoundTrips) {
   EXPECT_EQ(to_json(*back), to_json(r));
   EXPECT_FALSE(response_url_from_record("{}"));
   EXPECT_FALSE(response_url_from_record("{\"id\":1"));
+}
+
+TEST(ResponseUrls, BatchRoundTripsAndADamagedOneIsRefusedWhole) {
+  ResponseUrlRecord a = record(1), b = record(2);
+  b.id = std::string(26, 's');
+  b.uses = 2;
+  std::string json = "[";
+  append_json(json, a);
+  json += ',';
+  append_json(json, b);
+  json += ']';
+  auto back = response_url_batch_from_record(json);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(to_json((*back)[0]), to_json(a));
+  EXPECT_EQ(to_json((*back)[1]), to_json(b));
+  EXPECT_TRUE(response_url_batch_from_record("[]"));
+  EXPECT_FALSE(response_url_batch_from_record("[" + to_json(a) + ",{}]"));
+  EXPECT_FALSE(response_url_batch_from_record(to_json(a)));  // not an array
+  EXPECT_FALSE(response_url_batch_from_record("[[[[{}]]]]"));
+  EXPECT_FALSE(response_url_batch_from_record("[" + to_json(a)));
+}
+
+TEST(ResponseUrls, BatchKeysSortByTime) {
+  EXPECT_EQ(response_url_batch_key(42, "abc"), "rb/000000000000042-abc");
+  EXPECT_LT(response_url_batch_key(999, "zzz"), response_url_batch_key(1000, "aaa"));
+}
+
+// Expiry deletes a record's own key only when a use wrote one, and a batch only when its
+// newest record expired.
+TEST(ResponseUrls, ExpiryNamesUsedRecordsAndWhollyExpiredBatches) {
+  ResponseUrls urls;
+  ResponseUrlRecord used = record(0), unused = record(0), later = record(100);
+  unused.id = std::string(26, 'u');
+  later.id = std::string(26, 'l');
+  urls.add(used);
+  urls.add(unused);
+  urls.add(later);
+  urls.add_batch("rb/1", 0);
+  urls.add_batch("rb/2", 100);
+  ASSERT_EQ(urls.try_use(used.id, 1, nullptr), ResponseUrls::Use::kOk);
+  ASSERT_TRUE(urls.find(used.id)->stored_alone);
+  EXPECT_FALSE(urls.find(unused.id)->stored_alone);
+
+  auto first = urls.expire(kResponseUrlLifetimeMs + 1);
+  EXPECT_EQ(first.alone_ids, std::vector<std::string>{used.id});
+  EXPECT_EQ(first.batch_keys, std::vector<std::string>{"rb/1"});
+  EXPECT_EQ(urls.size(), 1u);
+  EXPECT_EQ(urls.batches(), 1u);
+  auto second = urls.expire(kResponseUrlLifetimeMs + 101);
+  EXPECT_TRUE(second.alone_ids.empty());
+  EXPECT_EQ(second.batch_keys, std::vector<std::string>{"rb/2"});
+  EXPECT_EQ(urls.size(), 0u);
 }
 
 }  // namespace

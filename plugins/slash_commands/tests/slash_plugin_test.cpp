@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -186,8 +187,12 @@ TEST_F(SlashPluginTest, ExpiredResponseUrlsAreSweptFromTheStore) {
   chat->fake().kv()["r/" + id] =
       R"({"id":")" + id +
       R"(","command_id":"c","user_id":"u","channel_id":"ch","root_id":"","team_id":"t","command_username":"","command_icon_url":"","create_at":1,"uses":0})";
-  restart();  // the stale record is dropped at start
+  std::string stale_batch = response_url_batch_key(1, id);
+  chat->fake().kv()[stale_batch] = "[" + chat->fake().kv()["r/" + id] + "]";
+  chat->fake().kv()[std::string(kResponseUrlBatchPrefix) + "damaged"] = "[{\"id\":1}]";
+  restart();  // the stale records and batches are dropped at start
   EXPECT_EQ(chat->fake().kv().count("r/" + id), 0u);
+  EXPECT_EQ(chat->fake().kv().count(stale_batch), 0u);
   EXPECT_EQ(stored_records(), 2u);
   EXPECT_EQ(chat->fake().active_timers(), 1u);  // the periodic sweep
 }
@@ -504,6 +509,24 @@ TEST_F(SlashPluginTest, EchoDelayAndErrors) {
   EXPECT_EQ(chat->posts()[0].message, "quoted text");
 }
 
+// Response_url `id` as stored in a batch value ("rb/..."), or alone ("r/<id>").
+std::optional<ResponseUrlRecord> batched_record(ChatFake& chat, const std::string& id) {
+  for (const auto& [key, value] : chat.fake().kv()) {
+    if (!key.starts_with(kResponseUrlBatchPrefix)) continue;
+    auto batch = response_url_batch_from_record(value);
+    if (!batch) continue;
+    for (auto& record : *batch) {
+      if (record.id == id) return record;
+    }
+  }
+  return std::nullopt;
+}
+std::optional<ResponseUrlRecord> alone_record(ChatFake& chat, const std::string& id) {
+  auto it = chat.fake().kv().find(std::string(kResponseUrlPrefix) + id);
+  if (it == chat.fake().kv().end()) return std::nullopt;
+  return response_url_from_record(it->second);
+}
+
 std::string response_url_id(const sdk::FakeHost::Fetched& f) {
   std::string key = "hooks%2Fcommands%2F";
   size_t at = f.body.find(key);
@@ -518,7 +541,7 @@ TEST_F(SlashPluginTest, ResponseUrlFiveUsesThenRefused) {
   ASSERT_EQ(id.size(), 26u);
   chat->answer(0, 200, "");
   write_response_urls();
-  EXPECT_TRUE(chat->fake().kv().count("r/" + id));
+  EXPECT_TRUE(batched_record(*chat, id));
 
   sdk::FakeHost::Headers json_type{{"Content-Type", "application/json"}};
   const auto& unknown =
@@ -569,45 +592,55 @@ std::string SlashPluginTest::execute_for_response_url() {
   return id;
 }
 
-std::string stored_response_url(ChatFake& chat, const std::string& id) {
-  auto it = chat.fake().kv().find("r/" + id);
-  return it == chat.fake().kv().end() ? "" : it->second;
-}
-
-// New records are written together kResponseUrlFlushMs after the first of them, one store
-// write each, and are usable before that; once written they survive a restart.
+// New records are written together kResponseUrlFlushMs after the first of them, as one batch
+// value, and are usable before that; once written they survive a restart.
 TEST_F(SlashPluginTest, ResponseUrlRecordsAreWrittenTogetherAfterTheFlushDelay) {
   create("deploy");
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) ids.push_back(execute_for_response_url());
   chat->fake().advance(kResponseUrlFlushMs - 1);
   chat->flush();
-  for (const auto& id : ids) EXPECT_EQ(stored_response_url(*chat, id), "") << id;
+  EXPECT_EQ(stored_records(), 1u);  // the command only
   EXPECT_EQ(chat->fake().pending_kv_writes(), 0u);
   chat->fake().advance(1);
-  EXPECT_EQ(chat->fake().pending_kv_writes(), 3u);  // issued in one turn: one group commit
+  EXPECT_EQ(chat->fake().pending_kv_writes(), 1u);  // one value for the three
   chat->flush();
+  EXPECT_EQ(stored_records(), 2u);
   for (const auto& id : ids) {
-    EXPECT_NE(stored_response_url(*chat, id).find("\"uses\":0"), std::string::npos) << id;
+    auto stored = batched_record(*chat, id);
+    ASSERT_TRUE(stored) << id;
+    EXPECT_EQ(stored->uses, 0);
+    EXPECT_EQ(stored->user_id, kAlice);
   }
   EXPECT_EQ(chat->fake().active_timers(), 1u);  // only the sweep: the one-shot is gone
   restart();
   for (const auto& id : ids) EXPECT_EQ(use_response_url(id), 200) << id;
 }
 
-// A use before the flush is durable at once (with the whole record), and the flush that
-// follows writes the record as it is then, so the use is not undone.
-TEST_F(SlashPluginTest, ResponseUrlUsedBeforeItsWriteKeepsItsUses) {
+// A use is durable at once with the whole record under its own key, which wins over the
+// record's copy in a batch after a restart; a batch written after a use carries the use too.
+TEST_F(SlashPluginTest, ResponseUrlUsesSurviveWhetherBeforeOrAfterTheBatch) {
   create("deploy");
-  std::string id = execute_for_response_url();
-  ASSERT_EQ(use_response_url(id), 200);
-  EXPECT_NE(stored_response_url(*chat, id).find("\"uses\":1"), std::string::npos);
+  std::string used_early = execute_for_response_url();
+  ASSERT_EQ(use_response_url(used_early), 200);
+  ASSERT_TRUE(alone_record(*chat, used_early));
+  EXPECT_EQ(alone_record(*chat, used_early)->uses, 1);
   write_response_urls();
-  EXPECT_NE(stored_response_url(*chat, id).find("\"uses\":1"), std::string::npos);
+  EXPECT_EQ(batched_record(*chat, used_early)->uses, 1);
+
+  std::string used_late = execute_for_response_url();
+  write_response_urls();
+  EXPECT_EQ(batched_record(*chat, used_late)->uses, 0);
+  ASSERT_EQ(use_response_url(used_late), 200);
+  ASSERT_EQ(use_response_url(used_late), 200);
+  EXPECT_EQ(alone_record(*chat, used_late)->uses, 2);
+
   restart();
-  std::vector<int> statuses;
-  for (int i = 0; i < 5; ++i) statuses.push_back(use_response_url(id));
-  EXPECT_EQ(statuses, (std::vector<int>{200, 200, 200, 200, 400}));
+  std::vector<int> early, late;
+  for (int i = 0; i < 5; ++i) early.push_back(use_response_url(used_early));
+  for (int i = 0; i < 4; ++i) late.push_back(use_response_url(used_late));
+  EXPECT_EQ(early, (std::vector<int>{200, 200, 200, 200, 400}));
+  EXPECT_EQ(late, (std::vector<int>{200, 200, 200, 400}));
 }
 
 // The crash window (README "response_url"): a crash before the flush loses the records made
@@ -627,9 +660,9 @@ TEST_F(SlashPluginTest, ResponseUrlBurstIsWrittenAtTheBound) {
     chat->fake().request("POST", "/api/v4/commands/execute", {},
                          R"({"command":"/deploy","channel_id":")" + kChannel + R"("})");
   }
-  EXPECT_EQ(chat->fake().pending_kv_writes(), kMaxUnwrittenResponseUrls);
+  EXPECT_EQ(chat->fake().pending_kv_writes(), 1u);
   chat->flush();
-  EXPECT_EQ(stored_records(), 1 + kMaxUnwrittenResponseUrls);
+  EXPECT_EQ(stored_records(), 2u);  // the command and one batch of them all
   EXPECT_EQ(chat->fake().active_timers(), 1u);  // the flush timer was stopped
 }
 
