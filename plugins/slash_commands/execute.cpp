@@ -126,7 +126,7 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
   host().api()->user_get(host().self(), PB_USER_BY_ID, to_pb(inv.user_id), got_user, &user_name);
 
   ResponseUrlRecord hook;
-  hook.id = sdk::new_id();
+  hook.id = ids_.next();  // a credential: pooled getrandom bytes, as strong as sdk::new_id
   hook.command_id = command.id;
   hook.user_id = inv.user_id;
   hook.channel_id = inv.channel_id;

@@ -22,7 +22,9 @@ void append_json(std::string& out, const ResponseUrlRecord& r) {
   };
   for (const auto& [key, value] : strings) {
     out += key;
-    out += sdk::json_string(*value);
+    out += '"';
+    sdk::append_json_escaped(out, *value);
+    out += '"';
   }
   out += ",\"create_at\":";
   out += std::to_string(r.create_at);

@@ -81,7 +81,9 @@ void SlashCommandsPlugin::write_response_urls() {
   }
   // One value for the whole batch: the records as they are now (a use before this write is in
   // it; a record swept meanwhile is left out).
-  std::string batch = "[";
+  std::string batch;
+  batch.reserve(unwritten_response_urls_.size() * 512);
+  batch += '[';
   const std::string* first_id = nullptr;
   int64_t newest = 0;
   for (const std::string& id : unwritten_response_urls_) {
