@@ -4,8 +4,9 @@
 #   - the whole target is test code (PATCHBAY_TEST_CODE_OPTIONS: -O0, no sanitizer), so the
 #     plugin's own sources belong in its OBJECT "<plugin>_logic" library passed in LINK, compiled
 #     once with the build's flags for both the plugin and its tests;
-#   - GoogleTest, the SDK's FakeHost and RapidJSON are precompiled (they are most of what a
-#     plugin test file parses, and every file is built twice in CI: Release and ASan);
+#   - a unity build: a few test files per translation unit, so the headers (GoogleTest, the
+#     SDK's FakeHost, RapidJSON: most of what a test file parses) are parsed once per batch; no
+#     precompiled header, which would parse them once more for a single translation unit;
 #   - written to <build>/tests beside the other test executables;
 #   - registered with ctest, discovered when the tests run (plugins/ is configured before
 #     tests/, so discovery at build time would race the ctest registration of tests/).
@@ -20,10 +21,6 @@ function(patchbay_add_plugin_tests target)
   target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR})
   target_link_libraries(${target} PRIVATE ${ARG_LINK} patchbay_sdk rapidjson GTest::gtest_main
                         Threads::Threads)
-  target_precompile_headers(${target} PRIVATE <gtest/gtest.h> <patchbay/fake_host.hpp>
-                            <rapidjson/document.h> <functional> <map> <memory> <optional>
-                            <string> <string_view> <vector>)
-  # Unity build: a few test files per translation unit, so the headers are parsed once per batch.
   set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests
                                              UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
   gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST)

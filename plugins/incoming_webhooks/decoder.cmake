@@ -15,14 +15,8 @@ target_include_directories(incoming_webhooks_decoding PUBLIC ${CMAKE_SOURCE_DIR}
 target_link_libraries(incoming_webhooks_decoding PUBLIC patchbay_sdk)
 
 if(PATCHBAY_TESTS)
-  find_package(GTest REQUIRED)
-  include(GoogleTest)
-  add_executable(incoming_webhooks_decoding_tests
-    ${CMAKE_CURRENT_LIST_DIR}/tests/decoder_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/tests/splitter_test.cpp)
-  set_target_properties(incoming_webhooks_decoding_tests PROPERTIES
-    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
-  target_link_libraries(incoming_webhooks_decoding_tests PRIVATE incoming_webhooks_decoding
-                        GTest::gtest_main)
-  gtest_discover_tests(incoming_webhooks_decoding_tests DISCOVERY_MODE PRE_TEST)
+  patchbay_add_plugin_tests(incoming_webhooks_decoding_tests
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tests/decoder_test.cpp
+            ${CMAKE_CURRENT_LIST_DIR}/tests/splitter_test.cpp
+    LINK incoming_webhooks_decoding)
 endif()

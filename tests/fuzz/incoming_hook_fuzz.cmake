@@ -1,4 +1,4 @@
-# The incoming_webhooks plugin's pure sources (a fuzz build builds no plugins); payload_decoder.h
+# The incoming_webhooks plugin's pure sources; payload_decoder.h
 # is only read for its depth bound.
 set(incoming_hook_fuzz_EXTRA_SOURCES
   ${CMAKE_SOURCE_DIR}/plugins/incoming_webhooks/hook.cpp

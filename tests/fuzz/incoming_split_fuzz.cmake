@@ -1,7 +1,2 @@
-# The incoming-webhook splitter's pure sources (a fuzz build builds no plugins).
-set(incoming_split_fuzz_EXTRA_SOURCES
-  ${CMAKE_SOURCE_DIR}/plugins/incoming_webhooks/content_type.cpp
-  ${CMAKE_SOURCE_DIR}/plugins/incoming_webhooks/form_decoder.cpp
-  ${CMAKE_SOURCE_DIR}/plugins/incoming_webhooks/payload_decoder.cpp
-  ${CMAKE_SOURCE_DIR}/plugins/incoming_webhooks/post_splitter.cpp)
-set(incoming_split_fuzz_EXTRA_LIBS patchbay_sdk)
+# The incoming-webhook decoder and splitter: the plugin's own static library.
+set(incoming_split_fuzz_EXTRA_LIBS incoming_webhooks_decoding)

@@ -1,4 +1,4 @@
-# The outgoing webhooks plugin's pure parsing sources (a fuzz build builds no plugins).
+# The outgoing webhooks plugin's pure parsing sources.
 set(outgoing_response_fuzz_EXTRA_SOURCES
   ${CMAKE_SOURCE_DIR}/plugins/outgoing_webhooks/callback_response.cpp
   ${CMAKE_SOURCE_DIR}/plugins/outgoing_webhooks/hook.cpp)

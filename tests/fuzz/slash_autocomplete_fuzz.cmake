@@ -1,4 +1,4 @@
-# The slash commands plugin's pure autocomplete sources (a fuzz build builds no plugins).
+# The slash commands plugin's pure autocomplete sources.
 set(slash_autocomplete_fuzz_EXTRA_SOURCES
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/autocomplete_data.cpp
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/autocomplete_suggestions.cpp

@@ -1,4 +1,4 @@
-# The slash commands plugin's pure parsing sources (a fuzz build builds no plugins).
+# The slash commands plugin's pure parsing sources.
 set(slash_command_fuzz_EXTRA_SOURCES
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/command.cpp
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/command_request.cpp

@@ -1,4 +1,4 @@
-# The slash commands plugin's pure sources for plugin commands (a fuzz build builds no plugins).
+# The slash commands plugin's pure sources for plugin commands.
 set(slash_plugin_command_fuzz_EXTRA_SOURCES
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/autocomplete_data.cpp
   ${CMAKE_SOURCE_DIR}/plugins/slash_commands/autocomplete_suggestions.cpp

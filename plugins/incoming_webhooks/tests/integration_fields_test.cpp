@@ -10,6 +10,8 @@
 
 #include <patchbay/fake_host.hpp>
 
+#include "plugins/incoming_webhooks/tests/plugin_test_support.h"
+
 #include "plugins/incoming_webhooks/hook.h"
 #include "plugins/incoming_webhooks/signature.h"
 #include "plugins/incoming_webhooks/thread_roots.h"
@@ -22,9 +24,6 @@ namespace {
 
 using sdk::FakeHost;
 
-constexpr const char* kTeam = "team4567890123456789012345";
-constexpr const char* kTown = "town4567890123456789012345";
-constexpr const char* kOff = "offtopic012345678901234567";
 const std::string kKey(64, 'a');
 
 // ---- the stand-in translators plugin ----------------------------------------------------------
@@ -97,17 +96,6 @@ FakeAnswer default_translator(const rapidjson::Document& r) {
   if (body.HasMember("key")) out += R"(,"thread_key":")" + std::string(body["key"].GetString()) + "\"";
   out += "}";
   return {false, 0, "", "", out};
-}
-
-rapidjson::Document json(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
-
-bool is_error(const FakeHost::Response& r, int status, const std::string& id) {
-  auto d = json(r.body);
-  return r.status == status && d.IsObject() && d.HasMember("id") && d["id"].GetString() == id;
 }
 
 class Integrations : public ::testing::Test {

@@ -5,6 +5,8 @@
 
 #include <patchbay/fake_host.hpp>
 
+#include "plugins/incoming_webhooks/tests/plugin_test_support.h"
+
 extern "C" const pb_plugin_descriptor* pb_plugin_entry(uint32_t, uint32_t);
 
 namespace pb::incoming_webhooks::test {
@@ -12,18 +14,9 @@ namespace {
 
 using sdk::FakeHost;
 
-constexpr const char* kTeam = "team4567890123456789012345";
 constexpr const char* kOther = "otherteam01234567890123456";
-constexpr const char* kTown = "town4567890123456789012345";
-constexpr const char* kOff = "offtopic012345678901234567";
 constexpr const char* kSecret = "secret01234567890123456789";
 constexpr const char* kElse = "elsewhere01234567890123456";
-
-rapidjson::Document json(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
 
 FakeHost::User user(std::string id, std::string name) {
   FakeHost::User u;
@@ -94,11 +87,6 @@ class Plugin : public ::testing::Test {
   std::map<std::string, std::string> saved_kv_;
   std::string admin_, bob_, carol_;
 };
-
-bool is_error(const FakeHost::Response& r, int status, const std::string& id) {
-  auto d = json(r.body);
-  return r.status == status && d.IsObject() && d.HasMember("id") && d["id"].GetString() == id;
-}
 
 // ---- management API --------------------------------------------------------------------------
 
