@@ -1,7 +1,24 @@
 # Every dependency comes from a Debian package; nothing is downloaded at build time.
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
+# libuv and LMDB are linked statically where Debian's -dev packages ship the archive (libuv1-dev
+# and liblmdb-dev do): the binary keeps only the code it calls, and the server maps two shared
+# objects fewer — each costs its own symbol tables, relocations and part-used pages, ~100 kB of
+# idle RSS for these two (idle RSS is a goal: edge installs). Plugins link neither.
+# PATCHBAY_STATIC_LIBUV / PATCHBAY_STATIC_LMDB say which (packaging/ leaves them out of Depends).
+pkg_check_modules(LIBUV IMPORTED_TARGET libuv-static)
+set(PATCHBAY_STATIC_LIBUV ${LIBUV_FOUND})
+if(NOT LIBUV_FOUND)
+  pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
+endif()
 pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
+find_library(LMDB_ARCHIVE liblmdb.a HINTS ${LMDB_LIBRARY_DIRS})
+set(PATCHBAY_STATIC_LMDB FALSE)
+if(LMDB_ARCHIVE)
+  find_package(Threads REQUIRED)
+  set_target_properties(PkgConfig::LMDB PROPERTIES
+    INTERFACE_LINK_LIBRARIES "${LMDB_ARCHIVE};Threads::Threads")
+  set(PATCHBAY_STATIC_LMDB TRUE)
+endif()
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_package(simdjson REQUIRED)
 find_package(fmt REQUIRED)

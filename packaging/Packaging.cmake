@@ -52,9 +52,17 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)  # dpkg-shlibdeps needs a debian/ tree; list them instead
-# (what `ldd` shows for bin/ plugins/ lib/; spdlog is compiled in, see core/log/CMakeLists.txt)
+# (what `ldd` shows for bin/ plugins/ lib/; spdlog is compiled in, see core/log/CMakeLists.txt,
+# and libuv and LMDB too when their archives were found, see cmake/Dependencies.cmake)
+set(_pb_shared_deps "")
+if(NOT PATCHBAY_STATIC_LIBUV)
+  string(APPEND _pb_shared_deps "libuv1, ")
+endif()
+if(NOT PATCHBAY_STATIC_LMDB)
+  string(APPEND _pb_shared_deps "liblmdb0, ")
+endif()
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6, libgcc-s1, libstdc++6, libuv1, liblmdb0, libsodium23, libssl3, libfmt9, libsimdjson14, adduser")
+    "libc6, libgcc-s1, libstdc++6, ${_pb_shared_deps}libsodium23, libssl3, libfmt9, libsimdjson14, adduser")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/conffiles.in ${CMAKE_BINARY_DIR}/packaging/conffiles @ONLY)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_CURRENT_LIST_DIR}/deb/postinst

@@ -32,11 +32,23 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
 }
 
 std::string Registry::load_text(std::string_view text, std::string label) {
-  auto loaded = Translator::load(text, std::move(label), limits_);
+  auto loaded = Translator::load(text, label, limits_);
   if (auto* e = std::get_if<std::string>(&loaded)) return *e;
-  auto t = std::get<std::shared_ptr<const Translator>>(std::move(loaded));
-  by_name_[t->name()] = std::move(t);
-  return {};
+  const std::string& name = std::get<std::shared_ptr<const Translator>>(loaded)->name();
+  by_name_.insert_or_assign(name, Entry{std::string(text), std::move(label), nullptr});
+  return {};  // the compiled form is dropped here: compiled() makes it again when needed
+}
+
+const Translator* Registry::compiled(const Entry& entry) const {
+  if (!entry.compiled) {
+    // The same text compiled under the same limits when it loaded, so this cannot fail short of
+    // memory; a failure is treated as "no such translator".
+    auto loaded = Translator::load(entry.text, entry.label, limits_);
+    auto* t = std::get_if<std::shared_ptr<const Translator>>(&loaded);
+    if (t == nullptr) return nullptr;
+    entry.compiled = std::move(*t);
+  }
+  return entry.compiled.get();
 }
 
 std::vector<std::string> Registry::load_directory(const std::string& dir) {
@@ -67,12 +79,25 @@ std::vector<std::string> Registry::load_directory(const std::string& dir) {
 
 const Translator* Registry::find(std::string_view name) const {
   auto it = by_name_.find(name);
-  return it == by_name_.end() ? nullptr : it->second.get();
+  return it == by_name_.end() ? nullptr : compiled(it->second);
 }
 
 std::vector<const Translator*> Registry::all() const {
   std::vector<const Translator*> out;
-  for (const auto& [name, t] : by_name_) out.push_back(t.get());
+  for (const auto& [name, entry] : by_name_) {
+    if (const Translator* t = compiled(entry)) out.push_back(t);
+  }
+  return out;
+}
+
+size_t Registry::compiled_count() const {
+  return static_cast<size_t>(std::count_if(by_name_.begin(), by_name_.end(),
+                                           [](const auto& e) { return e.second.compiled != nullptr; }));
+}
+
+std::vector<std::string> Registry::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, entry] : by_name_) out.push_back(name);
   return out;
 }
 

@@ -43,7 +43,7 @@ int TranslatorsPlugin::load(std::string_view settings_json) {
     for (const auto& e : registry->load_directory(dir)) host().warn("rule file skipped: " + e);
   }
   std::string names;
-  for (const Translator* t : registry->all()) names += (names.empty() ? "" : ", ") + t->name();
+  for (const std::string& name : registry->names()) names += (names.empty() ? "" : ", ") + name;
   host().info("translators installed: " + (names.empty() ? std::string("none") : names));
   registry_ = std::move(registry);
   handler_ = std::make_unique<RequestHandler>(*registry_);

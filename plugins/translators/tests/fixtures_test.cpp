@@ -31,6 +31,29 @@ TEST(BundledRules, AllLoad) {
                                              "grafana", "jira"}));
 }
 
+TEST(BundledRules, OnlyTheTextIsKeptUntilATranslatorIsAskedFor) {
+  Registry registry;
+  ASSERT_EQ(registry.load_directory(kDir + "/rules"), std::vector<std::string>{});
+  EXPECT_EQ(registry.names(), (std::vector<std::string>{"alertmanager", "generic", "github",
+                                                        "gitlab", "grafana", "jira"}));
+  EXPECT_EQ(registry.compiled_count(), 0u);  // loading validated every file, and kept none
+  const Translator* github = registry.find("github");
+  ASSERT_NE(github, nullptr);
+  EXPECT_EQ(github->name(), "github");
+  EXPECT_FALSE(github->rules().empty());
+  EXPECT_EQ(registry.compiled_count(), 1u);
+  EXPECT_EQ(registry.find("github"), github);  // compiled once, then the same one
+  EXPECT_EQ(registry.find("nosuch"), nullptr);
+  EXPECT_EQ(registry.compiled_count(), 1u);
+  // A later file of the same name replaces the earlier one, compiled or not.
+  EXPECT_EQ(registry.load_text(R"({"name":"github","rules":[{"name":"r","match":{},"post":{"text":"x"}}]})",
+                               "override.json"),
+            "");
+  const Translator* replaced = registry.find("github");
+  ASSERT_NE(replaced, nullptr);
+  EXPECT_EQ(replaced->rules().size(), 1u);
+}
+
 TEST(BundledRules, EveryFixtureRendersToItsExpectedPost) {
   Registry registry;
   ASSERT_EQ(registry.load_directory(kDir + "/rules"), std::vector<std::string>{});
