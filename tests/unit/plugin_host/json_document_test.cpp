@@ -44,6 +44,26 @@ TEST(SmallDocument, DocumentLargerThanItsBuffersParsesWhole) {
   EXPECT_EQ(std::string(v->GetString()), "x");
 }
 
+// A stored row of ~40 members (a user row has about that many) parses in the inline buffers:
+// no heap chunk, which is what the request paths that parse rows count on.
+TEST(SmallDocument, ARowOfFortyMembersNeedsNoHeap) {
+  std::string text = "{";
+  for (int i = 0; i < 40; ++i) {
+    if (i != 0) text += ',';
+    text += "\"field" + std::to_string(i) + "\":\"value" + std::to_string(i) + "\"";
+  }
+  text += "}";
+  SmallDocument<> doc;
+  doc.Parse(text.data(), text.size());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_EQ(doc.MemberCount(), 40u);
+  EXPECT_FALSE(doc.outgrew_buffers());
+  SmallDocument<4096, 1024> narrow;  // the old parse stack: the same row outgrows it
+  narrow.Parse(text.data(), text.size());
+  ASSERT_FALSE(narrow.HasParseError());
+  EXPECT_TRUE(narrow.outgrew_buffers());
+}
+
 TEST(SmallDocument, ParseErrorsAreReportedAndTheDocumentCanParseAgain) {
   SmallDocument<> doc;
   doc.Parse(R"({"name":)");
