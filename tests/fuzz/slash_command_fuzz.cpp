@@ -1,7 +1,7 @@
 // libFuzzer target for the slash commands plugin's untrusted inputs, all from the same bytes:
 // the command text a user types (command_text.h), a command URL's answer read as JSON and as
 // plain text (command_response.h), a management API body (command.h) and a stored
-// response_url record (response_url.h). Nothing may crash, and:
+// response_url record or batch of records (response_url.h). Nothing may crash, and:
 // - a parsed command text has a non-empty trigger without ASCII upper case and a message that
 //   is a suffix of the input;
 // - an answer that parses gives valid JSON for the execute reply and a valid JSON object for
@@ -9,7 +9,8 @@
 // - a processed-post payload that reads (processing.h) survives process_request_json →
 //   parse_processed unchanged;
 // - a command body that reads survives to_json → command_from_record unchanged, and the form
-//   encoding holds only URL-safe bytes.
+//   encoding holds only URL-safe bytes;
+// - a stored response_url record, and a batch of them, survive being written again unchanged.
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -97,6 +98,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto record = response_url_from_record(input)) {
     auto back = response_url_from_record(to_json(*record));
     if (!back || to_json(*back) != to_json(*record)) std::abort();
+  }
+  // A stored batch of records (what a flush writes) that reads survives being written again.
+  if (auto batch = response_url_batch_from_record(input)) {
+    std::string text = "[";
+    for (size_t i = 0; i < batch->size(); ++i) {
+      if (i != 0) text += ',';
+      append_json(text, (*batch)[i]);
+    }
+    text += ']';
+    auto back = response_url_batch_from_record(text);
+    if (!back || back->size() != batch->size()) std::abort();
+    for (size_t i = 0; i < batch->size(); ++i) {
+      if (to_json((*back)[i]) != to_json((*batch)[i])) std::abort();
+    }
   }
   return 0;
 }

@@ -72,6 +72,15 @@ class SlashCommands : public ChatServer {
     endpoint_.answer(status, std::move(body), {}, std::move(content_type));
   }
 
+  // The path of the response_url the endpoint got in its only request ("" when not one).
+  std::string response_url_path() {
+    auto requests = endpoint_.requests();
+    std::string key = "hooks%2Fcommands%2F";
+    size_t at = requests.size() == 1 ? requests[0].body.find(key) : std::string::npos;
+    if (at == std::string::npos) return "";
+    return "/hooks/commands/" + requests[0].body.substr(at + key.size(), 26);
+  }
+
   TempDir plugins_;
   RecordingServer endpoint_;
   std::string admin_, user_, outsider_, team_, channel_;
@@ -245,12 +254,8 @@ TEST_F(SlashCommands, ResponseUrlFiveUses) {
   ASSERT_EQ(create_command("deploy").status, 201);
   answer(200, "text/plain", "");
   ASSERT_EQ(execute("/deploy").status, 200);
-  auto requests = endpoint_.requests();
-  ASSERT_EQ(requests.size(), 1u);
-  std::string key = "hooks%2Fcommands%2F";
-  size_t at = requests[0].body.find(key);
-  ASSERT_NE(at, std::string::npos);
-  std::string path = "/hooks/commands/" + requests[0].body.substr(at + key.size(), 26);
+  std::string path = response_url_path();
+  ASSERT_FALSE(path.empty());
 
   EXPECT_EQ(post_raw("/hooks/commands/" + std::string(26, 'z'), "application/json",
                      R"({"text":"x"})").status,
@@ -267,6 +272,22 @@ TEST_F(SlashCommands, ResponseUrlFiveUses) {
   EXPECT_EQ(sixth.status, 400);
   EXPECT_EQ(error_id(sixth), "app.command_webhook.try_use.invalid");
   EXPECT_EQ(posts()["order"].Size(), 5u);
+}
+
+// §5.6: records are kept in the store so they survive a restart. They are written in batches
+// (kResponseUrlFlushMs); a graceful stop writes what is still waiting before the store closes,
+// so a stop right after the execute loses nothing, however soon it comes.
+TEST_F(SlashCommands, ResponseUrlSurvivesAStopRightAfterTheExecute) {
+  ASSERT_EQ(create_command("deploy").status, 201);
+  answer(200, "text/plain", "");
+  ASSERT_EQ(execute("/deploy").status, 200);
+  std::string path = response_url_path();
+  ASSERT_FALSE(path.empty());
+  ASSERT_EQ(server_->stop(), 0);
+  ASSERT_TRUE(server_->start());
+  auto r = post_raw(path, "application/json", R"({"response_type":"in_channel","text":"later"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(posts()["order"].Size(), 1u);
 }
 
 // §10 case 46.
