@@ -273,7 +273,9 @@ int App::add_route(pb_plugin* plugin, std::string_view method, std::string_view 
     routes_.pop_back();
     return rc;
   }
-  target->metric_route = request_metrics_.route_id(pattern);
+  // Per-pattern series (~480 bytes each, ~90 patterns) only when they can be scraped: with
+  // metrics off nothing records into them.
+  if (options_.config.metrics.Enable) target->metric_route = request_metrics_.route_id(pattern);
   return rc;
 }
 
