@@ -107,8 +107,22 @@ std::string response_url_batch_key(int64_t now_ms, std::string_view first_id) {
 }
 
 void ResponseUrls::add(ResponseUrlRecord record) {
+  if (auto it = by_id_.find(record.id); it != by_id_.end()) {
+    it->second = std::move(record);  // a newer copy (a use's own key over its batch copy)
+    return;
+  }
+  // Forget the oldest held record while at capacity (ids of records already expired or
+  // forgotten are skipped: the order list may still name them).
+  while (capacity_ > 0 && by_id_.size() >= capacity_ && !added_order_.empty()) {
+    auto oldest = by_id_.find(added_order_.front());
+    added_order_.pop_front();
+    if (oldest == by_id_.end()) continue;
+    by_id_.erase(oldest);
+    ++evicted_;
+  }
+  added_order_.push_back(record.id);
   std::string id = record.id;
-  by_id_.insert_or_assign(std::move(id), std::move(record));
+  by_id_.emplace(std::move(id), std::move(record));
 }
 
 const ResponseUrlRecord* ResponseUrls::find(const std::string& id) const {
@@ -148,6 +162,10 @@ ResponseUrls::Expired ResponseUrls::expire(int64_t now_ms) {
   while (!batches_.empty() && now_ms - batches_.front().newest_create_at > kResponseUrlLifetimeMs) {
     gone.batch_keys.push_back(std::move(batches_.front().key));
     batches_.pop_front();
+  }
+  // The order list's front is the oldest: drop the ids that are no longer held.
+  while (!added_order_.empty() && by_id_.find(added_order_.front()) == by_id_.end()) {
+    added_order_.pop_front();
   }
   return gone;
 }

@@ -28,6 +28,11 @@ inline constexpr std::string_view kResponseUrlBatchPrefix = "rb/";
 // window this opens is documented in README.md ("response_url").
 inline constexpr uint64_t kResponseUrlFlushMs = 10;
 inline constexpr size_t kMaxUnwrittenResponseUrls = 256;
+// Live records are held in memory (~600 bytes each) for their 30 minutes; past this many the
+// oldest is forgotten early (its URL answers 404, as an expired one), so a user executing
+// commands in a loop cannot grow the server without bound: 50,000 is ~30 MB, 27 commands/s
+// sustained for the whole lifetime.
+inline constexpr size_t kMaxLiveResponseUrls = 50'000;
 
 // Everything a delayed answer is posted with: the original invocation.
 struct ResponseUrlRecord {
@@ -58,6 +63,10 @@ class ResponseUrls {
  public:
   enum class Use { kOk, kMissing, kUsedUp };
 
+  explicit ResponseUrls(size_t capacity = kMaxLiveResponseUrls) : capacity_(capacity) {}
+
+  // Holds `record` (replacing one of the same id). When `capacity` records are held, the one
+  // added first is forgotten to make room (counted in evicted()).
   void add(ResponseUrlRecord record);
   // The record as it is now (uses counted so far); nullptr when unknown. Valid until the next
   // add, try_use or expire.
@@ -75,17 +84,23 @@ class ResponseUrls {
     std::vector<std::string> alone_ids;   // records stored alone: delete "r/<id>"
     std::vector<std::string> batch_keys;  // batches all of whose records expired
   };
-  // Forgets expired records and batches.
+  // Forgets expired records and batches. (A record add() forgot early keeps its keys in the
+  // store: its own key, when used, must keep winning over its batch copy at the next start,
+  // which deletes it once expired.)
   Expired expire(int64_t now_ms);
   size_t size() const { return by_id_.size(); }
   size_t batches() const { return batches_.size(); }
+  uint64_t evicted() const { return evicted_; }
 
  private:
   struct Batch {
     std::string key;
     int64_t newest_create_at;
   };
+  size_t capacity_;
   std::unordered_map<std::string, ResponseUrlRecord> by_id_;
+  std::deque<std::string> added_order_;  // ids in the order added (may name forgotten ones)
+  uint64_t evicted_ = 0;
   std::deque<Batch> batches_;
 };
 

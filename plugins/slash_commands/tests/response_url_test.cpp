@@ -30,6 +30,38 @@ TEST(ResponseUrls, FiveUsesThenUsedUp) {
   EXPECT_EQ(urls.try_use("unknown", 2000, &out), ResponseUrls::Use::kMissing);
 }
 
+// A user executing commands in a loop cannot grow the held records past the capacity: the
+// oldest are forgotten first (404 like an expired one), a replaced record is not a new one, and
+// the expiry sweep keeps working over the survivors.
+TEST(ResponseUrls, PastTheCapacityTheOldestAreForgotten) {
+  ResponseUrls urls(3);
+  auto numbered = [](int n) {
+    ResponseUrlRecord r = record(1000 + n);
+    r.id = std::string(25, 'x') + static_cast<char>('a' + n);
+    return r;
+  };
+  for (int n = 0; n < 5; ++n) urls.add(numbered(n));
+  EXPECT_EQ(urls.size(), 3u);
+  EXPECT_EQ(urls.evicted(), 2u);
+  EXPECT_EQ(urls.find(numbered(0).id), nullptr);
+  EXPECT_EQ(urls.find(numbered(1).id), nullptr);
+  ASSERT_NE(urls.find(numbered(4).id), nullptr);
+  EXPECT_EQ(urls.try_use(numbered(0).id, 2000, nullptr), ResponseUrls::Use::kMissing);
+  EXPECT_EQ(urls.try_use(numbered(2).id, 2000, nullptr), ResponseUrls::Use::kOk);
+  urls.add(numbered(3));  // the same id again: replaced, nothing forgotten
+  EXPECT_EQ(urls.size(), 3u);
+  EXPECT_EQ(urls.evicted(), 2u);
+  EXPECT_EQ(urls.expire(1004 + kResponseUrlLifetimeMs).alone_ids.size(), 1u);  // 2 was used
+  EXPECT_EQ(urls.size(), 1u);  // only 4 is young enough
+  urls.add(numbered(5));
+  urls.add(numbered(6));
+  EXPECT_EQ(urls.size(), 3u);
+  EXPECT_EQ(urls.evicted(), 2u);  // room again after the sweep
+  urls.add(numbered(7));
+  EXPECT_EQ(urls.evicted(), 3u);
+  EXPECT_EQ(urls.find(numbered(4).id), nullptr);  // the oldest left
+}
+
 TEST(ResponseUrls, ExpireAfterThirtyMinutes) {
   ResponseUrls urls;
   urls.add(record(0));
