@@ -2,10 +2,10 @@
 
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 
 #include <patchbay/json_scan.hpp>
+#include <patchbay/utf8.hpp>
 
 #include "plugins/incoming_webhooks/content_type.h"
 #include "plugins/incoming_webhooks/form_decoder.h"
@@ -23,71 +23,14 @@ WebhookError incoming_error(std::string message) {
 
 // ---- UTF-8 -------------------------------------------------------------------------------------
 
-// Length of the valid UTF-8 sequence at s[i] (Go's utf8.DecodeRune rules), 0 when invalid.
-size_t utf8_length_at(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
+using sdk::first_invalid_utf8;
 
-// Offset of the first invalid byte, or npos.
-size_t first_invalid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    // Eight ASCII bytes at a time: most bodies are all ASCII.
-    if (i + 8 <= s.size()) {
-      uint64_t word;
-      std::memcpy(&word, s.data() + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = utf8_length_at(s, i);
-    if (n == 0) return i;
-    i += n;
-  }
-  return std::string_view::npos;
-}
-
-// Every invalid byte becomes U+FFFD, as Go's decoder turns each into one when unquoting.
+// Every invalid byte from `from` on becomes U+FFFD, as Go's decoder turns each into one when
+// unquoting.
 std::string replace_invalid_utf8(std::string_view s, size_t from) {
   std::string out(s.substr(0, from));
   out.reserve(s.size() + 16);
-  for (size_t i = from; i < s.size();) {
-    size_t n = utf8_length_at(s, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
+  sdk::append_valid_utf8(out, s.substr(from));
   return out;
 }
 

@@ -53,36 +53,4 @@ void append_string_member(std::string& out, std::string_view key, std::string_vi
   out += '"';
 }
 
-void append_valid_utf8(std::string& out, std::string_view s) {
-  auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  auto cont = [&](size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = b(i);
-    size_t n = 0;
-    if (c < 0x80) {
-      n = 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      n = cont(i + 1) ? 2 : 0;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      bool second_ok = i + 1 < s.size() && (c == 0xE0   ? b(i + 1) >= 0xA0 && b(i + 1) <= 0xBF
-                                            : c == 0xED ? b(i + 1) >= 0x80 && b(i + 1) <= 0x9F
-                                                        : cont(i + 1));
-      n = second_ok && cont(i + 2) ? 3 : 0;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      bool second_ok = i + 1 < s.size() && (c == 0xF0   ? b(i + 1) >= 0x90 && b(i + 1) <= 0xBF
-                                            : c == 0xF4 ? b(i + 1) >= 0x80 && b(i + 1) <= 0x8F
-                                                        : cont(i + 1));
-      n = second_ok && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    }
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
-}
-
 }  // namespace pb::slash

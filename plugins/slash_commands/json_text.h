@@ -16,6 +16,7 @@
 #include <rapidjson/document.h>
 
 #include <patchbay/json_document.hpp>
+#include <patchbay/utf8.hpp>
 
 namespace pb::slash {
 
@@ -35,8 +36,9 @@ bool read_int64(const rapidjson::Value& object, const char* key, int64_t& out);
 // ends with the '{' that opened it.
 void append_string_member(std::string& out, std::string_view key, std::string_view value);
 
-// Appends `s` with every invalid UTF-8 sequence replaced by U+FFFD, as Go's JSON encoder writes
-// such text: for text that ends up in JSON (a plain-text answer, typed autocomplete input).
-void append_valid_utf8(std::string& out, std::string_view s);
+// Appends `s` with every byte that is not valid UTF-8 replaced by U+FFFD, as Go's JSON encoder
+// writes such text: for text that ends up in JSON (a plain-text answer, typed autocomplete
+// input). The SDK's, shared with the incoming webhooks' decoder.
+using sdk::append_valid_utf8;
 
 }  // namespace pb::slash

@@ -1,0 +1,79 @@
+// UTF-8 validation and repair for text from outside (request bodies, an integration's answer),
+// by the rules of Go's utf8.DecodeRune, which Mattermost's server applies: shortest forms only,
+// no surrogates (U+D800..U+DFFF), nothing past U+10FFFF. Repair turns every byte that does not
+// start a valid sequence into U+FFFD, as Go's JSON decoder does when it unquotes a string.
+//
+// Header-only, pure; any thread. No allocation beyond the output string's growth.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace pb::sdk {
+
+// Length (1-4) of the valid UTF-8 sequence that starts at s[i]; 0 when it is not one.
+// Precondition: i < s.size().
+inline size_t utf8_length_at(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;  // no overlong three-byte forms
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;  // no overlong four-byte forms
+    if (c == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+// Offset of the first byte of `s` that does not start a valid sequence; npos when `s` is valid.
+inline size_t first_invalid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    // Eight ASCII bytes at a time: most text is all ASCII.
+    if (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    size_t n = utf8_length_at(s, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+// Appends `s` to `out` with every byte that does not start a valid sequence replaced by U+FFFD.
+inline void append_valid_utf8(std::string& out, std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_length_at(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+}
+
+}  // namespace pb::sdk

@@ -1,0 +1,52 @@
+// The SDK's UTF-8 rules (patchbay/utf8.hpp), Go's utf8.DecodeRune: what is a valid sequence,
+// where the first invalid byte is, and that repair replaces each invalid byte by U+FFFD.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "patchbay/utf8.hpp"
+
+namespace {
+
+using pb::sdk::append_valid_utf8;
+using pb::sdk::first_invalid_utf8;
+using pb::sdk::utf8_length_at;
+
+std::string repaired(std::string_view s) {
+  std::string out = "<";
+  append_valid_utf8(out, s);
+  return out;
+}
+
+TEST(Utf8, SequenceLengthsFollowGosRules) {
+  EXPECT_EQ(utf8_length_at("a", 0), 1u);
+  EXPECT_EQ(utf8_length_at("\xC3\xA9", 0), 2u);          // é
+  EXPECT_EQ(utf8_length_at("\xE2\x82\xAC", 0), 3u);      // €
+  EXPECT_EQ(utf8_length_at("\xF0\x9F\x98\x80", 0), 4u);  // 😀
+  EXPECT_EQ(utf8_length_at("\xC0\xAF", 0), 0u);          // overlong '/'
+  EXPECT_EQ(utf8_length_at("\xE0\x80\xAF", 0), 0u);      // overlong, three bytes
+  EXPECT_EQ(utf8_length_at("\xED\xA0\x80", 0), 0u);      // a surrogate (U+D800)
+  EXPECT_EQ(utf8_length_at("\xF4\x90\x80\x80", 0), 0u);  // past U+10FFFF
+  EXPECT_EQ(utf8_length_at("\xE2\x82", 0), 0u);          // cut short
+  EXPECT_EQ(utf8_length_at("\x80", 0), 0u);              // a lone continuation byte
+  EXPECT_EQ(utf8_length_at("\xFF", 0), 0u);
+}
+
+TEST(Utf8, FirstInvalidByteIsFoundPastTheAsciiFastPath) {
+  EXPECT_EQ(first_invalid_utf8(""), std::string_view::npos);
+  EXPECT_EQ(first_invalid_utf8("plain ascii, longer than eight bytes"), std::string_view::npos);
+  EXPECT_EQ(first_invalid_utf8("caf\xC3\xA9 \xE2\x82\xAC 12345678"), std::string_view::npos);
+  EXPECT_EQ(first_invalid_utf8("0123456789abcdef\xFFtail"), 16u);
+  EXPECT_EQ(first_invalid_utf8("01234567\xE2\x82"), 8u);
+  EXPECT_EQ(first_invalid_utf8("\xED\xA0\x80"), 0u);
+}
+
+TEST(Utf8, RepairReplacesEachInvalidByteAndKeepsTheRest) {
+  EXPECT_EQ(repaired("ok \xC3\xA9"), "<ok \xC3\xA9");
+  EXPECT_EQ(repaired("a\xFF" "b"), "<a\xEF\xBF\xBD" "b");
+  // Go replaces byte by byte: a cut-short three-byte sequence is two replacements.
+  EXPECT_EQ(repaired("\xE2\x82"), "<\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(repaired("\xED\xA0\x80" "x"), "<\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "x");
+}
+
+}  // namespace
