@@ -262,7 +262,6 @@ void ChatService::create_post(PostDraft draft, chat::PostDone done) {
     return done(&e, nullptr);
   }
   Post post;
-  post.id = new_id();
   post.channel_id = std::move(draft.channel_id);
   post.user_id = std::move(draft.user_id);
   post.root_id = std::move(draft.root_id);
@@ -270,6 +269,8 @@ void ChatService::create_post(PostDraft draft, chat::PostDone done) {
   post.message = std::move(draft.message);
   post.props_json = draft.props_json.empty() ? "{}" : std::move(draft.props_json);
   post.create_at = post.update_at = post_clock_.next(post.channel_id, now_ms());
+  // Posts are the table that grows with every webhook: time-ordered ids append to it.
+  post.id = new_time_ordered_id(post.create_at);
   if (auto error = validate(post)) return done(&*error, nullptr);
   if (!post.root_id.empty()) {
     auto root = repo.post(post.root_id);

@@ -28,12 +28,16 @@ struct RandomPool {
   }
 };
 
+RandomPool& random_pool() {
+  thread_local RandomPool pool;
+  return pool;
+}
+
 }  // namespace
 
 void new_id(char out[26]) {
-  thread_local RandomPool pool;
   uint8_t raw[16];
-  const uint8_t* drawn = pool.take16();
+  const uint8_t* drawn = random_pool().take16();
   for (int i = 0; i < 16; ++i) raw[i] = drawn[i];
   // The bytes are spent: wipe them so the pool never holds a handed-out id.
   sodium_memzero(const_cast<uint8_t*>(drawn), 16);
@@ -44,6 +48,25 @@ void new_id(char out[26]) {
 std::string new_id() {
   std::string id(26, '\0');
   new_id(id.data());
+  return id;
+}
+
+void new_time_ordered_id(int64_t now_ms, char out[26]) {
+  static constexpr char kSorted[] = "13456789abcdefghijkmnopqrstuwxyz";
+  // 50 bits of milliseconds last until the year 37,000; a clock before 1970 counts as 1970.
+  auto t = static_cast<uint64_t>(now_ms < 0 ? 0 : now_ms);
+  for (int i = 9; i >= 0; --i, t >>= 5) out[i] = kSorted[t & 31];
+  const uint8_t* drawn = random_pool().take16();
+  // 80 random bits (10 of the 16 bytes drawn) make the last 16 symbols, 5 bits each.
+  unsigned __int128 bits = 0;
+  for (int i = 0; i < 10; ++i) bits = (bits << 8) | drawn[i];
+  sodium_memzero(const_cast<uint8_t*>(drawn), 16);
+  for (int i = 25; i >= 10; --i, bits >>= 5) out[i] = kSorted[static_cast<unsigned>(bits & 31)];
+}
+
+std::string new_time_ordered_id(int64_t now_ms) {
+  std::string id(26, '\0');
+  new_time_ordered_id(now_ms, id.data());
   return id;
 }
 
