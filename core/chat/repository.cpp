@@ -32,27 +32,77 @@ std::string time_key(std::string_view channel_id, int64_t create_at, std::string
 
 }  // namespace
 
-std::optional<std::string> Repository::get(Table table, std::string_view key) const {
+template <typename Parse>
+auto Repository::read(Table table, std::string_view key, Parse parse) const {
+  using Out = decltype(parse(std::string_view()));
   auto txn = store_->begin_read();
-  if (!txn.ok()) return std::nullopt;
+  if (!txn.ok()) return Out();
   auto value = store_->get(*txn, table, key);
-  if (!value) return std::nullopt;
-  return std::string(*value);
+  return value ? parse(*value) : Out();
 }
 
-std::optional<User> Repository::user(std::string_view id) const {
-  auto json = get(Table::users, id);
-  return json ? parse_user(*json) : std::nullopt;
+namespace {
+
+// A cached record for `id` when the calling thread owns `cache`, else a fresh parse.
+template <typename T, typename Parse>
+std::shared_ptr<const T> lookup(const store::Store& store, const store::ReadTxn& txn, Table table,
+                                std::string_view id, bool owner, RowCache<T>& cache, Parse parse) {
+  auto value = store.get(txn, table, id);
+  if (!owner) return value ? RowCache<T>::parse_uncached(*value, parse) : nullptr;
+  if (!value) {
+    cache.forget(id);
+    return nullptr;
+  }
+  return cache.get(id, *value, parse);
 }
+
+template <typename T>
+std::optional<T> copy_of(const std::shared_ptr<const T>& record) {
+  return record ? std::optional<T>(*record) : std::nullopt;
+}
+
+}  // namespace
+
+std::shared_ptr<const User> Repository::cached_user(const store::ReadTxn& txn,
+                                                    std::string_view id) const {
+  bool owner = parsed_.owner == std::this_thread::get_id();
+  return lookup(*store_, txn, Table::users, id, owner, parsed_.users, parse_user);
+}
+
+std::shared_ptr<const Channel> Repository::cached_channel(const store::ReadTxn& txn,
+                                                          std::string_view id) const {
+  bool owner = parsed_.owner == std::this_thread::get_id();
+  return lookup(*store_, txn, Table::channels, id, owner, parsed_.channels, parse_channel);
+}
+
+std::shared_ptr<const User> Repository::user_ref(std::string_view id) const {
+  auto txn = store_->begin_read();
+  return txn.ok() ? cached_user(*txn, id) : nullptr;
+}
+
+std::shared_ptr<const User> Repository::user_via(Table index, std::string_view key) const {
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return nullptr;
+  auto id = store_->get(*txn, index, key);
+  return id ? cached_user(*txn, *id) : nullptr;
+}
+
+std::shared_ptr<const User> Repository::user_ref_by_username(std::string_view username) const {
+  return user_via(Table::users_by_username, lower(username));
+}
+
+std::shared_ptr<const User> Repository::user_ref_by_email(std::string_view email) const {
+  return user_via(Table::users_by_email, lower(email));
+}
+
+std::optional<User> Repository::user(std::string_view id) const { return copy_of(user_ref(id)); }
 
 std::optional<User> Repository::user_by_username(std::string_view username) const {
-  auto id = get(Table::users_by_username, lower(username));
-  return id ? user(*id) : std::nullopt;
+  return copy_of(user_ref_by_username(username));
 }
 
 std::optional<User> Repository::user_by_email(std::string_view email) const {
-  auto id = get(Table::users_by_email, lower(email));
-  return id ? user(*id) : std::nullopt;
+  return copy_of(user_ref_by_email(email));
 }
 
 bool Repository::has_users() const {
@@ -67,13 +117,15 @@ bool Repository::has_users() const {
 }
 
 std::optional<Team> Repository::team(std::string_view id) const {
-  auto json = get(Table::teams, id);
-  return json ? parse_team(*json) : std::nullopt;
+  return read(Table::teams, id, parse_team);
 }
 
 std::optional<Team> Repository::team_by_name(std::string_view name) const {
-  auto id = get(Table::teams_by_name, name);
-  return id ? team(*id) : std::nullopt;
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return std::nullopt;
+  auto id = store_->get(*txn, Table::teams_by_name, name);
+  auto json = id ? store_->get(*txn, Table::teams, *id) : std::nullopt;
+  return json ? parse_team(*json) : std::nullopt;
 }
 
 std::vector<Team> Repository::all_teams() const {
@@ -89,9 +141,7 @@ std::vector<Team> Repository::all_teams() const {
 
 std::optional<TeamMember> Repository::team_member(std::string_view team_id,
                                                   std::string_view user_id) const {
-  auto json = get(Table::team_members, cat(team_id, user_id));
-  if (!json) return std::nullopt;
-  auto m = parse_team_member(*json);
+  auto m = read(Table::team_members, cat(team_id, user_id), parse_team_member);
   if (!m || m->delete_at != 0) return std::nullopt;
   return m;
 }
@@ -114,21 +164,35 @@ std::vector<Team> Repository::teams_of_user(std::string_view user_id) const {
   return out;
 }
 
+std::shared_ptr<const Channel> Repository::channel_ref(std::string_view id) const {
+  auto txn = store_->begin_read();
+  return txn.ok() ? cached_channel(*txn, id) : nullptr;
+}
+
+std::shared_ptr<const Channel> Repository::channel_via(std::string_view name_key) const {
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return nullptr;
+  auto id = store_->get(*txn, Table::channels_by_name, name_key);
+  return id ? cached_channel(*txn, *id) : nullptr;
+}
+
+std::shared_ptr<const Channel> Repository::channel_ref_by_name(std::string_view team_id,
+                                                               std::string_view name) const {
+  return channel_via(channel_name_key(team_id, name));
+}
+
 std::optional<Channel> Repository::channel(std::string_view id) const {
-  auto json = get(Table::channels, id);
-  return json ? parse_channel(*json) : std::nullopt;
+  return copy_of(channel_ref(id));
 }
 
 std::optional<Channel> Repository::channel_by_name(std::string_view team_id,
                                                    std::string_view name) const {
-  auto id = get(Table::channels_by_name, channel_name_key(team_id, name));
-  return id ? channel(*id) : std::nullopt;
+  return copy_of(channel_ref_by_name(team_id, name));
 }
 
 std::optional<ChannelMember> Repository::channel_member(std::string_view channel_id,
                                                         std::string_view user_id) const {
-  auto json = get(Table::channel_members, cat(channel_id, user_id));
-  return json ? parse_channel_member(*json) : std::nullopt;
+  return read(Table::channel_members, cat(channel_id, user_id), parse_channel_member);
 }
 
 std::vector<ChannelMember> Repository::channel_members(std::string_view channel_id) const {
@@ -145,28 +209,23 @@ std::vector<ChannelMember> Repository::channel_members(std::string_view channel_
 
 std::vector<Channel> Repository::channels_of_user(std::string_view user_id,
                                                   std::string_view team_id) const {
-  std::vector<std::string> ids;
-  {
-    auto txn = store_->begin_read();
-    if (!txn.ok()) return {};
-    store_->for_each_prefix(*txn, Table::user_channels, user_id,
-                            [&](std::string_view k, std::string_view team) {
-                              if (team == team_id || team.empty()) {
-                                ids.emplace_back(k.substr(user_id.size()));
-                              }
-                              return true;
-                            });
-  }
   std::vector<Channel> out;
-  for (const auto& id : ids) {
-    if (auto c = channel(id)) out.push_back(std::move(*c));
-  }
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return out;
+  store_->for_each_prefix(*txn, Table::user_channels, user_id,
+                          [&](std::string_view k, std::string_view team) {
+                            if (team == team_id || team.empty()) {
+                              if (auto c = cached_channel(*txn, k.substr(user_id.size()))) {
+                                out.push_back(*c);
+                              }
+                            }
+                            return true;
+                          });
   return out;
 }
 
 std::optional<Post> Repository::post(std::string_view id) const {
-  auto json = get(Table::posts, id);
-  return json ? parse_post(*json) : std::nullopt;
+  return read(Table::posts, id, parse_post);
 }
 
 std::vector<Post> Repository::channel_posts(std::string_view channel_id) const {

@@ -19,28 +19,53 @@
 // Unique indexes are written with WriteBatch::insert, so of two concurrent creates of the same
 // name exactly one commits; the other's whole batch fails with PB_E_EXISTS.
 //
-// Threading: reads on any thread (store rules); staging builds batches, no I/O. A read that
-// fails in the store (PB_E_IO) reads as "absent": callers answer 404 rather than guess.
+// Parsed users and channels are cached (row_cache.h, kCachedUsers / kCachedChannels entries):
+// every lookup still reads the row in its own snapshot, and the cached record is handed out only
+// when the stored bytes equal the ones it was parsed from. So a read never sees a stale row,
+// whoever wrote it (this process, `patchbay` admin commands in another one, a plugin's staged
+// write, a migration), and writers invalidate nothing. Nothing is allocated until the first
+// lookup. The *_ref reads share the cached record instead of copying it.
+//
+// Threading: reads on any thread (store rules); staging builds batches, no I/O. The cache
+// belongs to the thread that created the Repository (the loop thread for ChatService's): its
+// lookups go through it, other threads' lookups parse uncached, so concurrent reads stay safe.
+// A read that fails in the store (PB_E_IO) reads as "absent": callers answer 404 rather than
+// guess.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/chat/model.h"
+#include "core/chat/row_cache.h"
 #include "store/store.h"
 
 namespace pb::chat {
 
 class Repository {
  public:
+  // Entries per cache. A user entry holds its ~0.5 KB row and the parsed record (~0.3 KB more),
+  // a channel's a little less: 256 of each stay under ~0.5 MB however many rows churn through,
+  // and 256 covers what a small team's server touches again and again (the signed-in users,
+  // the channels hooks and commands post to, their creators) with room to spare.
+  static constexpr size_t kCachedUsers = 256;
+  static constexpr size_t kCachedChannels = 256;
+
   explicit Repository(store::Store& store) : store_(&store) {}
 
   // ---- reads ----
   std::optional<User> user(std::string_view id) const;
   std::optional<User> user_by_username(std::string_view username) const;  // any case
   std::optional<User> user_by_email(std::string_view email) const;        // any case
+  // The same reads without copying the record: a shared, immutable one (null when absent),
+  // valid as long as the caller holds it, even after the row changes.
+  std::shared_ptr<const User> user_ref(std::string_view id) const;
+  std::shared_ptr<const User> user_ref_by_username(std::string_view username) const;
+  std::shared_ptr<const User> user_ref_by_email(std::string_view email) const;
   bool has_users() const;
 
   std::optional<Team> team(std::string_view id) const;
@@ -51,6 +76,9 @@ class Repository {
 
   std::optional<Channel> channel(std::string_view id) const;
   std::optional<Channel> channel_by_name(std::string_view team_id, std::string_view name) const;
+  std::shared_ptr<const Channel> channel_ref(std::string_view id) const;
+  std::shared_ptr<const Channel> channel_ref_by_name(std::string_view team_id,
+                                                     std::string_view name) const;
   std::optional<ChannelMember> channel_member(std::string_view channel_id,
                                               std::string_view user_id) const;
   std::vector<ChannelMember> channel_members(std::string_view channel_id) const;
@@ -79,9 +107,36 @@ class Repository {
   store::Store& store() const { return *store_; }
 
  private:
-  std::optional<std::string> get(store::Table table, std::string_view key) const;
+  // The creating thread's caches. A copied or assigned Repository starts empty ones, owned by
+  // the thread that copied it.
+  struct ParsedRows {
+    ParsedRows() = default;
+    ParsedRows(const ParsedRows&) : ParsedRows() {}
+    ParsedRows& operator=(const ParsedRows& other) {
+      owner = std::this_thread::get_id();
+      users = other.users;
+      channels = other.channels;
+      return *this;
+    }
+    std::thread::id owner = std::this_thread::get_id();
+    RowCache<User> users{kCachedUsers};
+    RowCache<Channel> channels{kCachedChannels};
+  };
+
+  // parse(view of the row at `key`) inside one snapshot; an empty result when absent.
+  template <typename Parse>
+  auto read(store::Table table, std::string_view key, Parse parse) const;
+  // The record whose id an index row holds (users_by_username / _by_email; channels_by_name),
+  // read in the same snapshot as the index.
+  std::shared_ptr<const User> user_via(store::Table index, std::string_view key) const;
+  std::shared_ptr<const Channel> channel_via(std::string_view name_key) const;
+  // The record of `id` in `txn`, through the cache on the owner thread.
+  std::shared_ptr<const User> cached_user(const store::ReadTxn& txn, std::string_view id) const;
+  std::shared_ptr<const Channel> cached_channel(const store::ReadTxn& txn,
+                                                std::string_view id) const;
 
   store::Store* store_;
+  mutable ParsedRows parsed_;
 };
 
 }  // namespace pb::chat
