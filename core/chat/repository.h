@@ -48,10 +48,10 @@ namespace pb::chat {
 
 class Repository {
  public:
-  // Entries per cache. A user entry holds its ~0.5 KB row and the parsed record (~0.3 KB more),
-  // a channel's a little less: 256 of each stay under ~0.5 MB however many rows churn through,
-  // and 256 covers what a small team's server touches again and again (the signed-in users,
-  // the channels hooks and commands post to, their creators) with room to spare.
+  // Entries per cache. A user entry holds its ~0.6 KB row and the parsed record (~0.5 KB), a
+  // channel entry ~1 KB in all: 256 of each stay under ~0.6 MB however many rows churn through
+  // (idle RSS must stay under 8 MB), and 256 covers what a small team's server touches again
+  // and again (the signed-in users, the channels hooks and commands post to, their creators).
   static constexpr size_t kCachedUsers = 256;
   static constexpr size_t kCachedChannels = 256;
 
