@@ -3,7 +3,7 @@
 //
 //   node bench/outgoing/outgoing_bench.mjs --build DIR [--duration S] [--connections C]
 //        [--rate R] [--phase all|deliveries|dead] [--rss-every S] [--sync full|none]
-//        [--in-flight N] [--max-backlog N]
+//        [--in-flight N] [--max-backlog N] [--native [BIN]]
 //
 // Starts DIR/bin/patchbay (plugins from DIR/plugins: auth, attachments, outgoing_webhooks) with a
 // fresh store, sets up over HTTP like a client (first user, login, team, town-square), then:
@@ -30,7 +30,14 @@
 // the store's mapped file, which grows with the posts stored), and the server's CPU time per
 // post. Prints the load average with the figures (the machine is shared). Every process
 // started here is stopped at exit. Node's standard library only.
+//
+// --native [BIN]: the deliveries phase is run by the native load tool (BIN, default
+// DIR/bin/outgoing_load; bench/CMakeLists.txt builds it) instead of this script: the same
+// open/closed loop and the same figures, at a fraction of the CPU, with its own callback server
+// on a port picked here. This script still starts and sets up patchbay (and runs the dead phase).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -41,7 +48,8 @@ const args = parseArgs(process.argv.slice(2));
 const build = args.build;
 if (!build) {
   console.error('usage: outgoing_bench.mjs --build DIR [--duration S] [--connections C] [--rate R] ' +
-                '[--phase all|deliveries|dead] [--rss-every S] [--sync full|none] [--in-flight N] [--max-backlog N]');
+                '[--phase all|deliveries|dead] [--rss-every S] [--sync full|none] [--in-flight N] [--max-backlog N] ' +
+                '[--native [BIN]]');
   process.exit(2);
 }
 const duration = Number(args.duration ?? 10) * 1000;
@@ -53,6 +61,8 @@ const sync = args.sync ?? 'full';
 const inFlight = Number(args['in-flight'] ?? 16);  // the plugin's MaxInFlightPerHook
 // Open loop: more posts than this unanswered means the rate is not sustained; issuing stops.
 const maxBacklog = Number(args['max-backlog'] ?? 10000);
+const native = args.native === undefined ? null
+  : (args.native === '1' ? path.join(build, 'bin', 'outgoing_load') : args.native);
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;  // the clock the worker reads too
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-outgoing-bench-'));
@@ -115,7 +125,13 @@ let port;
 }));
 const { request, must } = apiClient(port, connections);
 const { token, team, channel } = await setUpAdminTeam({ request, must });
-for (const [word, p] of [['go', ports.answering], ['dead', ports.dead]]) {
+// A free loopback port for the native tool's callback server (it listens there once started;
+// nothing is delivered before it posts).
+const freePort = () => new Promise((ok) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
+});
+const nativePort = native ? await freePort() : 0;
+for (const [word, p] of [['go', native ? nativePort : ports.answering], ['dead', ports.dead]]) {
   await must(201, request('POST', '/api/v4/hooks/outgoing', { team_id: team, trigger_words: [word],
     callback_urls: [`http://127.0.0.1:${p}/hook`] }, token), 'POST /hooks/outgoing');
 }
@@ -209,7 +225,20 @@ const mode = rate > 0 ? `open loop at ${rate} posts/s over at most ${connections
 console.log(`outgoing webhooks bench — ${mode}, ${duration / 1000} s per run, SyncMode ${sync}, MaxInFlightPerHook ${inFlight}`);
 console.log(`load average before: ${os.loadavg().map(f).join(' ')} (1/5/15 min), ${os.cpus().length} cores`);
 
-if (phase === 'all' || phase === 'deliveries') {
+const pluginQueueToDone = async () => {
+  const q2d = JSON.parse((await request('GET', '/api/v4/outgoing_webhooks/metrics', undefined, token)).body)
+    .deliveries?.queue_to_done_ms ?? {};
+  console.log(`   in the server, queued → callback answered (ms, the plugin's metrics): p50 ${f(q2d.p50)}  p99 ${f(q2d.p99)}  max ${f(q2d.max)}`);
+};
+if (native && (phase === 'all' || phase === 'deliveries')) {
+  const toolArgs = ['--port', port, '--token', token, '--channel', channel, '--server-pid', server.pid,
+    '--callback-port', nativePort, '--word', 'go', '--rate', rate, '--duration', duration / 1000,
+    '--connections', connections, '--max-backlog', maxBacklog, '--rss-every', rssEvery / 1000].map(String);
+  const tool = spawn(native, toolArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise((ok) => { tool.on('exit', ok); tool.on('error', (e) => { console.error(e.message); ok(127); }); });
+  if (code !== 0) { console.error(`outgoing_load exited with ${code}`); process.exit(1); }
+  await pluginQueueToDone();
+} else if (phase === 'all' || phase === 'deliveries') {
   const rss = [rssKb()];
   const sampler = setInterval(() => rss.push(rssKb()), rssEvery);
   const t0 = nowMs();
@@ -229,9 +258,7 @@ if (phase === 'all' || phase === 'deliveries') {
   console.log(`   post scheduled → acknowledged (ms):  ${dist(run.schedToAck)}`);
   console.log(`   post ack → callback received (ms):   ${dist(lat.ackToCb)}`);
   console.log(`   scheduled → callback received (ms):  ${dist(lat.schedToCb)}`);
-  const q2d = JSON.parse((await request('GET', '/api/v4/outgoing_webhooks/metrics', undefined, token)).body)
-    .deliveries?.queue_to_done_ms ?? {};
-  console.log(`   in the server, queued → callback answered (ms, the plugin's metrics): p50 ${f(q2d.p50)}  p99 ${f(q2d.p99)}  max ${f(q2d.max)}`);
+  await pluginQueueToDone();
   console.log(`   server RSS (MiB) every ${rssEvery / 1000} s:     ${rss.map((m) => f(m.rss / 1024)).join(' ')}`);
   console.log(`   of which anonymous (MiB, heap):      ${rss.map((m) => f(m.anon / 1024)).join(' ')}`);
 }
