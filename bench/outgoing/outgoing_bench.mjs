@@ -3,7 +3,7 @@
 //
 //   node bench/outgoing/outgoing_bench.mjs --build DIR [--duration S] [--connections C]
 //        [--rate R] [--phase all|deliveries|dead] [--rss-every S] [--sync full|none]
-//        [--in-flight N] [--max-backlog N] [--native [BIN]]
+//        [--in-flight N] [--max-queued N] [--max-backlog N] [--native [BIN]]
 //
 // Starts DIR/bin/patchbay (plugins from DIR/plugins: auth, attachments, outgoing_webhooks) with a
 // fresh store, sets up over HTTP like a client (first user, login, team, town-square), then:
@@ -48,7 +48,7 @@ const args = parseArgs(process.argv.slice(2));
 const build = args.build;
 if (!build) {
   console.error('usage: outgoing_bench.mjs --build DIR [--duration S] [--connections C] [--rate R] ' +
-                '[--phase all|deliveries|dead] [--rss-every S] [--sync full|none] [--in-flight N] [--max-backlog N] ' +
+                '[--phase all|deliveries|dead] [--rss-every S] [--sync full|none] [--in-flight N] [--max-queued N] [--max-backlog N] ' +
                 '[--native [BIN]]');
   process.exit(2);
 }
@@ -59,6 +59,7 @@ const phase = args.phase ?? 'all';
 const rssEvery = Number(args['rss-every'] ?? 1) * 1000;
 const sync = args.sync ?? 'full';
 const inFlight = Number(args['in-flight'] ?? 16);  // the plugin's MaxInFlightPerHook
+const maxQueued = Number(args['max-queued'] ?? 1000);  // the plugin's MaxQueuedPerHook
 // Open loop: more posts than this unanswered means the rate is not sustained; issuing stops.
 const maxBacklog = Number(args['max-backlog'] ?? 10000);
 const native = args.native === undefined ? null
@@ -120,7 +121,7 @@ let port;
 ({ server, port } = await startPatchbay({
   build, work,
   service: { OutgoingIntegrationRequestsTimeout: 30 },
-  plugins: { outgoing_webhooks: { MaxInFlightPerHook: inFlight } },
+  plugins: { outgoing_webhooks: { MaxInFlightPerHook: inFlight, MaxQueuedPerHook: maxQueued } },
   store: { SyncMode: sync },
 }));
 const { request, must } = apiClient(port, connections);
@@ -222,13 +223,15 @@ const dist = (a) => {
 
 const mode = rate > 0 ? `open loop at ${rate} posts/s over at most ${connections} connections`
                       : `closed loop, ${connections} connections flat out`;
-console.log(`outgoing webhooks bench — ${mode}, ${duration / 1000} s per run, SyncMode ${sync}, MaxInFlightPerHook ${inFlight}`);
+console.log(`outgoing webhooks bench — ${mode}, ${duration / 1000} s per run, SyncMode ${sync}, MaxInFlightPerHook ${inFlight}, MaxQueuedPerHook ${maxQueued}`);
 console.log(`load average before: ${os.loadavg().map(f).join(' ')} (1/5/15 min), ${os.cpus().length} cores`);
 
 const pluginQueueToDone = async () => {
-  const q2d = JSON.parse((await request('GET', '/api/v4/outgoing_webhooks/metrics', undefined, token)).body)
-    .deliveries?.queue_to_done_ms ?? {};
+  const d = JSON.parse((await request('GET', '/api/v4/outgoing_webhooks/metrics', undefined, token)).body)
+    .deliveries ?? {};
+  const q2d = d.queue_to_done_ms ?? {};
   console.log(`   in the server, queued → callback answered (ms, the plugin's metrics): p50 ${f(q2d.p50)}  p99 ${f(q2d.p99)}  max ${f(q2d.max)}`);
+  console.log(`   the plugin's counters: delivered ${d.delivered}, shed ${d.shed}, dropped ${d.dropped}, still queued ${d.queued}, in flight ${d.in_flight}`);
 };
 if (native && (phase === 'all' || phase === 'deliveries')) {
   const toolArgs = ['--port', port, '--token', token, '--channel', channel, '--server-pid', server.pid,
