@@ -1,6 +1,7 @@
 #include "bench/outgoing/callback_receiver.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <utility>
@@ -44,6 +45,7 @@ void CallbackReceiver::on_stop(uv_async_t* async) {
 }
 
 void CallbackReceiver::run(std::atomic<int>* started) {
+  thread_id_ = gettid();
   uv_loop_init(&loop_);
   uv_async_init(&loop_, &stop_async_, &on_stop);
   stop_async_.data = this;

@@ -10,6 +10,7 @@
 // Errors: start() returns the bind error; nothing after that fails.
 #pragma once
 
+#include <sys/types.h>
 #include <uv.h>
 
 #include <atomic>
@@ -49,6 +50,8 @@ class CallbackReceiver {
   uint64_t unmatched() const { return unmatched_; }    // requests that named no post of the run
   uint64_t requests() const { return requests_; }
   uint64_t connections() const { return connections_; }  // most open at once
+  // The receiver thread's id (for /proc/self/task/TID), from start() on.
+  pid_t thread_id() const { return thread_id_; }
   // CPU time of the receiver's thread (user + system), ns.
   uint64_t thread_cpu_ns() const { return thread_cpu_ns_; }
 
@@ -61,6 +64,7 @@ class CallbackReceiver {
   SampleArray receive_ns_;
   std::atomic<uint64_t> received_{0};
   uint16_t port_ = 0;
+  pid_t thread_id_ = 0;
   std::string start_error_;
   uv_loop_t loop_{};
   uv_async_t stop_async_{};

@@ -5,12 +5,14 @@
 // outgoing_bench.mjs --native starts patchbay, creates the user, team, channel and hook, and
 // runs it with the token, channel id and callback port.
 #include <sys/resource.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -54,6 +56,7 @@ class Run {
   }
 
   void start() {
+    sched_at_start_ = sched_now();
     sample();
     server_cpu0_ = server_cpu();
     tool_cpu0_ = process_cpu_ns();
@@ -70,7 +73,11 @@ class Run {
     poster_.start([this] { posting_done(); });
   }
 
+  // The threads whose run-queue waits are reported: patchbay's loop (its main thread), this
+  // tool's poster (this thread) and receiver.
+  static constexpr size_t kThreads = 3;
   std::vector<MemorySample> rss;
+  SchedSample sched[kThreads];  // over the run: ran, waited for a CPU
   uint64_t server_cpu_ns = 0, tool_cpu_ns = 0, elapsed_ns = 0;
   bool server_gone = false, gave_up_ = false;
 
@@ -78,6 +85,17 @@ class Run {
   void sample() {
     auto m = read_memory(options_.server_pid);
     if (m) rss.push_back(*m); else server_gone = true;
+  }
+  std::array<SchedSample, kThreads> sched_now() const {
+    std::array<SchedSample, kThreads> out{};
+    const pid_t self = getpid();
+    const std::pair<pid_t, pid_t> threads[kThreads] = {
+        {options_.server_pid, options_.server_pid}, {self, gettid()}, {self, receiver_.thread_id()}};
+    for (size_t i = 0; i < kThreads; ++i) {
+      auto s = read_schedstat(threads[i].first, threads[i].second);
+      if (s) out[i] = *s;
+    }
+    return out;
   }
   uint64_t server_cpu() {
     auto c = read_cpu_ns(options_.server_pid);
@@ -98,6 +116,11 @@ class Run {
     elapsed_ns = uv_hrtime() - started_ns_;
     server_cpu_ns = server_cpu() - server_cpu0_;
     tool_cpu_ns = process_cpu_ns() - tool_cpu0_;
+    auto sched_at_end = sched_now();
+    for (size_t i = 0; i < kThreads; ++i) {
+      sched[i].run_ns = sched_at_end[i].run_ns - sched_at_start_[i].run_ns;
+      sched[i].wait_ns = sched_at_end[i].wait_ns - sched_at_start_[i].wait_ns;
+    }
     sample();
     for (uv_timer_t* t : {&sampler_, &drain_, &give_up_}) uv_close(reinterpret_cast<uv_handle_t*>(t), nullptr);
     poster_.close();
@@ -108,6 +131,7 @@ class Run {
   Poster& poster_;
   CallbackReceiver& receiver_;
   uv_timer_t sampler_{}, drain_{}, give_up_{};
+  std::array<SchedSample, kThreads> sched_at_start_{};
   uint64_t started_ns_ = 0, drain_until_ns_ = 0, server_cpu0_ = 0, tool_cpu0_ = 0;
   bool finished_ = false;
 };
@@ -153,6 +177,10 @@ void report(const Options& o, const Run& run, const Poster& poster, const Callba
              elapsed_s > 0 ? 100 * ms(run.tool_cpu_ns) / 1000 / elapsed_s : 0,
              acked ? static_cast<double>(run.tool_cpu_ns) / 1000 / static_cast<double>(acked) : 0,
              ms(receiver.thread_cpu_ns()) / 1000);
+  auto secs = [](uint64_t ns) { return static_cast<double>(ns) / 1e9; };
+  fmt::print("   waited for a CPU while runnable (s): patchbay's loop {:.2f} (it ran {:.2f}), the tool's poster {:.2f} (ran {:.2f}), receiver {:.2f} (ran {:.2f}), over {:.1f} s\n",
+             secs(run.sched[0].wait_ns), secs(run.sched[0].run_ns), secs(run.sched[1].wait_ns),
+             secs(run.sched[1].run_ns), secs(run.sched[2].wait_ns), secs(run.sched[2].run_ns), elapsed_s);
   fmt::print("   post scheduled → acknowledged (ms):  {}\n", format_ms(summarize(lat.scheduled_to_ack)));
   fmt::print("   post ack → callback received (ms):   {} ({} callbacks before the 201 was read: 0)\n",
              format_ms(summarize(lat.ack_to_callback)), lat.callbacks_before_ack);

@@ -71,6 +71,27 @@ bool parse_cpu_ticks(std::string_view stat_text, uint64_t* out) {
   return true;
 }
 
+bool parse_schedstat(std::string_view text, SchedSample* out) {
+  uint64_t values[2] = {};
+  size_t at = 0;
+  for (uint64_t& v : values) {
+    while (at < text.size() && text[at] == ' ') ++at;
+    auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), v);
+    if (ec != std::errc{}) return false;
+    at = static_cast<size_t>(end - text.data());
+  }
+  *out = SchedSample{values[0], values[1]};
+  return true;
+}
+
+Result<SchedSample> read_schedstat(pid_t pid, pid_t tid) {
+  auto text = read_text("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/schedstat");
+  if (!text) return text.error();
+  SchedSample s;
+  if (!parse_schedstat(*text, &s)) return make_error(PB_E_IO, "unreadable schedstat");
+  return s;
+}
+
 Result<MemorySample> read_memory(pid_t pid) {
   auto text = read_text("/proc/" + std::to_string(pid) + "/status");
   if (!text) return text.error();

@@ -24,6 +24,15 @@ TEST(ProcStats, ParsesCpuTicksAfterACommandNameWithSpacesAndParentheses) {
   EXPECT_FALSE(parse_cpu_ticks("no parenthesis", &ticks));
 }
 
+TEST(ProcStats, ParsesSchedstat) {
+  SchedSample s;
+  ASSERT_TRUE(parse_schedstat("123456789 98765 42\n", &s));
+  EXPECT_EQ(s.run_ns, 123456789u);
+  EXPECT_EQ(s.wait_ns, 98765u);
+  EXPECT_FALSE(parse_schedstat("123", &s));
+  EXPECT_FALSE(parse_schedstat("x 1 2", &s));
+}
+
 TEST(ProcStats, ReadsThisProcess) {
   auto m = read_memory(getpid());
   ASSERT_TRUE(m);
@@ -31,6 +40,7 @@ TEST(ProcStats, ReadsThisProcess) {
   EXPECT_TRUE(read_cpu_ns(getpid()));
   EXPECT_FALSE(read_memory(-1));
   EXPECT_NE(load_average(), "unknown");
+  EXPECT_TRUE(read_schedstat(getpid(), getpid()));
 }
 
 }  // namespace
