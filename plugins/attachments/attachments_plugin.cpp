@@ -60,12 +60,16 @@ bool props_over_limit(std::string_view props_json) {
   return count_runes(props_json) > kPostPropsMaxRunes;
 }
 
+// Absent or null props: {} (parsed once, shared; the tree is never modified).
+const JsonValue& empty_object() {
+  static const JsonValue kEmpty = *parse_json("{}");
+  return kEmpty;
+}
+
 }  // namespace
 
-std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> AttachmentsPlugin::process(
-    std::string_view message, std::string_view props_json, PropsLimit limit) {
-  UsernameLookup lookup = [this](std::string_view id) { return username_of(id); };
-  WebhookPostOutcome out = process_webhook_post(message, props_json, lookup);
+std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> AttachmentsPlugin::finish(
+    WebhookPostOutcome out, PropsLimit limit) {
   if (!out.ok) {
     host().info("refused webhook post attachments: " + out.error);
     return Refusal{400, kParseDataId, kParseDataMessage};
@@ -75,6 +79,10 @@ std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> Attachmen
     return Refusal{400, "model.post.is_valid.props.app_error", "Invalid props."};
   }
   return Processed{std::move(out.message), std::move(out.props_json), out.has_attachments};
+}
+
+UsernameLookup AttachmentsPlugin::lookup() {
+  return [this](std::string_view id) { return username_of(id); };
 }
 
 int AttachmentsPlugin::on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post) {
@@ -87,7 +95,8 @@ int AttachmentsPlugin::on_post_will_be_created(sdk::Intercept turn, const pb_pos
     }
     return PB_VERDICT_CONTINUE;
   }
-  auto result = process(to_sv(post.message), to_sv(post.props_json), PropsLimit::enforce);
+  auto result = finish(process_webhook_post(to_sv(post.message), to_sv(post.props_json), lookup()),
+                       PropsLimit::enforce);
   if (auto* refusal = std::get_if<Refusal>(&result)) {
     return reject(turn, refusal->status, refusal->id, refusal->message);
   }
@@ -110,7 +119,8 @@ int AttachmentsPlugin::on_process(sdk::Intercept turn, const pb_blob_v1& blob) {
     return reject(turn, 400, kParseDataId, kParseDataMessage);
   }
   // Members as Go would read {"message","type","props"}: the last of duplicates counts.
-  std::string_view message, type, props = "{}";
+  std::string_view message, type;
+  const JsonValue* props = &empty_object();
   for (const auto& m : request->members) {
     const JsonValue& v = m.value;
     bool is_string = v.is_string() || v.is_null();
@@ -119,17 +129,20 @@ int AttachmentsPlugin::on_process(sdk::Intercept turn, const pb_blob_v1& blob) {
       (m.key == "message" ? message : type) = v.is_null() ? std::string_view{} : v.text;
     } else if (m.key == "props") {
       if (!v.is_object() && !v.is_null()) return reject(turn, 400, kParseDataId, kParseDataMessage);
-      props = v.is_null() ? std::string_view("{}") : v.raw;
+      props = v.is_null() ? &empty_object() : &v;
     }
   }
   // Not the post limit here: the caller splits the processed post (§2.7 truncates an attachment
   // too long for one post), and each part it creates is checked by on_post_will_be_created.
-  auto result = process(message, props, PropsLimit::after_split);
+  // The props were parsed with the request: they are not parsed a second time.
+  auto result = finish(process_webhook_post(message, *props, lookup()), PropsLimit::after_split);
   if (auto* refusal = std::get_if<Refusal>(&result)) {
     return reject(turn, refusal->status, refusal->id, refusal->message);
   }
   auto& done = std::get<Processed>(result);
-  std::string out = "{\"message\":";
+  std::string out;
+  out.reserve(done.message.size() + done.props_json.size() + type.size() + 64);
+  out += "{\"message\":";
   append_json_string(out, done.message);
   out += ",\"type\":";
   append_json_string(out, done.has_attachments ? std::string_view("slack_attachment") : type);

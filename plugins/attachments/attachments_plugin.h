@@ -29,6 +29,8 @@
 
 #include <patchbay/plugin.hpp>
 
+#include "plugins/attachments/normaliser.h"
+
 namespace pb::attachments {
 
 // Mattermost's hard limit on a post's props JSON (model.PostPropsMaxRunes in the v5 line).
@@ -54,8 +56,10 @@ class AttachmentsPlugin : public sdk::Plugin {
   // Whether the processed props must fit one post now (enforce), or are split by the caller,
   // whose parts come back through post.will_be_created and are checked there (after_split).
   enum class PropsLimit { enforce, after_split };
-  std::variant<Processed, Refusal> process(std::string_view message, std::string_view props_json,
-                                           PropsLimit limit);
+  // The plugin's answer to a processed post: its warnings logged, a refusal mapped to the error
+  // the sender gets, the props limit checked when `limit` says so.
+  std::variant<Processed, Refusal> finish(WebhookPostOutcome out, PropsLimit limit);
+  UsernameLookup lookup();
 
   int on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post);
   int on_process(sdk::Intercept turn, const pb_blob_v1& blob);

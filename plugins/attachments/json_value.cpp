@@ -1,8 +1,10 @@
 #include "plugins/attachments/json_value.h"
 
 #include <patchbay/json_scan.hpp>
+#include <patchbay/utf8.hpp>
 
 #include <cstdint>
+#include <cstring>
 
 namespace pb::attachments {
 namespace {
@@ -11,32 +13,12 @@ using sdk::append_utf8;
 
 constexpr uint32_t kReplacement = 0xFFFD;
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  size_t n;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2, cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3, cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4, cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-      (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-    return 0;
-  return n;
-}
+// Go's rules (shortest forms, no surrogates, nothing past U+10FFFF): one copy, in the SDK.
+using sdk::utf8_length_at;
+
+// Members and elements most objects and arrays of a webhook payload fit in: one allocation for
+// them instead of the 1, 2, 4... growth (each step moves every member parsed so far).
+constexpr size_t kInitialChildren = 4;
 
 class Parser {
  public:
@@ -154,64 +136,75 @@ class Parser {
   }
 
   // Decodes a string literal at pos_ (on the opening quote) into `out`, as Go does: invalid
-  // UTF-8 and lone surrogates become U+FFFD.
+  // UTF-8 and lone surrogates become U+FFFD. Runs of characters that need no decoding are
+  // appended whole (a string without escapes is one append).
   bool string(std::string& out) {
     ++pos_;
+    size_t run = pos_;  // s_[run, pos_) is plain text not yet appended
     while (true) {
       if (pos_ >= s_.size()) return failed("unterminated string");
       unsigned char c = static_cast<unsigned char>(s_[pos_]);
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        ++pos_;
+        continue;
+      }
+      size_t n = c >= 0x80 ? utf8_length_at(s_, pos_) : 0;
+      if (n != 0) {
+        pos_ += n;
+        continue;
+      }
+      out.append(s_.data() + run, pos_ - run);
       if (c == '"') {
         ++pos_;
         return true;
       }
       if (c < 0x20) return failed("control character in string");
-      if (c == '\\') {
-        if (++pos_ >= s_.size()) return failed("unterminated string");
-        char e = s_[pos_++];
-        switch (e) {
-          case '"': out += '"'; break;
-          case '\\': out += '\\'; break;
-          case '/': out += '/'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case 't': out += '\t'; break;
-          case 'u': {
-            uint32_t cp;
-            if (!hex4(cp)) return false;
-            if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
-              size_t save = pos_;
-              pos_ += 2;
-              uint32_t lo;
-              if (!hex4(lo)) return false;
-              if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-              } else {
-                pos_ = save;  // not a pair: the second escape is decoded on its own
-                cp = kReplacement;
-              }
-            } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-              cp = kReplacement;
-            }
-            append_utf8(out, cp);
-            break;
-          }
-          default:
-            --pos_;
-            return failed("invalid escape");
-        }
+      if (c >= 0x80) {  // not the start of a valid sequence
+        append_utf8(out, kReplacement);
+        run = ++pos_;
         continue;
       }
-      size_t n = utf8_sequence_length(s_, pos_);
-      if (n == 0) {
-        append_utf8(out, kReplacement);
-        ++pos_;
-      } else {
-        out.append(s_.substr(pos_, n));
-        pos_ += n;
-      }
+      if (!escape(out)) return false;
+      run = pos_;
     }
+  }
+
+  // At a backslash inside a string: appends what the escape stands for.
+  bool escape(std::string& out) {
+    if (++pos_ >= s_.size()) return failed("unterminated string");
+    char e = s_[pos_++];
+    switch (e) {
+      case '"': out += '"'; return true;
+      case '\\': out += '\\'; return true;
+      case '/': out += '/'; return true;
+      case 'b': out += '\b'; return true;
+      case 'f': out += '\f'; return true;
+      case 'n': out += '\n'; return true;
+      case 'r': out += '\r'; return true;
+      case 't': out += '\t'; return true;
+      case 'u': break;
+      default:
+        --pos_;
+        return failed("invalid escape");
+    }
+    uint32_t cp;
+    if (!hex4(cp)) return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
+      size_t save = pos_;
+      pos_ += 2;
+      uint32_t lo;
+      if (!hex4(lo)) return false;
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      } else {
+        pos_ = save;  // not a pair: the second escape is decoded on its own
+        cp = kReplacement;
+      }
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      cp = kReplacement;
+    }
+    append_utf8(out, cp);
+    return true;
   }
 
   bool array(JsonValue& v, int depth) {
@@ -221,6 +214,7 @@ class Parser {
       ++pos_;
       return true;
     }
+    v.items.reserve(kInitialChildren);
     while (true) {
       skip_ws();
       v.items.emplace_back();
@@ -240,10 +234,12 @@ class Parser {
       ++pos_;
       return true;
     }
+    v.members.reserve(kInitialChildren);
     while (true) {
       skip_ws();
       if (pos_ >= s_.size() || s_[pos_] != '"') return failed("expected a key");
-      JsonMember m;
+      // Parsed in place: a failed member is never read (the whole tree is dropped).
+      JsonMember& m = v.members.emplace_back();
       size_t key_start = pos_;
       if (!string(m.key)) return false;
       m.raw_key = s_.substr(key_start, pos_ - key_start);
@@ -252,7 +248,6 @@ class Parser {
       ++pos_;
       skip_ws();
       if (!value(m.value, depth + 1)) return false;
-      v.members.push_back(std::move(m));
       skip_ws();
       if (pos_ >= s_.size()) return failed("unterminated object");
       char c = s_[pos_++];
@@ -276,7 +271,12 @@ std::optional<JsonValue> parse_json(std::string_view text, std::string* error) {
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (unsigned char c : s) {
+  size_t run = 0;  // s[run, i) needs no escaping and is not yet appended
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -284,23 +284,32 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
 size_t count_runes(std::string_view s) {
   size_t runes = 0;
-  for (size_t i = 0; i < s.size(); ++runes) {
-    size_t n = utf8_sequence_length(s, i);
+  size_t i = 0;
+  while (i < s.size()) {
+    // Eight ASCII bytes at a time (props are mostly ASCII): eight runes.
+    if (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        runes += 8;
+        continue;
+      }
+    }
+    size_t n = utf8_length_at(s, i);
     i += n == 0 ? 1 : n;
+    ++runes;
   }
   return runes;
 }

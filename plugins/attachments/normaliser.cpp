@@ -39,16 +39,24 @@ constexpr std::array<std::string_view, kStringKeyCount> kStringKeyNames{
     "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title",
     "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon"};
 
+// Text is borrowed from the parsed tree and copied only when it changes (markup converted, a
+// non-string value formatted): most of an attachment is written out as it came in.
 struct Field {
-  std::string title;
-  std::optional<std::string> value;  // nullopt: JSON null
+  std::string_view title;
+  bool has_value = false;     // false: JSON null
+  std::string_view borrowed;  // the value, when it is a JSON string left as it is
+  std::string owned;          // the value otherwise (%v of it, or its converted text)
+  bool is_owned = false;
   bool is_short = false;
+
+  std::string_view value() const { return is_owned ? std::string_view(owned) : borrowed; }
 };
 
 // One attachment as Go's struct holds it (absent and null string keys are "").
 struct Attachment {
   std::string_view id;  // raw integer text, "" when absent
-  std::array<std::string, kStringKeyCount> strings;
+  std::array<std::string_view, kStringKeyCount> strings;  // borrowed, or views of `converted`
+  std::array<std::string, kStringKeyCount> converted;     // the texts markup conversion changed
   bool has_fields = false;
   std::vector<Field> fields;
   const JsonValue* ts = nullptr;       // any non-null JSON value, passed through
@@ -100,9 +108,14 @@ std::optional<Failure> decode_field(const JsonValue& v, Field& out) {
   }
   if (title != nullptr) out.title = title->text;
   if (has_value && value->kind != Kind::Null) {
-    std::string s;
-    if (!append_go_value(s, *value)) return Failure{"a field value has a number out of range"};
-    out.value = std::move(s);
+    out.has_value = true;
+    if (value->kind == Kind::String) {
+      out.borrowed = value->text;  // %v of a string is the string
+    } else {
+      if (!append_go_value(out.owned, *value))
+        return Failure{"a field value has a number out of range"};
+      out.is_owned = true;
+    }
   }
   return std::nullopt;
 }
@@ -139,6 +152,7 @@ std::optional<Failure> decode_attachment(const JsonValue& v, Attachment& out) {
       if (value.kind != Kind::Array) return Failure{"attachment fields is not an array"};
       out.has_fields = true;
       out.fields.clear();
+      out.fields.reserve(value.items.size());
       for (const auto& f : value.items) {
         if (f.kind == Kind::Null) continue;  // null fields are dropped
         Field field;
@@ -161,13 +175,23 @@ std::optional<Failure> decode_attachment(const JsonValue& v, Attachment& out) {
   return std::nullopt;
 }
 
+// Announcements, mentions and links all start with '<': text without one stays as it is.
+bool has_markup(std::string_view text) { return text.find('<') != std::string_view::npos; }
+
 void convert_text(Attachment& a, const UsernameLookup& lookup) {
   for (StringKey k : {kPretext, kText}) {
-    a.strings[k] = convert_links(process_slack_text(a.strings[k], lookup), LinkPattern::kLoose);
+    if (!has_markup(a.strings[k])) continue;
+    a.converted[k] = convert_links(process_slack_text(a.strings[k], lookup), LinkPattern::kLoose);
+    a.strings[k] = a.converted[k];
   }
-  a.strings[kTitle] = process_slack_text(a.strings[kTitle], lookup);
+  if (has_markup(a.strings[kTitle])) {
+    a.converted[kTitle] = process_slack_text(a.strings[kTitle], lookup);
+    a.strings[kTitle] = a.converted[kTitle];
+  }
   for (Field& f : a.fields) {
-    if (f.value) *f.value = convert_links(process_slack_text(*f.value, lookup), LinkPattern::kLoose);
+    if (!f.has_value || !has_markup(f.value())) continue;
+    f.owned = convert_links(process_slack_text(f.value(), lookup), LinkPattern::kLoose);
+    f.is_owned = true;
   }
 }
 
@@ -193,7 +217,7 @@ void collect_warnings(const Attachment& a, size_t index, std::vector<std::string
   };
   const auto& s = a.strings;
   if (!s[kColor].empty() && !is_valid_attachment_color(s[kColor]))
-    warn("color '" + s[kColor] + "' is not good, warning, danger or #RRGGBB");
+    warn("color '" + std::string(s[kColor]) + "' is not good, warning, danger or #RRGGBB");
   if (!s[kAuthorLink].empty()) {
     if (s[kAuthorName].empty()) warn("author_link is set without author_name");
     if (!is_http_url(s[kAuthorLink])) warn("author_link is not an http(s) URL");
@@ -242,8 +266,8 @@ void write_attachment(std::string& out, const Attachment& a) {
       out += "{\"title\":";
       append_json_string(out, f.title);
       out += ",\"value\":";
-      if (f.value) {
-        append_json_string(out, *f.value);
+      if (f.has_value) {
+        append_json_string(out, f.value());
       } else {
         out += "null";
       }
@@ -282,7 +306,9 @@ AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLo
     result.error = "attachments is not an array";
     return result;
   }
-  std::string out = "[";
+  std::string out;
+  out.reserve(list.raw.size() + 64);  // normalising rarely grows an attachment by much
+  out += '[';
   for (const auto& item : list.items) {
     if (item.kind == Kind::Null) continue;  // null attachments are dropped
     Attachment a;
@@ -302,21 +328,21 @@ AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLo
   return result;
 }
 
-WebhookPostOutcome process_webhook_post(std::string_view message, std::string_view props_json,
-                                        const UsernameLookup& lookup) {
+namespace {
+
+// `verbatim` is what props become when they hold no attachments: the text as the caller had it.
+WebhookPostOutcome process_parsed_props(std::string_view message, const JsonValue& props,
+                                        std::string_view verbatim, const UsernameLookup& lookup) {
   WebhookPostOutcome result;
-  result.message = convert_links(process_slack_text(message, lookup), LinkPattern::kStrict);
-  if (props_json.empty()) props_json = "{}";
-  std::string parse_error;
-  auto props = parse_json(props_json, &parse_error);
-  if (!props || props->kind != Kind::Object) {
+  result.message = convert_message(message, lookup);
+  if (props.kind != Kind::Object) {
     result.ok = false;
-    result.error = props ? "props is not a JSON object" : "props: " + parse_error;
+    result.error = "props is not a JSON object";
     return result;
   }
   // Go decodes props into a map: of duplicate "attachments" keys the last one counts.
   const JsonMember* attachments = nullptr;
-  for (const auto& m : props->members) {
+  for (const auto& m : props.members) {
     if (m.key == "attachments") attachments = &m;
   }
   std::string normalised;
@@ -334,12 +360,14 @@ WebhookPostOutcome process_webhook_post(std::string_view message, std::string_vi
     }
   }
   if (attachments == nullptr) {
-    result.props_json = std::string(props_json);  // nothing to change: verbatim
+    result.props_json = std::string(verbatim);  // nothing to change
     return result;
   }
-  std::string out = "{";
+  std::string out;
+  out.reserve(props.raw.size() + normalised.size() + 2);
+  out += '{';
   bool first = true;
-  for (const auto& m : props->members) {
+  for (const auto& m : props.members) {
     if (m.key == "attachments") {
       if (&m != attachments || normalised.empty()) continue;
       if (!first) out += ',';
@@ -357,6 +385,33 @@ WebhookPostOutcome process_webhook_post(std::string_view message, std::string_vi
   out += '}';
   result.props_json = std::move(out);
   return result;
+}
+
+}  // namespace
+
+WebhookPostOutcome process_webhook_post(std::string_view message, std::string_view props_json,
+                                        const UsernameLookup& lookup) {
+  if (props_json.empty()) props_json = "{}";
+  std::string parse_error;
+  auto props = parse_json(props_json, &parse_error);
+  if (!props || props->kind != Kind::Object) {
+    WebhookPostOutcome result;
+    result.message = convert_message(message, lookup);
+    result.ok = false;
+    result.error = props ? "props is not a JSON object" : "props: " + parse_error;
+    return result;
+  }
+  return process_parsed_props(message, *props, props_json, lookup);
+}
+
+WebhookPostOutcome process_webhook_post(std::string_view message, const JsonValue& props,
+                                        const UsernameLookup& lookup) {
+  return process_parsed_props(message, props, props.raw, lookup);
+}
+
+std::string convert_message(std::string_view message, const UsernameLookup& lookup) {
+  if (!has_markup(message)) return std::string(message);
+  return convert_links(process_slack_text(message, lookup), LinkPattern::kStrict);
 }
 
 }  // namespace pb::attachments

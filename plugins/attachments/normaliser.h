@@ -58,6 +58,15 @@ struct WebhookPostOutcome {
 WebhookPostOutcome process_webhook_post(std::string_view message, std::string_view props_json,
                                         const UsernameLookup& lookup);
 
+// The same over props the caller parsed already (parse_json keeps each value's raw text, which is
+// what is copied out): the attachments.process interceptor parses its request, props included,
+// once. `props` that is not an object is an error; it must outlive the call only.
+WebhookPostOutcome process_webhook_post(std::string_view message, const JsonValue& props,
+                                        const UsernameLookup& lookup);
+
+// A webhook message's conversion alone: announcements, mentions, then STRICT links.
+std::string convert_message(std::string_view message, const UsernameLookup& lookup);
+
 // True for "good", "warning", "danger" and "#RRGGBB" (hex digits in any case).
 bool is_valid_attachment_color(std::string_view color);
 

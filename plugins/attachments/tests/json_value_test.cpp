@@ -51,5 +51,99 @@ TEST(JsonValue, WritesEscapedStringsAndCountsRunes) {
   EXPECT_EQ(count_runes("\xFF\xFE"), 2u);
 }
 
+// Strings are appended in runs between escapes and bad bytes: every boundary must be exact.
+TEST(JsonValue, StringRunsAroundEscapesAndBadBytesDecodeExactly) {
+  const std::string kBad = "\xEF\xBF\xBD";  // U+FFFD
+  struct Case {
+    std::string json, text;
+  };
+  const Case cases[] = {
+      {R"("plain ascii only")", "plain ascii only"},
+      {R"("")", ""},
+      {R"("\n")", "\n"},
+      {R"("ab\"cd\\ef\/gh\bij\fkl\nmn\rop\tqr")", "ab\"cd\\ef/gh\bij\fkl\nmn\rop\tqr"},
+      {R"("\u0041BC\u00e9D")", "ABC\xC3\xA9" "D"},
+      {"\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80x\"", "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80x"},
+      // Invalid bytes at the start, middle and end of a run: one U+FFFD per byte, as Go.
+      {"\"\xFF" "ab\xFE" "cd\xC3\"", kBad + "ab" + kBad + "cd" + kBad},
+      // Overlong, encoded surrogate, past U+10FFFF: every byte of them is one U+FFFD.
+      {"\"\xC0\xAF\xED\xA0\x80\xF4\x90\x80\x80\"", kBad + kBad + kBad + kBad + kBad + kBad +
+                                                      kBad + kBad + kBad},
+      // Surrogate escapes: a pair, a lone high (then an ordinary escape), a lone low.
+      {R"("\ud83d\ude00|\ud800\u0041|\udc00")", "\xF0\x9F\x98\x80|" + kBad + "A|" + kBad},
+      {R"("\ud800\ud800\udc00")", kBad + "\xF0\x90\x80\x80"},
+  };
+  for (const auto& c : cases) {
+    auto v = parse_json(c.json);
+    ASSERT_TRUE(v) << c.json;
+    EXPECT_EQ(v->text, c.text) << c.json;
+    EXPECT_EQ(v->raw, c.json);
+  }
+}
+
+TEST(JsonValue, BadEscapesAndRawControlCharactersFailAtTheirOffset) {
+  std::string error;
+  EXPECT_FALSE(parse_json(R"("abc\qdef")", &error));
+  EXPECT_EQ(error, "invalid escape at offset 5");
+  EXPECT_FALSE(parse_json("\"abc\x01\"", &error));
+  EXPECT_EQ(error, "control character in string at offset 4");
+  EXPECT_FALSE(parse_json(R"("abc\u12x4")", &error));
+  EXPECT_FALSE(parse_json(R"("abc\ud800\u12")", &error));
+  EXPECT_FALSE(parse_json("\"abc", &error));
+  EXPECT_EQ(error, "unterminated string at offset 4");
+  EXPECT_FALSE(parse_json("\"abc\\", &error));
+}
+
+TEST(JsonValue, ObjectsAndArraysOfAnySizeKeepOrderAndDuplicates) {
+  std::string object = "{", array = "[";
+  for (int i = 0; i < 20; ++i) {
+    if (i > 0) object += ',', array += ',';
+    object += "\"k" + std::to_string(i % 7) + "\":" + std::to_string(i);
+    array += "[" + std::to_string(i) + "]";
+  }
+  object += '}', array += ']';
+  auto o = parse_json(object);
+  auto a = parse_json(array);
+  ASSERT_TRUE(o && a);
+  ASSERT_EQ(o->members.size(), 20u);
+  ASSERT_EQ(a->items.size(), 20u);
+  for (size_t i = 0; i < 20; ++i) {
+    EXPECT_EQ(o->members[i].key, "k" + std::to_string(i % 7));
+    EXPECT_EQ(o->members[i].value.raw, std::to_string(i));
+    EXPECT_EQ(a->items[i].items.at(0).raw, std::to_string(i));
+  }
+}
+
+TEST(JsonValue, HugeNumbersKeepTheirTextAndNestingIsBoundedInObjectsToo) {
+  std::string huge = "-" + std::string(400, '9') + ".5e+99999";
+  std::string array = "[" + huge + "]";
+  auto v = parse_json(array);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->items.at(0).raw, huge);
+  std::string deep;
+  for (int i = 0; i <= kMaxJsonDepth; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(kMaxJsonDepth + 1, '}');
+  std::string error;
+  EXPECT_FALSE(parse_json(deep, &error));
+  EXPECT_NE(error.find("nesting too deep"), std::string::npos);
+}
+
+TEST(JsonValue, EscapedStringsRunsAndControlCharacters) {
+  std::string out;
+  append_json_string(out, "");
+  append_json_string(out, "plain");
+  append_json_string(out, "\"lead and trail\\");
+  append_json_string(out, std::string("\x00\x1f\x7f\b\f", 5));
+  EXPECT_EQ(out, R"("""plain""\"lead and trail\\""\u0000\u001f)" "\x7f" R"(\u0008\u000c")");
+}
+
+TEST(JsonValue, CountsRunesAcrossTheAsciiFastPath) {
+  EXPECT_EQ(count_runes(""), 0u);
+  EXPECT_EQ(count_runes("12345678"), 8u);
+  EXPECT_EQ(count_runes("1234567\xC3\xA9" "12345678"), 16u);
+  EXPECT_EQ(count_runes(std::string(1000, 'a') + "\xFF" + std::string(7, 'b')), 1008u);
+  EXPECT_EQ(count_runes("\xF0\x9F\x98\x80\xF0\x9F\x98\x80"), 2u);
+}
+
 }  // namespace
 }  // namespace pb::attachments

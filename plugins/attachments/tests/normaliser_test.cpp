@@ -234,5 +234,54 @@ TEST(WebhookPost, BadPropsOrAttachmentsAreErrors) {
   EXPECT_FALSE(process_webhook_post("", R"({"attachments":[{"fields":[{"short":"y"}]}]})", users()).ok);
 }
 
+// The attachments.process interceptor hands over props it parsed with the request: the result
+// must be the one the text gives (props as written, no surrounding whitespace).
+TEST(WebhookPost, ParsedPropsGiveTheSameResultAsTheirText) {
+  const std::string props_texts[] = {
+      R"({})",
+      R"({"a":[1, 2],"b":{"c":null}})",
+      R"({"from_webhook":"true","attachments":[{"text":"<http://x|X> <!here> <@)" + kAliceId +
+          R"(>","fields":[{"title":"t <!all>","value":12e2,"short":"TRUE"},null,{"value":"v <a|b>"}]}],"z":"\u00e9"})",
+      R"({"attachments":[null],"k":1})",
+      R"({"attachments":[{"color":"nope","title_link":"ftp://x","ts":1.5}],"attachments":[{"text":"last wins"}]})",
+      R"({"attachments":"x"})",
+      R"({"attachments":[{"fields":[{"value":1e400}]}]})",
+  };
+  for (const auto& text : props_texts) {
+    auto parsed = parse_json(text);
+    ASSERT_TRUE(parsed) << text;
+    auto from_text = process_webhook_post("m <!here> <x|y>", text, users());
+    auto from_tree = process_webhook_post("m <!here> <x|y>", *parsed, users());
+    EXPECT_EQ(from_tree.ok, from_text.ok) << text;
+    EXPECT_EQ(from_tree.error, from_text.error) << text;
+    EXPECT_EQ(from_tree.message, from_text.message) << text;
+    EXPECT_EQ(from_tree.props_json, from_text.props_json) << text;
+    EXPECT_EQ(from_tree.has_attachments, from_text.has_attachments) << text;
+    EXPECT_EQ(from_tree.warnings, from_text.warnings) << text;
+  }
+  auto not_object = parse_json("[]");
+  EXPECT_FALSE(process_webhook_post("", *not_object, users()).ok);
+}
+
+TEST(WebhookPost, TextWithoutMarkupIsCopiedAndTextWithItIsConverted) {
+  EXPECT_EQ(convert_message("no markup at all > here | there", users()),
+            "no markup at all > here | there");
+  EXPECT_EQ(convert_message("", users()), "");
+  EXPECT_EQ(convert_message("<@" + kAliceId + "> <!channel> <http://a|b> <c>", users()),
+            "@alice @channel [b](http://a) <c>");
+  JsonValue out = reparse(normalise(
+      R"([{"title":"plain","text":"plain text","pretext":"<!here>","fields":[{"title":"f","value":"v"},{"title":"g","value":"<u|l>"},{"title":"h","value":true}]}])"));
+  ASSERT_EQ(out.items.size(), 1u);
+  const JsonValue& a = out.items[0];
+  EXPECT_EQ(text_of(a, "title"), "plain");
+  EXPECT_EQ(text_of(a, "text"), "plain text");
+  EXPECT_EQ(text_of(a, "pretext"), "@here");
+  const JsonValue* fields = get(a, "fields");
+  ASSERT_TRUE(fields != nullptr && fields->items.size() == 3);
+  EXPECT_EQ(text_of(fields->items[0], "value"), "v");
+  EXPECT_EQ(text_of(fields->items[1], "value"), "[l](u)");
+  EXPECT_EQ(text_of(fields->items[2], "value"), "true");
+}
+
 }  // namespace
 }  // namespace pb::attachments
