@@ -16,9 +16,48 @@ constexpr uint32_t kReplacement = 0xFFFD;
 // Go's rules (shortest forms, no surrogates, nothing past U+10FFFF): one copy, in the SDK.
 using sdk::utf8_length_at;
 
-// Members and elements most objects and arrays of a webhook payload fit in: one allocation for
-// them instead of the 1, 2, 4... growth (each step moves every member parsed so far).
-constexpr size_t kInitialChildren = 4;
+// The children of the containers being parsed, as two stacks: a container's members or elements
+// are parsed onto them and moved into it, exactly sized, when it closes. One allocation per
+// container instead of the 1, 2, 4, 8... growth (each step moving every child so far).
+// Thread-local so that the loop thread, which parses every webhook's attachments.process request,
+// keeps the capacity from one call to the next; parse_json is not re-entrant (no callbacks).
+struct Scratch {
+  std::vector<JsonMember> members;
+  std::vector<JsonValue> items;
+};
+// Capacity kept between calls: enough for any webhook's attachments; a hostile document with more
+// children at once gets its scratch released afterwards rather than kept for the thread's life.
+constexpr size_t kScratchKept = 256;
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+// Empties the stacks down to where this parse found them, whatever way it ends.
+class ScratchScope {
+ public:
+  explicit ScratchScope(Scratch& s) : s_(s), members_(s.members.size()), items_(s.items.size()) {}
+  ~ScratchScope() {
+    s_.members.resize(members_);
+    s_.items.resize(items_);
+    if (s_.members.capacity() > kScratchKept) std::vector<JsonMember>().swap(s_.members);
+    if (s_.items.capacity() > kScratchKept) std::vector<JsonValue>().swap(s_.items);
+  }
+  ScratchScope(const ScratchScope&) = delete;
+  ScratchScope& operator=(const ScratchScope&) = delete;
+
+ private:
+  Scratch& s_;
+  size_t members_, items_;
+};
+
+template <typename T>
+void move_children(std::vector<T>& stack, size_t from, std::vector<T>& into) {
+  into.reserve(stack.size() - from);
+  for (size_t i = from; i < stack.size(); ++i) into.push_back(std::move(stack[i]));
+  stack.resize(from);
+}
 
 class Parser {
  public:
@@ -207,6 +246,8 @@ class Parser {
     return true;
   }
 
+  // Children are parsed into a local and then pushed: a nested container pushes onto the same
+  // stack, so a reference into it would not survive.
   bool array(JsonValue& v, int depth) {
     ++pos_;
     skip_ws();
@@ -214,15 +255,20 @@ class Parser {
       ++pos_;
       return true;
     }
-    v.items.reserve(kInitialChildren);
+    auto& stack = scratch_.items;
+    const size_t first = stack.size();
     while (true) {
       skip_ws();
-      v.items.emplace_back();
-      if (!value(v.items.back(), depth + 1)) return false;
+      JsonValue item;
+      if (!value(item, depth + 1)) return false;
+      stack.push_back(std::move(item));
       skip_ws();
       if (pos_ >= s_.size()) return failed("unterminated array");
       char c = s_[pos_++];
-      if (c == ']') return true;
+      if (c == ']') {
+        move_children(stack, first, v.items);
+        return true;
+      }
       if (c != ',') return failed("expected ',' or ']'");
     }
   }
@@ -234,12 +280,12 @@ class Parser {
       ++pos_;
       return true;
     }
-    v.members.reserve(kInitialChildren);
+    auto& stack = scratch_.members;
+    const size_t first = stack.size();
     while (true) {
       skip_ws();
       if (pos_ >= s_.size() || s_[pos_] != '"') return failed("expected a key");
-      // Parsed in place: a failed member is never read (the whole tree is dropped).
-      JsonMember& m = v.members.emplace_back();
+      JsonMember m;
       size_t key_start = pos_;
       if (!string(m.key)) return false;
       m.raw_key = s_.substr(key_start, pos_ - key_start);
@@ -248,16 +294,22 @@ class Parser {
       ++pos_;
       skip_ws();
       if (!value(m.value, depth + 1)) return false;
+      stack.push_back(std::move(m));
       skip_ws();
       if (pos_ >= s_.size()) return failed("unterminated object");
       char c = s_[pos_++];
-      if (c == '}') return true;
+      if (c == '}') {
+        move_children(stack, first, v.members);
+        return true;
+      }
       if (c != ',') return failed("expected ',' or '}'");
     }
   }
 
   std::string_view s_;
   std::string* error_;
+  Scratch& scratch_ = scratch();
+  ScratchScope scope_{scratch_};
   size_t pos_ = 0;
 };
 

@@ -145,5 +145,32 @@ TEST(JsonValue, CountsRunesAcrossTheAsciiFastPath) {
   EXPECT_EQ(count_runes("\xF0\x9F\x98\x80\xF0\x9F\x98\x80"), 2u);
 }
 
+// Children are parsed onto per-thread stacks: a parse that fails half-way, or one with more
+// children than the stacks keep, must leave nothing behind for the next parse.
+TEST(JsonValue, EveryParseStartsCleanAfterFailuresAndLargeDocuments) {
+  const std::string good = R"({"a":[1,{"b":[2,3]},[]],"c":{"d":"e"}})";
+  auto reference = parse_json(good);
+  ASSERT_TRUE(reference);
+  std::string big = "[";
+  for (int i = 0; i < 2000; ++i) big += (i ? ",{\"k\":[" : "{\"k\":[") + std::to_string(i) + "]}";
+  big += "]";
+  const std::string failing[] = {R"({"a":[1,{"b":[2,3)", R"({"a":[1,{"b":[2,3]},[]],"c":{"d":})",
+                                 big.substr(0, big.size() - 1)};
+  for (const auto& bad : failing) {
+    EXPECT_FALSE(parse_json(bad));
+    auto again = parse_json(good);
+    ASSERT_TRUE(again);
+    ASSERT_EQ(again->members.size(), 2u);
+    EXPECT_EQ(again->members[0].value.items.size(), 3u);
+    EXPECT_EQ(again->members[0].value.items[1].members[0].value.items[1].raw, "3");
+    EXPECT_EQ(again->members[1].value.members[0].value.text, "e");
+  }
+  auto parsed_big = parse_json(big);
+  ASSERT_TRUE(parsed_big);
+  ASSERT_EQ(parsed_big->items.size(), 2000u);
+  EXPECT_EQ(parsed_big->items[1999].members[0].value.items[0].raw, "1999");
+  EXPECT_EQ(parse_json(good)->members.size(), 2u);
+}
+
 }  // namespace
 }  // namespace pb::attachments
