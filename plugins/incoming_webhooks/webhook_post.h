@@ -39,7 +39,12 @@ struct ProcessedPost {
 };
 // The attachments plugin's answer (or the request itself when nobody handled the event);
 // nullopt when it is not such an object.
+// An answer whose values are all in RapidJSON's canonical form (rapidjson_canonical.h) is read
+// without a DOM; any other goes through parse_processed_with_dom, with the same result.
 std::optional<ProcessedPost> parse_processed(std::string_view json);
+// The DOM reading alone (RapidJSON; the first of duplicate members counts; props re-serialised
+// by its Writer; unpaired surrogate escapes as U+FFFD): the reference the fast path must match.
+std::optional<ProcessedPost> parse_processed_with_dom(std::string_view json);
 
 // The effective override values of §2.4 step 12 / §2.6 ("webhook" when no username at all).
 std::string_view effective_username(std::string_view sent, std::string_view hook);

@@ -1,7 +1,8 @@
 // libFuzzer target for the attachments plugin's normaliser (plugins/attachments/normaliser.h):
 // any bytes as props_json must never crash; when processing succeeds the props it produces must
 // parse as a JSON object, keep its attachments array non-empty (or absent), and processing that
-// output again must reproduce it exactly (the normal form is a fixed point).
+// output again must reproduce it exactly (the normal form is a fixed point). Props handed over
+// parsed must give what the same props as text give.
 //
 // The plugin's pure sources are compiled into this target directly (a fuzz build builds no
 // plugins), so it needs no CMake entry of its own.
@@ -29,6 +30,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pb::attachments;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   auto out = process_webhook_post(input, input, lookup);
+  // Props the caller parsed (attachments.process parses its request once) must give what their
+  // text gives: the text as parsed is the value's raw text, without surrounding whitespace.
+  if (auto parsed = parse_json(input)) {
+    auto from_text = process_webhook_post(input, parsed->raw, lookup);
+    auto from_tree = process_webhook_post(input, *parsed, lookup);
+    if (from_tree.ok != from_text.ok || from_tree.error != from_text.error ||
+        from_tree.message != from_text.message || from_tree.props_json != from_text.props_json ||
+        from_tree.has_attachments != from_text.has_attachments ||
+        from_tree.warnings != from_text.warnings) {
+      std::abort();
+    }
+  }
   if (!out.ok) return 0;
   auto props = parse_json(out.props_json);
   if (!props || !props->is_object()) std::abort();
