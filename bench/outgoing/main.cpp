@@ -3,7 +3,11 @@
 // outgoing webhook that word triggers on its own thread (callback_receiver.h), samples the
 // server's RSS and CPU time from /proc, and prints the figures. It does no set-up:
 // outgoing_bench.mjs --native starts patchbay, creates the user, team, channel and hook, and
-// runs it with the token, channel id and callback port.
+// runs it with the token, channel id and callback port. It assumes patchbay's event loop runs on
+// its main thread (it does: `patchbay serve`), whose run-queue wait it reports.
+//
+// Exit status: 0 after a run that acknowledged posts (the figures say whether the rate held),
+// 1 the callback port could not be bound, 2 bad options, 3 nothing was acknowledged.
 #include <sys/resource.h>
 #include <unistd.h>
 #include <uv.h>
@@ -155,7 +159,7 @@ void report(const Options& o, const Run& run, const Poster& poster, const Callba
   const double elapsed_s = ms(run.elapsed_ns) / 1000;
 
   fmt::print("1. posts/s acknowledged:              {:.1f} ({} acknowledged of {} issued, {} failed{}{}) over {:.1f} s\n",
-             rate, acked, poster.issued(), poster.failed(), poster.failed() ? ": " : "",
+             rate, acked, poster.issued(), poster.failed(), poster.failure_summary().empty() ? "" : "; ",
              poster.failure_summary(), post_seconds);
   if (poster.aborted_after_ns() != 0)
     fmt::print("   NOT SUSTAINED: over {} posts waiting for a connection after {:.1f} s; issuing stopped there\n",
@@ -258,7 +262,7 @@ int run_main(int argc, char** argv) {
   (*receiver)->stop();
   report(o, run, **poster, **receiver, load_before);
   uv_loop_close(&loop);
-  return 0;
+  return (*poster)->acknowledged() > 0 ? 0 : 3;  // a run with nothing acknowledged measured nothing
 }
 
 }  // namespace
