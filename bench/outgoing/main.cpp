@@ -7,7 +7,8 @@
 // its main thread (it does: `patchbay serve`), whose run-queue wait it reports.
 //
 // Exit status: 0 after a run that acknowledged posts (the figures say whether the rate held),
-// 1 the callback port could not be bound, 2 bad options, 3 nothing was acknowledged.
+// 1 the callback port could not be bound, 2 options the poster refuses (CLI11 exits with its own
+// codes for options it cannot parse), 3 nothing was acknowledged.
 #include <sys/resource.h>
 #include <unistd.h>
 #include <uv.h>
