@@ -113,7 +113,6 @@ class Poster {
   std::string head_prefix_;  // the request's headers up to the Content-Length value
   std::string body_prefix_;  // {"channel_id":"…","message":"<word> 
   uv_timer_t timer_{};
-  bool timer_started_ = false;
   std::function<void()> done_;
   bool done_called_ = false;
 
