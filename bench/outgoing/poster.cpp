@@ -152,8 +152,14 @@ void Poster::connection_failed(Connection* c, const char* what) {
     ++failed_;
     ++answered_;
   }
+  replace(c);
+}
+
+// A connection that cannot carry another request is closed; a new one takes its place while
+// posts are still to be sent (waiting ones included).
+void Poster::replace(Connection* c) {
   discard(c);
-  if (!issuing_over_) open_connection();
+  if (!issuing_over_ || !waiting_.empty()) open_connection();
   check_done();
 }
 
@@ -283,9 +289,7 @@ void Poster::on_written(uv_write_t* req, int status) {
   if (c->answered_while_writing) {
     c->answered_while_writing = false;
     if (!c->keep_alive) {
-      self->discard(c);
-      if (!self->issuing_over_) self->open_connection();
-      self->check_done();
+      self->replace(c);
     } else {
       self->give_work(c);
     }
@@ -342,9 +346,7 @@ void Poster::answered(Connection* c, int status) {
     return;
   }
   if (!c->keep_alive) {
-    discard(c);
-    if (!issuing_over_) open_connection();
-    check_done();
+    replace(c);
     return;
   }
   give_work(c);

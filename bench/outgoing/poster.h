@@ -105,6 +105,7 @@ class Poster {
   void connection_failed(Connection* c, const char* what);
   void give_work(Connection* c);
   void discard(Connection* c);
+  void replace(Connection* c);
   void check_done();
 
   uv_loop_t* loop_;
