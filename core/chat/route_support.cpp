@@ -17,11 +17,11 @@ int fail(http::Request& request, const ApiError& error) {
   return request.respond_error(error.status, error.id, error.message);
 }
 
-std::optional<User> acting_user(const ChatService& service, http::Request& request) {
-  auto user = service.repo().user(request.user_id());
+std::shared_ptr<const User> acting_user(const ChatService& service, http::Request& request) {
+  auto user = service.repo().user_ref(request.user_id());
   if (!user || !user->active()) {
     fail(request, session_expired());
-    return std::nullopt;
+    return nullptr;
   }
   return user;
 }

@@ -4,6 +4,7 @@
 // Threading: loop thread (handlers run there).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,9 +30,10 @@ int fail(http::Request& request, const ApiError& error);
 int commit_then_reply(ChatService& service, http::Request& request, store::WriteBatch batch,
                       int status, std::string json, const ApiError& on_exists = store_failed());
 
-// The user auth.check named, loaded from the store. Answers 401 session_expired (and returns
-// nullopt) when that user does not exist or is deactivated.
-std::optional<User> acting_user(const ChatService& service, http::Request& request);
+// The user auth.check named, loaded from the store (the repository's cached record, shared, not
+// copied). Answers 401 session_expired (and returns null) when that user does not exist or is
+// deactivated.
+std::shared_ptr<const User> acting_user(const ChatService& service, http::Request& request);
 
 // The route parameter `name`, with "me" meaning the acting user when `me` is given. Answers
 // 400 invalid_url_param (and returns nullopt) when it is not a valid 26-character id.

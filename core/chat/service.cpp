@@ -192,11 +192,11 @@ void ChatService::create_user(User u, std::string password, bool first_user, Use
 
 int ChatService::get(int by, std::string_view value,
                      const std::function<void(const pb_user_v1&)>& fn) {
-  std::optional<User> user;
+  std::shared_ptr<const User> user;  // the cached record: no copy
   switch (by) {
-    case PB_USER_BY_ID: user = repo_.user(value); break;
-    case PB_USER_BY_USERNAME: user = repo_.user_by_username(value); break;
-    case PB_USER_BY_EMAIL: user = repo_.user_by_email(value); break;
+    case PB_USER_BY_ID: user = repo_.user_ref(value); break;
+    case PB_USER_BY_USERNAME: user = repo_.user_ref_by_username(value); break;
+    case PB_USER_BY_EMAIL: user = repo_.user_ref_by_email(value); break;
     default: return PB_E_INVALID;
   }
   if (!user) return PB_E_NOT_FOUND;
@@ -256,7 +256,7 @@ int ChatService::set_active(std::string_view user_id, bool active, std::function
 void ChatService::create_post(PostDraft draft, chat::PostDone done) {
   server::App& app = *app_;
   const Repository& repo = repo_;
-  auto channel = repo.channel(draft.channel_id);
+  auto channel = repo.channel_ref(draft.channel_id);
   if (!channel || channel->delete_at != 0) {
     ApiError e{404, "app.channel.get.existing.app_error", "Unable to find the existing channel."};
     return done(&e, nullptr);
@@ -326,7 +326,7 @@ void ChatService::create_post(PostDraft draft, chat::PostDone done) {
 void ChatService::get_or_create_direct(const std::string& a, const std::string& b,
                                        const std::string& creator, ChannelDone done) {
   for (const auto& id : {a, b}) {
-    if (!repo_.user(id)) {
+    if (!repo_.user_ref(id)) {
       ApiError e{400, "api.channel.create_direct_channel.invalid_user.app_error",
                  "Invalid user ID for direct channel creation."};
       return done(&e, nullptr);
@@ -363,7 +363,7 @@ void ChatService::get_or_create_direct(const std::string& a, const std::string& 
 }
 
 int ChatService::channel(std::string_view id, const ChannelFn& fn) {
-  auto found = repo_.channel(id);
+  auto found = repo_.channel_ref(id);
   if (!found) return PB_E_NOT_FOUND;
   fn(channel_view(*found));
   return PB_OK;
@@ -371,7 +371,7 @@ int ChatService::channel(std::string_view id, const ChannelFn& fn) {
 
 int ChatService::channel_by_name(std::string_view team_id, std::string_view name,
                                  const ChannelFn& fn) {
-  auto found = repo_.channel_by_name(team_id, name);
+  auto found = repo_.channel_ref_by_name(team_id, name);
   if (!found) return PB_E_NOT_FOUND;
   fn(channel_view(*found));
   return PB_OK;
@@ -399,8 +399,8 @@ int ChatService::direct_channel(std::string_view user_a, std::string_view user_b
 }
 
 int ChatService::can_read(std::string_view channel_id, std::string_view user_id) {
-  auto user = repo_.user(user_id);
-  auto channel = repo_.channel(channel_id);
+  auto user = repo_.user_ref(user_id);
+  auto channel = repo_.channel_ref(channel_id);
   if (!user || !channel) return PB_E_NOT_FOUND;
   return can_read_channel(repo_, *user, *channel) ? 1 : 0;
 }

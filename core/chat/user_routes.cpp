@@ -83,7 +83,7 @@ int get_user(void* s, pb_http_request* r) {
   if (!actor) return PB_OK;
   auto id = id_param(request, "user_id", &*actor);
   if (!id) return PB_OK;
-  auto user = *id == actor->id ? actor : service.repo().user(*id);
+  auto user = *id == actor->id ? actor : service.repo().user_ref(*id);
   if (!user) return fail(request, user_not_found());
   return reply(request, 200, to_json(*user));
 }
