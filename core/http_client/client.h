@@ -45,7 +45,7 @@ struct ClientOptions {
   size_t default_max_response_bytes = size_t{1} << 20;
   std::string allow_list;     // ServiceSettings.AllowedUntrustedInternalConnections
   std::string extra_ca_file;  // PEM CAs trusted beside the system store ("" for none)
-  size_t max_idle_per_origin = 32;
+  size_t max_idle_per_origin = 64;  // ≥ outgoing webhooks' MaxInFlightPerHook, or deliveries reconnect
   size_t max_idle_total = 512;
   uint32_t idle_timeout_ms = 30000;
   std::string user_agent = "patchbay";

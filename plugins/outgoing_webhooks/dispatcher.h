@@ -100,8 +100,8 @@ class Dispatcher {
   bool can_fetch_;
   bool stopping_ = false;
   bool pumping_ = false;
-  size_t max_in_flight_ = 16;
-  size_t max_queued_ = 1000;
+  size_t max_in_flight_ = 32;
+  size_t max_queued_ = 10000;
   std::unordered_map<std::string, HookState> hooks_;
   std::unordered_map<uint64_t, Call*> calls_;  // in flight, by http_fetch request id
   uint64_t enqueued_ = 0;

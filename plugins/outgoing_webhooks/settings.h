@@ -12,8 +12,8 @@ struct Settings {
   bool enabled = true;             // ServiceSettings.EnableOutgoingWebhooks
   bool username_override = false;  // ServiceSettings.EnablePostUsernameOverride
   bool icon_override = false;      // ServiceSettings.EnablePostIconOverride
-  size_t max_in_flight_per_hook = 16;  // plugin setting MaxInFlightPerHook
-  size_t max_queued_per_hook = 1000;   // plugin setting MaxQueuedPerHook
+  size_t max_in_flight_per_hook = 32;  // plugin setting MaxInFlightPerHook
+  size_t max_queued_per_hook = 10000;  // plugin setting MaxQueuedPerHook
 };
 
 // Resets the ServiceSettings fields of `out` to their defaults, then reads them.
