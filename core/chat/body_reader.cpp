@@ -9,7 +9,10 @@
 namespace pb::chat {
 namespace {
 
-constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag;
+// Full precision: object_text() writes props back from the parsed numbers, and the stored
+// post is parsed and written again on every read; only exact parses keep that text fixed.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
 
 // Request bodies nest a few levels (props, attachments); deeper is refused before RapidJSON's
 // recursive parser sees it.

@@ -64,7 +64,10 @@ struct Reader {
 template <typename T, typename Fill>
 std::optional<T> parse(std::string_view json, Fill fill) {
   sdk::SmallDocument<> doc;
-  doc.Parse(json.data(), json.size());
+  // Full precision: raw objects (props) are written back from the parsed numbers, and only an
+  // exact parse makes that a fixed point (the default one can land a long mantissa on a
+  // neighbouring double, so a stored post's props would change at every read).
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   T out;
   fill(Reader{doc}, out);
