@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <system_error>
 #include <utility>
 
 #include "patchbay/plugin.h"
+#include "store/file_headroom.h"
 
 namespace pb::store {
 
@@ -104,6 +106,10 @@ void GroupCommitter::writer_main() {
   // makes its meta page durable. Otherwise a commit is as durable as it will get.
   const bool meta_deferred = (env_flags & MDB_NOMETASYNC) != 0 && (env_flags & MDB_NOSYNC) == 0;
   const bool commit_syncs = (env_flags & MDB_NOSYNC) == 0;  // SyncMode none: commits never do
+  // Only a syncing store gains from writing ahead: without syncs an append costs what an
+  // overwrite does.
+  std::optional<DataFileHeadroom> headroom;
+  if (commit_syncs) headroom.emplace(env_);
   std::vector<Pending> group;
   std::vector<Pending> awaiting;
   for (;;) {
@@ -144,6 +150,15 @@ void GroupCommitter::writer_main() {
       complete_locked(group);
     }
     uv_async_send(&async_->handle);
+    // After the answers are on their way: a step of zeros costs the writer ~0.2 ms.
+    if (headroom && synced_data) {
+      uint64_t before = headroom->zero_bytes_written();
+      headroom->after_commit();
+      if (headroom->zero_bytes_written() != before) {
+        std::lock_guard lock(mutex_);
+        stats_.headroom_bytes_written = headroom->zero_bytes_written();
+      }
+    }
   }
   uv_async_send(&async_->handle);
 }

@@ -16,6 +16,10 @@
 // after one per group. A crash before that sync loses only unacknowledged groups: LMDB falls
 // back to the previous meta page, whose data pages a later commit never overwrites.
 //
+// In SyncMode::full the writer also keeps zero-filled space written ahead of the data file's end
+// after a commit (file_headroom.h), so commits overwrite allocated blocks instead of appending
+// and their syncs need no filesystem journal commit.
+//
 // Threading: submit(), close() and the destructor on the loop thread; stats() any thread.
 // The queue vectors circulate between the loop and the writer (swapped, not reallocated), so a
 // steady load causes no allocation here beyond the batches themselves.
@@ -46,6 +50,7 @@ struct Stats {
   uint64_t largest_group = 0;      // most batches in one write transaction
   uint64_t syncs = 0;              // fsyncs the writer paid (a commit's own, or an explicit one)
   uint64_t queued = 0;             // batches submitted and not yet taken by the writer (now)
+  uint64_t headroom_bytes_written = 0;  // zeros written ahead of the data file's end (file_headroom.h)
 };
 
 class GroupCommitter {

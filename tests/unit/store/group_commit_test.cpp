@@ -10,17 +10,10 @@ namespace pb::store {
 namespace {
 
 using testing::Loop;
+using testing::open_or_die;
 using testing::read_key;
 using testing::TempDir;
 using testing::WriteLockHolder;
-
-std::unique_ptr<Store> open_with_loop(const std::string& dir, uv_loop_t* loop) {
-  StoreOptions options;
-  options.directory = dir;
-  auto store = Store::open(loop, options);
-  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
-  return store.ok() ? std::move(store).value() : nullptr;
-}
 
 WriteBatch one_put(const std::string& key, const std::string& value) {
   WriteBatch batch;
@@ -60,7 +53,7 @@ TEST(GroupCommit, ManyCommitsInOneTurnFormFewGroupsAndCallBackInOrder) {
   TempDir tmp;
   WriteLockHolder other_process(tmp.path());
   Loop loop;
-  auto store = open_with_loop(tmp.path(), loop.get());
+  auto store = open_or_die(tmp.path(), loop.get());
   ASSERT_TRUE(store);
   ASSERT_TRUE(other_process.hold());  // every commit below must now wait for the lock
 
@@ -95,7 +88,7 @@ TEST(GroupCommit, AFailingBatchIsAbortedAloneInsideItsGroup) {
   TempDir tmp;
   WriteLockHolder other_process(tmp.path());
   Loop loop;
-  auto store = open_with_loop(tmp.path(), loop.get());
+  auto store = open_or_die(tmp.path(), loop.get());
   ASSERT_TRUE(store);
   WriteBatch existing;
   ASSERT_EQ(existing.put(Table::plugin_kv, "taken", "old"), PB_OK);
@@ -125,7 +118,7 @@ TEST(GroupCommit, AFailingBatchIsAbortedAloneInsideItsGroup) {
 TEST(GroupCommit, AFailingBatchAloneInItsGroupIsReported) {
   TempDir tmp;
   Loop loop;
-  auto store = open_with_loop(tmp.path(), loop.get());
+  auto store = open_or_die(tmp.path(), loop.get());
   ASSERT_TRUE(store);
   int first = 1, second = 1;
   WriteBatch a;
@@ -147,7 +140,7 @@ TEST(GroupCommit, CloseDrainsQueuedBatchesBeforeOnClosed) {
   constexpr int kCommits = 50;
   {
     Loop loop;
-    auto store = open_with_loop(tmp.path(), loop.get());
+    auto store = open_or_die(tmp.path(), loop.get());
     ASSERT_TRUE(store);
     std::vector<int> acked;
     bool closed = false;
@@ -183,7 +176,7 @@ TEST(GroupCommit, DestroyingWithoutCloseWritesQueuedBatchesAndCallsBackOnce) {
   TempDir tmp;
   {
     Loop loop;
-    auto store = open_with_loop(tmp.path(), loop.get());
+    auto store = open_or_die(tmp.path(), loop.get());
     ASSERT_TRUE(store);
     int calls = 0;
     int status = 1;
@@ -209,7 +202,7 @@ TEST(GroupCommit, DestroyingWithoutCloseWritesQueuedBatchesAndCallsBackOnce) {
 TEST(GroupCommit, CommitFromAnotherThreadIsRefused) {
   TempDir tmp;
   Loop loop;
-  auto store = open_with_loop(tmp.path(), loop.get());
+  auto store = open_or_die(tmp.path(), loop.get());
   ASSERT_TRUE(store);
   int status = 0;
   std::thread other([&] { status = store->commit(one_put("k", "v"), [](int) {}); });
@@ -222,7 +215,7 @@ TEST(GroupCommit, CommitFromAnotherThreadIsRefused) {
 TEST(GroupCommit, StatsCountEveryBatch) {
   TempDir tmp;
   Loop loop;
-  auto store = open_with_loop(tmp.path(), loop.get());
+  auto store = open_or_die(tmp.path(), loop.get());
   ASSERT_TRUE(store);
   int done = 0;
   for (int round = 0; round < 3; ++round) {

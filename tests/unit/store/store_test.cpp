@@ -15,18 +15,9 @@ namespace pb::store {
 namespace {
 
 using testing::Loop;
+using testing::open_or_die;
 using testing::read_key;
 using testing::TempDir;
-
-std::unique_ptr<Store> open_or_die(const std::string& dir, uv_loop_t* loop = nullptr,
-                                   SyncMode sync = SyncMode::full) {
-  StoreOptions options;
-  options.directory = dir;
-  options.sync = sync;
-  auto store = Store::open(loop, options);
-  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
-  return store.ok() ? std::move(store).value() : nullptr;
-}
 
 
 TEST(Store, FreshDirectoryOpensAtLatestSchemaWithStableStoreId) {

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,17 @@ class Loop {
  private:
   uv_loop_t loop_;
 };
+
+// Opens the store in `dir`; a failed open fails the test and returns nullptr.
+inline std::unique_ptr<Store> open_or_die(const std::string& dir, uv_loop_t* loop = nullptr,
+                                          SyncMode sync = SyncMode::full) {
+  StoreOptions options;
+  options.directory = dir;
+  options.sync = sync;
+  auto store = Store::open(loop, options);
+  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+  return store.ok() ? std::move(store).value() : nullptr;
+}
 
 // Writes one byte / reads one byte on a pipe; false on EOF or error.
 inline bool send_byte(int fd, char c) { return ::write(fd, &c, 1) == 1; }
