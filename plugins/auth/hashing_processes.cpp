@@ -33,8 +33,9 @@ std::string encode(char kind, unsigned long long opslimit, size_t memlimit,
   std::memcpy(at, &ops, 8);
   std::memcpy(at + 8, &mem, 8);
   std::memcpy(at + 16, &length, 4);
-  std::memcpy(at + 20, password.data(), password.size());
-  std::memcpy(at + 20 + password.size(), stored.data(), stored.size());
+  // (An empty view may have a null data(): memcpy must not see it, even for 0 bytes.)
+  if (!password.empty()) std::memcpy(at + 20, password.data(), password.size());
+  if (!stored.empty()) std::memcpy(at + 20 + password.size(), stored.data(), stored.size());
   return request;
 }
 
