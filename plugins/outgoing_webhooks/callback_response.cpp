@@ -55,8 +55,11 @@ ReplyOutcome parse_callback_response(std::string_view body, const ReplyContext& 
   // found it). Three more NULs keep those reads inside the buffer.
   text.append(3, '\0');
   rapidjson::Document doc;
-  // Invalid UTF-8 is refused: the props are stored and every later reader validates them.
-  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());
+  // Invalid UTF-8 is refused: the props are stored and every later reader validates them. Full
+  // precision: the props' numbers are written back, and RapidJSON's default parse may put a long
+  // mantissa on a neighbouring double (the stored number would differ from the one sent).
+  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
+      text.data());
   if (doc.HasParseError()) return error("response is not JSON (or not UTF-8)");
   if (!doc.IsObject()) return error("response is not a JSON object");
   sdk::json_replace_surrogates(text.data(), text.size());

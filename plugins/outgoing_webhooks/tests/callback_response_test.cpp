@@ -3,6 +3,10 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdlib>
+#include <string>
+#include <vector>
+
 #include "plugins/outgoing_webhooks/callback_response.h"
 
 namespace pb::outgoing {
@@ -17,6 +21,28 @@ rapidjson::Document props_of(const ReplyOutcome& out) {
   doc.Parse(out.props_json.c_str());
   EXPECT_FALSE(doc.HasParseError()) << out.props_json;
   return doc;
+}
+
+TEST(CallbackResponse, PropsNumbersAreStoredAsTheNumbersSent) {
+  // RapidJSON's default parse may land a long mantissa or an extreme exponent on a neighbouring
+  // double, so the props written back held other numbers than the answer sent (as the chat body
+  // did, found by fuzz).
+  const std::vector<std::string> numbers = {"22222222222272222222222222222222222222222222.5",
+                                            "1.7976931348623157e308", "5e-324", "0.1",
+                                            "2.2250738585072011e-308", "9007199254740993.0"};
+  std::string list;
+  for (const std::string& n : numbers) list += (list.empty() ? "" : ",") + n;
+  auto out = parse_callback_response(R"({"text":"x","props":{"n":[)" + list + "]}}", context(false));
+  ASSERT_EQ(out.kind, ReplyOutcome::kPost);
+  rapidjson::Document props;
+  props.Parse<rapidjson::kParseFullPrecisionFlag>(out.props_json.c_str());
+  ASSERT_FALSE(props.HasParseError()) << out.props_json;
+  ASSERT_EQ(props["n"].Size(), numbers.size());
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    EXPECT_EQ(props["n"][static_cast<rapidjson::SizeType>(i)].GetDouble(),
+              std::strtod(numbers[i].c_str(), nullptr))
+        << numbers[i] << " became " << out.props_json;
+  }
 }
 
 TEST(CallbackResponse, TextIsPostedCase35) {
