@@ -27,6 +27,11 @@ void WriteBatch::clear() {
   status_ = PB_OK;
 }
 
+void WriteBatch::reserve(size_t mutations, size_t bytes) {
+  mutations_.reserve(mutations_.size() + mutations);
+  bytes_.reserve(bytes_.size() + bytes);
+}
+
 int WriteBatch::add(Op op, Table table, std::string_view key, std::string_view value) {
   int status = PB_OK;
   if (key.empty() || table_index(table) >= kTableCount) {

@@ -67,6 +67,10 @@ class WriteBatch {
   // Forgets every mutation and the error, keeping the capacity (for reuse on hot paths).
   void clear();
 
+  // Makes room for `mutations` more mutations holding `bytes` more key and value bytes, so a
+  // caller that knows its sizes builds the batch with one allocation of each kind.
+  void reserve(size_t mutations, size_t bytes);
+
  private:
   int add(Op op, Table table, std::string_view key, std::string_view value);
 

@@ -49,33 +49,6 @@ std::string_view verdict_name(int verdict) {
 
 }  // namespace
 
-// One run of one intercept chain. Owns the payload copy; deletes itself once `done` was called.
-class ChainRun {
- public:
-  ChainRun(Bus* bus, const Bus::EventType* type,
-           std::shared_ptr<const std::vector<Bus::Interceptor>> chain,
-           std::unique_ptr<OwnedPayload> payload, ChainDone done)
-      : bus_(bus), type_(type), chain_(std::move(chain)), payload_(std::move(payload)),
-        done_(std::move(done)) {}
-
-  // Runs interceptors until one is pending or the chain ends.
-  void advance();
-  void apply(const Bus::Interceptor& step, pb_intercept_ctx* ctx, int verdict);
-
-  Bus* bus_;
-  const Bus::EventType* type_;
-  std::shared_ptr<const std::vector<Bus::Interceptor>> chain_;
-  std::unique_ptr<OwnedPayload> payload_;
-  // Payloads replaced during the run: an interceptor may still read the pointer it was handed
-  // after calling intercept_replace (plugin.h promises it until the turn ends), so they live as
-  // long as the run.
-  std::vector<std::unique_ptr<OwnedPayload>> retired_;
-  ChainDone done_;
-  ChainResult result_;
-  size_t next_ = 0;
-  std::vector<std::unique_ptr<pb_intercept_ctx>> turns_;
-};
-
 }  // namespace pb::bus
 
 // One interceptor's turn. Lives as long as its chain run.
@@ -88,14 +61,44 @@ struct pb_intercept_ctx {
 
 namespace pb::bus {
 
+// One run of one intercept chain. Owns the payload copy; deletes itself once `done` was called.
+class ChainRun {
+ public:
+  ChainRun(Bus* bus, const Bus::EventType* type,
+           std::shared_ptr<const std::vector<Bus::Interceptor>> chain, OwnedPayload payload,
+           ChainDone done)
+      : bus_(bus), type_(type), chain_(std::move(chain)), payload_(std::move(payload)),
+        done_(std::move(done)),
+        // Every turn's context at once (one allocation per run, not one per interceptor); a
+        // context's address is handed to the plugin, so they must never move.
+        turns_(chain_->empty() ? nullptr : new pb_intercept_ctx[chain_->size()]) {}
+
+  // Runs interceptors until one is pending or the chain ends.
+  void advance();
+  void apply(const Bus::Interceptor& step, pb_intercept_ctx* ctx, int verdict);
+
+  Bus* bus_;
+  const Bus::EventType* type_;
+  std::shared_ptr<const std::vector<Bus::Interceptor>> chain_;
+  OwnedPayload payload_;
+  // Payloads replaced during the run: an interceptor may still read the pointer it was handed
+  // after calling intercept_replace (plugin.h promises it until the turn ends), so they live as
+  // long as the run.
+  std::vector<OwnedPayload> retired_;
+  ChainDone done_;
+  ChainResult result_;
+  size_t next_ = 0;
+  std::unique_ptr<pb_intercept_ctx[]> turns_;  // one per interceptor of chain_, by index
+};
+
 void ChainRun::advance() {
   while (next_ < chain_->size()) {
     const Bus::Interceptor& step = (*chain_)[next_++];
-    turns_.push_back(std::make_unique<pb_intercept_ctx>(pb_intercept_ctx{this, next_ - 1, true, false}));
-    pb_intercept_ctx* ctx = turns_.back().get();
+    pb_intercept_ctx* ctx = &turns_[next_ - 1];
+    *ctx = pb_intercept_ctx{this, next_ - 1, true, false};
     int verdict;
     try {
-      verdict = step.fn(step.user, ctx, type_->id, payload_->get());
+      verdict = step.fn(step.user, ctx, type_->id, payload_.get());
     } catch (const std::exception& e) {
       bus_->report_fault(step.who, fmt::format("interceptor of {} threw: {}", type_->name, e.what()));
       verdict = -1;
@@ -127,7 +130,7 @@ void ChainRun::advance() {
   if (result_.verdict == PB_VERDICT_REJECT) result_.staged.clear();  // nothing of a rejected event is written
   ChainDone done = std::move(done_);
   std::unique_ptr<ChainRun> self(this);  // the run ends here, whatever done does
-  done(result_, payload_->get());
+  done(result_, payload_.get());
 }
 
 Bus::Bus() {
@@ -135,7 +138,8 @@ Bus::Bus() {
                          bool commits, const PayloadLayout* layout) {
     ids_by_name_[name] = id;
     events_.emplace(id, EventType{id, std::move(name), intercept, observe, commits, layout,
-                                  std::make_shared<const std::vector<Interceptor>>(), {}});
+                                  std::make_shared<const std::vector<Interceptor>>(),
+                                  std::make_shared<const std::vector<Observer>>()});
   };
   add_core(PB_EVENT_AUTH_CHECK, "auth.check", true, false, false, &kAuthCheckLayout);
   add_core(PB_EVENT_POST_WILL_BE_CREATED, "post.will_be_created", true, false, true, &kPostLayout);
@@ -174,7 +178,8 @@ Result<uint32_t> Bus::event_id(std::string_view name) {
   uint32_t id = next_dynamic_id_++;
   ids_by_name_.emplace(std::string(name), id);
   events_.emplace(id, EventType{id, std::string(name), true, true, false, &kBlobLayout,
-                                std::make_shared<const std::vector<Interceptor>>(), {}});
+                                std::make_shared<const std::vector<Interceptor>>(),
+                                std::make_shared<const std::vector<Observer>>()});
   return id;
 }
 
@@ -203,7 +208,9 @@ int Bus::observe(uint32_t event, Subscriber who, pb_observe_fn fn, void* user) {
   if (type == nullptr) return PB_E_NOT_FOUND;
   if (!type->observable) return PB_E_UNSUPPORTED;
   if (fn == nullptr) return PB_E_INVALID;
-  type->observers.push_back(Observer{std::move(who), fn, user});
+  auto observers = std::make_shared<std::vector<Observer>>(*type->observers);
+  observers->push_back(Observer{std::move(who), fn, user});
+  type->observers = std::move(observers);
   return PB_OK;
 }
 
@@ -212,7 +219,9 @@ void Bus::unsubscribe_all(const void* owner) {
     auto chain = std::make_shared<std::vector<Interceptor>>(*type.interceptors);
     std::erase_if(*chain, [owner](const Interceptor& i) { return i.who.owner == owner; });
     type.interceptors = std::move(chain);
-    std::erase_if(type.observers, [owner](const Observer& o) { return o.who.owner == owner; });
+    auto observers = std::make_shared<std::vector<Observer>>(*type.observers);
+    std::erase_if(*observers, [owner](const Observer& o) { return o.who.owner == owner; });
+    type.observers = std::move(observers);
   }
 }
 
@@ -222,7 +231,7 @@ int Bus::run_intercept(uint32_t event, const void* payload, ChainDone done) {
   if (!type->interceptable) return PB_E_UNSUPPORTED;
   auto owned = OwnedPayload::copy(*type->layout, payload);
   if (!owned) return PB_E_INVALID;
-  auto* run = new ChainRun(this, type, type->interceptors, std::move(owned), std::move(done));
+  auto* run = new ChainRun(this, type, type->interceptors, std::move(*owned), std::move(done));
   run->advance();  // deletes the run once the chain is finished
   return PB_OK;
 }
@@ -236,9 +245,9 @@ int Bus::run_observe(uint32_t event, const void* payload) {
   std::memcpy(&given, payload, sizeof given);
   if (given < type->layout->min_struct_size) return PB_E_INVALID;
   // Observers may subscribe nothing new at run time, but a fault may unsubscribe a plugin while
-  // we iterate: iterate over a copy.
-  std::vector<Observer> observers = type->observers;
-  for (const Observer& o : observers) {
+  // we iterate: iterate over the snapshot this reference keeps alive.
+  std::shared_ptr<const std::vector<Observer>> observers = type->observers;
+  for (const Observer& o : *observers) {
     try {
       o.fn(o.user, event, payload);
     } catch (const std::exception& e) {
@@ -257,7 +266,7 @@ std::string Bus::describe() const {
             [](const EventType* a, const EventType* b) { return a->id < b->id; });
   std::string out;
   for (const EventType* type : types) {
-    if (type->interceptors->empty() && type->observers.empty()) {
+    if (type->interceptors->empty() && type->observers->empty()) {
       out += fmt::format("{:<24} (no subscribers){}\n", type->name,
                          type->id == PB_EVENT_AUTH_CHECK ? ": every authenticated request is denied" : "");
       continue;
@@ -268,7 +277,7 @@ std::string Bus::describe() const {
                          i.who.plugin_id);
     }
     n = 1;
-    for (const Observer& o : type->observers) {
+    for (const Observer& o : *type->observers) {
       out += fmt::format("{:<24} observe   #{:<2} {:<15} {}\n", type->name, n++, "", o.who.plugin_id);
     }
   }
@@ -281,7 +290,7 @@ int Bus::replace(pb_intercept_ctx* ctx, const void* payload) {
   auto owned = OwnedPayload::copy(*ctx->run->type_->layout, payload);
   if (!owned) return PB_E_INVALID;
   ctx->run->retired_.push_back(std::move(ctx->run->payload_));
-  ctx->run->payload_ = std::move(owned);
+  ctx->run->payload_ = std::move(*owned);
   return PB_OK;
 }
 

@@ -134,7 +134,9 @@ class Bus {
     // Sorted by (priority, order). Copy-on-write: a running chain keeps the snapshot it started
     // with, so a subscription change (a plugin failing) never shifts a chain under its feet.
     std::shared_ptr<const std::vector<Interceptor>> interceptors;
-    std::vector<Observer> observers;
+    // Copy-on-write too: run_observe holds the snapshot while a fault may unsubscribe a plugin,
+    // without copying the list (and its plugin-id strings) on every event.
+    std::shared_ptr<const std::vector<Observer>> observers;
   };
 
   EventType* find(uint32_t event);

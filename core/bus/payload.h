@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <memory>
-#include <string>
+#include <optional>
 #include <vector>
 
 #include "patchbay/plugin.h"
@@ -19,19 +19,22 @@ struct PayloadLayout {
   std::vector<size_t> string_offsets;  // offsets of pb_str fields, copied deeply
 };
 
-// A deep copy of a payload struct. The struct's pb_str fields point into `bytes_`.
+// A deep copy of a payload struct: the struct and every string field's bytes live in ONE
+// allocation (a chain run copies its payload, and every intercept_replace copies again, on the
+// request path). The struct's pb_str fields point into that block, which never moves: moving an
+// OwnedPayload moves the pointer, so the views stay valid.
 class OwnedPayload {
  public:
-  // Copies `source` (whose struct_size is read from its first field) by `layout`. Returns nullptr
+  // Copies `source` (whose struct_size is read from its first field) by `layout`. Returns nullopt
   // when source is NULL or its struct_size is below layout.min_struct_size. A smaller (older)
   // struct is zero-extended to the host's size; a larger one is cut to it.
-  static std::unique_ptr<OwnedPayload> copy(const PayloadLayout& layout, const void* source);
+  static std::optional<OwnedPayload> copy(const PayloadLayout& layout, const void* source);
 
-  const void* get() const { return storage_.data(); }
+  const void* get() const { return block_.get(); }
 
  private:
-  std::vector<unsigned char> storage_;  // the struct itself, host-sized, aligned by max_align_t
-  std::string bytes_;                   // every string field's bytes, back to back
+  // The struct first (operator new[] aligns it for any fundamental type), then the strings.
+  std::unique_ptr<std::max_align_t[]> block_;
 };
 
 }  // namespace pb::bus

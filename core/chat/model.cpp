@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 #include "patchbay/json_document.hpp"
 #include "patchbay/json_scan.hpp"
@@ -304,33 +306,68 @@ std::optional<ChannelMember> parse_channel_member(std::string_view json) {
   });
 }
 
-std::string to_json(const Post& p) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+namespace {
+
+// RapidJSON output stream appending to a std::string: a post is written straight into the
+// caller's (reserved, possibly reused) string instead of a StringBuffer that grows from 256
+// bytes in steps and is then copied out.
+struct AppendStream {
+  using Ch = char;
+  std::string& out;
+  void Put(char c) { out.push_back(c); }
+  void Flush() {}
+};
+
+// Bytes of a post row beyond its variable fields (keys, numbers, punctuation): ~330, rounded up.
+constexpr size_t kPostJsonOverhead = 384;
+
+}  // namespace
+
+void append_json(std::string& out, const Post& p) {
+  // Escaping may grow the message; reserving its plain size covers the usual case.
+  out.reserve(out.size() + kPostJsonOverhead + p.id.size() + p.user_id.size() +
+              p.channel_id.size() + p.root_id.size() + p.message.size() + p.type.size() +
+              p.props_json.size());
+  AppendStream stream{out};
+  rapidjson::Writer<AppendStream> w(stream);
+  auto str = [&w](const char* key, std::string_view value) {
+    w.Key(key);
+    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  auto num = [&w](const char* key, int64_t value) {
+    w.Key(key);
+    w.Int64(value);
+  };
   w.StartObject();
-  str(w, "id", p.id);
-  num(w, "create_at", p.create_at);
-  num(w, "update_at", p.update_at);
-  num(w, "edit_at", p.edit_at);
-  num(w, "delete_at", p.delete_at);
-  boolean(w, "is_pinned", p.is_pinned);
-  str(w, "user_id", p.user_id);
-  str(w, "channel_id", p.channel_id);
-  str(w, "root_id", p.root_id);
-  str(w, "original_id", "");
-  str(w, "message", p.message);
-  str(w, "type", p.type);
+  str("id", p.id);
+  num("create_at", p.create_at);
+  num("update_at", p.update_at);
+  num("edit_at", p.edit_at);
+  num("delete_at", p.delete_at);
+  w.Key("is_pinned");
+  w.Bool(p.is_pinned);
+  str("user_id", p.user_id);
+  str("channel_id", p.channel_id);
+  str("root_id", p.root_id);
+  str("original_id", "");
+  str("message", p.message);
+  str("type", p.type);
   w.Key("props");
-  const std::string& props = p.props_json.empty() ? std::string("{}") : p.props_json;
+  std::string_view props = p.props_json.empty() ? std::string_view("{}") : p.props_json;
   w.RawValue(props.data(), props.size(), rapidjson::kObjectType);
-  str(w, "hashtags", "");
-  str(w, "pending_post_id", "");
-  num(w, "reply_count", 0);
+  str("hashtags", "");
+  str("pending_post_id", "");
+  num("reply_count", 0);
   w.Key("metadata");
   w.StartObject();
   w.EndObject();
   w.EndObject();
-  return finish(buffer);
+}
+
+std::string to_json(const Post& p) {
+  std::string out;
+  append_json(out, p);
+  return out;
 }
 
 std::optional<Post> parse_post(std::string_view json) {
@@ -376,6 +413,23 @@ struct ObjectRootCheck : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ObjectR
 // were written into: a leading UTF-8 BOM (the old stream skipped it), a NUL after the object
 // (the old parse stopped there, e.g. "{}\0x"), and nesting past kMaxPropsDepth (the old parse
 // recursed without a bound).
+namespace {
+
+bool is_ascii(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {  // eight bytes at a time: props are mostly ASCII
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0x80) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool is_json_object(std::string_view json) {
   alignas(std::max_align_t) char buffer[1024];  // the reader's string stack, rarely outgrown
   rapidjson::MemoryPoolAllocator<> pool(buffer, sizeof buffer, 4096);
@@ -383,7 +437,10 @@ bool is_json_object(std::string_view json) {
       reader(&pool, 256);
   rapidjson::MemoryStream stream(json.data(), json.size());
   ObjectRootCheck check;
-  auto result = reader.Parse<rapidjson::kParseValidateEncodingFlag>(stream, check);
+  // Encoding validation can only fail on bytes >= 0x80: ASCII text (most props) is parsed
+  // without it, which is the same answer without UTF8::Validate on every character.
+  auto result = is_ascii(json) ? reader.Parse<rapidjson::kParseNoFlags>(stream, check)
+                               : reader.Parse<rapidjson::kParseValidateEncodingFlag>(stream, check);
   return !result.IsError() && stream.Tell() == json.size();
 }
 

@@ -68,6 +68,8 @@ std::string to_json(const TeamMember& member);
 std::string to_json(const Channel& channel);
 std::string to_json(const ChannelMember& member);
 std::string to_json(const Post& post);
+// Appends what to_json(post) returns to `out`: for callers that reuse a buffer.
+void append_json(std::string& out, const Post& post);
 
 // Parsers of stored records; nullopt when the text is not such a record (a corrupt store).
 std::optional<User> parse_user(std::string_view json);

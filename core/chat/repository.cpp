@@ -284,8 +284,17 @@ void Repository::put_channel_member(store::WriteBatch& batch, const Channel& cha
 }
 
 void Repository::add_post(store::WriteBatch& batch, const Post& post) {
-  batch.insert(Table::posts, post.id, to_json(post));
-  batch.put(Table::channel_posts, time_key(post.channel_id, post.create_at, post.id), "");
+  // The row is written into a buffer kept by the thread (the loop writes every post), then
+  // copied once into the batch, sized up front: no per-post growth of either.
+  static thread_local std::string row;
+  row.clear();
+  append_json(row, post);
+  std::string key = time_key(post.channel_id, post.create_at, post.id);
+  batch.reserve(2, post.id.size() + row.size() + key.size());
+  batch.insert(Table::posts, post.id, row);
+  batch.put(Table::channel_posts, key, "");
+  // A rare huge post does not pin its buffer for the life of the thread (idle RSS).
+  if (row.capacity() > 16 * 1024) std::string().swap(row);
 }
 
 void Repository::update_post(store::WriteBatch& batch, const Post& post) {

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "core/bus/bus.h"
 #include "core/chat/api_error.h"
 #include "core/chat/model.h"
 #include "core/chat/post_clock.h"
@@ -82,6 +84,14 @@ class ChatService final : public server::UserDirectory, public server::ChatDirec
   int create_post(const pb_post_v1& draft, server::ChatDirectory::PostDone done) override;
 
  private:
+  // One post on its way from create_post to its completion (service.cpp).
+  struct PostCreation;
+  void start_post(std::unique_ptr<PostCreation> creation);
+  static void on_post_chain(std::unique_ptr<PostCreation> creation, const bus::ChainResult& result,
+                            const void* final_payload);
+  static void on_post_committed(void* creation, int status);
+  static void run_posted_creation(void* creation);
+
   server::App* app_;
   Repository repo_;
   PostClock post_clock_;

@@ -229,6 +229,31 @@ TEST(Bus, ObserversAndEventKinds) {
   EXPECT_EQ(bus.run_observe(PB_EVENT_POST_CREATED, &bad), PB_E_INVALID);
 }
 
+// An observer whose plugin is unsubscribed while post.created runs (a fault in an earlier
+// observer): the running event keeps the list it started with, the next one no longer has it.
+struct Unsubscriber {
+  Bus* bus;
+  const void* owner;
+};
+void unsubscribe_observer(void* user, uint32_t, const void*) {
+  auto* u = static_cast<Unsubscriber*>(user);
+  u->bus->unsubscribe_all(u->owner);
+}
+
+TEST(Bus, UnsubscribingDuringObserveKeepsTheRunningSnapshot) {
+  Bus bus;
+  int later_owner = 0, n = 0;
+  Unsubscriber u{&bus, &later_owner};
+  ASSERT_EQ(bus.observe(PB_EVENT_POST_CREATED, {"first", nullptr}, unsubscribe_observer, &u), PB_OK);
+  ASSERT_EQ(bus.observe(PB_EVENT_POST_CREATED, {"later", &later_owner}, count_observer, &n), PB_OK);
+  pb_post_v1 post = make_post("x");
+  EXPECT_EQ(bus.run_observe(PB_EVENT_POST_CREATED, &post), PB_OK);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(bus.run_observe(PB_EVENT_POST_CREATED, &post), PB_OK);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(bus.describe().find("later"), std::string::npos);
+}
+
 TEST(Bus, DynamicEventsGetStableIdsByName) {
   Bus bus;
   auto a = bus.event_id("acme.deploy.requested");

@@ -2,6 +2,8 @@
 // and strict request-body reading.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "core/chat/body_reader.h"
 #include "core/chat/model.h"
@@ -72,6 +74,55 @@ TEST(ModelJson, PostPropsAreEmbeddedAsAnObject) {
   EXPECT_EQ(back->props_json, p.props_json);
   p.props_json.clear();
   EXPECT_TRUE(parse(to_json(p))["props"].IsObject());
+}
+
+// A string as RapidJSON's Writer escapes it (what every stored row was written with).
+std::string escaped(std::string_view s) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// The stored post row, spelled out: key order, numbers and empty fields as rows have always been.
+std::string expected_row(const Post& p) {
+  return "{\"id\":" + escaped(p.id) + ",\"create_at\":" + std::to_string(p.create_at) +
+         ",\"update_at\":" + std::to_string(p.update_at) + ",\"edit_at\":" +
+         std::to_string(p.edit_at) + ",\"delete_at\":" + std::to_string(p.delete_at) +
+         ",\"is_pinned\":" + (p.is_pinned ? "true" : "false") + ",\"user_id\":" +
+         escaped(p.user_id) + ",\"channel_id\":" + escaped(p.channel_id) +
+         ",\"root_id\":" + escaped(p.root_id) + ",\"original_id\":\"\",\"message\":" +
+         escaped(p.message) + ",\"type\":" + escaped(p.type) + ",\"props\":" +
+         (p.props_json.empty() ? std::string("{}") : p.props_json) +
+         ",\"hashtags\":\"\",\"pending_post_id\":\"\",\"reply_count\":0,\"metadata\":{}}";
+}
+
+TEST(ModelJson, PostRowKeepsItsStoredShapeByteForByteAndAppends) {
+  Post p;
+  p.id = std::string(26, 'p');
+  p.channel_id = std::string(26, 'c');
+  p.user_id = std::string(26, 'u');
+  p.type = "slack_attachment";
+  p.create_at = p.update_at = 1764201600123;
+  p.edit_at = -1;
+  p.is_pinned = true;
+  const std::string messages[] = {
+      "", "plain", "quote \" back\\slash\n\t\r\b\f \x01\x1f end", "é日本😀 <&>",
+      std::string(5000, 'm'),  // outgrows any initial reservation
+  };
+  const std::string props[] = {"", "{}", R"({"attachments":[{"text":"x","n":1.5e3}]})",
+                               "{\"k\":\"" + std::string(3000, 'v') + "\"}"};
+  for (const std::string& message : messages) {
+    for (const std::string& prop : props) {
+      p.message = message;
+      p.props_json = prop;
+      std::string expected = expected_row(p);
+      EXPECT_EQ(to_json(p), expected);
+      std::string appended = "prefix,";
+      append_json(appended, p);
+      EXPECT_EQ(appended, "prefix," + expected);
+    }
+  }
 }
 
 TEST(ModelJson, RoundTrips) {
