@@ -396,10 +396,16 @@ void Connection::update_timer() {
   } else if (!stop_parsing_ && phase == RequestParser::Phase::kBody) {
     want = TimerKind::kBody;
     timeout = limits_.body_timeout_ms;
-  } else if (!stop_parsing_ && queue_.empty() && !write_in_flight_) {
+  } else if (!stop_parsing_) {
+    // Between requests, busy or not: the idle timer stays armed while a request is answered
+    // (stopping and restarting it for every request cost two timer-heap updates, ~1.5% of the
+    // loop under load) and tells busy from idle when it fires.
     want = TimerKind::kIdle;
     timeout = limits_.idle_timeout_ms;
   }
+  const bool idle = want == TimerKind::kIdle && queue_.empty() && !write_in_flight_;
+  if (idle && !idle_) idle_since_ms_ = uv_now(tcp_.loop);
+  idle_ = idle;
   // A running deadline is kept while the state lasts: trickling bytes do not extend it.
   bool same_request = want == TimerKind::kIdle || timer_request_ == completed_;
   if (want == timer_kind_ && same_request) return;
@@ -427,12 +433,21 @@ void Connection::on_timer(uv_timer_t* timer) {
     return;
   }
   if (kind == TimerKind::kIdle) {
-    // The idle timer is not restarted for every request (that would cost a timer heap update
-    // per request); instead, when it fires, it checks when input last arrived.
-    uint64_t idle_for = uv_now(c->tcp_.loop) - c->last_input_ms_;
-    if (idle_for < c->limits_.idle_timeout_ms) {
+    // The idle timer is not restarted for every request (that would cost timer heap updates per
+    // request); instead, when it fires, it checks whether the connection is idle and since when:
+    // it closes idle_timeout_ms after the later of the last input and the moment it became idle,
+    // and never while a request is being answered or written.
+    const uint64_t now = uv_now(c->tcp_.loop);
+    const uint64_t timeout = c->limits_.idle_timeout_ms;
+    const bool busy = !c->queue_.empty() || c->write_in_flight_;
+    if (!busy && !c->idle_) {  // became idle without update_timer noticing yet: from now
+      c->idle_ = true;
+      c->idle_since_ms_ = now;
+    }
+    const uint64_t idle_for = busy ? 0 : now - std::max(c->last_input_ms_, c->idle_since_ms_);
+    if (idle_for < timeout) {
       c->timer_kind_ = TimerKind::kIdle;
-      uv_timer_start(&c->timer_, &Connection::on_timer, c->limits_.idle_timeout_ms - idle_for, 0);
+      uv_timer_start(&c->timer_, &Connection::on_timer, timeout - idle_for, 0);
       return;
     }
   }

@@ -98,6 +98,8 @@ class Connection {
   size_t outstanding_ = 0;       // dispatched, not yet answered
   uint64_t completed_ = 0;       // requests completed; tells the timer a new one began
   uint64_t last_input_ms_ = 0;   // loop time of the last bytes received (idle timeout)
+  uint64_t idle_since_ms_ = 0;   // loop time when the connection last became idle
+  bool idle_ = false;            // nothing queued or being written, between requests
 
   TimerKind timer_kind_ = TimerKind::kNone;
   uint64_t timer_request_ = 0;   // completed_ when the header/body timer was armed

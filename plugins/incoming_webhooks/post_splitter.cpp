@@ -2,13 +2,26 @@
 
 namespace pb::incoming_webhooks {
 
-std::variant<std::vector<SplitPost>, WebhookError> split_post(std::string_view message,
-                                                             std::string_view props_json,
-                                                             SplitLimits limits) {
-  auto split = sdk::split_webhook_post(message, props_json, limits);
+namespace {
+
+std::variant<std::vector<SplitPost>, WebhookError> adapt(
+    std::variant<std::vector<SplitPost>, sdk::SplitError> split) {
   if (auto* posts = std::get_if<std::vector<SplitPost>>(&split)) return std::move(*posts);
   auto& error = std::get<sdk::SplitError>(split);
   return WebhookError{400, std::move(error.id), std::move(error.message)};
+}
+
+}  // namespace
+
+std::variant<std::vector<SplitPost>, WebhookError> split_post(std::string_view message,
+                                                             std::string_view props_json,
+                                                             SplitLimits limits) {
+  return adapt(sdk::split_webhook_post(message, props_json, limits));
+}
+
+std::variant<std::vector<SplitPost>, WebhookError> split_post(SplitPost whole,
+                                                             SplitLimits limits) {
+  return adapt(sdk::split_webhook_post(std::move(whole), limits));
 }
 
 }  // namespace pb::incoming_webhooks

@@ -26,5 +26,8 @@ using sdk::go_json_string_runes;
 std::variant<std::vector<SplitPost>, WebhookError> split_post(std::string_view message,
                                                              std::string_view props_json,
                                                              SplitLimits limits = {});
+// The same over a post the caller gives up (moved into the one part when it fits whole).
+std::variant<std::vector<SplitPost>, WebhookError> split_post(SplitPost whole,
+                                                             SplitLimits limits = {});
 
 }  // namespace pb::incoming_webhooks

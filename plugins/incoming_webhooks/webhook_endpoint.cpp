@@ -208,7 +208,8 @@ void WebhookEndpoint::on_processed(const DeliveryPtr& d, std::string_view proces
                          "Unable to process the incoming webhook."});
     return;
   }
-  auto parts = split_post(post->message, post->props_json);
+  // The processed post is not needed whole again: its strings move into the part(s).
+  auto parts = split_post(SplitPost{std::move(post->message), std::move(post->props_json)});
   if (auto* e = std::get_if<WebhookError>(&parts)) {
     respond(d->request, from_decoder(*e));
     return;

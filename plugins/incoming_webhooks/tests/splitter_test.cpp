@@ -74,6 +74,37 @@ TEST(SplitPost, FastPathReturnsTheInputAsOnePost) {
   EXPECT_EQ(split_ok("", "", {})[0].props_json, "{}");
 }
 
+// The overload that takes the post whole answers exactly as the one over views: the fast path
+// (its strings moved, "" props made "{}"), a split, and a refusal.
+TEST(SplitPost, TakingThePostWholeAnswersAsTheViews) {
+  struct Input {
+    std::string message, props;
+  };
+  const Input inputs[] = {
+      {"hello", R"({"from_webhook":"true","attachments":[{"text":"a"}]})"},
+      {"", ""},
+      {runes(15000), props_with({10, 20})},       // the message splits
+      {"m", props_with({3000, 3000, 3000})},       // the attachments split
+      {"m", "{\"other\":\"" + runes(8000) + "\"}"},  // 400
+  };
+  for (const Input& in : inputs) {
+    auto by_view = split_post(in.message, in.props, kTestLimits);
+    auto whole = split_post(SplitPost{in.message, in.props}, kTestLimits);
+    ASSERT_EQ(by_view.index(), whole.index()) << in.message.substr(0, 20);
+    if (auto* e = std::get_if<WebhookError>(&by_view)) {
+      EXPECT_EQ(std::get<WebhookError>(whole).id, e->id);
+      continue;
+    }
+    const auto& a = std::get<std::vector<SplitPost>>(by_view);
+    const auto& b = std::get<std::vector<SplitPost>>(whole);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].message, b[i].message);
+      EXPECT_EQ(a[i].props_json, b[i].props_json);
+    }
+  }
+}
+
 TEST(SplitPost, Case10LongTextIsOnePostAt16383AndThreeAt4000) {
   std::string text(8200, 'a');
   EXPECT_EQ(split_ok(text, "{}", {}).size(), 1u);

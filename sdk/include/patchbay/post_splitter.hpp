@@ -56,6 +56,11 @@ struct SplitLimits {
 inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(
     std::string_view message, std::string_view props_json, SplitLimits limits = {});
 
+// The same over a post the caller gives up: when nothing is over the limits (the usual webhook)
+// it becomes the one part as is, its strings moved rather than copied.
+inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(SplitPost whole,
+                                                                           SplitLimits limits = {});
+
 // The runes Go's json.Marshal spends on the characters of `text` inside a string literal
 // (quotes excluded).
 inline size_t go_json_string_runes(std::string_view text);
@@ -347,14 +352,37 @@ inline size_t go_json_string_runes(std::string_view text) {
   return runes;
 }
 
+namespace post_split_detail {
+
+// The fast path's test: nothing near the limits, so the post is its own one part (nothing
+// parsed). `props_json` is not empty ("" was made "{}").
+inline bool fits_one_post(std::string_view message, std::string_view props_json,
+                          const SplitLimits& limits) {
+  return offset_after_runes(message, std::max<size_t>(limits.max_message_runes, 1)) ==
+             message.size() &&
+         props_upper_bound(props_json) <= limits.max_props_runes;
+}
+
+}  // namespace post_split_detail
+
+inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(SplitPost whole,
+                                                                           SplitLimits limits) {
+  if (whole.props_json.empty()) whole.props_json = "{}";
+  if (!post_split_detail::fits_one_post(whole.message, whole.props_json, limits)) {
+    return split_webhook_post(std::string_view(whole.message), std::string_view(whole.props_json),
+                              limits);
+  }
+  std::vector<SplitPost> one;
+  one.push_back(std::move(whole));
+  return one;
+}
+
 inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(
     std::string_view message, std::string_view props_json, SplitLimits limits) {
   limits.max_message_runes = std::max<size_t>(limits.max_message_runes, 1);
   if (props_json.empty()) props_json = "{}";
 
-  // Fast path: nothing near the limits, one post, nothing parsed.
-  if (post_split_detail::offset_after_runes(message, limits.max_message_runes) == message.size() &&
-      post_split_detail::props_upper_bound(props_json) <= limits.max_props_runes) {
+  if (post_split_detail::fits_one_post(message, props_json, limits)) {
     std::vector<SplitPost> one;
     one.push_back({std::string(message), std::string(props_json)});
     return one;

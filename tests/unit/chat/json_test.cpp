@@ -108,6 +108,7 @@ TEST(ModelJson, PostRowKeepsItsStoredShapeByteForByteAndAppends) {
   p.is_pinned = true;
   const std::string messages[] = {
       "", "plain", "quote \" back\\slash\n\t\r\b\f \x01\x1f end", "é日本😀 <&>",
+      std::string("nul \0 del \x7f raw \xff\xc3 slash / end", 30),
       std::string(5000, 'm'),  // outgrows any initial reservation
   };
   const std::string props[] = {"", "{}", R"({"attachments":[{"text":"x","n":1.5e3}]})",

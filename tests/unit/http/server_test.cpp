@@ -368,6 +368,27 @@ TEST(HttpServer, BusyKeepAliveConnectionIsNotClosedAsIdle) {
   }
 }
 
+TEST(HttpServer, SlowAnswerIsNotIdleAndTheIdleTimeoutCountsFromTheAnswer) {
+  Held held;
+  ServerOptions o = options_with(held.fn());
+  o.limits.idle_timeout_ms = 400;
+  LoopThread loop(std::move(o));
+  Client c(loop.port());
+  c.send(get_request("/slow"));
+  ASSERT_TRUE(eventually(loop, [&] { return held.requests.size() == 1; }));
+  // Answered after more than two idle timeouts: the connection was busy, not idle, all along.
+  std::this_thread::sleep_for(900ms);
+  loop.call([&] { held.requests[0]->respond(200, "text/plain", "late"); });
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "late");
+  auto answered = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_server());
+  // Idle from the answer on (not from the request's bytes, 900 ms earlier): closed no sooner
+  // than a timeout after it, less the time this thread took to see the answer.
+  EXPECT_GT(std::chrono::steady_clock::now() - answered, 200ms);
+}
+
 TEST(HttpServer, ManyPipelinedRequestsInOneSendAreAllAnsweredInOrder) {
   LoopThread loop(options_with(echo));
   Client c(loop.port());
