@@ -81,6 +81,7 @@ class Client {
 
   // For tests and operators.
   size_t in_flight() const { return fetches_.size(); }
+  size_t spare_fetches() const { return spare_fetches_.size(); }
   size_t idle_connections() const { return idle_total_; }
   uint64_t connections_opened() const { return connections_opened_; }
   uint64_t dns_lookups() const { return dns_lookups_; }  // getaddrinfo calls made
@@ -111,6 +112,8 @@ class Client {
   // `done` returned when `reusable`.
   void complete(Fetch* f, int status, std::string_view detail,
                 const pb_http_response_v1* response = nullptr, bool reusable = false);
+  // Closes the timers of the requests kept for reuse (their close callbacks free them).
+  void close_spare_fetches();
   // Completion on the next loop turn (inside fetch() or cancel()).
   void complete_soon(Fetch* f, int status, std::string detail);
   void detach(Fetch* f);
@@ -139,6 +142,7 @@ class Client {
   bool in_fetch_ = false;  // inside fetch(): completions are deferred
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, Fetch*> fetches_;
+  std::vector<Fetch*> spare_fetches_;  // completed, kept for reuse (client.cpp)
   std::unordered_map<std::string, std::vector<Connection*>> idle_;
   size_t idle_total_ = 0;
   uint64_t connections_opened_ = 0;

@@ -1,5 +1,7 @@
 #include "core/http_client/url.h"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "patchbay/plugin.h"
@@ -57,8 +59,18 @@ std::string Url::host_header() const {
 }
 
 std::string Url::origin() const {
-  return fmt::format("{}://{}{}{}:{}", https ? "https" : "http", host_is_ipv6 ? "[" : "", host,
-                     host_is_ipv6 ? "]" : "", port);
+  // Built for every request (the pool's key): appends, not fmt::format's parse of a pattern.
+  char digits[8];
+  auto end = std::to_chars(digits, digits + sizeof digits, port).ptr;
+  std::string out;
+  out.reserve(host.size() + 17);
+  out += https ? "https://" : "http://";
+  if (host_is_ipv6) out += '[';
+  out += host;
+  if (host_is_ipv6) out += ']';
+  out += ':';
+  out.append(digits, end);
+  return out;
 }
 
 Result<Url> parse_url(std::string_view text) {

@@ -529,6 +529,74 @@ TEST_F(ClientTest, ManyConcurrentRequestsEachCompleteOnce) {
   EXPECT_LE(client_->idle_connections(), 4u);
 }
 
+// A completed request is kept for the next one (client.cpp, kMaxSpareFetches): the next request
+// carries nothing of it — not its body, target, headers, failure or deferred completion.
+TEST_F(ClientTest, AReusedRequestCarriesNothingOfThePreviousOne) {
+  std::string seen_a, seen_b;
+  LoopbackServer a(answer_all("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na", &seen_a));
+  LoopbackServer b(answer_all("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb", &seen_b));
+  // No pooled connections: an idle one's 30 s timer would be what the fixture's UV_RUN_ONCE
+  // waits for after a completion that closed nothing (a kept request closes no handle).
+  ClientOptions options;
+  options.max_idle_per_origin = 0;
+  client(options);
+  Outcome first = fetch(at(a.port(), "/first?long=" + std::string(3000, 'x')), "POST",
+                        std::string(5000, 'y'));
+  ASSERT_EQ(first.status, PB_OK) << first.detail;
+  EXPECT_EQ(client_->spare_fetches(), 1u);
+  // A refused request completes deferred, through its timer, with a detail of its own.
+  Outcome refused = fetch("http://10.0.0.1/x");
+  EXPECT_EQ(refused.status, PB_E_DENIED);
+  EXPECT_EQ(client_->spare_fetches(), 1u);
+  Outcome second = fetch(at(b.port(), "/second"));
+  ASSERT_EQ(second.status, PB_OK) << second.detail;
+  EXPECT_EQ(second.body, "b");
+  EXPECT_EQ(second.detail, "");
+  EXPECT_EQ(seen_b.rfind("GET /second HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(b.port()) +
+                             "\r\n", 0), 0u) << seen_b;
+  EXPECT_EQ(seen_b.find("Content-Length"), std::string::npos) << seen_b;
+  EXPECT_EQ(seen_b.find("yyyy"), std::string::npos);
+  EXPECT_TRUE(seen_b.ends_with("\r\n\r\n")) << seen_b;
+  // Its deadline is its own: a short timeout after a long one still fires.
+  LoopbackServer silent([](LoopbackConnection& c) {
+    c.read_request();
+    c.wait_closed();
+  });
+  Outcome slow = fetch(at(silent.port()), "GET", "", 50);
+  EXPECT_EQ(slow.status, PB_E_TIMEOUT) << slow.detail;
+  settle();
+  EXPECT_EQ(first.calls + refused.calls + second.calls + slow.calls, 4);
+}
+
+// At most kMaxSpareFetches (64) completed requests are kept, whatever was in flight at once.
+TEST_F(ClientTest, KeptRequestsAreBounded) {
+  LoopbackServer server(answer_all("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+  client();
+  std::vector<Outcome> outs(100);
+  for (auto& o : outs) start(o, at(server.port()));
+  for (auto& o : outs) wait(o);
+  for (auto& o : outs) EXPECT_EQ(o.status, PB_OK) << o.detail;
+  EXPECT_EQ(client_->spare_fetches(), 64u);
+  EXPECT_EQ(client_->in_flight(), 0u);
+}
+
+// A request larger than the socket takes at once: the first write sends part of it from the
+// request's buffer, the rest is queued and follows; the server gets every byte in order.
+TEST_F(ClientTest, ARequestTooLargeForOneWriteArrivesWhole) {
+  std::string seen;
+  LoopbackServer server(answer_all("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", &seen));
+  client();
+  std::string body(8 << 20, '\0');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
+  Outcome out = fetch(at(server.port()), "POST", body);
+  ASSERT_EQ(out.status, PB_OK) << out.detail;
+  ASSERT_GE(seen.size(), body.size());
+  EXPECT_TRUE(seen.ends_with(body));
+  // The connection is still usable for the next request.
+  EXPECT_EQ(fetch(at(server.port())).status, PB_OK);
+  EXPECT_EQ(client_->connections_opened(), 1u);
+}
+
 // ---- TLS -------------------------------------------------------------------------------------
 
 class TlsClientTest : public ClientTest {
