@@ -107,22 +107,26 @@ std::string response_url_batch_key(int64_t now_ms, std::string_view first_id) {
 }
 
 void ResponseUrls::add(ResponseUrlRecord record) {
-  if (auto it = by_id_.find(record.id); it != by_id_.end()) {
-    it->second = std::move(record);  // a newer copy (a use's own key over its batch copy)
-    return;
-  }
-  // Forget the oldest held record while at capacity (ids of records already expired or
-  // forgotten are skipped: the order list may still name them).
-  while (capacity_ > 0 && by_id_.size() >= capacity_ && !added_order_.empty()) {
+  // The table's buckets for `capacity_` records (+ the one added before the oldest goes) at
+  // once: growing it rehashes every record held (milliseconds on the loop thread at tens of
+  // thousands), several times while a busy server fills it. ~8 bytes a record (~400 KB at the
+  // default), on the first record only.
+  if (by_id_.empty() && capacity_ > 0) by_id_.reserve(capacity_ + 1);
+  // One lookup: inserted, or the record of that id found.
+  auto [slot, inserted] = by_id_.try_emplace(record.id);
+  slot->second = std::move(record);  // or a newer copy (a use's own key over its batch copy)
+  if (!inserted) return;
+  // Forget the oldest held records while over capacity (ids of records already expired or
+  // forgotten are skipped: the order list may still name them). The new record is not in the
+  // list yet, so it is never the one forgotten.
+  while (capacity_ > 0 && by_id_.size() > capacity_ && !added_order_.empty()) {
     auto oldest = by_id_.find(added_order_.front());
     added_order_.pop_front();
     if (oldest == by_id_.end()) continue;
     by_id_.erase(oldest);
     ++evicted_;
   }
-  added_order_.push_back(record.id);
-  std::string id = record.id;
-  by_id_.emplace(std::move(id), std::move(record));
+  added_order_.push_back(slot->first);
 }
 
 const ResponseUrlRecord* ResponseUrls::find(const std::string& id) const {

@@ -66,7 +66,8 @@ class ResponseUrls {
   explicit ResponseUrls(size_t capacity = kMaxLiveResponseUrls) : capacity_(capacity) {}
 
   // Holds `record` (replacing one of the same id). When `capacity` records are held, the one
-  // added first is forgotten to make room (counted in evicted()).
+  // added first is forgotten to make room (counted in evicted()). The first record reserves
+  // the index for `capacity` records, so adding never rehashes what is held.
   void add(ResponseUrlRecord record);
   // The record as it is now (uses counted so far); nullptr when unknown. Valid until the next
   // add, try_use or expire.

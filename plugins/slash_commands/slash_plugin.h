@@ -168,6 +168,7 @@ class SlashCommandsPlugin : public sdk::Plugin {
   // Ids of records made since the last write_response_urls(), and its one-shot timer (valid
   // while flush_scheduled_: a fired one-shot timer is gone).
   std::vector<std::string> unwritten_response_urls_;
+  std::string response_url_batch_;  // write_response_urls()'s buffer, reused
   sdk::Timer flush_timer_;
   bool flush_scheduled_ = false;
   // (team_id + '/' + trigger) of commands being written: a second create or update taking the
