@@ -2,7 +2,7 @@
 // bench/slash/slash_bench.mjs — executeCommand against a local command endpoint (issue 6).
 //
 //   node bench/slash/slash_bench.mjs --build DIR [--duration S] [--connections C] [--rate R]
-//                                     [--perf FILE] [--open-loop-only]
+//                                     [--perf FILE | --sched FILE] [--open-loop-only]
 //
 // Starts DIR/bin/patchbay (plugins from DIR/plugins) with a fresh store and a command endpoint in
 // a second Node process (this script with --endpoint), sets up over HTTP like a client (first
@@ -23,7 +23,8 @@
 //      client, the loopback and the endpoint's own HTTP handling add outside its stamps), then
 //      through patchbay: the own share p50/p99, the same minus the endpoint-alone baseline
 //      (p50 − p50: patchbay's part proper), and patchbay's CPU µs per command at that rate.
-//      With --perf FILE, `perf record -g` samples patchbay during the open-loop run into FILE.
+//      With --perf FILE, `perf record -g` samples patchbay during the open-loop run into FILE;
+//      with --sched FILE (instead), `perf sched record -a` records every CPU's scheduling.
 //   --open-loop-only skips 0–2.
 // The endpoint answers {"response_type":"ephemeral",...} as application/json: nothing is stored,
 // so the run measures the command path (auth, lookup, outbound call, answer) and not the post
@@ -154,7 +155,7 @@ async function main() {
   console.log(`slash commands bench — ${duration} s per run, ${os.cpus().length} cores; endpoint: a Node http server answering ephemeral JSON`);
   const form = 'channel_id=x&channel_name=town-square&command=%2Fbench&response_url=http%3A%2F%2Fchat.example.com%2Fhooks%2Fcommands%2Fx' +
                '&root_id=&team_domain=&team_id=x&text=1&token=x&trigger_id=x&user_id=x&user_name=benchadmin';
-  console.log(`load average (1/5/15 min) at start: ${load()}`);
+  console.log(`load average (1/5/15 min) at start: ${load()}; pids: patchbay ${server.pid}, endpoint ${endpoint.pid}, client ${process.pid}`);
   // The server's CPU time (every thread, user + system) from /proc: its own cost per command,
   // whatever the queueing on the shared cores.
   const cpuSeconds = () => {
@@ -252,6 +253,12 @@ async function main() {
     if (args.perf) {
       perf = spawn('perf', ['record', '--call-graph', 'dwarf,16384', '-F', '499', '-p', String(server.pid), '-o', args.perf, '--',
                             'sleep', String(duration)], { stdio: 'inherit' });
+      children.push(perf);
+    } else if (args.sched) {
+      // Every CPU's scheduler events (wake-ups, switches) for the run: `perf sched timehist -i
+      // FILE` shows how long each thread of the three processes waited for a core once woken.
+      perf = spawn('perf', ['sched', 'record', '-a', '-o', args.sched, '--', 'sleep', String(duration)],
+                   { stdio: 'inherit' });
       children.push(perf);
     }
     const cpu0 = cpuSeconds();
