@@ -23,6 +23,12 @@ void append_query_escaped(std::string& out, std::string_view s) {
 }
 
 std::string encode_params(const InvocationParams& p) {
+  std::string out;
+  append_params(out, p);
+  return out;
+}
+
+void append_params(std::string& out, const InvocationParams& p) {
   // Already in sorted key order, as url.Values.Encode writes them.
   const std::array<std::pair<std::string_view, std::string_view>, 12> fields{{
       {"channel_id", p.channel_id},
@@ -38,12 +44,12 @@ std::string encode_params(const InvocationParams& p) {
       {"user_id", p.user_id},
       {"user_name", p.user_name},
   }};
-  std::string out;
+  const size_t start = out.size();
   size_t size = 0;
   for (const auto& [k, v] : fields) size += k.size() + 2 + v.size() * 3;
-  out.reserve(size);
-  auto append = [&out](std::string_view key, std::string_view value) {
-    if (!out.empty()) out += '&';
+  out.reserve(start + size);
+  auto append = [&out, start](std::string_view key, std::string_view value) {
+    if (out.size() > start) out += '&';
     out += key;
     out += '=';
     append_query_escaped(out, value);
@@ -61,16 +67,22 @@ std::string encode_params(const InvocationParams& p) {
     if (k == "channel_id") append_mentions("channel_mentions", "channel_mentions_ids", p.channel_mentions);
     if (k == "user_id") append_mentions("user_mentions", "user_mentions_ids", p.user_mentions);
   }
-  return out;
 }
 
 OutboundRequest build_request(std::string_view method, std::string_view url,
                               const InvocationParams& params) {
   OutboundRequest out;
-  out.authorization = "Token ";
+  build_request(method, url, params, out);
+  return out;
+}
+
+void build_request(std::string_view method, std::string_view url, const InvocationParams& params,
+                   OutboundRequest& out) {
+  out.authorization.assign("Token ");
   out.authorization += params.token;
+  out.body.clear();
   if (method == "G") {
-    out.method = "GET";
+    out.method.assign("GET");
     std::string_view base = url.substr(0, url.find('#'));
     out.url.assign(base);
     if (base.find('?') == std::string_view::npos) {
@@ -78,14 +90,14 @@ OutboundRequest build_request(std::string_view method, std::string_view url,
     } else if (!base.ends_with('?') && !base.ends_with('&')) {
       out.url += '&';
     }
-    out.url += encode_params(params);
+    append_params(out.url, params);
+    out.form_body = false;
   } else {
-    out.method = "POST";
+    out.method.assign("POST");
     out.url.assign(url);
-    out.body = encode_params(params);
+    append_params(out.body, params);
     out.form_body = true;
   }
-  return out;
 }
 
 }  // namespace pb::slash

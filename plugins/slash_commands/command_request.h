@@ -36,6 +36,8 @@ struct InvocationParams {
 
 // The parameters, form-encoded with the keys in sorted order.
 std::string encode_params(const InvocationParams& params);
+// The same, appended to `out`.
+void append_params(std::string& out, const InvocationParams& params);
 
 // Appends `s` URL-encoded as Go's url.QueryEscape does.
 void append_query_escaped(std::string& out, std::string_view s);
@@ -52,5 +54,9 @@ struct OutboundRequest {
 // parameters are joined with '&' to a query the URL already has (a fragment is dropped).
 OutboundRequest build_request(std::string_view method, std::string_view url,
                               const InvocationParams& params);
+// The same, written over `out`, whose buffers are reused: a caller building one request per
+// execute keeps one OutboundRequest and allocates nothing once its buffers are large enough.
+void build_request(std::string_view method, std::string_view url, const InvocationParams& params,
+                   OutboundRequest& out);
 
 }  // namespace pb::slash

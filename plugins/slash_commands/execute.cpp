@@ -166,9 +166,12 @@ void SlashCommandsPlugin::call_command_url(const sdk::Request& req, const Comman
   Mentions channels = channel_mentions(inv.team_id, message);
   params.user_mentions = &users;
   params.channel_mentions = &channels;
-  OutboundRequest out = build_request(command.method, command.url, params);
+  // The plugin's request buffers, reused: http_fetch copies what it sends before returning.
+  OutboundRequest& out = outbound_;
+  build_request(command.method, command.url, params, out);
 
   sdk::FetchRequest fetch;
+  fetch.headers.reserve(3);
   fetch.method = out.method;
   fetch.url = out.url;
   fetch.body = out.body;

@@ -30,6 +30,7 @@
 
 #include "plugins/slash_commands/command.h"
 #include "plugins/slash_commands/command_index.h"
+#include "plugins/slash_commands/command_request.h"
 #include "plugins/slash_commands/command_response.h"
 #include "plugins/slash_commands/id_pool.h"
 #include "plugins/slash_commands/mentions.h"
@@ -169,6 +170,7 @@ class SlashCommandsPlugin : public sdk::Plugin {
   // while flush_scheduled_: a fired one-shot timer is gone).
   std::vector<std::string> unwritten_response_urls_;
   std::string response_url_batch_;  // write_response_urls()'s buffer, reused
+  OutboundRequest outbound_;        // call_command_url()'s request buffers, reused
   sdk::Timer flush_timer_;
   bool flush_scheduled_ = false;
   // (team_id + '/' + trigger) of commands being written: a second create or update taking the

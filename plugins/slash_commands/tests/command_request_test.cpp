@@ -51,5 +51,31 @@ TEST(CommandRequest, GetMergesIntoTheQuery) {
             "http://x/cmd?" + encode_params(params()));
 }
 
+// The plugin builds every request into one OutboundRequest: nothing of the previous request
+// (a POST's body and form flag, a longer URL or token) stays in the next.
+TEST(CommandRequest, AReusedRequestCarriesNothingOfThePreviousOne) {
+  OutboundRequest r;
+  InvocationParams long_one = params();
+  std::string long_token(200, 't');
+  long_one.token = long_token;
+  build_request("P", "http://x/a-rather-long-path?keep=1", long_one, r);
+  ASSERT_TRUE(r.form_body);
+  build_request("G", "http://x/cmd", params(), r);
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_FALSE(r.form_body);
+  EXPECT_EQ(r.url, "http://x/cmd?" + encode_params(params()));
+  EXPECT_EQ(r.authorization, "Token tok");
+  build_request("P", "http://x/cmd", params(), r);
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.url, "http://x/cmd");
+  EXPECT_EQ(r.body, encode_params(params()));
+  EXPECT_TRUE(r.form_body);
+  // append_params adds to what is there, with no leading '&'.
+  std::string out = "prefix";
+  append_params(out, params());
+  EXPECT_EQ(out, "prefix" + encode_params(params()));
+}
+
 }  // namespace
 }  // namespace pb::slash
