@@ -2,7 +2,8 @@
 // post_splitter.h). Input: two limit bytes, then the message, a NUL, then the props JSON.
 // Checks on success: the messages concatenated are the input message, every message and every
 // props within the limits (runes), every post carries the other props, and the attachments come
-// out in order, each unchanged or with its text cut to a prefix.
+// out in order, each unchanged or with its text cut to a prefix; the overload taking the post whole
+// answers the same.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -56,6 +57,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view props = nul == std::string_view::npos ? std::string_view{} : rest.substr(nul + 1);
 
   auto result = split_post(message, props, limits);
+  // The form that takes the post whole answers the same, part for part.
+  auto whole = split_post(SplitPost{std::string(message), std::string(props)}, limits);
+  if (whole.index() != result.index()) std::abort();
+  if (auto* parts = std::get_if<std::vector<SplitPost>>(&whole)) {
+    const auto& expected = std::get<std::vector<SplitPost>>(result);
+    if (parts->size() != expected.size()) std::abort();
+    for (size_t i = 0; i < parts->size(); ++i) {
+      if ((*parts)[i].message != expected[i].message) std::abort();
+      if ((*parts)[i].props_json != expected[i].props_json) std::abort();
+    }
+  }
   if (auto* e = std::get_if<WebhookError>(&result)) {
     if (e->http_status != 400 || e->id != "web.incoming_webhook.split_props_length.app_error") std::abort();
     return 0;
