@@ -40,8 +40,11 @@ using WebhookDocument = sdk::SmallDocument<8192>;
 
 bool parse_object(std::string_view json, sdk::PooledDocument& doc) {
   if (sdk::json_too_deep_at(json, kMaxDepth) != std::string_view::npos) return false;
-  // Invalid UTF-8 is refused here rather than stored (every later reader would refuse it).
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  // Invalid UTF-8 is refused here rather than stored (every later reader would refuse it). Full
+  // precision: the sender's props numbers are written back, and RapidJSON's default parse may
+  // put a long mantissa or an extreme exponent on a neighbouring double.
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
+      json.data(), json.size());
   return !doc.HasParseError() && doc.IsObject();
 }
 

@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cstdlib>
+#include <string>
+#include <vector>
+
 #include "plugins/incoming_webhooks/webhook_post.h"
 
 namespace pb::incoming_webhooks {
@@ -74,6 +78,30 @@ TEST(WebhookProps, MalformedSenderPropsAreAParseError) {
     auto r = build_webhook_props(in);
     ASSERT_TRUE(std::holds_alternative<ApiError>(r)) << bad;
     EXPECT_EQ(std::get<ApiError>(r).id, "model.incoming_hook.parse_data.app_error");
+  }
+}
+
+TEST(WebhookProps, SenderPropsNumbersAreStoredAsTheNumbersSent) {
+  // RapidJSON's default parse put these on neighbouring doubles (2.2222222222272225e43 was
+  // stored for the first one): the stored props held other numbers than the sender's.
+  const std::vector<std::string> numbers = {"22222222222272222222222222222222222222222222.5",
+                                            "2.2250738585072011e-308", "9007199254740993.0",
+                                            "1.7976931348623157e308", "5e-324", "0.1"};
+  std::string list;
+  for (const std::string& n : numbers) list += (list.empty() ? "" : ",") + n;
+  const std::string sent = R"({"n":[)" + list + "]}";  // PropsInput holds views
+  PropsInput in;
+  in.display_name = "CI";
+  in.client_props_json = sent;
+  std::string props = props_of(in);
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseFullPrecisionFlag>(props.c_str());
+  ASSERT_TRUE(d.IsObject()) << props;
+  ASSERT_EQ(d["n"].Size(), numbers.size());
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    EXPECT_EQ(d["n"][static_cast<rapidjson::SizeType>(i)].GetDouble(),
+              std::strtod(numbers[i].c_str(), nullptr))
+        << numbers[i] << " became " << props;
   }
 }
 
