@@ -127,7 +127,10 @@ ParsedResponse parse_command_response(std::string_view content_type, std::string
   // end: NUL padding keeps those reads inside the buffer.
   text.append(4, '\0');
   sdk::SmallDocument<> doc;
-  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());
+  // Full precision: the props' numbers are written back into the post, and RapidJSON's default
+  // parse may put a long mantissa or an extreme exponent on a neighbouring double.
+  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
+      text.data());
   if (doc.HasParseError()) return failure("response is not JSON (or not UTF-8)");
   if (!doc.IsObject()) return failure("response is not a JSON object");
   sdk::json_replace_surrogates(text.data(), text.size());
@@ -189,7 +192,8 @@ std::string post_props_json(const CommandResponse& r, const PostPropsContext& co
     // props_json was written by RapidJSON's Writer from a validated document: re-reading it
     // cannot fail, and its members are copied as written.
     rapidjson::Document props;
-    props.Parse(r.props_json.data(), r.props_json.size());
+    // At full precision, or the numbers the Writer wrote would drift on the way back.
+    props.Parse<rapidjson::kParseFullPrecisionFlag>(r.props_json.data(), r.props_json.size());
     if (props.IsObject()) {
       for (const auto& m : props.GetObject()) {
         std::string_view k(m.name.GetString(), m.name.GetStringLength());

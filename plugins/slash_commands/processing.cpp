@@ -34,7 +34,10 @@ std::optional<ProcessedPost> parse_processed(std::string_view json) {
     return std::nullopt;
   }
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  // Full precision: the props are written back into the post (the default parse may move a
+  // number to a neighbouring double).
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
+      json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   auto message = doc.FindMember("message");
   auto type = doc.FindMember("type");

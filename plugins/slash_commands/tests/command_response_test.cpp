@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cstdlib>
+#include <string>
+#include <vector>
+
 namespace pb::slash {
 namespace {
 
@@ -10,6 +14,30 @@ std::string text_of(std::string_view type, std::string_view body) {
   ParsedResponse p = parse_command_response(type, body);
   EXPECT_TRUE(p.ok) << p.error;
   return p.response.text;
+}
+
+// The numbers in a command's props reach the post as the numbers sent: RapidJSON's default
+// parse put these on neighbouring doubles.
+const std::vector<std::string> kEdgeNumbers = {"22222222222272222222222222222222222222222222.5",
+                                               "2.2250738585072011e-308", "9007199254740993.0",
+                                               "1.7976931348623157e308", "5e-324", "0.1"};
+
+TEST(CommandResponse, PropsNumbersReachThePostAsSent) {
+  std::string list;
+  for (const std::string& n : kEdgeNumbers) list += (list.empty() ? "" : ",") + n;
+  ParsedResponse p = parse_command_response(
+      "application/json", R"({"response_type":"in_channel","text":"x","props":{"n":[)" + list + "]}}");
+  ASSERT_TRUE(p.ok) << p.error;
+  std::string props = post_props_json(p.response, PostPropsContext{"bot", "", false, false, true});
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseFullPrecisionFlag>(props.c_str());
+  ASSERT_TRUE(d.IsObject()) << props;
+  ASSERT_EQ(d["n"].Size(), kEdgeNumbers.size());
+  for (size_t i = 0; i < kEdgeNumbers.size(); ++i) {
+    EXPECT_EQ(d["n"][static_cast<rapidjson::SizeType>(i)].GetDouble(),
+              std::strtod(kEdgeNumbers[i].c_str(), nullptr))
+        << kEdgeNumbers[i] << " became " << props;
+  }
 }
 
 // Wire spec §10 case 42.
