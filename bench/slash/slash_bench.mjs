@@ -33,6 +33,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +96,7 @@ async function main() {
   if (!/^\d+ \d+$/.test(JSON.parse(probe.body).text)) throw new Error(`unexpected answer ${probe.body}`);
 
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-  const us = (ns) => (Number(ns) / 1000).toFixed(0);
+  const us = (ns) => (Math.round(Number(ns)) / 1000).toFixed(0);
 
   // wrk's "Requests/sec" and its 50%/99% latency lines, in µs.
   const wrk = (target, script, env, c) => {
@@ -241,13 +242,117 @@ async function main() {
              sched99: pct(ownScheduled, 0.99), total50: pct(total, 0.5), total99: pct(total, 0.99) };
   }
 
+  // The same open loop with a lighter client: C keep-alive sockets speaking HTTP/1.1 directly
+  // (one request at a time on each, as the agent does), the request bytes built once, times kept
+  // as plain numbers in preallocated arrays. Node's http client (openLoop above, --node-client)
+  // costs the client process several times the CPU per request, and on this 2-core machine that
+  // CPU is taken from patchbay and the endpoint: it was the busiest of the three processes, and
+  // every µs it waited for a core or kept one from patchbay counted in patchbay's part. Answers
+  // must carry Content-Length (both patchbay and the endpoint do); anything else fails the run.
+  async function openLoopRaw(target, c) {
+    const n = Math.floor(rate * duration);
+    const own = new Float64Array(n), ownScheduled = new Float64Array(n), total = new Float64Array(n);
+    let done = 0, sent = 0, finished = 0, failed = 0;
+    const head = `POST ${target.path} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nConnection: keep-alive\r\n` +
+                 Object.entries(target.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const bytes = (i) => {
+      const body = target.body(i);
+      return Buffer.from(`${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
+    const nsNow = () => performance.now() * 1e6;  // the monotonic clock, as a plain number
+    const step = 1e9 / rate;
+    const start = nsNow() + 20e6;
+    const began = performance.now();
+    const free = [], waiting = [];
+    let finish;
+    const allDone = new Promise((ok) => { finish = ok; });
+    const settle = () => { if (++finished === n) finish(); };
+    const send = (conn, i) => {
+      conn.i = i;
+      conn.t0 = nsNow();
+      conn.sock.write(bytes(i));
+    };
+    const answered = (conn, status, body) => {
+      const t1 = nsNow();
+      const i = conn.i;
+      if (status !== 200) {
+        failed++;
+      } else {
+        const text = JSON.parse(body).text.split(' ');
+        const endpoint = Number(text[1]) - Number(text[0]);
+        total[done] = t1 - conn.t0;
+        own[done] = t1 - conn.t0 - endpoint;
+        ownScheduled[done] = t1 - (start + i * step) - endpoint;
+        done++;
+      }
+      settle();
+      if (waiting.length) send(conn, waiting.shift()); else free.push(conn);
+    };
+    const conns = await Promise.all(Array.from({ length: c }, () => new Promise((ok, fail) => {
+      const conn = { sock: net.connect(target.port, '127.0.0.1'), buf: '', i: -1, t0: 0 };
+      conn.sock.setNoDelay(true);
+      conn.sock.setEncoding('latin1');
+      conn.sock.once('connect', () => ok(conn));
+      conn.sock.once('error', fail);
+      conn.sock.on('close', () => {
+        if (finished < n) { console.error('a connection was closed by the server during the run'); process.exit(1); }
+      });
+      conn.sock.on('data', (d) => {
+        conn.buf += d;
+        for (;;) {
+          const end = conn.buf.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const m = /\r\ncontent-length: *(\d+)/i.exec(conn.buf.slice(0, end + 2));
+          if (!m) { console.error(`answer without Content-Length: ${conn.buf.slice(0, end)}`); process.exit(1); }
+          const size = end + 4 + Number(m[1]);
+          if (conn.buf.length < size) return;
+          const status = Number(conn.buf.slice(9, 12));
+          const body = Buffer.from(conn.buf.slice(end + 4, size), 'latin1').toString('utf8');
+          conn.buf = conn.buf.slice(size);
+          answered(conn, status, body);
+        }
+      });
+    })));
+    free.push(...conns);
+    // A 1 ms timer sends every request whose time has come (Node's timers are no finer).
+    const tick = () => {
+      const now = nsNow();
+      while (sent < n && start + sent * step <= now) {
+        if (free.length) send(free.pop(), sent); else waiting.push(sent);
+        sent++;
+      }
+      if (sent < n) setTimeout(tick, 1);
+    };
+    setTimeout(tick, 20);
+    await allDone;
+    const seconds = (performance.now() - began) / 1000 - 0.02;
+    for (const conn of conns) conn.sock.destroy();
+    const sorted = (a) => a.subarray(0, done).sort();
+    const o = sorted(own), s = sorted(ownScheduled), t = sorted(total);
+    return { rate: done / seconds, n: done, failed,
+             own50: pct(o, 0.5), own99: pct(o, 0.99), sched50: pct(s, 0.5), sched99: pct(s, 0.99),
+             total50: pct(t, 0.5), total99: pct(t, 0.99) };
+  }
+
   async function openLoops() {
+    const loop = args['node-client'] ? openLoop : openLoopRaw;
     const endpointTarget = { port: endpointPort, path: '/cmd',
                              headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: () => form };
-    const base = await openLoop(endpointTarget, connections);
-    console.log(`3. open loop ${rate}/s over ${connections} connections, ${duration} s:`);
+    // The client's own CPU per request (this process, user + system): what the load tool takes
+    // from the two cores the measured processes share.
+    const clientCpu = async (fn) => {
+      const c0 = process.cpuUsage();
+      const r = await fn();
+      const c = process.cpuUsage(c0);
+      r.clientUs = (c.user + c.system) / Math.max(1, r.n + r.failed);
+      return r;
+    };
+    const base = await clientCpu(() => loop(endpointTarget, connections));
+    console.log(`3. open loop ${rate}/s over ${connections} connections, ${duration} s, ` +
+                `${args['node-client'] ? "Node's http client" : 'raw-socket client'}:`);
     console.log(`   endpoint alone: outside its stamps ${us(base.own50)} µs p50, ${us(base.own99)} µs p99 ` +
-                `(from the scheduled time ${us(base.sched50)}/${us(base.sched99)}) at ${base.rate.toFixed(0)}/s` +
+                `(from the scheduled time ${us(base.sched50)}/${us(base.sched99)}) at ${base.rate.toFixed(0)}/s, ` +
+                `client CPU ${base.clientUs.toFixed(0)} µs per request` +
                 `${base.failed ? `, ${base.failed} failed` : ''}   [load ${load()}]`);
     let perf = null;
     if (args.perf) {
@@ -262,10 +367,10 @@ async function main() {
       children.push(perf);
     }
     const cpu0 = cpuSeconds();
-    const run = await openLoop({ port, path: '/api/v4/commands/execute',
+    const run = await clientCpu(() => loop({ port, path: '/api/v4/commands/execute',
                                  headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
                                  body: (i) => JSON.stringify({ command: `/bench ${i}`, channel_id: channel }) },
-                               connections);
+                               connections));
     const cpuPerCommand = (cpuSeconds() - cpu0) / run.n * 1e6;
     if (perf) await new Promise((ok) => (perf.exitCode !== null ? ok() : perf.once('exit', ok)));
     const proper = Number(run.own50 - base.own50);
@@ -274,7 +379,8 @@ async function main() {
     const kept = base.rate >= 0.97 * rate && run.rate >= 0.97 * rate && proper >= 0;
     console.log(`   through patchbay: own share ${us(run.own50)} µs p50, ${us(run.own99)} µs p99 ` +
                 `(from the scheduled time ${us(run.sched50)}/${us(run.sched99)}); round trip ${us(run.total50)}/${us(run.total99)} µs ` +
-                `at ${run.rate.toFixed(0)}/s${run.failed ? `, ${run.failed} failed` : ''}   [load ${load()}]`);
+                `at ${run.rate.toFixed(0)}/s, client CPU ${run.clientUs.toFixed(0)} µs per request` +
+                `${run.failed ? `, ${run.failed} failed` : ''}   [load ${load()}]`);
     console.log(`   patchbay's part (own share p50 − endpoint-alone p50): ${us(proper)} µs (goal p50 ≤ 300 µs: ` +
                 `${!kept ? 'not measurable on this run: the rate was not kept or the baseline exceeds the total' : proper <= 300000 ? 'met' : 'NOT met'}); CPU per command (all threads, user+system): ${cpuPerCommand.toFixed(0)} µs`);
   }
