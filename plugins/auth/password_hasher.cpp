@@ -135,10 +135,6 @@ void PasswordHasher::verify(std::string_view stored, std::string_view password, 
   submit(std::move(job));
 }
 
-PasswordHasher::~PasswordHasher() {
-  if (idle_timer_) host_.timer_stop(idle_timer_);
-}
-
 void PasswordHasher::arm_idle_close() {
   if (idle_timer_) host_.timer_stop(idle_timer_);
   idle_timer_ = host_.timer_start(kIdleCloseMs, 0, [this] {

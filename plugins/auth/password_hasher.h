@@ -36,7 +36,10 @@ class PasswordHasher {
 
   explicit PasswordHasher(sdk::Host& host)
       : host_(host), processes_(std::make_shared<HashingProcesses>()) {}
-  ~PasswordHasher();
+  // The idle timer is not stopped here: the hasher lives as long as its plugin, and the host
+  // ends a plugin's timers when it stops the plugin (stopping it here again would touch a timer
+  // the host has already freed).
+  ~PasswordHasher() = default;
   PasswordHasher(const PasswordHasher&) = delete;
   PasswordHasher& operator=(const PasswordHasher&) = delete;
 
