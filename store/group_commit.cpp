@@ -102,70 +102,52 @@ void GroupCommitter::writer_main() {
   pthread_setname_np(pthread_self(), "pb-store-write");
   unsigned env_flags = 0;
   mdb_env_get_flags(env_, &env_flags);
-  // SyncMode::full (see the header): a committed group waits in unsynced_ for a sync that
-  // makes its meta page durable, the syncer's or the next commit's. Otherwise a commit is as
-  // durable as it will get.
+  // SyncMode::full (see the header): a committed group waits in `awaiting` for the sync that
+  // makes its meta page durable. Otherwise a commit is as durable as it will get.
   const bool meta_deferred = (env_flags & MDB_NOMETASYNC) != 0 && (env_flags & MDB_NOSYNC) == 0;
   const bool commit_syncs = (env_flags & MDB_NOSYNC) == 0;  // SyncMode none: commits never do
-  std::thread syncer;
-  if (meta_deferred) {
-    try {
-      syncer = std::thread([this] { syncer_main(); });
-    } catch (const std::system_error&) {
-      // No second thread: the writer syncs each group's meta page itself (below).
-    }
-  }
   // Only a syncing store gains from writing ahead: without syncs an append costs what an
   // overwrite does.
   std::optional<DataFileHeadroom> headroom;
   if (commit_syncs) headroom.emplace(env_);
   std::vector<Pending> group;
-  uint64_t seq = 0;  // groups committed so far
+  std::vector<Pending> awaiting;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_writer_.wait(lock, [this] { return !queued_.empty() || stop_; });
-      if (queued_.empty()) break;
-      group.swap(queued_);
-      writer_busy_ = true;
+      if (awaiting.empty()) {
+        wake_writer_.wait(lock, [this] { return !queued_.empty() || stop_; });
+        if (queued_.empty()) {
+          writer_done_ = true;
+          break;
+        }
+      }
+      group.swap(queued_);  // may be empty: then only `awaiting` is made durable below
     }
-    const bool synced_data = commit_group(group);
-    const uint64_t this_group = ++seq;
-    int lone_sync = MDB_SUCCESS;
-    if (meta_deferred && !syncer.joinable()) lone_sync = mdb_env_sync(env_, 1);
+    bool synced_data = group.empty() ? false : commit_group(group);
+    bool synced_explicitly = false;
+    if (!awaiting.empty() && !synced_data) {
+      // Nothing queued (or nothing written): sync the previous group's meta page now.
+      int rc = mdb_env_sync(env_, 1);
+      synced_explicitly = true;
+      if (rc != MDB_SUCCESS) {
+        // Written but not known to be durable: the caller must not count on it.
+        for (Pending& p : awaiting) p.status = status_from_lmdb(rc);
+      }
+    }
     {
       std::lock_guard lock(mutex_);
       stats_.syncs += static_cast<uint64_t>(synced_data && commit_syncs) +
-                      static_cast<uint64_t>(meta_deferred && !syncer.joinable());
-      if (std::any_of(group.begin(), group.end(), [](const Pending& p) { return p.status == PB_OK; })) {
-        ++stats_.groups_committed;
-      }
-      stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
-      // This commit's data sync also made every meta page written before it durable.
-      if (synced_data && meta_deferred) {
-        durable_through_ = std::max(durable_through_, this_group - 1);
-      }
-      if (meta_deferred && syncer.joinable()) {
-        // The failed batches are answered now; the committed ones once their meta page is
-        // durable: after the syncer's sync or the next commit's, whichever ends first.
+                      static_cast<uint64_t>(synced_explicitly);
+      complete_locked(awaiting);  // durable now (or failed just above)
+      if (meta_deferred) {
+        // The failed batches are answered now; the committed ones wait for the next sync.
         auto failed = std::stable_partition(group.begin(), group.end(),
                                             [](const Pending& p) { return p.status == PB_OK; });
-        for (auto it = group.begin(); it != failed; ++it) {
-          it->group = this_group;
-          unsynced_.push_back(std::move(*it));
-        }
+        std::move(group.begin(), failed, std::back_inserter(awaiting));
         group.erase(group.begin(), failed);
-        complete_durable_locked();
-      } else if (lone_sync != MDB_SUCCESS) {
-        // Written but not known to be durable: the caller must not count on it.
-        for (Pending& p : group) {
-          if (p.status == PB_OK) p.status = status_from_lmdb(lone_sync);
-        }
       }
       complete_locked(group);
-      writer_busy_ = false;
-      // Nothing queued: no next commit will sync this group's meta page soon, the syncer must.
-      if (!unsynced_.empty() && queued_.empty()) wake_syncer_.notify_one();
     }
     uv_async_send(&async_->handle);
     // After the answers are on their way: a step of zeros costs the writer ~0.2 ms.
@@ -178,73 +160,22 @@ void GroupCommitter::writer_main() {
       }
     }
   }
-  if (syncer.joinable()) {
-    {
-      std::lock_guard lock(mutex_);
-      writer_finished_ = true;
-    }
-    wake_syncer_.notify_one();
-    syncer.join();  // it syncs and answers what is left first
-  }
-  {
-    std::lock_guard lock(mutex_);
-    writer_done_ = true;
-  }
   uv_async_send(&async_->handle);
-}
-
-void GroupCommitter::syncer_main() {
-  pthread_setname_np(pthread_self(), "pb-store-sync");
-  for (;;) {
-    uint64_t newest;
-    {
-      std::unique_lock lock(mutex_);
-      // Under load the next commit's data sync makes the meta pages durable; a sync of its own
-      // is for a writer with nothing to commit (it then runs beside the commit of whatever
-      // arrives meanwhile, instead of before it).
-      wake_syncer_.wait(lock, [this] {
-        return (!unsynced_.empty() && !writer_busy_ && queued_.empty()) || writer_finished_;
-      });
-      if (unsynced_.empty()) return;  // the writer is finished and everything is answered
-      newest = unsynced_.back().group;  // its meta page is written: the writer queued it after
-    }
-    int rc = mdb_env_sync(env_, 1);  // beside the writer's next commit, not after it
-    {
-      std::lock_guard lock(mutex_);
-      ++stats_.syncs;
-      if (rc == MDB_SUCCESS) {
-        durable_through_ = std::max(durable_through_, newest);
-      } else {
-        // Written but not known to be durable: the callers must not count on it.
-        for (Pending& p : unsynced_) {
-          if (p.group <= newest && p.group > durable_through_) p.status = status_from_lmdb(rc);
-        }
-        durable_through_ = std::max(durable_through_, newest);  // answered (failed) below
-      }
-      complete_durable_locked();
-    }
-    uv_async_send(&async_->handle);
-  }
-}
-
-void GroupCommitter::complete_durable_locked() {
-  auto durable = std::find_if(unsynced_.begin(), unsynced_.end(),
-                              [this](const Pending& p) { return p.group > durable_through_; });
-  if (durable == unsynced_.begin()) return;
-  std::move(unsynced_.begin(), durable, std::back_inserter(durable_scratch_));
-  unsynced_.erase(unsynced_.begin(), durable);
-  complete_locked(durable_scratch_);  // leaves it empty, its buffer kept for the next time
 }
 
 void GroupCommitter::complete_locked(std::vector<Pending>& from) {
   if (from.empty()) return;
+  bool committed = false;
   for (const Pending& p : from) {
     if (p.status == PB_OK) {
       ++stats_.batches_committed;
+      committed = true;
     } else {
       ++stats_.batches_failed;
     }
   }
+  if (committed) ++stats_.groups_committed;
+  stats_.largest_group = std::max<uint64_t>(stats_.largest_group, from.size());
   if (completed_.empty()) {
     completed_.swap(from);
   } else {

@@ -7,17 +7,14 @@
 // ones once durable, see below). While the writer syncs, new batches queue up and form the next
 // group. Statuses are "durable" as the environment's sync mode defines it.
 //
-// The meta page's sync beside the next commit, not after it. An LMDB commit syncs the data pages,
-// then writes and syncs the meta page that makes them visible. SyncMode::full opens the
-// environment with MDB_NOMETASYNC: a group's commit syncs its data pages and writes its meta page
-// without syncing it, and the writer goes on with the next group at once. Under load the next
-// group's data sync makes that meta page durable (it is in the same file, written before): one
-// sync per group. When nothing is queued, a second thread, the syncer, syncs the file
-// (mdb_env_sync), so the writer is free to commit whatever arrives meanwhile beside that sync
-// instead of after it. A group is acknowledged when its meta page is durable, after whichever
-// of the two syncs ends first. A crash before that loses only unacknowledged groups: LMDB falls back to
-// the previous meta page, whose data pages a later commit never overwrites. (Without a syncer
-// thread the writer syncs each meta page itself, after its commit.)
+// One fsync per group, not two. An LMDB commit syncs the data pages, then writes and syncs the
+// meta page that makes them visible. SyncMode::full opens the environment with MDB_NOMETASYNC:
+// a group's commit syncs its data pages and writes its meta page without syncing it. That meta
+// page is in the same file, so the NEXT group's data sync makes it durable; only then is the
+// group acknowledged. When no next group comes (the queue is empty), the writer syncs at once
+// (mdb_env_sync), so an idle server acknowledges after two syncs, as before, and a loaded one
+// after one per group. A crash before that sync loses only unacknowledged groups: LMDB falls
+// back to the previous meta page, whose data pages a later commit never overwrites.
 //
 // In SyncMode::full the writer also keeps zero-filled space written ahead of the data file's end
 // after a commit (file_headroom.h), so commits overwrite allocated blocks instead of appending
@@ -83,7 +80,6 @@ class GroupCommitter {
     CommitFn fn;
     void* user;
     int status;
-    uint64_t group = 0;  // the writer's sequence number of the group it was committed in
   };
   // The async handle lives on the heap: libuv frees handles in close callbacks, which may run
   // after this object is gone (destruction without close()).
@@ -93,10 +89,6 @@ class GroupCommitter {
   };
 
   void writer_main();
-  // Syncs the file for the committed groups in unsynced_ and answers them (SyncMode::full).
-  void syncer_main();
-  // Answers the unsynced_ batches whose group is now durable (mutex_ held).
-  void complete_durable_locked();
   // Applies and commits `group` (statuses set per batch). True when the commit wrote and synced
   // data pages, which also made the previous group's meta page durable.
   bool commit_group(std::vector<Pending>& group);
@@ -120,12 +112,6 @@ class GroupCommitter {
   std::condition_variable wake_writer_;
   std::vector<Pending> queued_;     // guarded: submitted, not yet taken by the writer
   std::vector<Pending> completed_;  // guarded: committed (or failed), not yet delivered
-  std::condition_variable wake_syncer_;
-  std::vector<Pending> unsynced_;   // guarded: committed, meta page not yet known durable
-  std::vector<Pending> durable_scratch_;  // guarded: on its way from unsynced_ to completed_
-  uint64_t durable_through_ = 0;    // guarded: groups up to this one have a durable meta page
-  bool writer_finished_ = false;    // guarded: the syncer answers what is left and returns
-  bool writer_busy_ = false;        // guarded: the writer is committing a group
   bool stop_ = false;               // guarded: the writer exits once queued_ is empty
   bool writer_done_ = false;        // guarded: the writer has returned from its last group
   Stats stats_;                     // guarded
