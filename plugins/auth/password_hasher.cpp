@@ -65,15 +65,13 @@ struct PasswordHasher::Job {
   unsigned long long opslimit = 0;
   size_t memlimit = 0;
   bool ok = false;
-  std::shared_ptr<HashingProcesses> processes;  // kept alive while a worker uses it
   HashDone hash_done;
   VerifyDone verify_done;
 
   ~Job() { sodium_memzero(password.data(), password.size()); }
 
-  void run() {  // on a worker thread: touches nothing but this job and the children
-    if (run_in_child()) return;
-    const BackgroundPriority background;  // no child could: hash here, as before
+  void run() {  // on a worker thread: touches nothing but this job
+    const BackgroundPriority background;
     if (is_verify) {
       ok = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
     } else {
@@ -82,20 +80,6 @@ struct PasswordHasher::Job {
       if (ok) stored = out;
     }
     sodium_memzero(password.data(), password.size());
-  }
-  bool run_in_child() {
-    std::optional<bool> result;
-    if (is_verify) {
-      result = processes->verify(stored, password);
-    } else {
-      std::string out;
-      result = processes->hash(password, opslimit, memlimit, out);
-      if (result.value_or(false)) stored = std::move(out);
-    }
-    if (!result) return false;
-    ok = *result;
-    sodium_memzero(password.data(), password.size());
-    return true;
   }
   void finish() {  // on the loop thread
     if (is_verify) {
@@ -135,16 +119,7 @@ void PasswordHasher::verify(std::string_view stored, std::string_view password, 
   submit(std::move(job));
 }
 
-void PasswordHasher::arm_idle_close() {
-  if (idle_timer_) host_.timer_stop(idle_timer_);
-  idle_timer_ = host_.timer_start(kIdleCloseMs, 0, [this] {
-    idle_timer_ = {};
-    if (running_ == 0 && queue_.empty()) processes_->close_idle();
-  });
-}
-
 void PasswordHasher::submit(std::shared_ptr<Job> job) {
-  job->processes = processes_;
   queue_.push_back(std::move(job));
   pump();
 }
@@ -159,7 +134,6 @@ void PasswordHasher::pump() {
                                 --running_;
                                 job->finish();
                                 pump();
-                                if (running_ == 0 && queue_.empty()) arm_idle_close();
                               });
     if (rc != PB_OK) {
       // The host refuses work (stopping). Fail this job from the loop, never re-entrantly.

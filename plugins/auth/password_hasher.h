@@ -1,8 +1,5 @@
-// argon2id password hashing (libsodium crypto_pwhash_str) off the event loop and out of the
-// server's address space: each job runs in a child process at nice 19 (hashing_processes.h, which
-// says why), driven from a host worker thread; when no child can be had it runs on the worker
-// itself, at nice 19 when the worker can be restored afterwards (see password_hasher.cpp). The
-// children end a minute after the last job. With bounded
+// argon2id password hashing (libsodium crypto_pwhash_str) off the event loop, at nice 19 when the
+// worker can be restored afterwards (see password_hasher.cpp), with bounded
 // concurrency: at most `concurrency` hashes/verifications run on the host's worker threads at
 // once (each costs ~64 MiB at the INTERACTIVE limits); the rest wait in a FIFO queue, so memory
 // stays bounded however many logins arrive.
@@ -14,7 +11,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -24,7 +20,6 @@
 
 #include <patchbay/plugin.hpp>
 
-#include "plugins/auth/hashing_processes.h"
 #include "plugins/auth/settings.h"
 
 namespace pb::auth {
@@ -34,14 +29,7 @@ class PasswordHasher {
   using HashDone = std::function<void(std::optional<std::string> hash)>;
   using VerifyDone = std::function<void(bool match)>;
 
-  explicit PasswordHasher(sdk::Host& host)
-      : host_(host), processes_(std::make_shared<HashingProcesses>()) {}
-  // The idle timer is not stopped here: the hasher lives as long as its plugin, and the host
-  // ends a plugin's timers when it stops the plugin (stopping it here again would touch a timer
-  // the host has already freed).
-  ~PasswordHasher() = default;
-  PasswordHasher(const PasswordHasher&) = delete;
-  PasswordHasher& operator=(const PasswordHasher&) = delete;
+  explicit PasswordHasher(sdk::Host& host) : host_(host) {}
 
   void configure(int concurrency, AuthSettings::HashCost cost) {
     concurrency_ = concurrency < 1 ? 1 : static_cast<size_t>(concurrency);
@@ -55,24 +43,17 @@ class PasswordHasher {
 
   size_t running() const { return running_; }
   size_t queued() const { return queue_.size(); }
-  HashingProcesses& processes() { return *processes_; }
-
-  // How long the hashing children outlive the last job.
-  static constexpr uint64_t kIdleCloseMs = 60'000;
 
  private:
   struct Job;
   void submit(std::shared_ptr<Job> job);
   void pump();
-  void arm_idle_close();
 
   sdk::Host& host_;
   size_t concurrency_ = 2;
   AuthSettings::HashCost cost_ = AuthSettings::HashCost::interactive;
   size_t running_ = 0;
   std::deque<std::shared_ptr<Job>> queue_;
-  std::shared_ptr<HashingProcesses> processes_;  // shared with the jobs running on workers
-  sdk::Timer idle_timer_;
 };
 
 }  // namespace pb::auth
