@@ -150,7 +150,7 @@ void GroupCommitter::writer_main() {
       complete_locked(group);
     }
     uv_async_send(&async_->handle);
-    // After the answers are on their way: a step of zeros costs the writer ~0.2 ms.
+    // Between groups, once per MiB the file grows: a step of zeros costs the writer ~0.2 ms.
     if (headroom && synced_data) {
       uint64_t before = headroom->zero_bytes_written();
       headroom->after_commit();
