@@ -3,16 +3,16 @@
 namespace pb::chat {
 
 bool is_team_member(const Repository& repo, const User& actor, std::string_view team_id) {
-  return repo.team_member(team_id, actor.id).has_value();
+  return repo.team_member_ref(team_id, actor.id) != nullptr;
 }
 
 bool is_channel_member(const Repository& repo, const User& actor, std::string_view channel_id) {
-  return repo.channel_member(channel_id, actor.id).has_value();
+  return repo.channel_member_ref(channel_id, actor.id) != nullptr;
 }
 
 bool can_manage_team(const Repository& repo, const User& actor, std::string_view team_id) {
   if (actor.is_system_admin()) return true;
-  auto member = repo.team_member(team_id, actor.id);
+  auto member = repo.team_member_ref(team_id, actor.id);
   return member && member->is_admin();
 }
 

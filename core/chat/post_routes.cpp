@@ -33,7 +33,7 @@ int create_post_route(void* s, pb_http_request* r) {
   if (draft.type.starts_with("system_")) {
     return fail(request, {400, "api.context.invalid_param.app_error", "Invalid post.type parameter."});
   }
-  auto channel = service.repo().channel(draft.channel_id);
+  auto channel = service.repo().channel_ref(draft.channel_id);  // the cached record: no copy
   if (!channel || !is_channel_member(service.repo(), *actor, channel->id)) {
     return fail(request, forbidden());  // as Mattermost: no permission on an unknown channel
   }

@@ -14,6 +14,30 @@ std::string cat(std::string_view a, std::string_view b) {
   return out;
 }
 
+// a + b (a membership key: two 26-byte ids) in a buffer on the stack; longer keys (ids a plugin
+// passed unchecked) on the heap.
+class JoinedKey {
+ public:
+  JoinedKey(std::string_view a, std::string_view b) {
+    if (a.size() + b.size() <= sizeof inline_) {
+      std::copy(a.begin(), a.end(), inline_);
+      std::copy(b.begin(), b.end(), inline_ + a.size());
+      view_ = std::string_view(inline_, a.size() + b.size());
+    } else {
+      heap_ = cat(a, b);
+      view_ = heap_;
+    }
+  }
+  JoinedKey(const JoinedKey&) = delete;
+  JoinedKey& operator=(const JoinedKey&) = delete;
+  std::string_view view() const { return view_; }
+
+ private:
+  char inline_[64];
+  std::string heap_;
+  std::string_view view_;
+};
+
 std::string channel_name_key(std::string_view team_id, std::string_view name) {
   std::string out(team_id);
   out += ':';
@@ -69,10 +93,25 @@ std::shared_ptr<const User> Repository::cached_user(const store::ReadTxn& txn,
   return lookup(*store_, txn, Table::users, id, owner, parsed_.users, parse_user);
 }
 
+std::shared_ptr<const Team> Repository::cached_team(const store::ReadTxn& txn,
+                                                    std::string_view id) const {
+  bool owner = parsed_.owner == std::this_thread::get_id();
+  return lookup(*store_, txn, Table::teams, id, owner, parsed_.teams, parse_team);
+}
+
 std::shared_ptr<const Channel> Repository::cached_channel(const store::ReadTxn& txn,
                                                           std::string_view id) const {
   bool owner = parsed_.owner == std::this_thread::get_id();
   return lookup(*store_, txn, Table::channels, id, owner, parsed_.channels, parse_channel);
+}
+
+template <typename T, typename Parse>
+std::shared_ptr<const T> Repository::cached_row(Table table, std::string_view key,
+                                                RowCache<T>& cache, Parse parse) const {
+  auto txn = store_->begin_read();
+  if (!txn.ok()) return nullptr;
+  bool owner = parsed_.owner == std::this_thread::get_id();
+  return lookup(*store_, *txn, table, key, owner, cache, parse);
 }
 
 std::shared_ptr<const User> Repository::user_ref(std::string_view id) const {
@@ -116,16 +155,18 @@ bool Repository::has_users() const {
   return any;
 }
 
-std::optional<Team> Repository::team(std::string_view id) const {
-  return read(Table::teams, id, parse_team);
+std::shared_ptr<const Team> Repository::team_ref(std::string_view id) const {
+  auto txn = store_->begin_read();
+  return txn.ok() ? cached_team(*txn, id) : nullptr;
 }
+
+std::optional<Team> Repository::team(std::string_view id) const { return copy_of(team_ref(id)); }
 
 std::optional<Team> Repository::team_by_name(std::string_view name) const {
   auto txn = store_->begin_read();
   if (!txn.ok()) return std::nullopt;
   auto id = store_->get(*txn, Table::teams_by_name, name);
-  auto json = id ? store_->get(*txn, Table::teams, *id) : std::nullopt;
-  return json ? parse_team(*json) : std::nullopt;
+  return id ? copy_of(cached_team(*txn, *id)) : std::nullopt;
 }
 
 std::vector<Team> Repository::all_teams() const {
@@ -139,11 +180,17 @@ std::vector<Team> Repository::all_teams() const {
   return out;
 }
 
+std::shared_ptr<const TeamMember> Repository::team_member_ref(std::string_view team_id,
+                                                              std::string_view user_id) const {
+  JoinedKey key(team_id, user_id);
+  auto m = cached_row(Table::team_members, key.view(), parsed_.team_members, parse_team_member);
+  if (!m || m->delete_at != 0) return nullptr;
+  return m;
+}
+
 std::optional<TeamMember> Repository::team_member(std::string_view team_id,
                                                   std::string_view user_id) const {
-  auto m = read(Table::team_members, cat(team_id, user_id), parse_team_member);
-  if (!m || m->delete_at != 0) return std::nullopt;
-  return m;
+  return copy_of(team_member_ref(team_id, user_id));
 }
 
 std::vector<Team> Repository::teams_of_user(std::string_view user_id) const {
@@ -190,9 +237,16 @@ std::optional<Channel> Repository::channel_by_name(std::string_view team_id,
   return copy_of(channel_ref_by_name(team_id, name));
 }
 
+std::shared_ptr<const ChannelMember> Repository::channel_member_ref(
+    std::string_view channel_id, std::string_view user_id) const {
+  JoinedKey key(channel_id, user_id);
+  return cached_row(Table::channel_members, key.view(), parsed_.channel_members,
+                    parse_channel_member);
+}
+
 std::optional<ChannelMember> Repository::channel_member(std::string_view channel_id,
                                                         std::string_view user_id) const {
-  return read(Table::channel_members, cat(channel_id, user_id), parse_channel_member);
+  return copy_of(channel_member_ref(channel_id, user_id));
 }
 
 std::vector<ChannelMember> Repository::channel_members(std::string_view channel_id) const {

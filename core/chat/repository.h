@@ -19,7 +19,7 @@
 // Unique indexes are written with WriteBatch::insert, so of two concurrent creates of the same
 // name exactly one commits; the other's whole batch fails with PB_E_EXISTS.
 //
-// Parsed users and channels are cached (row_cache.h, kCachedUsers / kCachedChannels entries):
+// Parsed users, teams, channels and memberships are cached (row_cache.h, kCached* entries):
 // every lookup still reads the row in its own snapshot, and the cached record is handed out only
 // when the stored bytes equal the ones it was parsed from. So a read never sees a stale row,
 // whoever wrote it (this process, `patchbay` admin commands in another one, a plugin's staged
@@ -54,6 +54,15 @@ class Repository {
   // and again (the signed-in users, the channels hooks and commands post to, their creators).
   static constexpr size_t kCachedUsers = 256;
   static constexpr size_t kCachedChannels = 256;
+  // A team entry is ~0.7 KB in all; a server has a few teams, and every slash command reads
+  // its team (team_domain) and every team route its team: 64 keep them all at ~45 KB at most.
+  static constexpr size_t kCachedTeams = 64;
+  // Memberships: every REST post checks its author's channel membership, every channel read
+  // permission an open channel's team membership (the member row's parse was ~4% of the loop
+  // thread under POST /api/v4/posts). A channel member entry is ~0.7 KB in all, a team member
+  // ~0.4 KB: ~0.3 MB for both at most.
+  static constexpr size_t kCachedChannelMembers = 256;
+  static constexpr size_t kCachedTeamMembers = 256;
 
   explicit Repository(store::Store& store) : store_(&store) {}
 
@@ -70,8 +79,13 @@ class Repository {
 
   std::optional<Team> team(std::string_view id) const;
   std::optional<Team> team_by_name(std::string_view name) const;
+  // team() without copying the record (as user_ref): shared, immutable, null when absent.
+  std::shared_ptr<const Team> team_ref(std::string_view id) const;
   std::vector<Team> all_teams() const;
+  // A member whose delete_at is set reads as absent.
   std::optional<TeamMember> team_member(std::string_view team_id, std::string_view user_id) const;
+  std::shared_ptr<const TeamMember> team_member_ref(std::string_view team_id,
+                                                    std::string_view user_id) const;
   std::vector<Team> teams_of_user(std::string_view user_id) const;
 
   std::optional<Channel> channel(std::string_view id) const;
@@ -81,6 +95,8 @@ class Repository {
                                                      std::string_view name) const;
   std::optional<ChannelMember> channel_member(std::string_view channel_id,
                                               std::string_view user_id) const;
+  std::shared_ptr<const ChannelMember> channel_member_ref(std::string_view channel_id,
+                                                          std::string_view user_id) const;
   std::vector<ChannelMember> channel_members(std::string_view channel_id) const;
   // Channels `user_id` is a member of in `team_id`, plus their direct channels (as Mattermost).
   std::vector<Channel> channels_of_user(std::string_view user_id, std::string_view team_id) const;
@@ -115,12 +131,18 @@ class Repository {
     ParsedRows& operator=(const ParsedRows& other) {
       owner = std::this_thread::get_id();
       users = other.users;
+      teams = other.teams;
       channels = other.channels;
+      team_members = other.team_members;
+      channel_members = other.channel_members;
       return *this;
     }
     std::thread::id owner = std::this_thread::get_id();
     RowCache<User> users{kCachedUsers};
+    RowCache<Team> teams{kCachedTeams};
     RowCache<Channel> channels{kCachedChannels};
+    RowCache<TeamMember> team_members{kCachedTeamMembers};        // keyed by team id + user id
+    RowCache<ChannelMember> channel_members{kCachedChannelMembers};  // channel id + user id
   };
 
   // parse(view of the row at `key`) inside one snapshot; an empty result when absent.
@@ -132,8 +154,13 @@ class Repository {
   std::shared_ptr<const Channel> channel_via(std::string_view name_key) const;
   // The record of `id` in `txn`, through the cache on the owner thread.
   std::shared_ptr<const User> cached_user(const store::ReadTxn& txn, std::string_view id) const;
+  std::shared_ptr<const Team> cached_team(const store::ReadTxn& txn, std::string_view id) const;
   std::shared_ptr<const Channel> cached_channel(const store::ReadTxn& txn,
                                                 std::string_view id) const;
+  // The row at `key` of a members table (its own snapshot), through the owner thread's cache.
+  template <typename T, typename Parse>
+  std::shared_ptr<const T> cached_row(store::Table table, std::string_view key, RowCache<T>& cache,
+                                      Parse parse) const;
 
   store::Store* store_;
   mutable ParsedRows parsed_;

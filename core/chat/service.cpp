@@ -437,7 +437,7 @@ int ChatService::channel_by_name(std::string_view team_id, std::string_view name
 }
 
 int ChatService::team(std::string_view id, const TeamFn& fn) {
-  auto found = repo_.team(id);
+  auto found = repo_.team_ref(id);  // the cached record: no copy
   if (!found) return PB_E_NOT_FOUND;
   fn(team_view(*found));
   return PB_OK;
@@ -466,8 +466,8 @@ int ChatService::can_read(std::string_view channel_id, std::string_view user_id)
 
 int ChatService::team_roles(std::string_view team_id, std::string_view user_id,
                             const std::function<void(std::string_view)>& fn) {
-  auto member = repo_.team_member(team_id, user_id);
-  if (!member || member->delete_at != 0) return PB_E_NOT_FOUND;
+  auto member = repo_.team_member_ref(team_id, user_id);  // the cached record: no copy
+  if (!member) return PB_E_NOT_FOUND;
   fn(member->roles);
   return PB_OK;
 }
