@@ -44,6 +44,34 @@ TEST_F(TriggerIdTest, TamperedOrMalformedIdsAreRefused) {
   EXPECT_FALSE(verify_trigger_id(key, flipped, 1000, 3000));
 }
 
+// libsodium's constant-time base64 (VARIANT_ORIGINAL) of `data`: the oracle of the encoder the
+// signer uses.
+std::string sodium_base64(std::string_view data) {
+  std::string out(sodium_base64_encoded_len(data.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                    data.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.pop_back();  // its NUL
+  return out;
+}
+
+// Byte for byte what the signer wrote before its base64 was its own: base64(prefix +
+// base64(HMAC-SHA-256(key, prefix))), for prefixes of every length mod 3 and bytes of every
+// value (client trigger ids are the client's text).
+TEST_F(TriggerIdTest, SignedIdsAreExactlyTheSodiumEncoding) {
+  TriggerKey key = new_trigger_key();
+  for (size_t length = 0; length < 100; ++length) {
+    std::string client(length, '\0');
+    for (size_t i = 0; i < length; ++i) client[i] = static_cast<char>((i * 37 + length * 11) & 0xff);
+    std::string prefix = client + ":user:1764290000123:";
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(prefix.data()), prefix.size(),
+                           key.bytes.data());
+    std::string expected = sodium_base64(
+        prefix + sodium_base64(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac)));
+    EXPECT_EQ(sign_trigger_id(key, client, "user", 1764290000123), expected) << length;
+  }
+}
+
 TEST_F(TriggerIdTest, KeyRecordRoundTrips) {
   TriggerKey key = new_trigger_key();
   auto back = trigger_key_from_record(trigger_key_record(key));
