@@ -5,21 +5,41 @@
 
 namespace pb::slash {
 
+namespace {
+
+// Go's url.QueryEscape leaves these bytes as they are.
+constexpr std::array<bool, 256> kUnreserved = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_' || c == '.' || c == '~';
+  }
+  return table;
+}();
+
+}  // namespace
+
 void append_query_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
+  // Written through a pointer into room for the worst case (every byte %XX), then trimmed to
+  // what was written: one size check per value instead of one per byte (the ~0.5 KB form of
+  // every execute). The callers reuse `out`, so the room is not a fresh allocation.
+  const size_t at = out.size();
+  out.resize(at + 3 * s.size());
+  char* const begin = out.data();
+  char* dst = begin + at;
   for (unsigned char c : s) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
+    if (kUnreserved[c]) {
+      *dst++ = static_cast<char>(c);
     } else if (c == ' ') {
-      out += '+';
+      *dst++ = '+';
     } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
+      *dst++ = '%';
+      *dst++ = kHex[c >> 4];
+      *dst++ = kHex[c & 0xF];
     }
   }
+  out.resize(static_cast<size_t>(dst - begin));
 }
 
 std::string encode_params(const InvocationParams& p) {

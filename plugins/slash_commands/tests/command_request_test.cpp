@@ -29,6 +29,33 @@ TEST(CommandRequest, FormIsSortedAndEscapedAsGo) {
             "C3%BC&token=tok&trigger_id=trig&user_id=uid&user_name=alice");
 }
 
+// Every byte value, as Go's url.QueryEscape writes it, appended after what `out` held (the
+// escaper writes into room it reserves, then trims: nothing of that room may stay).
+TEST(CommandRequest, EveryByteIsEscapedAsGoAfterWhatWasThere) {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  std::string expected = "head:";
+  for (int c = 0; c < 256; ++c) {
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      expected += static_cast<char>(c);
+    } else if (c == ' ') {
+      expected += '+';
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      expected += '%';
+      expected += kHex[c >> 4];
+      expected += kHex[c & 0xF];
+    }
+  }
+  std::string out = "head:";
+  append_query_escaped(out, all);
+  EXPECT_EQ(out, expected);
+  append_query_escaped(out, "");
+  EXPECT_EQ(out, expected);
+}
+
 TEST(CommandRequest, PostSendsTheFormAsBody) {
   OutboundRequest r = build_request("P", "http://x/cmd?keep=1", params());
   EXPECT_EQ(r.method, "POST");
