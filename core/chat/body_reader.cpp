@@ -51,7 +51,10 @@ BodyReader::BodyReader(std::string_view body, std::string_view what) {
     doc_.SetObject();
     return;
   }
-  replace_surrogates(doc_);
+  // Only a \u escape can decode to a surrogate (the raw text was just validated as UTF-8, which
+  // has none), so a body without one has nothing to rewrite: most bodies, spared the walk over
+  // every string (~1% of the loop thread under POST /api/v4/posts).
+  if (body.find("\\u") != std::string_view::npos) replace_surrogates(doc_);
 }
 
 bool BodyReader::string(const char* key, std::string& out) {

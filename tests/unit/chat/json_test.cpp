@@ -206,6 +206,16 @@ TEST(BodyReader, UnpairedSurrogateEscapesBecomeReplacementCharacters) {
   EXPECT_EQ(message, "a\xEF\xBF\xBD" "b\xF0\x9F\x98\x80");
   EXPECT_EQ(props, "{\"k\xEF\xBF\xBD\":\"\xEF\xBF\xBD\"}");
   EXPECT_TRUE(is_json_object(props));
+  // Escaped backslashes before a 'u' are text, not escapes; a body without any \u escape is
+  // read as sent.
+  BodyReader literal(R"({"message":"\\ude00 \\\u00e9","props":{"k":"\u00e9"}})", "post");
+  ASSERT_FALSE(literal.error());
+  literal.string("message", message);
+  EXPECT_EQ(message, "\\ude00 \\\xC3\xA9");
+  BodyReader plain("{\"message\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\",\"props\":{}}", "post");
+  ASSERT_FALSE(plain.error());
+  plain.string("message", message);
+  EXPECT_EQ(message, "caf\xC3\xA9 \xF0\x9F\x98\x80");
   auto ids = BodyReader::string_array(R"(["\udc00"])");
   ASSERT_TRUE(ids);
   EXPECT_EQ((*ids)[0], "\xEF\xBF\xBD");
