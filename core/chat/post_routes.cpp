@@ -43,13 +43,14 @@ int create_post_route(void* s, pb_http_request* r) {
   }
   draft.user_id = actor->id;
   draft.flags = PB_POST_TRIGGER_WEBHOOKS;
-  service.create_post(std::move(draft), [&request](const ApiError* error, const Post* post) {
-    if (error) {
-      fail(request, *error);
-    } else {
-      reply(request, 201, to_json(*post));
-    }
-  });
+  service.create_post(std::move(draft),
+                      [&request](const ApiError* error, const Post*, std::string_view json) {
+                        if (error) {
+                          fail(request, *error);
+                        } else {
+                          reply(request, 201, json);  // the stored row: to_json of the post
+                        }
+                      });
   return PB_OK;
 }
 

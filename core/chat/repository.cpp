@@ -343,12 +343,16 @@ void Repository::add_post(store::WriteBatch& batch, const Post& post) {
   static thread_local std::string row;
   row.clear();
   append_json(row, post);
+  add_post(batch, post, row);
+  // A rare huge post does not pin its buffer for the life of the thread (idle RSS).
+  if (row.capacity() > 16 * 1024) std::string().swap(row);
+}
+
+void Repository::add_post(store::WriteBatch& batch, const Post& post, std::string_view row) {
   std::string key = time_key(post.channel_id, post.create_at, post.id);
   batch.reserve(2, post.id.size() + row.size() + key.size());
   batch.insert(Table::posts, post.id, row);
   batch.put(Table::channel_posts, key, "");
-  // A rare huge post does not pin its buffer for the life of the thread (idle RSS).
-  if (row.capacity() > 16 * 1024) std::string().swap(row);
 }
 
 void Repository::update_post(store::WriteBatch& batch, const Post& post) {

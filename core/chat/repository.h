@@ -115,6 +115,8 @@ class Repository {
   static void put_channel_member(store::WriteBatch& batch, const Channel& channel,
                                  const ChannelMember& member);
   static void add_post(store::WriteBatch& batch, const Post& post);
+  // The same with the row already written: `row` must be to_json(post) (append_json).
+  static void add_post(store::WriteBatch& batch, const Post& post, std::string_view row);
   static void update_post(store::WriteBatch& batch, const Post& post);
 
   // The DM channel name of two users: the sorted ids joined by "__", as Mattermost.

@@ -264,6 +264,8 @@ struct ChatService::PostCreation {
   // Exactly one is set: the REST route's completion or the host API's.
   chat::PostDone done;
   server::ChatDirectory::PostDone host_done;
+  // For the REST route: the stored row, kept for its answer (the same text, written once).
+  std::string row;
 
   // Calls the completion once, with either an error or the created post.
   void finish(const ApiError* error) {
@@ -274,7 +276,8 @@ struct ChatService::PostCreation {
       pb_post_v1 view = post_view(post, flags);
       return host_done(PB_OK, 200, "", "", &view);
     }
-    done(error, error == nullptr ? &post : nullptr);
+    if (error != nullptr) return done(error, nullptr, {});
+    done(nullptr, &post, row);
   }
 };
 
@@ -353,7 +356,12 @@ void ChatService::on_post_chain(std::unique_ptr<PostCreation> creation,
 
   server::App& app = *creation->service->app_;
   store::WriteBatch batch;
-  Repository::add_post(batch, post);
+  if (creation->done) {
+    append_json(creation->row, post);
+    Repository::add_post(batch, post, creation->row);
+  } else {
+    Repository::add_post(batch, post);
+  }
   add_staged(app.store(), result, batch);
   // The store calls on_post_committed exactly once when commit returns PB_OK, never otherwise.
   PostCreation* owned = creation.release();

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/bus/bus.h"
 #include "core/chat/api_error.h"
@@ -25,7 +26,10 @@ namespace pb::chat {
 
 // Exactly one of error / result is non-null; both are borrowed for the call.
 using UserDone = std::function<void(const ApiError* error, const User* user)>;
-using PostDone = std::function<void(const ApiError* error, const Post* post)>;
+// With the post, `json` is the row stored for it, which is to_json(*post): the REST answer,
+// so the post is not written out a second time. Empty with an error.
+using PostDone =
+    std::function<void(const ApiError* error, const Post* post, std::string_view json)>;
 
 // What create_post needs; id and timestamps are assigned by the core.
 struct PostDraft {

@@ -95,6 +95,20 @@ TEST_F(ChatPosts, ReadPatchDelete) {
   EXPECT_EQ(json(list)["order"].Size(), 0u);
 }
 
+// The 201 answer is the stored row itself (written once for both): byte for byte what reading
+// the post back answers, props and escapes included.
+TEST_F(ChatPosts, TheCreateAnswerIsThePostAsStored) {
+  auto created = call("POST", "/api/v4/posts",
+                      R"({"channel_id":")" + channel_ +
+                          R"(","message":"caf\u00e9 \"q\" \ud83d\ude00","props":{"attachments":[)"
+                          R"({"text":"t","fields":[{"title":"a","value":"1","short":true}]}],"n":1.5e300}})",
+                      alice_);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto read = call("GET", "/api/v4/posts/" + json_string(created.body, "id"), "", alice_);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.body, created.body);
+}
+
 TEST_F(ChatPosts, ChannelPostsArePagedNewestFirst) {
   std::vector<std::string> ids;  // oldest first
   for (int i = 0; i < 5; ++i) ids.push_back(create_post(channel_, "m" + std::to_string(i), alice_));
