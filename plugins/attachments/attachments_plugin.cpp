@@ -60,9 +60,14 @@ bool props_over_limit(std::string_view props_json) {
   return count_runes(props_json) > kPostPropsMaxRunes;
 }
 
-// Absent or null props: {} (parsed once, shared; the tree is never modified).
+// Absent or null props: {} (an object without members needs no document to live in).
 const JsonValue& empty_object() {
-  static const JsonValue kEmpty = *parse_json("{}");
+  static const JsonValue kEmpty = [] {
+    JsonValue v;
+    v.kind = JsonValue::Kind::Object;
+    v.raw = "{}";
+    return v;
+  }();
   return kEmpty;
 }
 

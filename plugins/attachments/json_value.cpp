@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <vector>
 
 namespace pb::attachments {
 namespace {
@@ -17,17 +19,21 @@ constexpr uint32_t kReplacement = 0xFFFD;
 using sdk::utf8_length_at;
 
 // The children of the containers being parsed, as two stacks: a container's members or elements
-// are parsed onto them and moved into it, exactly sized, when it closes. One allocation per
-// container instead of the 1, 2, 4, 8... growth (each step moving every child so far).
-// Thread-local so that the loop thread, which parses every webhook's attachments.process request,
-// keeps the capacity from one call to the next; parse_json is not re-entrant (no callbacks).
+// are parsed onto them and copied into the document's arena, exactly sized, when it closes; and
+// the buffer a string with escapes (or invalid UTF-8) is decoded into before its copy into the
+// arena. Thread-local so that the loop thread, which parses every webhook's attachments.process
+// request, keeps the capacity from one call to the next; parse_json is not re-entrant (no
+// callbacks).
 struct Scratch {
   std::vector<JsonMember> members;
   std::vector<JsonValue> items;
+  std::string decoded;
 };
 // Capacity kept between calls: enough for any webhook's attachments; a hostile document with more
-// children at once gets its scratch released afterwards rather than kept for the thread's life.
+// children at once (or a longer escaped string) gets its scratch released afterwards rather than
+// kept for the thread's life.
 constexpr size_t kScratchKept = 256;
+constexpr size_t kDecodedKept = 64 * 1024;
 
 Scratch& scratch() {
   thread_local Scratch s;
@@ -43,6 +49,7 @@ class ScratchScope {
     s_.items.resize(items_);
     if (s_.members.capacity() > kScratchKept) std::vector<JsonMember>().swap(s_.members);
     if (s_.items.capacity() > kScratchKept) std::vector<JsonValue>().swap(s_.items);
+    if (s_.decoded.capacity() > kDecodedKept) std::string().swap(s_.decoded);
   }
   ScratchScope(const ScratchScope&) = delete;
   ScratchScope& operator=(const ScratchScope&) = delete;
@@ -52,35 +59,24 @@ class ScratchScope {
   size_t members_, items_;
 };
 
-template <typename T>
-void move_children(std::vector<T>& stack, size_t from, std::vector<T>& into) {
-  into.reserve(stack.size() - from);
-  for (size_t i = from; i < stack.size(); ++i) into.push_back(std::move(stack[i]));
-  stack.resize(from);
-}
-
 class Parser {
  public:
-  Parser(std::string_view text, std::string* error) : s_(text), error_(error) {}
+  Parser(std::string_view text, JsonArena& arena, std::string* error)
+      : s_(text), arena_(arena), error_(error) {}
 
-  std::optional<JsonValue> run() {
-    JsonValue v;
+  bool run(JsonValue& root) {
     skip_ws();
-    if (!value(v, 0)) return std::nullopt;
+    if (!value(root, 0)) return false;
     skip_ws();
-    if (pos_ != s_.size()) return fail("trailing characters");
-    return v;
+    if (pos_ != s_.size()) return failed("trailing characters");
+    return true;
   }
 
  private:
-  std::nullopt_t fail(const char* why) {
+  bool failed(const char* why) {
     if (error_ != nullptr && error_->empty()) {
       *error_ = std::string(why) + " at offset " + std::to_string(pos_);
     }
-    return std::nullopt;
-  }
-  bool failed(const char* why) {
-    fail(why);
     return false;
   }
 
@@ -174,12 +170,37 @@ class Parser {
     return true;
   }
 
-  // Decodes a string literal at pos_ (on the opening quote) into `out`, as Go does: invalid
-  // UTF-8 and lone surrogates become U+FFFD. Runs of characters that need no decoding are
-  // appended whole (a string without escapes is one append).
-  bool string(std::string& out) {
-    ++pos_;
-    size_t run = pos_;  // s_[run, pos_) is plain text not yet appended
+  // Reads the string literal at pos_ (on the opening quote) into `out`: its decoded text, as Go
+  // decodes it (invalid UTF-8 and lone surrogates become U+FFFD). A string with nothing to decode
+  // (the common case: no escape, valid UTF-8) is borrowed from the input; any other is decoded
+  // into the scratch buffer and copied into the arena.
+  bool string(std::string_view& out) {
+    const size_t start = ++pos_;
+    while (pos_ < s_.size()) {
+      unsigned char c = static_cast<unsigned char>(s_[pos_]);
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        ++pos_;
+      } else if (size_t n = c >= 0x80 ? utf8_length_at(s_, pos_) : 0; n != 0) {
+        pos_ += n;
+      } else {
+        break;
+      }
+    }
+    if (pos_ < s_.size() && s_[pos_] == '"') {
+      out = s_.substr(start, pos_ - start);
+      ++pos_;
+      return true;
+    }
+    std::string& decoded = scratch_.decoded;
+    decoded.clear();
+    if (!decode_rest(decoded, start)) return false;
+    out = arena_.copy(decoded);
+    return true;
+  }
+
+  // Decodes the rest of a string literal from pos_ into `out`, s_[run, pos_) being plain text
+  // not yet appended. Runs of characters that need no decoding are appended whole.
+  bool decode_rest(std::string& out, size_t run) {
     while (true) {
       if (pos_ >= s_.size()) return failed("unterminated string");
       unsigned char c = static_cast<unsigned char>(s_[pos_]);
@@ -226,12 +247,12 @@ class Parser {
         --pos_;
         return failed("invalid escape");
     }
-    uint32_t cp;
+    uint32_t cp = 0;
     if (!hex4(cp)) return false;
     if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
       size_t save = pos_;
       pos_ += 2;
-      uint32_t lo;
+      uint32_t lo = 0;
       if (!hex4(lo)) return false;
       if (lo >= 0xDC00 && lo <= 0xDFFF) {
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -261,12 +282,13 @@ class Parser {
       skip_ws();
       JsonValue item;
       if (!value(item, depth + 1)) return false;
-      stack.push_back(std::move(item));
+      stack.push_back(item);
       skip_ws();
       if (pos_ >= s_.size()) return failed("unterminated array");
       char c = s_[pos_++];
       if (c == ']') {
-        move_children(stack, first, v.items);
+        v.items = {arena_.copy(stack.data() + first, stack.size() - first), stack.size() - first};
+        stack.resize(first);
         return true;
       }
       if (c != ',') return failed("expected ',' or ']'");
@@ -294,12 +316,14 @@ class Parser {
       ++pos_;
       skip_ws();
       if (!value(m.value, depth + 1)) return false;
-      stack.push_back(std::move(m));
+      stack.push_back(m);
       skip_ws();
       if (pos_ >= s_.size()) return failed("unterminated object");
       char c = s_[pos_++];
       if (c == '}') {
-        move_children(stack, first, v.members);
+        v.members = {arena_.copy(stack.data() + first, stack.size() - first),
+                     stack.size() - first};
+        stack.resize(first);
         return true;
       }
       if (c != ',') return failed("expected ',' or '}'");
@@ -307,6 +331,7 @@ class Parser {
   }
 
   std::string_view s_;
+  JsonArena& arena_;
   std::string* error_;
   Scratch& scratch_ = scratch();
   ScratchScope scope_{scratch_};
@@ -315,34 +340,11 @@ class Parser {
 
 }  // namespace
 
-std::optional<JsonValue> parse_json(std::string_view text, std::string* error) {
+JsonDocument parse_json(std::string_view text, std::string* error) {
   if (error != nullptr) error->clear();
-  return Parser(text, error).run();
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  size_t run = 0;  // s[run, i) needs no escaping and is not yet appended
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
+  JsonDocument doc;
+  doc.parsed_ = Parser(text, doc.arena_, error).run(doc.root_);
+  return doc;
 }
 
 size_t count_runes(std::string_view s) {

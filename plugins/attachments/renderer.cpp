@@ -141,7 +141,7 @@ std::string render_attachment(const JsonValue& a) {
   std::string_view footer = string_member(a, "footer");
   std::string ts;
   if (const JsonValue* t = member(a, "ts"); t != nullptr) {
-    ts = t->kind == JsonValue::Kind::String ? t->text
+    ts = t->kind == JsonValue::Kind::String ? std::string(t->text)
          : t->kind == JsonValue::Kind::Number ? std::string(t->raw)
                                                : std::string();
   }

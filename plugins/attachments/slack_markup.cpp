@@ -109,6 +109,9 @@ std::string convert_links(std::string_view text, LinkPattern pattern) {
       pos = lt + 1;
       continue;
     }
+    // Each link grows by one byte ("<u|t>" -> "[t](u)"): sized once at the first, so a message
+    // with a link or two is one allocation instead of a growth step per append.
+    if (copied == 0) out.reserve(text.size() + 16);
     out.append(text.substr(copied, lt - copied));
     out += '[';
     out.append(text.substr(bar + 1, close - bar - 1));

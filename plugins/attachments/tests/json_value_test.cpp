@@ -110,7 +110,7 @@ TEST(JsonValue, ObjectsAndArraysOfAnySizeKeepOrderAndDuplicates) {
   for (size_t i = 0; i < 20; ++i) {
     EXPECT_EQ(o->members[i].key, "k" + std::to_string(i % 7));
     EXPECT_EQ(o->members[i].value.raw, std::to_string(i));
-    EXPECT_EQ(a->items[i].items.at(0).raw, std::to_string(i));
+    EXPECT_EQ(a->items[i].items[0].raw, std::to_string(i));
   }
 }
 
@@ -119,7 +119,7 @@ TEST(JsonValue, HugeNumbersKeepTheirTextAndNestingIsBoundedInObjectsToo) {
   std::string array = "[" + huge + "]";
   auto v = parse_json(array);
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->items.at(0).raw, huge);
+  EXPECT_EQ(v->items[0].raw, huge);
   std::string deep;
   for (int i = 0; i <= kMaxJsonDepth; ++i) deep += "{\"a\":";
   deep += "1" + std::string(kMaxJsonDepth + 1, '}');
@@ -170,6 +170,141 @@ TEST(JsonValue, EveryParseStartsCleanAfterFailuresAndLargeDocuments) {
   ASSERT_EQ(parsed_big->items.size(), 2000u);
   EXPECT_EQ(parsed_big->items[1999].members[0].value.items[0].raw, "1999");
   EXPECT_EQ(parse_json(good)->members.size(), 2u);
+}
+
+// A string is borrowed from the input when it needs no decoding, decoded into the document's
+// arena otherwise; either way its text is what Go decodes.
+TEST(JsonValue, PlainStringsAreBorrowedAndDecodedOnesLiveInTheDocument) {
+  const std::string text = R"({"plain":"abc é","esc\u0041ped":"a\tb","bad":")" "x\xFF" R"(","":""})";
+  auto v = parse_json(text);
+  ASSERT_TRUE(v);
+  ASSERT_EQ(v->members.size(), 4u);
+  auto borrowed = [&](std::string_view s) {
+    return s.data() >= text.data() && s.data() + s.size() <= text.data() + text.size();
+  };
+  EXPECT_EQ(v->members[0].key, "plain");
+  EXPECT_TRUE(borrowed(v->members[0].key));
+  EXPECT_EQ(v->members[0].value.text, "abc \xC3\xA9");
+  EXPECT_TRUE(borrowed(v->members[0].value.text));
+  EXPECT_EQ(v->members[1].key, "escAped");
+  EXPECT_FALSE(borrowed(v->members[1].key));
+  EXPECT_EQ(v->members[1].value.text, "a\tb");
+  EXPECT_FALSE(borrowed(v->members[1].value.text));
+  EXPECT_EQ(v->members[2].value.text, "x\xEF\xBF\xBD");
+  EXPECT_FALSE(borrowed(v->members[2].value.text));
+  EXPECT_EQ(v->members[3].key, "");
+  EXPECT_EQ(v->members[3].value.text, "");
+  EXPECT_EQ(v->members[3].value.raw, "\"\"");
+}
+
+// Invalid UTF-8 in keys and at a string's very start or end, next to escapes.
+TEST(JsonValue, InvalidUtf8InKeysAndAtStringEdges) {
+  auto v = parse_json("{\"\xC0k\\n\":\"\xFF\",\"k\xE2\x82\":\"\\u00e9\xF5\"}");
+  ASSERT_TRUE(v);
+  ASSERT_EQ(v->members.size(), 2u);
+  EXPECT_EQ(v->members[0].key, "\xEF\xBF\xBDk\n");
+  EXPECT_EQ(v->members[0].value.text, "\xEF\xBF\xBD");
+  EXPECT_EQ(v->members[1].key, "k\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(v->members[1].value.text, "\xC3\xA9\xEF\xBF\xBD");
+}
+
+// The tree lives in the document: moving it keeps every view valid, and documents alive at the
+// same time do not share memory.
+TEST(JsonValue, DocumentsOwnTheirTreesAndMoveWithThem) {
+  const std::string a_text = R"({"k":["\u0061",{"n":1}]})";
+  const std::string b_text = R"({"k":["\u0062",{"n":2}]})";
+  auto a = parse_json(a_text);
+  auto b = parse_json(b_text);
+  ASSERT_TRUE(a && b);
+  JsonDocument moved = std::move(a);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->members[0].value.items[0].text, "a");
+  EXPECT_EQ(moved->members[0].value.items[1].members[0].value.raw, "1");
+  EXPECT_EQ(b->members[0].value.items[0].text, "b");
+  EXPECT_EQ(b->members[0].value.items[1].members[0].value.raw, "2");
+  JsonDocument assigned;
+  EXPECT_FALSE(assigned);
+  assigned = std::move(b);
+  EXPECT_EQ(assigned->members[0].value.items[0].text, "b");
+}
+
+// Parsing one document after another reuses the same arena blocks: a thread in its steady state
+// (the loop thread, one attachments.process per webhook) makes no heap call for the tree.
+TEST(JsonValue, ArenaBlocksAreReusedFromOneDocumentToTheNext) {
+  const std::string text =
+      R"({"attachments":[{"fallback":"f\u00e9","color":"#36a64f","pretext":"p","title":"t",)"
+      R"("text":"a long text with an escape\n and more","fields":[{"title":"T","value":"v",)"
+      R"("short":true}]}],"k":[1,2,3]})";
+  { auto warm = parse_json(text); }
+  const size_t cached = JsonArena::cached_blocks();
+  ASSERT_GE(cached, 1u);
+  for (int i = 0; i < 3; ++i) {
+    auto doc = parse_json(text);
+    ASSERT_TRUE(doc);
+    EXPECT_EQ(JsonArena::cached_blocks(), cached - 1);  // its one block came from the cache
+    EXPECT_EQ(doc->members[0].value.items[0].members[0].value.text, "f\xC3\xA9");
+    EXPECT_EQ(doc->members[0].value.items[0].members[4].value.text,
+              "a long text with an escape\n and more");
+  }
+  EXPECT_EQ(JsonArena::cached_blocks(), cached);
+  // A failed parse gives its blocks back too.
+  EXPECT_FALSE(parse_json(text.substr(0, text.size() - 1)));
+  EXPECT_EQ(JsonArena::cached_blocks(), cached);
+}
+
+// A document bigger than one block: node arrays past the block size get blocks of their own,
+// smaller ones keep filling standard blocks; every value reads back.
+TEST(JsonValue, DocumentsLargerThanABlockReadBackWhole) {
+  std::string text = "[";
+  const int n = 3000;  // 3000 nodes: an array far past kBlockSize
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) text += ',';
+    text += i % 2 ? "{\"k\\u0030\":\"v" + std::to_string(i) + "\\n\"}" : std::to_string(i);
+  }
+  text += ']';
+  auto v = parse_json(text);
+  ASSERT_TRUE(v);
+  ASSERT_EQ(v->items.size(), static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const JsonValue& item = v->items[i];
+    if (i % 2) {
+      ASSERT_EQ(item.members.size(), 1u);
+      EXPECT_EQ(item.members[0].key, "k0");
+      EXPECT_EQ(item.members[0].value.text, "v" + std::to_string(i) + "\n");
+    } else {
+      EXPECT_EQ(item.raw, std::to_string(i));
+    }
+  }
+}
+
+// The escaper is the SDK's, run-based: it must give what escaping byte by byte gives, for every
+// byte value and at every run boundary.
+TEST(JsonValue, TheSharedEscaperMatchesAByteByByteEscape) {
+  auto reference = [](std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 0xF];
+      else out += static_cast<char>(c);
+    }
+    return out + "\"";
+  };
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  for (const std::string& s : {all, std::string("plain"), std::string("\"x\""),
+                               std::string("ab\ncd\\"), std::string(1, '\0')}) {
+    std::string out;
+    append_json_string(out, s);
+    EXPECT_EQ(out, reference(s));
+    std::string inner = "prefix";
+    sdk::append_json_escaped(inner, s);
+    EXPECT_EQ(inner, "prefix" + reference(s).substr(1, reference(s).size() - 2));
+  }
 }
 
 }  // namespace

@@ -16,14 +16,23 @@ AttachmentsOutcome normalise(std::string_view json) {
   return normalise_attachments(*parsed, users());
 }
 
-// The normalised array, parsed back (so tests check structure, not spelling). The result's
-// `raw` views borrow from out.json: use only its decoded parts when `out` is a temporary.
-JsonValue reparse(const AttachmentsOutcome& out) {
-  EXPECT_TRUE(out.ok) << out.error;
-  auto v = parse_json(out.json);
-  EXPECT_TRUE(v) << out.json;
-  return v ? *v : JsonValue{};
-}
+// The normalised array, parsed back (so tests check structure, not spelling). Keeps the text it
+// parsed, which the tree borrows from (as it does from its document); not movable for that reason.
+class Reparsed {
+ public:
+  explicit Reparsed(AttachmentsOutcome out) : json_(std::move(out.json)), doc_(parse_json(json_)) {
+    EXPECT_TRUE(out.ok) << out.error;
+    EXPECT_TRUE(doc_) << json_;
+  }
+  Reparsed(const Reparsed&) = delete;
+  Reparsed& operator=(const Reparsed&) = delete;
+  const JsonValue& operator*() const { return doc_ ? *doc_ : empty_; }
+
+ private:
+  std::string json_;
+  JsonDocument doc_;
+  JsonValue empty_;
+};
 
 const JsonValue* get(const JsonValue& object, std::string_view key) {
   for (const auto& m : object.members) {
@@ -34,7 +43,7 @@ const JsonValue* get(const JsonValue& object, std::string_view key) {
 
 std::string text_of(const JsonValue& object, std::string_view key) {
   const JsonValue* v = get(object, key);
-  return v != nullptr && v->is_string() ? v->text : std::string("<absent>");
+  return v != nullptr && v->is_string() ? std::string(v->text) : std::string("<absent>");
 }
 
 TEST(Normaliser, Case19QuotesNewlinesAndTabsSurviveUnchanged) {
@@ -53,22 +62,22 @@ TEST(Normaliser, Case19QuotesNewlinesAndTabsSurviveUnchanged) {
     attachment += ",\"value\":";
     append_json_string(attachment, t);
     attachment += "}]}";
-    JsonValue out = reparse(normalise("[" + attachment + "]"));
+    Reparsed reparsed(normalise("[" + attachment + "]"));
+    const JsonValue& out = *reparsed;
     ASSERT_EQ(out.items.size(), 1u);
     const JsonValue& a = out.items[0];
     for (const char* key : {"fallback", "pretext", "author_name", "title", "text"})
       EXPECT_EQ(text_of(a, key), t) << key;
-    const JsonValue& field = get(a, "fields")->items.at(0);
+    const JsonValue& field = get(a, "fields")->items[0];
     EXPECT_EQ(text_of(field, "title"), t);
     EXPECT_EQ(text_of(field, "value"), t);
   }
 }
 
 TEST(Normaliser, Case20NullAttachmentsAndNullFieldsAreDropped) {
-  // Kept alive: `raw` views below borrow from it.
-  AttachmentsOutcome outcome =
-      normalise(R"([{"fields":[{"title":"foo","value":"bar","short":true}, null]}, null])");
-  JsonValue out = reparse(outcome);
+  Reparsed reparsed(
+      normalise(R"([{"fields":[{"title":"foo","value":"bar","short":true}, null]}, null])"));
+  const JsonValue& out = *reparsed;
   ASSERT_EQ(out.items.size(), 1u);
   const JsonValue* fields = get(out.items[0], "fields");
   ASSERT_NE(fields, nullptr);
@@ -98,10 +107,11 @@ TEST(Normaliser, AnyOtherShortIsAnError) {
 }
 
 TEST(Normaliser, FieldValuesAreStringifiedAsGoPrintsThem) {
-  JsonValue out = reparse(normalise(
+  Reparsed reparsed(normalise(
       R"([{"fields":[{"value":42},{"value":1234567},{"value":true},{"value":[]},)"
       R"({"value":{"b":1,"a":"x"}},{"value":null},{"title":"no value"},{"value":"s"}]}])"));
-  const JsonValue* fields = get(out.items.at(0), "fields");
+  const JsonValue& out = *reparsed;
+  const JsonValue* fields = get(out.items[0], "fields");
   ASSERT_NE(fields, nullptr);
   ASSERT_EQ(fields->items.size(), 8u);
   EXPECT_EQ(text_of(fields->items[0], "value"), "42");
@@ -115,12 +125,13 @@ TEST(Normaliser, FieldValuesAreStringifiedAsGoPrintsThem) {
 }
 
 TEST(Normaliser, Case23TextProcessingInPretextTextTitleAndFieldValues) {
-  JsonValue out = reparse(normalise(
+  Reparsed reparsed(normalise(
       R"([null,{"pretext":"<!channel> X <!here>","text":"<!channel> X <!here>",)"
       R"("title":"<!channel> X <!here>","fields":[{"title":"<!here>","value":"<!channel> X <!here>"}]},)"
       R"(null,{"pretext":"<@)" + kAliceId + R"(> X","text":"<@)" + kAliceId +
       R"(> X","title":"<@)" + kAliceId + R"(> X","fields":[{"value":"<@)" + kAliceId +
       R"(> X"}]}])"));
+  const JsonValue& out = *reparsed;
   ASSERT_EQ(out.items.size(), 2u);  // [nil, a, nil, b] → [a, b]
   for (const char* key : {"pretext", "text", "title"}) {
     EXPECT_EQ(text_of(out.items[0], key), "@channel X @here") << key;
@@ -134,10 +145,11 @@ TEST(Normaliser, Case23TextProcessingInPretextTextTitleAndFieldValues) {
 
 TEST(Normaliser, LooseLinksInTextPretextAndFieldValuesButNotTitle) {
   std::string link = "<http://x|a|b\nc>";
-  JsonValue out = reparse(normalise(
+  Reparsed reparsed(normalise(
       R"([{"pretext":"<http://x|a|b\nc>","text":"<http://x|a|b\nc>","title":"<http://x|a|b\nc>",)"
       R"("fields":[{"title":"<http://x|t>","value":"<http://x|a|b\nc>"}]}])"));
-  const JsonValue& a = out.items.at(0);
+  const JsonValue& out = *reparsed;
+  const JsonValue& a = out.items[0];
   EXPECT_EQ(text_of(a, "pretext"), "[a|b\nc](http://x)");
   EXPECT_EQ(text_of(a, "text"), "[a|b\nc](http://x)");
   EXPECT_EQ(text_of(a, "title"), link);
@@ -269,8 +281,9 @@ TEST(WebhookPost, TextWithoutMarkupIsCopiedAndTextWithItIsConverted) {
   EXPECT_EQ(convert_message("", users()), "");
   EXPECT_EQ(convert_message("<@" + kAliceId + "> <!channel> <http://a|b> <c>", users()),
             "@alice @channel [b](http://a) <c>");
-  JsonValue out = reparse(normalise(
+  Reparsed reparsed(normalise(
       R"([{"title":"plain","text":"plain text","pretext":"<!here>","fields":[{"title":"f","value":"v"},{"title":"g","value":"<u|l>"},{"title":"h","value":true}]}])"));
+  const JsonValue& out = *reparsed;
   ASSERT_EQ(out.items.size(), 1u);
   const JsonValue& a = out.items[0];
   EXPECT_EQ(text_of(a, "title"), "plain");

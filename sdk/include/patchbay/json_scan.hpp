@@ -12,8 +12,9 @@
 // refused when they overflow a float64, as Go decoding into interface{} does). The input must
 // already be valid UTF-8 (the caller checks or repairs it); nothing here validates encoding.
 //
-// Header-only, no dependencies. Threading: pure functions, any thread. Never throws
-// (std::bad_alloc aside). Views borrow the text they were made from.
+// Header-only; its one include is json_escape.hpp (append_json_string, re-exported here).
+// Threading: pure functions, any thread. Never throws (std::bad_alloc aside). Views borrow the
+// text they were made from.
 #pragma once
 
 #include <bitset>
@@ -25,6 +26,8 @@
 #include <string_view>
 #include <system_error>
 #include <vector>
+
+#include "patchbay/json_escape.hpp"
 
 namespace pb::sdk {
 
@@ -354,33 +357,6 @@ inline bool split_json_array(std::string_view json, std::vector<std::string_view
   }
   in.skip_ws();
   return in.at_end();
-}
-
-// Appends `s` as a JSON string literal: '"' and '\\' escaped, \n \r \t short, other control
-// characters as \u00XX, everything else (UTF-8 included) as is.
-inline void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
 }
 
 // Decodes a JSON string literal (quotes included); false when it is not one.

@@ -37,6 +37,7 @@
 #include <utility>
 #include <vector>
 
+#include "patchbay/json_escape.hpp"
 #include "patchbay/plugin.h"
 
 // The name of the entry point PB_PLUGIN defines. A build that links several plugins statically
@@ -51,39 +52,6 @@ namespace pb::sdk {
 inline pb_str to_pb(std::string_view s) noexcept { return pb_str{s.data(), s.size()}; }
 inline std::string_view to_sv(pb_str s) noexcept {
   return s.data == nullptr ? std::string_view{} : std::string_view{s.data, s.len};
-}
-
-// Appends `s` to `out` as the inside of a JSON string literal (quotes not included): escapes
-// '"', '\\' and control characters. Bytes >= 0x80 are copied as they are (UTF-8 passes through).
-inline void append_json_escaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
 }
 
 // `s` as a complete JSON string literal, quotes included.
@@ -368,10 +336,13 @@ class Host {
     return rc;
   }
   // Runs the intercept chain of a plugin-defined event; `done` runs once, later.
-  int publish_intercept(uint32_t event, std::string_view data, PublishDoneFn done) {
+  // `done`: a PublishDoneFn or any callable with its signature, kept as it is (a lambda is not
+  // wrapped in a std::function: one heap block per publish instead of two, on request paths).
+  template <typename Fn = PublishDoneFn>
+  int publish_intercept(uint32_t event, std::string_view data, Fn done) {
     pb_blob_v1 blob{sizeof(pb_blob_v1), to_pb(data)};
-    auto* c = keep(std::make_unique<OneShot<PublishDoneFn>>(this, std::move(done)));
-    int rc = api_->publish_intercept(self_, event, &blob, &publish_done_trampoline, c);
+    auto* c = keep(std::make_unique<OneShot<Fn>>(this, std::move(done)));
+    int rc = api_->publish_intercept(self_, event, &blob, &publish_done_trampoline<Fn>, c);
     if (rc != PB_OK) drop(c);
     return rc;
   }
@@ -620,9 +591,10 @@ class Host {
       detail::log_current_exception(c->host->api_, c->host->self_, "observer");
     }
   }
+  template <typename Fn>
   static void publish_done_trampoline(void* user, int verdict, int http_status, pb_str error_id,
                                       pb_str message, const void* payload) noexcept {
-    auto* c = static_cast<OneShot<PublishDoneFn>*>(user);
+    auto* c = static_cast<OneShot<Fn>*>(user);
     Host* host = c->host;
     try {
       c->fn(verdict, http_status, to_sv(error_id), to_sv(message), payload);
