@@ -159,7 +159,11 @@ bool Router::walk(const Node& node, std::string_view rest, std::string_view meth
 Match Router::match(std::string_view method, std::string_view path) const {
   Match out;
   if (path.empty() || path[0] != '/') return out;
-  std::vector<std::string_view> values;
+  // The {param} segments met on the way (walk() pushes and pops them), kept per thread and
+  // cleared here: there is a match on every request, and a fresh vector would be a heap block
+  // each time. Bounded by the routes' own depth. No callback runs inside walk().
+  thread_local std::vector<std::string_view> values;
+  values.clear();
   const Node* path_match = nullptr;
   // "/" is the root node itself; any other path is walked segment by segment.
   std::string_view rest = path == "/" ? std::string_view() : path;

@@ -2,6 +2,7 @@
 // arguments and its thread, then forwards to the App, the bus, the store or the HTTP request.
 // Calls back into a plugin are guarded: an exception becomes a fault of that plugin.
 #include <exception>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -25,6 +26,11 @@ http::Request* req(pb_http_request* r) { return reinterpret_cast<http::Request*>
 const http::Request* req(const pb_http_request* r) {
   return reinterpret_cast<const http::Request*>(r);
 }
+
+// The synchronous lookups (user_get, channel_get...) hand the directories their callback by
+// reference (std::cref): the directory calls it before returning, and std::function keeps a
+// reference_wrapper inline where a closure of three references is a heap block on every call
+// (the webhook path makes two such lookups per request).
 
 // Runs a plugin callback; an exception is reported as that plugin's fault instead of unwinding
 // into libuv.
@@ -372,9 +378,10 @@ int host_user_get(pb_plugin* self, int by, pb_str value, pb_user_fn fn, void* us
   if (!on_loop_thread()) return PB_E_STATE;
   UserDirectory* users = self->app->users();
   if (users == nullptr) return PB_E_UNSUPPORTED;
-  return users->get(by, sv(value), [&](const pb_user_v1& found) {
+  auto found_fn = [&](const pb_user_v1& found) {
     guarded(self, "user_get callback", [&] { fn(user, &found); });
-  });
+  };
+  return users->get(by, sv(value), std::cref(found_fn));
 }
 
 int host_user_create(pb_plugin* self, const pb_user_v1* draft, pb_user_done_fn done, void* user) {
@@ -415,9 +422,10 @@ int host_channel_get(pb_plugin* self, pb_str channel_id, pb_channel_fn fn, void*
   if (!on_loop_thread()) return PB_E_STATE;
   ChatDirectory* chat = self->app->chat();
   if (chat == nullptr) return PB_E_UNSUPPORTED;
-  return chat->channel(sv(channel_id), [&](const pb_channel_v1& found) {
+  auto found_fn = [&](const pb_channel_v1& found) {
     guarded(self, "channel_get callback", [&] { fn(user, &found); });
-  });
+  };
+  return chat->channel(sv(channel_id), std::cref(found_fn));
 }
 
 int host_channel_get_by_name(pb_plugin* self, pb_str team_id, pb_str name, pb_channel_fn fn,
@@ -426,9 +434,10 @@ int host_channel_get_by_name(pb_plugin* self, pb_str team_id, pb_str name, pb_ch
   if (!on_loop_thread()) return PB_E_STATE;
   ChatDirectory* chat = self->app->chat();
   if (chat == nullptr) return PB_E_UNSUPPORTED;
-  return chat->channel_by_name(sv(team_id), sv(name), [&](const pb_channel_v1& found) {
+  auto found_fn = [&](const pb_channel_v1& found) {
     guarded(self, "channel_get_by_name callback", [&] { fn(user, &found); });
-  });
+  };
+  return chat->channel_by_name(sv(team_id), sv(name), std::cref(found_fn));
 }
 
 // ---- minor 4: teams -------------------------------------------------------------------------
@@ -438,9 +447,10 @@ int host_team_get(pb_plugin* self, pb_str team_id, pb_team_fn fn, void* user) {
   if (!on_loop_thread()) return PB_E_STATE;
   ChatDirectory* chat = self->app->chat();
   if (chat == nullptr) return PB_E_UNSUPPORTED;
-  return chat->team(sv(team_id), [&](const pb_team_v1& found) {
+  auto found_fn = [&](const pb_team_v1& found) {
     guarded(self, "team_get callback", [&] { fn(user, &found); });
-  });
+  };
+  return chat->team(sv(team_id), std::cref(found_fn));
 }
 
 // ---- minor 5: metrics -----------------------------------------------------------------------
@@ -519,9 +529,10 @@ int host_team_member_roles(pb_plugin* self, pb_str team_id, pb_str user_id, pb_k
   if (!on_loop_thread()) return PB_E_STATE;
   ChatDirectory* chat = self->app->chat();
   if (chat == nullptr) return PB_E_UNSUPPORTED;
-  return chat->team_roles(sv(team_id), sv(user_id), [&](std::string_view roles) {
+  auto found_fn = [&](std::string_view roles) {
     guarded(self, "team_member_roles callback", [&] { fn(user, ps(roles)); });
-  });
+  };
+  return chat->team_roles(sv(team_id), sv(user_id), std::cref(found_fn));
 }
 
 int host_post_create(pb_plugin* self, const pb_post_v1* draft, pb_post_done_fn done, void* user) {

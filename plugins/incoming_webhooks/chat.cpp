@@ -37,6 +37,16 @@ std::optional<Channel> Chat::channel(std::string_view id) const {
   return out;
 }
 
+std::optional<Chat::ChannelState> Chat::channel_state(std::string_view id) const {
+  std::optional<ChannelState> out;
+  auto fn = [](void* user, const pb_channel_v1* found) {
+    static_cast<std::optional<ChannelState>*>(user)->emplace(
+        ChannelState{to_sv(found->type) == "O", found->delete_at});
+  };
+  host_.api()->channel_get(host_.self(), to_pb(id), fn, &out);
+  return out;
+}
+
 std::optional<Channel> Chat::channel_by_name(std::string_view team_id,
                                              std::string_view name) const {
   std::optional<Channel> out;
@@ -48,6 +58,13 @@ std::optional<User> Chat::user_by_id(std::string_view id) const {
   std::optional<User> out;
   host_.api()->user_get(host_.self(), PB_USER_BY_ID, to_pb(id), &store_user, &out);
   return out;
+}
+
+bool Chat::user_exists(std::string_view id) const {
+  bool found = false;
+  auto fn = [](void* user, const pb_user_v1*) { *static_cast<bool*>(user) = true; };
+  host_.api()->user_get(host_.self(), PB_USER_BY_ID, to_pb(id), fn, &found);
+  return found;
 }
 
 std::optional<User> Chat::user_by_username(std::string_view username) const {
@@ -87,23 +104,5 @@ int Chat::direct_channel(std::string_view user_a, std::string_view user_b, Chann
   if (rc == PB_OK) owned.release();  // the host calls fn exactly once, which frees it
   return rc;
 }
-
-int Chat::create_post(const pb_post_v1& draft, PostDone done) {
-  auto owned = std::make_unique<PostDone>(std::move(done));
-  auto fn = [](void* user, int status, int http_status, pb_str error_id, pb_str message,
-               const pb_post_v1* created) {
-    std::unique_ptr<PostDone> cb(static_cast<PostDone*>(user));
-    try {  // nothing may unwind into the host
-      (*cb)(PostResult{status, http_status, std::string(to_sv(error_id)),
-                       std::string(to_sv(message)),
-                       created != nullptr ? std::string(to_sv(created->id)) : std::string()});
-    } catch (...) {
-    }
-  };
-  int rc = host_.api()->post_create(host_.self(), &draft, fn, owned.get());
-  if (rc == PB_OK) owned.release();  // the host calls fn exactly once, which frees it
-  return rc;
-}
-
 
 }  // namespace pb::incoming_webhooks

@@ -59,7 +59,10 @@ struct WebhookEndpoint::Delivery {
   std::shared_ptr<const IncomingHook> hook;
   std::string channel_override;  // the payload's "channel"
   std::string type;              // after processing
-  std::string channel_id, owner_id;
+  // The target channel and the poster (the hook's owner): views of the hook (kept alive by
+  // `hook`) or, for another channel, of `other_channel_id`. No copy per request on the usual path.
+  std::string_view channel_id, owner_id;
+  std::string other_channel_id;
   std::vector<SplitPost> parts;
   size_t next_part = 0;
   std::string thread_key;  // "" = not threaded
@@ -221,13 +224,13 @@ void WebhookEndpoint::on_processed(const DeliveryPtr& d, std::string_view proces
   const IncomingHook& hook = *d->hook;
   std::string_view target = d->channel_override;
   if (target.empty()) {
-    auto channel = chat_.channel(hook.channel_id);
+    auto channel = chat_.channel_state(hook.channel_id);
     if (!channel || channel->delete_at != 0) {
       respond(d->request, {404, "app.channel.get.existing.app_error",
                            "Unable to find the existing channel."});
       return;
     }
-    return on_channel(d, *channel);
+    return on_channel(d, hook.channel_id, channel->open);
   }
   if (target.front() == '@') {
     auto user = chat_.user_by_username(target.substr(1));
@@ -241,7 +244,7 @@ void WebhookEndpoint::on_processed(const DeliveryPtr& d, std::string_view proces
                              "web.incoming_webhook.user.app_error", "Couldn't find the user."});
         return;
       }
-      on_channel(d, *c);
+      on_channel(d, c->id, c->type == "O");
     });
     if (rc != PB_OK) {
       respond(d->request, {500, "web.incoming_webhook.user.app_error", "Couldn't find the user."});
@@ -254,22 +257,22 @@ void WebhookEndpoint::on_processed(const DeliveryPtr& d, std::string_view proces
     respond(d->request, {404, "web.incoming_webhook.channel.app_error", "Couldn't find the channel."});
     return;
   }
-  on_channel(d, *channel);
+  on_channel(d, channel->id, channel->type == "O");
 }
 
-void WebhookEndpoint::on_channel(const DeliveryPtr& d, const Channel& channel) {
+void WebhookEndpoint::on_channel(const DeliveryPtr& d, std::string_view channel_id, bool open) {
   const IncomingHook& hook = *d->hook;
-  if (hook.channel_locked && channel.id != hook.channel_id) {
+  if (hook.channel_locked && channel_id != hook.channel_id) {
     respond(d->request, {403, "web.incoming_webhook.channel_locked.app_error",
                          "This webhook is not permitted to post to the requested channel."});
     return;
   }
-  auto owner = chat_.user_by_id(hook.user_id);
-  if (!owner) {
+  // The owner looked up by id is the hook's user_id itself: only whether it exists matters.
+  if (!chat_.user_exists(hook.user_id)) {
     respond(d->request, {403, "web.incoming_webhook.user.app_error", "Couldn't find the user."});
     return;
   }
-  if (channel.type != "O" && chat_.can_read(channel.id, owner->id) != 1) {
+  if (!open && chat_.can_read(channel_id, hook.user_id) != 1) {
     respond(d->request, {403, "web.incoming_webhook.permissions.app_error",
                          "Inappropriate channel permissions."});
     return;
@@ -278,8 +281,13 @@ void WebhookEndpoint::on_channel(const DeliveryPtr& d, const Channel& channel) {
     respond(d->request, invalid_param("post.type"));
     return;
   }
-  d->channel_id = channel.id;
-  d->owner_id = std::move(owner->id);
+  if (channel_id == hook.channel_id) {
+    d->channel_id = hook.channel_id;
+  } else {
+    d->other_channel_id.assign(channel_id);
+    d->channel_id = d->other_channel_id;
+  }
+  d->owner_id = hook.user_id;
   create_next(d);
 }
 
@@ -322,7 +330,7 @@ void WebhookEndpoint::create_next(const DeliveryPtr& d) {
       std::string token = std::move(d->root_token);
       d->root_token.clear();
       roots_.root_done(token, r.status == PB_OK ? std::string_view(r.post_id) : std::string_view{});
-      if (r.status == PB_OK) d->root_id = r.post_id;  // the later parts reply to it
+      if (r.status == PB_OK) d->root_id.assign(r.post_id);  // the later parts reply to it
     }
     if (r.status != PB_OK && index == 0 && d->root_from_store &&
         r.error_id == "api.post.create_post.root_id.app_error") {
@@ -335,9 +343,10 @@ void WebhookEndpoint::create_next(const DeliveryPtr& d) {
     }
     if (r.status != PB_OK) {
       respond(d->request, {r.http_status >= 400 ? r.http_status : 500,
-                           r.error_id.empty() ? "api.post.create_webhook_post.creating.app_error"
-                                              : r.error_id,
-                           r.message.empty() ? "Failed to create post." : r.message});
+                           std::string(r.error_id.empty()
+                                           ? "api.post.create_webhook_post.creating.app_error"
+                                           : r.error_id),
+                           std::string(r.message.empty() ? "Failed to create post." : r.message)});
       return;
     }
     create_next(d);

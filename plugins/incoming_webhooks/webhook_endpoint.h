@@ -65,7 +65,8 @@ class WebhookEndpoint {
   int deliver(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook,
               IncomingPayload payload, std::string thread_key);
   void on_processed(const DeliveryPtr& d, std::string_view processed);
-  void on_channel(const DeliveryPtr& d, const Channel& channel);
+  // `channel_id` is copied when it is not the hook's own channel (whose id the hook keeps).
+  void on_channel(const DeliveryPtr& d, std::string_view channel_id, bool open);
   void create_next(const DeliveryPtr& d);
 
   sdk::Host& host_;
