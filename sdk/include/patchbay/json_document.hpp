@@ -54,7 +54,10 @@ class SmallDocument : private json_document_detail::Buffers<ValueBytes, StackByt
 
  public:
   // The parse stack starts at a quarter of its buffer: the pool hands out the rest as it grows.
-  SmallDocument() : Buffers(), PooledDocument(&this->value_pool, StackBytes / 4, &this->stack_pool) {}
+  // Buffers is default-initialised, not value-initialised (`Buffers()`): that zero-filled both
+  // buffers, 8 KiB of memset on every parse (~12 % of a member-row parse), for bytes the pools
+  // write before anyone reads them.
+  SmallDocument() : PooledDocument(&this->value_pool, StackBytes / 4, &this->stack_pool) {}
   SmallDocument(const SmallDocument&) = delete;
   SmallDocument& operator=(const SmallDocument&) = delete;
 
