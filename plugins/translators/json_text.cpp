@@ -30,18 +30,10 @@ void append_number(std::string& out, const rapidjson::Value& v, bool as_json) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-  // Runs that need no escaping are appended whole (most of a post's text); the SDK escapes the
-  // rest, so the escaping is the same as everywhere else.
+  // The SDK's escaper (json_escape.hpp: runs that need no escaping appended whole), so the
+  // escaping is the same as everywhere else.
   out += '"';
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    sdk::append_json_escaped(out, s.substr(i, 1));
-    run = i + 1;
-  }
-  out.append(s.data() + run, s.size() - run);
+  sdk::append_json_escaped(out, s);
   out += '"';
 }
 
