@@ -463,6 +463,16 @@ int host_metrics_register(pb_plugin* self, pb_metrics_collect_fn fn, void* user)
   return PB_OK;
 }
 
+// ---- minor 6: requests whose client left ----------------------------------------------------
+
+// What the connection knows: closed by the server after a reset, a read or write error or a
+// time-out. A request the host makes to itself (call_local) has no connection: never gone.
+int host_req_peer_gone(const pb_http_request* r) {
+  if (r == nullptr) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  return req(r)->peer_gone() ? 1 : 0;
+}
+
 }  // namespace
 }  // namespace pb::server
 
@@ -642,6 +652,7 @@ const pb_host_api kHostApi = {
     host_team_get,
     host_metrics_register,
     host_metrics_sample,
+    host_req_peer_gone,
 };
 
 }  // namespace

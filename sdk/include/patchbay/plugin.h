@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 5
+#define PB_ABI_MINOR 6
 
 #if defined(_WIN32)
 #define PB_EXPORT __declspec(dllexport)
@@ -633,6 +633,20 @@ typedef struct pb_host_api {
    * not the one of a collect call in progress, or off the loop thread). */
   int (*metrics_sample)(pb_metrics_sink *sink, pb_str name, pb_str help, int type,
                         const pb_metric_label *labels, size_t label_count, double value);
+
+  /* ---- minor 6: requests whose client left ----------------------------------------------- */
+
+  /* Whether the client that sent `request` is gone: 1 when the host knows the connection it
+   * came on is over (the client reset or closed it, it failed, or it timed out), 0 while it is
+   * open, and 0 for a request the host makes to itself (no connection). Once 1, it stays 1. A request whose client is gone
+   * must still be answered exactly once (respond/respond_error), and is valid until then; the
+   * answer is dropped. What it is for: a plugin about to start slow work for a request (a
+   * password hash, an outbound call) may skip that work and answer at once when nobody waits.
+   * Nothing is allocated; the call is cheap enough for every queued job. Loop thread only.
+   * Returns 1 or 0; PB_E_INVALID (request NULL); PB_E_STATE (off the loop thread). A plugin
+   * built against minor 6 checks PB_HOST_HAS(host, req_peer_gone) first: a host of minor 5
+   * cannot tell, and the plugin then does the work as before. */
+  int (*req_peer_gone)(const pb_http_request *request);
 
   /* New functions are appended here (ABI minor + 1 each time). */
 } pb_host_api;

@@ -518,6 +518,14 @@ class Host {
     return api_->metrics_register(self_, collect_ ? &collect_trampoline : nullptr, this);
   }
 
+  // ---- requests whose client left (minor 6) ----
+  // Whether the client of `request` is gone (plugin.h req_peer_gone): the request must still
+  // be answered, the answer is dropped, so slow work for it may be skipped. False on a host
+  // older than ABI minor 6 (it cannot tell), for a request of the host's own, and on an error.
+  bool peer_gone(const Request& request) const noexcept {
+    return PB_HOST_HAS(api_, req_peer_gone) && api_->req_peer_gone(request.raw()) == 1;
+  }
+
   // Frees every closure (called by the PB_PLUGIN trampolines at destroy).
   void release_all() noexcept {
     std::unordered_map<detail::ClosureBase*, std::unique_ptr<detail::ClosureBase>> gone;
