@@ -51,6 +51,14 @@
 // the fake also refuses an unknown type, NULL labels with a count, and a sink used after its
 // collect call returned (PB_E_STATE), so a plugin unit test sees those mistakes.
 //
+// Clients that leave (ABI minor 6): disconnect(response) marks the request behind a Response as
+// one whose client is gone; req_peer_gone then answers 1 for it. The request must still be
+// answered (the fake records the answer as the server would drop it: `answered` turns true).
+//
+// Older hosts: simulate_abi_minor(n) makes the table what a host of minor n hands out
+// (abi_minor n, struct_size ending at that minor's last function, later entries NULL), so a
+// test can check that a plugin built against a newer minor still runs there.
+//
 // Threading: construct, drive and destroy the FakeHost on one thread (the "loop"). Host
 // functions called from another thread return PB_E_STATE, except log and post_to_loop; queue_work
 // runs its `work` on a real short-lived thread, joined before `after` runs.
@@ -63,6 +71,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <map>
@@ -282,6 +291,17 @@ class FakeHost {
     return *r.response;
   }
 
+  // The client of the request behind `response` (a Response that request() returned) leaves:
+  // from now on req_peer_gone answers 1 for it. False when `response` is not one of ours.
+  bool disconnect(const Response& response) {
+    for (auto& r : requests_) {
+      if (r->response != &response) continue;
+      r->peer_gone = true;
+      return true;
+    }
+    return false;
+  }
+
   // When every auth.check interceptor says CONTINUE, allow as `id` instead of failing closed
   // (for testing authenticated routes of plugins other than auth). nullopt restores fail-closed.
   void set_fallback_identity(std::optional<Identity> id) { fallback_identity_ = std::move(id); }
@@ -442,6 +462,32 @@ class FakeHost {
   }
   // How many times team_get was called (to test a plugin's cache).
   size_t team_lookups() const { return team_lookups_; }
+
+  // ---- older hosts ----
+
+  // Makes api() the table of a host of ABI minor `minor` (<= PB_ABI_MINOR): abi_minor, a
+  // struct_size that ends with that minor's last function, and every later entry NULL. Call it
+  // before init(). Returns PB_E_INVALID for a minor this fake does not know.
+  int simulate_abi_minor(uint32_t minor) {
+    size_t size = 0;
+    switch (minor) {
+      case 0: size = table_end(offsetof(pb_host_api, queue_work)); break;
+      case 1: size = table_end(offsetof(pb_host_api, intercept_stage_kv_put)); break;
+      case 2: size = table_end(offsetof(pb_host_api, post_create)); break;
+      case 3: size = table_end(offsetof(pb_host_api, http_cancel)); break;
+      case 4: size = table_end(offsetof(pb_host_api, team_get)); break;
+      case 5: size = table_end(offsetof(pb_host_api, metrics_sample)); break;
+      case 6: size = table_end(offsetof(pb_host_api, req_peer_gone)); break;
+      default: return PB_E_INVALID;
+    }
+    build_api();
+    api_.abi_minor = minor;
+    api_.struct_size = size;
+    // What a real older host has past its struct_size is not ours to read: NULL here, so a
+    // plugin that calls without PB_HOST_HAS crashes in its test instead of in the field.
+    std::memset(reinterpret_cast<char*>(&api_) + size, 0, sizeof(pb_host_api) - size);
+    return PB_OK;
+  }
 
   // ---- metrics (minor 5) ----
   struct MetricSample {
@@ -622,6 +668,7 @@ class FakeHost {
     Headers headers;
     std::vector<std::pair<std::string, std::string>> params;
     Identity identity;
+    bool peer_gone = false;  // disconnect()
   };
 
   struct Route {
@@ -975,6 +1022,8 @@ class FakeHost {
     return self == nullptr ? nullptr : reinterpret_cast<SelfTag*>(self)->host;
   }
   static const Req* req(const pb_http_request* r) { return reinterpret_cast<const Req*>(r); }
+  // Where a table ends whose last function pointer starts at `last_offset`.
+  static constexpr size_t table_end(size_t last_offset) { return last_offset + sizeof(void*); }
   static Req* req(pb_http_request* r) { return reinterpret_cast<Req*>(r); }
   static Turn* turn(pb_intercept_ctx* c) { return reinterpret_cast<Turn*>(c); }
 
@@ -1723,6 +1772,12 @@ class FakeHost {
                       copy.delete_at};
       fn(user, &view);
       return PB_OK;
+    };
+    // ---- minor 6: requests whose client left ----
+    api_.req_peer_gone = [](const pb_http_request* r) -> int {
+      if (r == nullptr) return PB_E_INVALID;
+      if (!req(r)->host->on_loop()) return PB_E_STATE;
+      return req(r)->peer_gone ? 1 : 0;
     };
     // ---- minor 5: metrics ----
     api_.metrics_register = [](pb_plugin* self, pb_metrics_collect_fn fn, void* user) -> int {

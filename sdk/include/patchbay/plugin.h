@@ -638,11 +638,12 @@ typedef struct pb_host_api {
 
   /* Whether the client that sent `request` is gone: 1 when the host knows the connection it
    * came on is over (the client reset or closed it, it failed, or it timed out), 0 while it is
-   * open, and 0 for a request the host makes to itself (no connection). Once 1, it stays 1. A request whose client is gone
-   * must still be answered exactly once (respond/respond_error), and is valid until then; the
-   * answer is dropped. What it is for: a plugin about to start slow work for a request (a
-   * password hash, an outbound call) may skip that work and answer at once when nobody waits.
-   * Nothing is allocated; the call is cheap enough for every queued job. Loop thread only.
+   * open, and 0 for a request the host makes to itself (no connection). Once 1, it stays 1.
+   * A request whose client is gone must still be answered exactly once (respond or
+   * respond_error) and stays valid until then; the answer is dropped. What it is for: a plugin
+   * about to start slow work for a request (a password hash, an outbound call) may skip that
+   * work and answer at once when nobody waits for it. Allocates nothing: cheap enough to ask
+   * for every queued job. Loop thread only.
    * Returns 1 or 0; PB_E_INVALID (request NULL); PB_E_STATE (off the loop thread). A plugin
    * built against minor 6 checks PB_HOST_HAS(host, req_peer_gone) first: a host of minor 5
    * cannot tell, and the plugin then does the work as before. */
