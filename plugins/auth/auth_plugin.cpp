@@ -1,4 +1,5 @@
 #include "plugins/auth/auth_plugin.h"
+#include "plugins/auth/metrics.h"
 
 #include <sodium.h>
 
@@ -22,6 +23,7 @@ int AuthPlugin::init(std::string_view settings_json) {
   hasher_->configure(settings_.hash_concurrency, settings_.hash_cost);
   sessions_.emplace(h);
   access_tokens_.emplace(h);
+  if (int rc = register_hasher_metrics(h, *hasher_); rc != PB_OK) return rc;
 
   // Priority 0: the auth plugin answers first; others (priority > 0) may add ways to log in.
   int rc = h.intercept(PB_EVENT_AUTH_CHECK, 0, [this](sdk::Intercept t, uint32_t, const void* p) {

@@ -105,7 +105,7 @@ int AuthPlugin::handle_login(sdk::Request req) {
     on_checked(false);  // no password (created without one): never matches
     return PB_OK;
   }
-  hasher_->verify(*hash, password, std::move(on_checked));
+  hasher_->verify(*hash, password, std::move(on_checked), req);
   return PB_OK;
 }
 

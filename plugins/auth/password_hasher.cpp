@@ -67,6 +67,7 @@ struct PasswordHasher::Job {
   bool ok = false;
   HashDone hash_done;
   VerifyDone verify_done;
+  std::optional<sdk::Request> client;  // the request waiting, when there is one
 
   ~Job() { sodium_memzero(password.data(), password.size()); }
 
@@ -110,12 +111,14 @@ void PasswordHasher::hash(std::string_view password, HashDone done) {
   submit(std::move(job));
 }
 
-void PasswordHasher::verify(std::string_view stored, std::string_view password, VerifyDone done) {
+void PasswordHasher::verify(std::string_view stored, std::string_view password, VerifyDone done,
+                            std::optional<sdk::Request> client) {
   auto job = std::make_shared<Job>();
   job->is_verify = true;
   job->stored.assign(stored);
   job->password.assign(password);
   job->verify_done = std::move(done);
+  job->client = client;
   submit(std::move(job));
 }
 
@@ -124,10 +127,23 @@ void PasswordHasher::submit(std::shared_ptr<Job> job) {
   pump();
 }
 
+// Asked when the job's turn comes, not when it is queued: a client that waited through the
+// queue and left just now is the case that matters (a queue of 20 logins is seconds long).
+// Only there: a job already on a worker is left to finish (argon2id cannot be interrupted),
+// and its answer is dropped like any other.
+bool PasswordHasher::drop_if_client_gone(Job& job) {
+  if (!job.client || !host_.peer_gone(*job.client)) return false;
+  ++skipped_client_gone_;
+  job.client->respond_error(499, "api.context.client_gone.app_error",
+                            "The client closed the connection before the request was answered.");
+  return true;
+}
+
 void PasswordHasher::pump() {
   while (running_ < concurrency_ && !queue_.empty()) {
     std::shared_ptr<Job> job = std::move(queue_.front());
     queue_.pop_front();
+    if (drop_if_client_gone(*job)) continue;
     ++running_;
     int rc = host_.queue_work([job] { job->run(); },
                               [this, job] {
@@ -144,6 +160,7 @@ void PasswordHasher::pump() {
       }
       return;
     }
+    ++started_;
   }
 }
 

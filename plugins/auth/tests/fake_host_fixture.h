@@ -31,9 +31,9 @@ inline std::string field(const std::string& json, const std::string& key) {
 
 class AuthPluginTest : public ::testing::Test {
  protected:
-  void start(const std::string& cfg = config()) {
+  void start(const std::string& cfg = config(), const char* settings = kSettings) {
     host.set_config_json(cfg);
-    ASSERT_EQ(host.init(kSettings), PB_OK);
+    ASSERT_EQ(host.init(settings), PB_OK);
     ASSERT_EQ(host.start(), PB_OK);
   }
   void SetUp() override { start(); }
