@@ -11,8 +11,9 @@ int64_t PostClock::next(std::string_view channel_id, int64_t now_ms) {
     // cost a pass per post without freeing anything.
     sweep_at_ = std::max(kMinSweepAt, 2 * last_.size());
   }
-  auto [it, inserted] = last_.try_emplace(std::string(channel_id), now_ms);
-  if (!inserted) it->second = std::max(now_ms, it->second + 1);
+  auto it = last_.find(channel_id);
+  if (it == last_.end()) return last_.emplace(std::string(channel_id), now_ms).first->second;
+  it->second = std::max(now_ms, it->second + 1);
   return it->second;
 }
 

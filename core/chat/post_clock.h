@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,7 +28,14 @@ class PostClock {
 
  private:
   static constexpr size_t kMinSweepAt = 1024;
-  std::unordered_map<std::string, int64_t> last_;  // channel id -> the last create_at given
+  // Looked up by string_view (every post asks; a channel id is past the short-string buffer, so
+  // a std::string key built per lookup was a heap block per post).
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  // channel id -> the last create_at given
+  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> last_;
   size_t sweep_at_ = kMinSweepAt;                  // table size that triggers a sweep
 };
 

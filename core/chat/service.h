@@ -88,10 +88,17 @@ class ChatService final : public server::UserDirectory, public server::ChatDirec
   int create_post(const pb_post_v1& draft, server::ChatDirectory::PostDone done) override;
 
  private:
-  // One post on its way from create_post to its completion (service.cpp).
+  // One post on its way from create_post to its completion (service.cpp). A finished one goes
+  // back to the loop thread's spares instead of being freed (RecycleCreation), so the next post's
+  // strings are written into capacity that is already there.
   struct PostCreation;
-  void start_post(std::unique_ptr<PostCreation> creation);
-  static void on_post_chain(std::unique_ptr<PostCreation> creation, const bus::ChainResult& result,
+  struct RecycleCreation {
+    void operator()(PostCreation* creation) const noexcept;
+  };
+  using CreationPtr = std::unique_ptr<PostCreation, RecycleCreation>;
+  CreationPtr new_creation();
+  void start_post(CreationPtr creation);
+  static void on_post_chain(CreationPtr creation, const bus::ChainResult& result,
                             const void* final_payload);
   static void on_post_committed(void* creation, int status);
   static void run_posted_creation(void* creation);

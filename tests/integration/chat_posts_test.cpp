@@ -109,6 +109,30 @@ TEST_F(ChatPosts, TheCreateAnswerIsThePostAsStored) {
   EXPECT_EQ(read.body, created.body);
 }
 
+// The loop reuses the memory of finished post creations: a post carries nothing of the one made
+// before it (a reply's root, a longer message, props), and gets its own id.
+TEST_F(ChatPosts, APostCarriesNothingOfThePostBefore) {
+  std::string root = create_post(channel_, "root", alice_);
+  auto reply = call("POST", "/api/v4/posts",
+                    R"({"channel_id":")" + channel_ + R"(","root_id":")" + root +
+                        R"(","message":")" + std::string(3000, 'r') + R"(","props":{"k":")" +
+                        std::string(500, 'v') + R"("}})",
+                    alice_);
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  auto plain = call("POST", "/api/v4/posts",
+                    R"({"channel_id":")" + channel_ + R"(","message":"short"})", alice_);
+  ASSERT_EQ(plain.status, 201) << plain.body;
+  auto doc = json(plain);
+  EXPECT_STREQ(doc["root_id"].GetString(), "");
+  EXPECT_STREQ(doc["message"].GetString(), "short");
+  EXPECT_STREQ(doc["type"].GetString(), "");
+  EXPECT_EQ(doc["props"].MemberCount(), 0u);
+  EXPECT_FALSE(doc["is_pinned"].GetBool());
+  EXPECT_NE(json_string(plain.body, "id"), json_string(reply.body, "id"));
+  auto read = call("GET", "/api/v4/posts/" + json_string(plain.body, "id"), "", alice_);
+  EXPECT_EQ(read.body, plain.body);
+}
+
 TEST_F(ChatPosts, ChannelPostsArePagedNewestFirst) {
   std::vector<std::string> ids;  // oldest first
   for (int i = 0; i < 5; ++i) ids.push_back(create_post(channel_, "m" + std::to_string(i), alice_));
