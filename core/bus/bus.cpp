@@ -61,35 +61,71 @@ struct pb_intercept_ctx {
 
 namespace pb::bus {
 
-// One run of one intercept chain. Owns the payload copy; deletes itself once `done` was called.
+// One run of one intercept chain. Owns its payload copies. A finished run is not freed: it goes
+// back to its bus's spares (Bus::recycle) with its payload blocks and turn contexts, so the next
+// run (a webhook makes two: attachments.process and post.will_be_created) reuses them instead of
+// allocating the run, its contexts and a payload block each time.
 class ChainRun {
  public:
-  ChainRun(Bus* bus, const Bus::EventType* type,
-           std::shared_ptr<const std::vector<Bus::Interceptor>> chain, OwnedPayload payload,
-           ChainDone done)
-      : bus_(bus), type_(type), chain_(std::move(chain)), payload_(std::move(payload)),
-        done_(std::move(done)),
-        // Every turn's context at once (one allocation per run, not one per interceptor); a
-        // context's address is handed to the plugin, so they must never move.
-        turns_(chain_->empty() ? nullptr : new pb_intercept_ctx[chain_->size()]) {}
+  explicit ChainRun(Bus* bus) : bus_(bus) {}
 
   // Runs interceptors until one is pending or the chain ends.
   void advance();
   void apply(const Bus::Interceptor& step, pb_intercept_ctx* ctx, int verdict);
 
+  // Copies `payload` (type_'s layout) into the next free block, which becomes the current
+  // payload. False when the payload is malformed (the current one is unchanged then).
+  bool push_payload(const void* payload);
+  const void* payload() const { return payloads_[used_ - 1].get(); }
+
+  // What a new run is, keeping what is worth reusing.
+  void clear();
+
   Bus* bus_;
-  const Bus::EventType* type_;
+  const Bus::EventType* type_ = nullptr;
   std::shared_ptr<const std::vector<Bus::Interceptor>> chain_;
-  OwnedPayload payload_;
-  // Payloads replaced during the run: an interceptor may still read the pointer it was handed
-  // after calling intercept_replace (plugin.h promises it until the turn ends), so they live as
-  // long as the run.
-  std::vector<OwnedPayload> retired_;
+  // payloads_[0, used_): the publisher's copy, then one per intercept_replace; the last is the
+  // current payload. Replaced ones live as long as the run: an interceptor may still read the
+  // pointer it was handed after calling intercept_replace (plugin.h promises it until the turn
+  // ends). Blocks from used_ on are left from earlier runs, for reuse.
+  std::vector<OwnedPayload> payloads_;
+  size_t used_ = 0;
   ChainDone done_;
   ChainResult result_;
   size_t next_ = 0;
-  std::unique_ptr<pb_intercept_ctx[]> turns_;  // one per interceptor of chain_, by index
+  // One context per interceptor of chain_, by index. Sized when the run starts and never while
+  // it goes: a context's address is handed to the plugin.
+  std::vector<pb_intercept_ctx> turns_;
 };
+
+bool ChainRun::push_payload(const void* payload) {
+  if (used_ == payloads_.size()) payloads_.emplace_back();  // the blocks themselves never move
+  if (!payloads_[used_].assign(*type_->layout, payload)) return false;
+  ++used_;
+  return true;
+}
+
+void ChainRun::clear() {
+  // A run that carried a huge payload, or many replacements, does not keep them (idle RSS).
+  constexpr size_t kMaxKeptPayloads = 4;
+  constexpr size_t kMaxKeptBlock = 16 * 1024;
+  if (payloads_.size() > kMaxKeptPayloads) payloads_.resize(kMaxKeptPayloads);
+  for (OwnedPayload& p : payloads_) {
+    if (p.capacity() > kMaxKeptBlock) p = OwnedPayload();
+  }
+  used_ = 0;
+  type_ = nullptr;
+  chain_.reset();
+  done_ = nullptr;
+  result_.verdict = PB_VERDICT_CONTINUE;
+  result_.http_status = 0;
+  for (std::string* s : {&result_.error_id, &result_.message, &result_.user_id,
+                         &result_.session_id, &result_.roles, &result_.decided_by}) {
+    s->clear();
+  }
+  result_.staged.clear();
+  next_ = 0;
+}
 
 void ChainRun::advance() {
   while (next_ < chain_->size()) {
@@ -98,7 +134,7 @@ void ChainRun::advance() {
     *ctx = pb_intercept_ctx{this, next_ - 1, true, false};
     int verdict;
     try {
-      verdict = step.fn(step.user, ctx, type_->id, payload_.get());
+      verdict = step.fn(step.user, ctx, type_->id, payload());
     } catch (const std::exception& e) {
       bus_->report_fault(step.who, fmt::format("interceptor of {} threw: {}", type_->name, e.what()));
       verdict = -1;
@@ -129,8 +165,13 @@ void ChainRun::advance() {
   }
   if (result_.verdict == PB_VERDICT_REJECT) result_.staged.clear();  // nothing of a rejected event is written
   ChainDone done = std::move(done_);
-  std::unique_ptr<ChainRun> self(this);  // the run ends here, whatever done does
-  done(result_, payload_.get());
+  // The run ends here, whatever done does; it is recycled after done returned (done reads the
+  // result and the payload), so a run that done starts gets another one.
+  struct Recycle {
+    ChainRun* run;
+    ~Recycle() { run->bus_->recycle(run); }
+  } end{this};
+  done(result_, payload());
 }
 
 Bus::Bus() {
@@ -229,11 +270,35 @@ int Bus::run_intercept(uint32_t event, const void* payload, ChainDone done) {
   const EventType* type = find(event);
   if (type == nullptr) return PB_E_NOT_FOUND;
   if (!type->interceptable) return PB_E_UNSUPPORTED;
-  auto owned = OwnedPayload::copy(*type->layout, payload);
-  if (!owned) return PB_E_INVALID;
-  auto* run = new ChainRun(this, type, type->interceptors, std::move(*owned), std::move(done));
-  run->advance();  // deletes the run once the chain is finished
+  std::unique_ptr<ChainRun> run;
+  if (spare_runs_.empty()) {
+    run = std::make_unique<ChainRun>(this);
+  } else {
+    run = std::move(spare_runs_.back());
+    spare_runs_.pop_back();
+  }
+  run->type_ = type;
+  if (!run->push_payload(payload)) {
+    recycle(run.release());
+    return PB_E_INVALID;
+  }
+  run->chain_ = type->interceptors;
+  run->turns_.resize(run->chain_->size());
+  run->done_ = std::move(done);
+  run.release()->advance();  // recycles the run once the chain is finished
   return PB_OK;
+}
+
+void Bus::recycle(ChainRun* run) noexcept {
+  std::unique_ptr<ChainRun> owned(run);
+  // Enough for every chain in flight at a few hundred connections.
+  constexpr size_t kMaxSpareRuns = 256;
+  if (spare_runs_.size() >= kMaxSpareRuns) return;  // freed
+  owned->clear();
+  try {
+    spare_runs_.push_back(std::move(owned));
+  } catch (...) {  // no room to keep it: freed, as without spares
+  }
 }
 
 int Bus::run_observe(uint32_t event, const void* payload) {
@@ -287,11 +352,7 @@ std::string Bus::describe() const {
 int Bus::replace(pb_intercept_ctx* ctx, const void* payload) {
   if (ctx == nullptr || payload == nullptr) return PB_E_INVALID;
   if (!ctx->open) return PB_E_STATE;
-  auto owned = OwnedPayload::copy(*ctx->run->type_->layout, payload);
-  if (!owned) return PB_E_INVALID;
-  ctx->run->retired_.push_back(std::move(ctx->run->payload_));
-  ctx->run->payload_ = std::move(*owned);
-  return PB_OK;
+  return ctx->run->push_payload(payload) ? PB_OK : PB_E_INVALID;
 }
 
 int Bus::set_error(pb_intercept_ctx* ctx, int http_status, std::string_view id,

@@ -142,6 +142,8 @@ class Bus {
   EventType* find(uint32_t event);
   const EventType* find(uint32_t event) const;
   void report_fault(const Subscriber& who, std::string_view what);
+  // Takes back a finished run (bus.cpp), kept for the next run_intercept or freed.
+  void recycle(ChainRun* run) noexcept;
 
   std::unordered_map<uint32_t, EventType> events_;
   std::unordered_map<std::string, uint32_t> ids_by_name_;
@@ -149,6 +151,7 @@ class Bus {
   uint64_t next_order_ = 0;
   size_t pending_runs_ = 0;
   FaultReporter fault_;
+  std::vector<std::unique_ptr<ChainRun>> spare_runs_;  // finished runs, for reuse
 };
 
 }  // namespace pb::bus

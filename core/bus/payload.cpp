@@ -6,10 +6,21 @@
 namespace pb::bus {
 
 std::optional<OwnedPayload> OwnedPayload::copy(const PayloadLayout& layout, const void* source) {
-  if (source == nullptr) return std::nullopt;
+  OwnedPayload owned;
+  if (!owned.assign(layout, source)) return std::nullopt;
+  return owned;
+}
+
+bool OwnedPayload::assign(const PayloadLayout& layout, const void* source) {
+  auto refuse = [this] {
+    block_.reset();
+    units_ = 0;
+    return false;
+  };
+  if (source == nullptr) return refuse();
   size_t given = 0;
   std::memcpy(&given, source, sizeof given);
-  if (given < layout.min_struct_size) return std::nullopt;
+  if (given < layout.min_struct_size) return refuse();
   const size_t kept = std::min(given, layout.struct_size);
 
   // Sizes first, so the one block is allocated once with room for every string.
@@ -22,9 +33,12 @@ std::optional<OwnedPayload> OwnedPayload::copy(const PayloadLayout& layout, cons
   }
   const size_t unit = sizeof(std::max_align_t);
   const size_t struct_units = (layout.struct_size + unit - 1) / unit;
-  OwnedPayload owned;
-  owned.block_.reset(new std::max_align_t[struct_units + (total + unit - 1) / unit]);
-  auto* base = reinterpret_cast<unsigned char*>(owned.block_.get());
+  const size_t units = struct_units + (total + unit - 1) / unit;
+  if (units > units_) {
+    block_.reset(new std::max_align_t[units]);  // (the old one is not read: see the header)
+    units_ = units;
+  }
+  auto* base = reinterpret_cast<unsigned char*>(block_.get());
   char* bytes = reinterpret_cast<char*>(base + struct_units * unit);
 
   std::memset(base, 0, layout.struct_size);
@@ -42,7 +56,7 @@ std::optional<OwnedPayload> OwnedPayload::copy(const PayloadLayout& layout, cons
     }
     std::memcpy(base + offset, &copied, sizeof copied);
   }
-  return owned;
+  return true;
 }
 
 }  // namespace pb::bus

@@ -345,5 +345,121 @@ TEST(Bus, StagingIntoAnEventWithoutACommitIsUnsupported) {
   EXPECT_EQ(status, PB_E_UNSUPPORTED);
 }
 
+// Runs are recycled: what one run carried (a longer message, a replacement, an error, a
+// decision) must never show in the next one.
+int replace_with_user_text(void* user, pb_intercept_ctx* ctx, uint32_t, const void* payload) {
+  pb_post_v1 copy = *static_cast<const pb_post_v1*>(payload);
+  copy.message = S(*static_cast<std::string*>(user));
+  EXPECT_EQ(Bus::replace(ctx, &copy), PB_OK);
+  return PB_VERDICT_CONTINUE;
+}
+
+int reject_when_asked(void* user, pb_intercept_ctx* ctx, uint32_t, const void* payload) {
+  if (str(static_cast<const pb_post_v1*>(payload)->message) != "reject") return PB_VERDICT_CONTINUE;
+  Bus::set_error(ctx, 418, "teapot", "no");
+  *static_cast<int*>(user) += 1;
+  return PB_VERDICT_REJECT;
+}
+
+TEST(Bus, ARecycledRunCarriesNothingOfTheRunBefore) {
+  Bus bus;
+  std::string replacement;
+  int rejected = 0;
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"gate", nullptr}, reject_when_asked, &rejected);
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 2, {"swap", nullptr}, replace_with_user_text,
+                &replacement);
+  struct Case {
+    std::string message, replacement;
+  };
+  const std::vector<Case> cases{{std::string(3000, 'a'), std::string(4000, 'b')},
+                                {"tiny", "t"},
+                                {"reject", "unused"},
+                                {"", std::string(9000, 'c')},
+                                {"again", ""}};
+  for (const Case& c : cases) {
+    replacement = c.replacement;
+    pb_post_v1 post = make_post(c.message);
+    ChainResult result;
+    std::string final_message;
+    ASSERT_EQ(bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                                [&](const ChainResult& r, const void* final_payload) {
+                                  result = r;
+                                  final_message =
+                                      str(static_cast<const pb_post_v1*>(final_payload)->message);
+                                }),
+              PB_OK);
+    if (c.message == "reject") {
+      EXPECT_EQ(result.verdict, PB_VERDICT_REJECT);
+      EXPECT_EQ(result.http_status, 418);
+      EXPECT_EQ(result.decided_by, "gate");
+      EXPECT_EQ(final_message, "reject");
+      continue;
+    }
+    EXPECT_EQ(result.verdict, PB_VERDICT_CONTINUE) << c.message;
+    EXPECT_EQ(result.http_status, 0);
+    EXPECT_EQ(result.error_id, "");
+    EXPECT_EQ(result.message, "");
+    EXPECT_EQ(result.decided_by, "");
+    EXPECT_EQ(final_message, c.replacement);
+  }
+  EXPECT_EQ(rejected, 1);
+}
+
+TEST(Bus, ARunStartedFromACompletionGetsItsOwnPayloadAndLeavesTheOuterOneIntact) {
+  Bus bus;
+  std::string replacement = "inner replaced";
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"swap", nullptr}, replace_with_user_text,
+                &replacement);
+  std::string outer_before, outer_after, inner;
+  pb_post_v1 post = make_post("outer");
+  ASSERT_EQ(bus.run_intercept(
+                PB_EVENT_POST_WILL_BE_CREATED, &post,
+                [&](const ChainResult&, const void* outer_payload) {
+                  const auto* outer = static_cast<const pb_post_v1*>(outer_payload);
+                  outer_before = str(outer->message);
+                  // Two runs inside the completion: the second may reuse the first, never this one.
+                  for (int i = 0; i < 2; ++i) {
+                    std::string text = "inner " + std::to_string(i);
+                    pb_post_v1 nested{};
+                    nested.struct_size = sizeof nested;
+                    nested.message = S(text);
+                    replacement = std::string(2000 + i, 'x');
+                    bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &nested,
+                                      [&](const ChainResult&, const void* p) {
+                                        inner = str(static_cast<const pb_post_v1*>(p)->message);
+                                      });
+                  }
+                  outer_after = str(outer->message);  // ASan: still the outer run's block
+                }),
+            PB_OK);
+  EXPECT_EQ(outer_before, "inner replaced");
+  EXPECT_EQ(outer_after, "inner replaced");
+  EXPECT_EQ(inner, std::string(2001, 'x'));
+}
+
+TEST(Bus, AMalformedPayloadStartsNoRunAndTheNextRunIsWhole) {
+  Bus bus;
+  std::vector<std::string> log;
+  Recorder a{&log, "a", PB_VERDICT_CONTINUE};
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"a", &a}, record, &a);
+  pb_post_v1 too_small{};
+  too_small.struct_size = sizeof(size_t);
+  bool called = false;
+  EXPECT_EQ(bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &too_small,
+                              [&](const ChainResult&, const void*) { called = true; }),
+            PB_E_INVALID);
+  EXPECT_FALSE(called);
+  EXPECT_TRUE(log.empty());
+  pb_post_v1 post = make_post("fine");
+  std::string seen;
+  EXPECT_EQ(bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                              [&](const ChainResult&, const void* p) {
+                                seen = str(static_cast<const pb_post_v1*>(p)->message);
+                              }),
+            PB_OK);
+  EXPECT_EQ(seen, "fine");
+  EXPECT_EQ(log, std::vector<std::string>{"a"});
+}
+
 }  // namespace
 }  // namespace pb::bus

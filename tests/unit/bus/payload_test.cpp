@@ -89,5 +89,47 @@ TEST(OwnedPayload, RefusesNullAndTooSmallStructs) {
   EXPECT_FALSE(OwnedPayload::copy(kSampleLayout, &tiny));
 }
 
+TEST(OwnedPayload, AssignReusesItsBlockWhenItIsLargeEnoughAndGrowsOtherwise) {
+  std::string long_text(2000, 'l'), short_text = "short";
+  Sample big{sizeof(Sample), {long_text.data(), long_text.size()}, {"b", 1}, 1};
+  OwnedPayload owned;
+  EXPECT_EQ(owned.capacity(), 0u);
+  ASSERT_TRUE(owned.assign(kSampleLayout, &big));
+  const void* block = owned.get();
+  size_t capacity = owned.capacity();
+  EXPECT_GE(capacity, sizeof(Sample) + 2001);
+
+  // Smaller content: the same block, and nothing of the longer content shows.
+  Sample small{sizeof(Sample), {short_text.data(), short_text.size()}, {nullptr, 0}, 2};
+  ASSERT_TRUE(owned.assign(kSampleLayout, &small));
+  EXPECT_EQ(owned.get(), block);
+  EXPECT_EQ(owned.capacity(), capacity);
+  const auto* copy = static_cast<const Sample*>(owned.get());
+  EXPECT_EQ(text(copy->first), "short");
+  EXPECT_EQ(copy->second.len, 0u);
+  EXPECT_EQ(copy->number, 2);
+
+  // Larger content: a larger block with all of it.
+  std::string longer(5000, 'L');
+  Sample bigger{sizeof(Sample), {longer.data(), longer.size()}, {long_text.data(), long_text.size()}, 3};
+  ASSERT_TRUE(owned.assign(kSampleLayout, &bigger));
+  EXPECT_GT(owned.capacity(), capacity);
+  copy = static_cast<const Sample*>(owned.get());
+  EXPECT_EQ(text(copy->first), longer);
+  EXPECT_EQ(text(copy->second), long_text);
+  EXPECT_EQ(copy->number, 3);
+
+  // A refused source empties it; a moved-from payload has no block left to write into.
+  EXPECT_FALSE(owned.assign(kSampleLayout, nullptr));
+  EXPECT_EQ(owned.get(), nullptr);
+  EXPECT_EQ(owned.capacity(), 0u);
+  ASSERT_TRUE(owned.assign(kSampleLayout, &small));
+  OwnedPayload moved = std::move(owned);
+  EXPECT_EQ(owned.capacity(), 0u);
+  ASSERT_TRUE(owned.assign(kSampleLayout, &big));
+  EXPECT_EQ(text(static_cast<const Sample*>(owned.get())->first), long_text);
+  EXPECT_EQ(text(static_cast<const Sample*>(moved.get())->first), "short");
+}
+
 }  // namespace
 }  // namespace pb::bus
