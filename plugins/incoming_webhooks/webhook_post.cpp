@@ -22,8 +22,10 @@ bool is_reserved(std::string_view key) {
          key == "override_icon_emoji" || key == "webhook_display_name" || key == "attachments";
 }
 
-void add_string(std::string& out, std::string_view key, std::string_view value) {
-  if (out.size() > 1) out += ',';
+// Appends "key":"value" to the object that starts at out[start], after a comma unless it is the
+// object's first member.
+void add_string(std::string& out, size_t start, std::string_view key, std::string_view value) {
+  if (out.size() > start + 1) out += ',';
   out += '"';
   out += key;
   out += "\":\"";
@@ -118,7 +120,13 @@ std::optional<ProcessedPost> read_canonical_processed(std::string_view json) {
 
 std::variant<std::string, ApiError> build_webhook_props(const PropsInput& in) {
   std::string out;
-  out.reserve(96 + in.client_props_json.size() + in.attachments_json.size() +
+  if (auto error = append_webhook_props(out, in)) return *std::move(error);
+  return out;
+}
+
+std::optional<ApiError> append_webhook_props(std::string& out, const PropsInput& in) {
+  const size_t start = out.size();
+  out.reserve(start + 96 + in.client_props_json.size() + in.attachments_json.size() +
               in.display_name.size());
   out += '{';
   if (!in.client_props_json.empty()) {
@@ -133,7 +141,7 @@ std::variant<std::string, ApiError> build_webhook_props(const PropsInput& in) {
       if (!it->value.Accept(writer)) return parse_error();
       // An unpaired \ud800 escape decodes to bytes that are not UTF-8: U+FFFD, as Go.
       sdk::json_replace_surrogates(const_cast<char*>(buffer.GetString()), buffer.GetSize());
-      if (out.size() > 1) out += ',';
+      if (out.size() > start + 1) out += ',';
       size_t key_at = out.size() + 1;
       out += '"';
       sdk::append_json_escaped(out, key);
@@ -142,28 +150,35 @@ std::variant<std::string, ApiError> build_webhook_props(const PropsInput& in) {
       out.append(buffer.GetString(), buffer.GetSize());
     }
   }
-  add_string(out, "from_webhook", "true");
-  add_string(out, "webhook_display_name", in.display_name);
-  if (in.override_username) add_string(out, "override_username", *in.override_username);
-  if (in.override_icon_url) add_string(out, "override_icon_url", *in.override_icon_url);
-  if (in.override_icon_emoji) add_string(out, "override_icon_emoji", *in.override_icon_emoji);
+  add_string(out, start, "from_webhook", "true");
+  add_string(out, start, "webhook_display_name", in.display_name);
+  if (in.override_username) add_string(out, start, "override_username", *in.override_username);
+  if (in.override_icon_url) add_string(out, start, "override_icon_url", *in.override_icon_url);
+  if (in.override_icon_emoji) {
+    add_string(out, start, "override_icon_emoji", *in.override_icon_emoji);
+  }
   if (in.has_attachments && !in.attachments_json.empty()) {
     out += ",\"attachments\":";
     out += in.attachments_json;
   }
   out += '}';
-  return out;
+  return std::nullopt;
 }
 
-std::string process_request_json(std::string_view message, std::string_view type,
-                                 std::string_view props_json) {
-  std::string out;
-  out.reserve(40 + message.size() + type.size() + props_json.size());
+void append_process_request_head(std::string& out, std::string_view message,
+                                 std::string_view type, size_t props_size_hint) {
+  out.reserve(out.size() + 40 + message.size() + type.size() + props_size_hint);
   out += R"({"message":")";
   sdk::append_json_escaped(out, message);
   out += R"(","type":")";
   sdk::append_json_escaped(out, type);
   out += R"(","props":)";
+}
+
+std::string process_request_json(std::string_view message, std::string_view type,
+                                 std::string_view props_json) {
+  std::string out;
+  append_process_request_head(out, message, type, props_json.size());
   out += props_json.empty() ? std::string_view("{}") : props_json;
   out += '}';
   return out;

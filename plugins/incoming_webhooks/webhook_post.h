@@ -29,10 +29,17 @@ struct PropsInput {
 // from_webhook "true", webhook_display_name, the overrides and the attachments.
 // Malformed or too deeply nested sender props: 400 model.incoming_hook.parse_data.app_error.
 std::variant<std::string, ApiError> build_webhook_props(const PropsInput& in);
+// The same props appended to `out` (what is in it stays); nullopt when done, else the error
+// (and `out` holds a partial object then). For a caller that reuses one buffer per request.
+std::optional<ApiError> append_webhook_props(std::string& out, const PropsInput& in);
 
 // {"message":...,"type":...,"props":...}: the payload of "attachments.process".
 std::string process_request_json(std::string_view message, std::string_view type,
                                  std::string_view props_json);
+// Its head, {"message":...,"type":...,"props": appended to `out` (room reserved for props of
+// about props_size_hint bytes): followed by a props object and '}', it is process_request_json.
+void append_process_request_head(std::string& out, std::string_view message,
+                                 std::string_view type, size_t props_size_hint);
 
 struct ProcessedPost {
   std::string message, type, props_json;

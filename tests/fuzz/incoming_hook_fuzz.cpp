@@ -2,7 +2,7 @@
 // targets): the management API's hook bodies, stored hook records, the sender's props as the
 // server rewrites them, and the attachments.process answer. The first byte picks the parser.
 // Invariants checked: a stored record round-trips exactly; rewritten props are always a JSON
-// object with the server's from_webhook.
+// object with the server's from_webhook, and the same bytes when appended to a buffer.
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -36,6 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       in.client_props_json = text;
       in.display_name = "fuzz";
       auto props = build_webhook_props(in);
+      // The endpoint's one-buffer form: the same props after a prefix, or the same refusal.
+      std::string appended = "{\"message\":";
+      auto refused = append_webhook_props(appended, in);
+      if (refused.has_value() != std::holds_alternative<ApiError>(props)) abort();
+      if (!refused && appended != "{\"message\":" + std::get<std::string>(props)) abort();
       if (auto* json = std::get_if<std::string>(&props)) {
         rapidjson::Document d;
         d.Parse(json->data(), json->size());

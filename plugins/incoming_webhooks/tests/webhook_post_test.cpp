@@ -113,6 +113,46 @@ TEST(WebhookProps, UnpairedSurrogatesBecomeReplacementCharacters) {
   EXPECT_EQ(std::string(d["k"].GetString()), "a\xEF\xBF\xBD" "b");
 }
 
+// The endpoint writes process_request_json(text, type, build_webhook_props(in)) into one reused
+// buffer: the same bytes, after whatever the buffer held, and the same refusals.
+TEST(ProcessJson, TheAppendedFormIsTheComposedOne) {
+  const std::string sent_props = R"({"k":"v","from_webhook":"no","n":[1,2.5e3,{"d":null}],"u":"\udc00"})";
+  const std::string attachments = R"([{"text":"t"}])";
+  std::vector<PropsInput> inputs(4);
+  inputs[0].display_name = "CI";
+  inputs[1].display_name = "q\"uote";
+  inputs[1].client_props_json = sent_props;
+  inputs[1].override_username = "bot";
+  inputs[1].override_icon_url = "https://x/i.png";
+  inputs[2].client_props_json = "{}";
+  inputs[2].attachments_json = attachments;
+  inputs[2].has_attachments = true;
+  inputs[2].override_icon_emoji = ":ok:";
+  inputs[3].client_props_json = R"({"attachments":"dropped","a":"\u00e9"})";
+  for (const std::string& message : {std::string(), std::string("Build <https://ci/42|#42>\n\"ok\"")}) {
+    for (const PropsInput& in : inputs) {
+      std::string composed = process_request_json(message, "slack_attachment", props_of(in));
+      std::string buffer = "left from before";
+      buffer.clear();  // as the endpoint does: the capacity stays
+      append_process_request_head(buffer, message, "slack_attachment", 10);
+      ASSERT_FALSE(append_webhook_props(buffer, in));
+      buffer += '}';
+      EXPECT_EQ(buffer, composed);
+      // Appended after other text, the props are the same object (commas counted from its start).
+      std::string after = "prefix:";
+      ASSERT_FALSE(append_webhook_props(after, in));
+      EXPECT_EQ(after, "prefix:" + props_of(in));
+    }
+  }
+  PropsInput bad;
+  bad.client_props_json = "[1]";
+  std::string buffer;
+  auto error = append_webhook_props(buffer, bad);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->status, 400);
+  EXPECT_EQ(error->id, "model.incoming_hook.parse_data.app_error");
+}
+
 TEST(ProcessJson, RoundTripsThroughParseProcessed) {
   std::string json = process_request_json("line \"1\"\n<x|y>", "slack_attachment",
                                           R"({"from_webhook":"true"})");
