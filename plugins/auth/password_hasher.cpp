@@ -8,6 +8,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "plugins/auth/preemption_kick.h"
+
 namespace pb::auth {
 namespace {
 
@@ -73,6 +75,8 @@ struct PasswordHasher::Job {
 
   void run() {  // on a worker thread: touches nothing but this job
     const BackgroundPriority background;
+    // A thread woken onto this core gets it within ~0.25 ms, not at the next 4-ms tick.
+    const PreemptionKick kick(std::chrono::microseconds(250));
     if (is_verify) {
       ok = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
     } else {

@@ -1,0 +1,69 @@
+#include "plugins/auth/preemption_kick.h"
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace pb::auth {
+namespace {
+
+constexpr int kSignal = SIGURG;
+
+std::atomic<uint64_t> g_delivered{0};  // lock-free: safe in a signal handler
+
+// The kernel entry and exit is the whole point; the count is for tests.
+void on_kick(int) { g_delivered.fetch_add(1, std::memory_order_relaxed); }
+
+// Installs on_kick for kSignal unless someone else handles it. True when ours is installed.
+bool handler_ready() {
+  static std::once_flag once;
+  static bool ready = false;
+  std::call_once(once, [] {
+    struct sigaction current {};
+    if (sigaction(kSignal, nullptr, &current) != 0) return;
+    if ((current.sa_flags & SA_SIGINFO) != 0 || current.sa_handler != SIG_DFL) return;
+    struct sigaction ours {};
+    ours.sa_handler = &on_kick;
+    ours.sa_flags = SA_RESTART;  // a system call of the kicked thread resumes, never fails
+    sigemptyset(&ours.sa_mask);
+    ready = sigaction(kSignal, &ours, nullptr) == 0;
+  });
+  return ready;
+}
+
+}  // namespace
+
+PreemptionKick::PreemptionKick(std::chrono::microseconds period) {
+  if (!handler_ready()) return;
+  sigevent ev{};
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = kSignal;
+  ev._sigev_un._tid = static_cast<pid_t>(syscall(SYS_gettid));
+  if (timer_create(CLOCK_MONOTONIC, &ev, &timer_) != 0) return;
+  // A worker thread may block signals (libuv's do): a blocked signal wakes nobody.
+  sigset_t ours;
+  sigemptyset(&ours);
+  sigaddset(&ours, kSignal);
+  mask_changed_ = pthread_sigmask(SIG_UNBLOCK, &ours, &old_mask_) == 0;
+  const long ns = static_cast<long>(std::chrono::nanoseconds(period).count());
+  itimerspec every{{ns / 1000000000, ns % 1000000000}, {ns / 1000000000, ns % 1000000000}};
+  armed_ = timer_settime(timer_, 0, &every, nullptr) == 0;
+  if (!armed_) {
+    timer_delete(timer_);
+    if (mask_changed_) pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    mask_changed_ = false;
+  }
+}
+
+uint64_t PreemptionKick::delivered() { return g_delivered.load(std::memory_order_relaxed); }
+
+PreemptionKick::~PreemptionKick() {
+  if (!armed_) return;
+  timer_delete(timer_);  // no new signal after this; one already pending is handled below
+  if (mask_changed_) pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+}
+
+}  // namespace pb::auth

@@ -1,0 +1,44 @@
+// While a PreemptionKick lives, the thread that made it is interrupted every `period` (a
+// thread-directed timer signal with an empty handler), so it enters and leaves the kernel that
+// often. Why: on a kernel with lazy preemption (Linux 6.13+, PREEMPT_LAZY: what this machine's
+// 6.18 runs), a thread woken onto a core that runs a CPU-bound user-space thread waits for that
+// thread's next kernel entry, i.e. the next scheduler tick (4 ms at 250 Hz), however low the
+// running thread's priority. argon2id makes no system call for its whole ~100 ms, so the event
+// loop, the client on the same box or the softirq thread that delivers their loopback packets,
+// woken onto the hashing core, each waited for a tick (measured: users/me p99 9-12 ms beside one
+// nice-19 hashing thread, 5-6 ms with a 250-us kick, 4.4-4.6 ms with no hash, on a busy box).
+// The leave-and-return is where the kernel honours a pending (lazy) reschedule.
+//
+// Threading: construct and destroy on the same thread (a worker); nothing else is shared but
+// the process-wide handler of SIGURG, installed once if SIGURG has none (default: ignored, and
+// an ignored signal never interrupts anyone); if another handler owns SIGURG, nothing is armed.
+// Errors: none reported; if the timer cannot be made the thread simply runs unkicked.
+#pragma once
+
+#include <signal.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstdint>
+
+namespace pb::auth {
+
+class PreemptionKick {
+ public:
+  explicit PreemptionKick(std::chrono::microseconds period);
+  ~PreemptionKick();
+  PreemptionKick(const PreemptionKick&) = delete;
+  PreemptionKick& operator=(const PreemptionKick&) = delete;
+
+  bool armed() const { return armed_; }
+  // Kicks delivered in this process so far (any thread), for tests.
+  static uint64_t delivered();
+
+ private:
+  timer_t timer_{};
+  sigset_t old_mask_{};
+  bool armed_ = false;
+  bool mask_changed_ = false;
+};
+
+}  // namespace pb::auth

@@ -1,0 +1,67 @@
+// PreemptionKick: the thread that holds one is interrupted periodically (the signals arrive),
+// its signal mask is restored afterwards, and nothing arrives once it is gone.
+#include <gtest/gtest.h>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "plugins/auth/preemption_kick.h"
+
+namespace pb::auth {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Spins (no system call, like argon2id) until `done` or 10 s.
+template <typename Done>
+void spin_until(Done done) {
+  const auto end = std::chrono::steady_clock::now() + 10s;
+  volatile uint64_t x = 0;
+  while (!done() && std::chrono::steady_clock::now() < end) {
+    for (int i = 0; i < 10000; ++i) x = x + 1;
+  }
+}
+
+bool urg_blocked() {
+  sigset_t now;
+  pthread_sigmask(SIG_SETMASK, nullptr, &now);
+  return sigismember(&now, SIGURG) == 1;
+}
+
+TEST(PreemptionKick, AThreadThatHoldsOneIsInterruptedWhileItSpins) {
+  std::thread worker([] {
+    // As libuv's workers: every signal blocked.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, nullptr);
+    const uint64_t before = PreemptionKick::delivered();
+    {
+      PreemptionKick kick(250us);
+      ASSERT_TRUE(kick.armed());
+      EXPECT_FALSE(urg_blocked());
+      spin_until([&] { return PreemptionKick::delivered() >= before + 3; });
+      EXPECT_GE(PreemptionKick::delivered(), before + 3);
+    }
+    EXPECT_TRUE(urg_blocked());  // the worker's mask as it was
+  });
+  worker.join();
+}
+
+TEST(PreemptionKick, NothingArrivesOnceItIsGone) {
+  std::thread worker([] {
+    {
+      PreemptionKick kick(250us);
+      ASSERT_TRUE(kick.armed());
+    }
+    const uint64_t after = PreemptionKick::delivered();
+    std::this_thread::sleep_for(5ms);  // 20 periods
+    EXPECT_LE(PreemptionKick::delivered(), after + 1);  // at most one that was already pending
+  });
+  worker.join();
+}
+
+}  // namespace
+}  // namespace pb::auth
