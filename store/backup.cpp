@@ -12,8 +12,10 @@
 #include <memory>
 
 #include "patchbay/plugin.h"
+#include "store/directory.h"
 #include "store/lmdb_util.h"
 #include "store/migrations.h"
+#include "store/redo_log.h"
 
 namespace pb::store {
 namespace {
@@ -22,10 +24,6 @@ namespace fs = std::filesystem;
 
 // Room for every table of this and future schema versions (Store::open uses the same bound).
 constexpr MDB_dbi kMaxDatabases = 32;
-
-Error errno_error(const std::string& what, int err) {
-  return make_error(PB_E_IO, fmt::format("{}: {}", what, std::strerror(err)));
-}
 
 struct EnvCloser {
   void operator()(MDB_env* env) const { mdb_env_close(env); }
@@ -74,12 +72,6 @@ Result<BackupInfo> read_facts(MDB_env* env, const std::string& where) {
   return info;
 }
 
-Result<void> fsync_dir(const fs::path& dir) {
-  Fd d{::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (d.fd < 0) return errno_error(dir.string(), errno);
-  if (::fsync(d.fd) != 0) return errno_error(dir.string(), errno);
-  return {};
-}
 
 // Copies `from` to `to` (created 0600, must not exist) and fsyncs it.
 Result<uint64_t> copy_file(const std::string& from, const std::string& to) {
@@ -141,7 +133,7 @@ Result<BackupInfo> backup_store(const std::string& directory, const std::string&
     ::unlink(partial.c_str());
     return errno_error(file, err);
   }
-  if (auto synced = fsync_dir(fs::path(file).parent_path()); !synced) return synced.error();
+  if (auto synced = fsync_directory(fs::path(file).parent_path().string()); !synced) return synced.error();
   info->bytes = fs::file_size(file, ec);
   return info;
 }
@@ -204,12 +196,14 @@ Result<BackupInfo> restore_store(const std::string& file, const std::string& dir
   }
   // The old lock file describes readers of the old data; the next opener makes a fresh one.
   ::unlink((dir / "lock.mdb").c_str());
+  // Redo records continue the old data's transactions, not the restored ones' (redo_log.h).
+  ::unlink((dir / RedoLog::kFileName).c_str());
   if (::rename(incoming.c_str(), data.c_str()) != 0) {
     int err = errno;
     ::unlink(incoming.c_str());
     return errno_error(data.string(), err);
   }
-  if (auto synced = fsync_dir(dir); !synced) return synced.error();
+  if (auto synced = fsync_directory(dir.string()); !synced) return synced.error();
   return info;
 }
 

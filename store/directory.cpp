@@ -1,5 +1,6 @@
 #include "store/directory.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,6 +47,20 @@ Result<void> ensure_store_directory(const std::string& path) {
                       fmt::format("store directory {}: exists but is not a directory", path));
   }
   if (::access(path.c_str(), W_OK | X_OK) != 0) return io_error(path, "not writable", errno);
+  return {};
+}
+
+Error errno_error(const std::string& what, int err) {
+  return make_error(PB_E_IO, fmt::format("{}: {}", what, std::strerror(err)));
+}
+
+Result<void> fsync_directory(const std::string& path) {
+  int fd = ::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno_error(path, errno);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return errno_error(path, err);
   return {};
 }
 

@@ -13,8 +13,13 @@
 
 namespace pb::store {
 
-GroupCommitter::GroupCommitter(MDB_env* env, const TableHandles& tables, uv_loop_t* loop)
-    : env_(env), tables_(tables), loop_(loop), loop_thread_(std::this_thread::get_id()) {}
+GroupCommitter::GroupCommitter(MDB_env* env, const TableHandles& tables, uv_loop_t* loop,
+                               RedoLog* redo)
+    : env_(env),
+      tables_(tables),
+      redo_(redo),
+      loop_(loop),
+      loop_thread_(std::this_thread::get_id()) {}
 
 GroupCommitter::~GroupCommitter() {
   // Without close(): still finish what was queued (it was promised to be written) and keep
@@ -124,7 +129,8 @@ void GroupCommitter::writer_main() {
       }
       group.swap(queued_);  // may be empty: then only `awaiting` is made durable below
     }
-    bool synced_data = group.empty() ? false : commit_group(group);
+    Committed committed = group.empty() ? Committed::nothing_synced : commit_group(group);
+    bool synced_data = committed != Committed::nothing_synced;
     bool synced_explicitly = false;
     if (!awaiting.empty() && !synced_data) {
       // Nothing queued (or nothing written): sync the previous group's meta page now.
@@ -140,7 +146,9 @@ void GroupCommitter::writer_main() {
       stats_.syncs += static_cast<uint64_t>(synced_data && commit_syncs) +
                       static_cast<uint64_t>(synced_explicitly);
       complete_locked(awaiting);  // durable now (or failed just above)
-      if (meta_deferred) {
+      if (committed == Committed::data_synced_and_logged) {
+        ++stats_.groups_logged;
+      } else if (meta_deferred) {
         // The failed batches are answered now; the committed ones wait for the next sync.
         auto failed = std::stable_partition(group.begin(), group.end(),
                                             [](const Pending& p) { return p.status == PB_OK; });
@@ -184,7 +192,7 @@ void GroupCommitter::complete_locked(std::vector<Pending>& from) {
   from.clear();
 }
 
-bool GroupCommitter::commit_group(std::vector<Pending>& group) {
+GroupCommitter::Committed GroupCommitter::commit_group(std::vector<Pending>& group) {
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
   if (rc == MDB_MAP_RESIZED) {  // another process grew the map: adopt its size and retry
@@ -193,7 +201,7 @@ bool GroupCommitter::commit_group(std::vector<Pending>& group) {
   }
   if (rc != MDB_SUCCESS) {
     for (Pending& p : group) p.status = status_from_lmdb(rc);
-    return false;
+    return Committed::nothing_synced;
   }
   if (group.size() == 1) {
     // Alone in its group: the batch can own the transaction, no child needed.
@@ -201,7 +209,7 @@ bool GroupCommitter::commit_group(std::vector<Pending>& group) {
     p.status = apply_batch(txn, tables_, p.batch);
     if (p.status != PB_OK) {
       mdb_txn_abort(txn);
-      return false;
+      return Committed::nothing_synced;
     }
   } else {
     for (Pending& p : group) {
@@ -220,21 +228,36 @@ bool GroupCommitter::commit_group(std::vector<Pending>& group) {
       if (rc != MDB_SUCCESS) p.status = status_from_lmdb(rc);
     }
   }
+  bool logged = false;
+  if (redo_ != nullptr) {
+    redo_batches_.clear();
+    for (const Pending& p : group) {
+      if (p.status == PB_OK) redo_batches_.push_back(&p.batch);
+    }
+    // The snapshot the batches were applied to: the transaction before this one.
+    if (!redo_batches_.empty()) logged = redo_->write(mdb_txn_id(txn) - 1, redo_batches_);
+  }
   // LMDB skips the whole commit (and its sync) when the transaction changed nothing: the
   // last transaction id tells whether a commit, with its data sync, really happened.
   MDB_envinfo before{};
   mdb_env_info(env_, &before);
   rc = mdb_txn_commit(txn);  // the one data sync of the whole group
   if (rc != MDB_SUCCESS) {
+    if (logged) redo_->discard();  // before the failure is reported: never applied later
     int status = status_from_lmdb(rc);
     for (Pending& p : group) {
       if (p.status == PB_OK) p.status = status;
     }
-    return false;
+    return Committed::nothing_synced;
   }
   MDB_envinfo after{};
   mdb_env_info(env_, &after);
-  return after.me_last_txnid != before.me_last_txnid;
+  // Changed nothing: the record (if any) stays behind harmlessly; applied again it changes
+  // nothing either, and the next record overwrites it (its slot did not become the live one).
+  if (after.me_last_txnid == before.me_last_txnid) return Committed::nothing_synced;
+  if (!logged) return Committed::data_synced;
+  redo_->committed();
+  return Committed::data_synced_and_logged;
 }
 
 void GroupCommitter::on_async(uv_async_t* handle) {

@@ -16,6 +16,11 @@
 // after one per group. A crash before that sync loses only unacknowledged groups: LMDB falls
 // back to the previous meta page, whose data pages a later commit never overwrites.
 //
+// When the store has a redo log (redo_log.h: SyncMode::full on ext4/xfs), a group's batches are
+// also written to it before the commit, and the commit's data sync makes them durable: such a
+// group is acknowledged as soon as its commit returns, without waiting for the next sync. A
+// group whose record cannot be written (too large, an I/O error) waits as described above.
+//
 // In SyncMode::full the writer also keeps zero-filled space written ahead of the data file's end
 // after a commit (file_headroom.h), so commits overwrite allocated blocks instead of appending
 // and their syncs need no filesystem journal commit.
@@ -35,6 +40,7 @@
 #include <vector>
 
 #include "store/lmdb_util.h"
+#include "store/redo_log.h"
 #include "store/write_batch.h"
 
 namespace pb::store {
@@ -51,12 +57,14 @@ struct Stats {
   uint64_t syncs = 0;              // fsyncs the writer paid (a commit's own, or an explicit one)
   uint64_t queued = 0;             // batches submitted and not yet taken by the writer (now)
   uint64_t headroom_bytes_written = 0;  // zeros written ahead of the data file's end (file_headroom.h)
+  uint64_t groups_logged = 0;  // groups acknowledged after one sync, their redo record durable
 };
 
 class GroupCommitter {
  public:
-  // `env` and `tables` must outlive this object. Call start() before submit().
-  GroupCommitter(MDB_env* env, const TableHandles& tables, uv_loop_t* loop);
+  // `env`, `tables` and `redo` (nullptr: none) must outlive this object. Call start() before
+  // submit().
+  GroupCommitter(MDB_env* env, const TableHandles& tables, uv_loop_t* loop, RedoLog* redo);
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -88,10 +96,14 @@ class GroupCommitter {
     GroupCommitter* owner;
   };
 
+  enum class Committed {
+    nothing_synced,  // failed, or changed nothing: no data sync happened
+    data_synced,     // data pages synced (and with them the previous group's meta page)
+    data_synced_and_logged,  // ... and the group's redo record: durable already
+  };
   void writer_main();
-  // Applies and commits `group` (statuses set per batch). True when the commit wrote and synced
-  // data pages, which also made the previous group's meta page durable.
-  bool commit_group(std::vector<Pending>& group);
+  // Applies and commits `group` (statuses set per batch).
+  Committed commit_group(std::vector<Pending>& group);
   // Moves `from` to completed_ and counts it (mutex_ held).
   void complete_locked(std::vector<Pending>& from);
   static void on_async(uv_async_t* handle);
@@ -100,6 +112,8 @@ class GroupCommitter {
 
   MDB_env* env_;
   TableHandles tables_;
+  RedoLog* redo_;
+  std::vector<const WriteBatch*> redo_batches_;  // writer thread: the group's committed batches
   uv_loop_t* loop_;
   std::thread::id loop_thread_;
   AsyncBox* async_ = nullptr;

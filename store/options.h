@@ -17,6 +17,10 @@ struct StoreOptions {
   SyncMode sync = SyncMode::full;
   // Upper bound of the memory map (and so of the data file). It is address space, not RAM.
   uint64_t map_size_bytes = 1ull << 30;
+  // SyncMode::full: acknowledge a group after one flush, its batches kept in redo.log until its
+  // meta page is durable (redo_log.h). false: every group waits for the sync of its meta page,
+  // as on filesystems where the log is not safe (tests and comparisons use this).
+  bool redo_log = true;
 };
 
 }  // namespace pb::store

@@ -140,8 +140,22 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
     store->store_id_ = std::string(*id);
   }
 
+  if (options.sync == SyncMode::full && options.redo_log) {
+    auto redo = RedoLog::open(where, store->store_id_);
+    if (!redo) return redo.error();
+    if (*redo != nullptr) {
+      auto recovered = (*redo)->recover(env, store->tables_);
+      if (!recovered) return recovered.error();
+      auto reset = (*redo)->reset();
+      if (!reset) return reset.error();
+      // Without a loop (the CLI) nothing is group-committed: recovering was all it was for.
+      if (loop != nullptr) store->redo_log_ = std::move(*redo);
+    }
+  }
+
   if (loop != nullptr) {
-    store->committer_ = std::make_unique<GroupCommitter>(env, store->tables_, loop);
+    store->committer_ =
+        std::make_unique<GroupCommitter>(env, store->tables_, loop, store->redo_log_.get());
     auto started = store->committer_->start();
     if (!started) return started.error();
   }

@@ -29,6 +29,7 @@
 #include "store/group_commit.h"
 #include "store/lmdb_util.h"
 #include "store/options.h"
+#include "store/redo_log.h"
 #include "store/table.h"
 #include "store/write_batch.h"
 
@@ -60,8 +61,11 @@ class Store {
  public:
   // Opens (creating and migrating as needed) the store in options.directory. `loop` may be
   // nullptr (CLI use): then commit() returns PB_E_STATE and only commit_sync() writes.
-  // Errors: PB_E_INVALID (bad options), PB_E_IO (directory, LMDB, or a store whose schema is
-  // newer than this binary's: it is then left untouched).
+  // In SyncMode::full it first applies what the redo log (redo_log.h) holds of groups that were
+  // acknowledged before a crash made their meta page durable (unless another process, the
+  // server, holds the log).
+  // Errors: PB_E_INVALID (bad options), PB_E_IO (directory, LMDB, a redo record that cannot be
+  // applied, or a store whose schema is newer than this binary's: it is then left untouched).
   static Result<std::unique_ptr<Store>> open(uv_loop_t* loop, const StoreOptions& options);
 
   // Safe after close() completed and without a loop. Without close(), batches still queued are
@@ -123,6 +127,9 @@ class Store {
   Stats stats() const;
   const std::string& directory() const { return directory_; }
   const std::string& store_id() const { return store_id_; }  // 26-char id, fixed at creation
+  // Whether groups are acknowledged through the redo log (redo_log.h): SyncMode::full, a loop,
+  // options.redo_log, a filesystem where it is safe, and no other process holding it.
+  bool redo_log_active() const { return redo_log_ != nullptr; }
   uint32_t schema_version() const { return schema_version_; }
 
  private:
@@ -138,7 +145,8 @@ class Store {
   mutable std::mutex read_pool_mutex_;
   mutable std::vector<MDB_txn*> read_pool_;  // reset read transactions, ready for renew
   TableHandles tables_{};
-  std::unique_ptr<GroupCommitter> committer_;  // null without a loop
+  std::unique_ptr<RedoLog> redo_log_;          // SyncMode::full with a loop, where it is safe
+  std::unique_ptr<GroupCommitter> committer_;  // null without a loop; uses redo_log_
   std::string directory_;
   std::string store_id_;
   uint32_t schema_version_ = 0;

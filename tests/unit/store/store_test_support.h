@@ -63,10 +63,11 @@ class Loop {
 
 // Opens the store in `dir`; a failed open fails the test and returns nullptr.
 inline std::unique_ptr<Store> open_or_die(const std::string& dir, uv_loop_t* loop = nullptr,
-                                          SyncMode sync = SyncMode::full) {
+                                          SyncMode sync = SyncMode::full, bool redo_log = true) {
   StoreOptions options;
   options.directory = dir;
   options.sync = sync;
+  options.redo_log = redo_log;
   auto store = Store::open(loop, options);
   EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
   return store.ok() ? std::move(store).value() : nullptr;
