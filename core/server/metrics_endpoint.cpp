@@ -63,6 +63,9 @@ void render_store(App& app, TextWriter& out) {
         static_cast<double>(stats.largest_group));
   counter(out, "patchbay_store_syncs_total", "fsyncs paid by the store's writer.",
           static_cast<double>(stats.syncs));
+  counter(out, "patchbay_store_groups_logged_total",
+          "Groups acknowledged after one sync, their batches durable in redo.log.",
+          static_cast<double>(stats.groups_logged));
   gauge(out, "patchbay_store_queued_batches",
         "Write batches submitted and waiting for the store's writer (the group-commit queue).",
         static_cast<double>(stats.queued));
