@@ -5,9 +5,11 @@
 // thread's next kernel entry, i.e. the next scheduler tick (4 ms at 250 Hz), however low the
 // running thread's priority. argon2id makes no system call for its whole ~100 ms, so the event
 // loop, the client on the same box or the softirq thread that delivers their loopback packets,
-// woken onto the hashing core, each waited for a tick (measured: users/me p99 9-12 ms beside one
-// nice-19 hashing thread, 5-6 ms with a 250-us kick, 4.4-4.6 ms with no hash, on a busy box).
-// The leave-and-return is where the kernel honours a pending (lazy) reschedule.
+// woken onto the hashing core, each waited for a tick (measured beside one nice-19 hashing
+// thread on a busy box: users/me p99 9-27 ms unkicked, 4-12 ms kicked every 1 ms, 5-14 ms every
+// 250 us, 4.4-12 ms with no hash). The leave-and-return is where the kernel honours a pending
+// (lazy) reschedule. The period is the price: each kick may switch the thread out, and a short
+// one makes a 64-MiB argon2id pay for it (250 us: +30-55% CPU per hash; 1 ms: +0-20%).
 //
 // Threading: construct and destroy on the same thread (a worker); nothing else is shared but
 // the process-wide handler of SIGURG, installed once if SIGURG has none (default: ignored, and
