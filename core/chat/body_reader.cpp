@@ -45,8 +45,10 @@ BodyReader::BodyReader(std::string_view body, std::string_view what) {
     doc_.SetObject();
     return;
   }
-  doc_.Parse<kParseFlags>(body.data(), body.size());
-  if (doc_.HasParseError() || !doc_.IsObject()) {
+  std::string scratch;  // RapidJSON misreads some numbers at full precision (json_guard.hpp)
+  std::optional<std::string_view> text = sdk::json_full_precision_safe(body, scratch);
+  if (text) doc_.Parse<kParseFlags>(text->data(), text->size());
+  if (!text || doc_.HasParseError() || !doc_.IsObject()) {
     error_ = invalid_body(what);
     doc_.SetObject();
     return;
@@ -100,8 +102,11 @@ bool BodyReader::object_text(const char* key, std::string& out) {
 
 std::optional<std::vector<std::string>> BodyReader::string_array(std::string_view body) {
   if (sdk::json_too_deep_at(body, kMaxBodyDepth) != std::string_view::npos) return std::nullopt;
+  std::string scratch;
+  std::optional<std::string_view> text = sdk::json_full_precision_safe(body, scratch);
+  if (!text) return std::nullopt;
   sdk::SmallDocument<> doc;
-  doc.Parse<kParseFlags>(body.data(), body.size());
+  doc.Parse<kParseFlags>(text->data(), text->size());
   if (doc.HasParseError() || !doc.IsArray()) return std::nullopt;
   replace_surrogates(doc);
   std::vector<std::string> out;

@@ -45,8 +45,11 @@ bool parse_object(std::string_view json, sdk::PooledDocument& doc) {
   // Invalid UTF-8 is refused here rather than stored (every later reader would refuse it). Full
   // precision: the sender's props numbers are written back, and RapidJSON's default parse may
   // put a long mantissa or an extreme exponent on a neighbouring double.
+  std::string scratch;  // numbers RapidJSON would misread, rewritten first (json_guard.hpp)
+  std::optional<std::string_view> text = sdk::json_full_precision_safe(json, scratch);
+  if (!text) return false;
   doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
-      json.data(), json.size());
+      text->data(), text->size());
   return !doc.HasParseError() && doc.IsObject();
 }
 

@@ -54,6 +54,9 @@ ReplyOutcome parse_callback_response(std::string_view body, const ReplyContext& 
   // without checking for the end: in-situ, that reads past the terminating NUL (the fuzz target
   // found it). Three more NULs keep those reads inside the buffer.
   text.append(3, '\0');
+  // Numbers RapidJSON's full-precision parse would misread, rewritten first (json_guard.hpp).
+  if (!sdk::json_rewrite_misread_numbers(text.data(), text.size()))
+    return error("response is not JSON (or not UTF-8)");
   rapidjson::Document doc;
   // Invalid UTF-8 is refused: the props are stored and every later reader validates them. Full
   // precision: the props' numbers are written back, and RapidJSON's default parse may put a long

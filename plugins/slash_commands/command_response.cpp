@@ -126,6 +126,9 @@ ParsedResponse parse_command_response(std::string_view content_type, std::string
   // RapidJSON's UTF-8 validation may read up to three bytes past a truncated sequence at the
   // end: NUL padding keeps those reads inside the buffer.
   text.append(4, '\0');
+  // Numbers RapidJSON's full-precision parse would misread, rewritten first (json_guard.hpp).
+  if (!sdk::json_rewrite_misread_numbers(text.data(), text.size()))
+    return failure("response is not JSON (or not UTF-8)");
   sdk::SmallDocument<> doc;
   // Full precision: the props' numbers are written back into the post, and RapidJSON's default
   // parse may put a long mantissa or an extreme exponent on a neighbouring double.

@@ -33,11 +33,14 @@ std::optional<ProcessedPost> parse_processed(std::string_view json) {
   if (sdk::json_too_deep_at(json, kMaxProcessedNesting) != std::string_view::npos) {
     return std::nullopt;
   }
+  std::string scratch;  // numbers RapidJSON would misread, rewritten first (json_guard.hpp)
+  std::optional<std::string_view> text = sdk::json_full_precision_safe(json, scratch);
+  if (!text) return std::nullopt;
   rapidjson::Document doc;
   // Full precision: the props are written back into the post (the default parse may move a
   // number to a neighbouring double).
   doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
-      json.data(), json.size());
+      text->data(), text->size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   auto message = doc.FindMember("message");
   auto type = doc.FindMember("type");
