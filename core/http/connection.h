@@ -39,6 +39,10 @@ class Connection {
   void on_answered(Request& request);
   bool closes_after(const Request& request) const;
   bool dead() const { return closing_; }
+  // The client is gone or has finished sending (end of input): what a request's peer_gone()
+  // reports. Requests already read are still answered (a half-close), but nobody is taken to
+  // wait for slow work any more, as Go's net/http cancels a request's context on EOF.
+  bool peer_finished() const { return closing_ || peer_eof_; }
   // The peer's IP address as text ("127.0.0.1", "::1"), no port; "" if it could not be read.
   std::string_view remote_addr() const { return {remote_addr_, remote_addr_len_}; }
 

@@ -107,7 +107,7 @@ void Request::begin() {
   continue_sent_ = false;
 }
 
-bool Request::peer_gone() const { return conn_ != nullptr && conn_->dead(); }
+bool Request::peer_gone() const { return conn_ != nullptr && conn_->peer_finished(); }
 
 int Request::add_header(std::string_view name, std::string_view value) {
   if (answered_) return PB_E_STATE;

@@ -94,7 +94,9 @@ class Request {
                     std::string_view detailed = {});
 
   bool answered() const { return answered_; }
-  // True once the client connection is gone: an answer will be accepted and dropped.
+  // True once the client is gone (the connection closed, reset, failed or timed out: an answer
+  // will be accepted and dropped) or has closed its sending side (end of input: the answer is
+  // still sent, but the client is taken to have given up, as Go's net/http takes it).
   bool peer_gone() const;
 
   // ---- local requests (no connection) ------------------------------------------------------

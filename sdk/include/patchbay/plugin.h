@@ -637,10 +637,12 @@ typedef struct pb_host_api {
   /* ---- minor 6: requests whose client left ----------------------------------------------- */
 
   /* Whether the client that sent `request` is gone: 1 when the host knows the connection it
-   * came on is over (the client reset or closed it, it failed, or it timed out), 0 while it is
-   * open, and 0 for a request the host makes to itself (no connection). Once 1, it stays 1.
-   * A request whose client is gone must still be answered exactly once (respond or
-   * respond_error) and stays valid until then; the answer is dropped. What it is for: a plugin
+   * came on is over (the client reset or closed it, it failed, or it timed out) or the client
+   * has closed its sending side (end of input: as Go's net/http, and so Mattermost, cancels a
+   * request on EOF), 0 while it is open, and 0 for a request the host makes to itself (no
+   * connection). Once 1, it stays 1. A request whose client is gone must still be answered
+   * exactly once (respond or respond_error) and stays valid until then; the answer is dropped,
+   * or, after a half-close, sent before the connection closes. What it is for: a plugin
    * about to start slow work for a request (a password hash, an outbound call) may skip that
    * work and answer at once when nobody waits for it. Allocates nothing: cheap enough to ask
    * for every queued job. Loop thread only.

@@ -166,12 +166,9 @@ TEST_F(AuthClientGone, QueuedLoginsWhoseClientsResetAreNeverHashed) {
   queued_logins_whose_clients_hang_up_are_never_hashed(true);
 }
 
-// A plain close (FIN) is how wrk, curl --max-time and most abandoned clients leave. The core
-// does not report it yet: core/http/connection.cpp reads end of input while a request is
-// pending as a half-close (peer_eof_: answer, then close) and http::Request::peer_gone() sees
-// only a closed connection. Enable once Request::peer_gone() counts end of input (see
-// plugins/auth/README.md, "Logins whose client left").
-TEST_F(AuthClientGone, DISABLED_QueuedLoginsWhoseClientsCloseAreNeverHashed) {
+// A plain close (FIN) is how wrk, curl --max-time and most abandoned clients leave: the core
+// counts end of input as a client that gave up (Request::peer_gone()), as Go's net/http does.
+TEST_F(AuthClientGone, QueuedLoginsWhoseClientsCloseAreNeverHashed) {
   queued_logins_whose_clients_hang_up_are_never_hashed(false);
 }
 
