@@ -162,6 +162,13 @@ std::optional<int> ServerProcess::stop(std::chrono::milliseconds timeout) {
   child_.send_signal(SIGTERM);
   auto code = wait_exit(timeout);
   if (!code) kill();
+  // A server killed by a signal while draining crashed: its stderr (the sanitizer's report) is
+  // the evidence, printed now in case the test process does not reach the destructor.
+  if (code && *code > kExitBySignal) {
+    std::fprintf(stderr,
+                 "---- patchbay crashed on SIGTERM (exit %d), stderr ----\n%s---- end ----\n",
+                 *code, log().c_str());
+  }
   return code;
 }
 
