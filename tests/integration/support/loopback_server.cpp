@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -125,6 +127,14 @@ void LoopbackServer::serve(int fd) {
   SSL* ssl = nullptr;
   bool ok = true;
   if (tls_ != nullptr) {
+    // OpenSSL's socket BIO writes with write(), not send(MSG_NOSIGNAL): a client that hangs up
+    // first (one refusing the certificate) would kill the test process with SIGPIPE at the
+    // session tickets or the close_notify. Blocked on this thread only, the write fails with
+    // EPIPE instead.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     ssl = SSL_new(tls_);
     SSL_set_fd(ssl, fd);
     ok = SSL_accept(ssl) == 1;
