@@ -97,6 +97,8 @@ struct PasswordHasher::Job {
   }
 };
 
+PasswordHasher::~PasswordHasher() { PreemptionKick::release_handler(); }
+
 void PasswordHasher::hash(std::string_view password, HashDone done) {
   auto job = std::make_shared<Job>();
   job->password.assign(password);

@@ -35,6 +35,11 @@ class PasswordHasher {
   using VerifyDone = std::function<void(bool match)>;
 
   explicit PasswordHasher(sdk::Host& host) : host_(host) {}
+  // Only once no job runs (the host waits for plugin work before destroying a plugin): puts
+  // back SIGURG's default, whose handler the jobs' preemption kicks installed in this library.
+  ~PasswordHasher();
+  PasswordHasher(const PasswordHasher&) = delete;
+  PasswordHasher& operator=(const PasswordHasher&) = delete;
 
   void configure(int concurrency, AuthSettings::HashCost cost) {
     concurrency_ = concurrency < 1 ? 1 : static_cast<size_t>(concurrency);

@@ -17,21 +17,24 @@ std::atomic<uint64_t> g_delivered{0};  // lock-free: safe in a signal handler
 // The kernel entry and exit is the whole point; the count is for tests.
 void on_kick(int) { g_delivered.fetch_add(1, std::memory_order_relaxed); }
 
+std::mutex g_handler_mutex;  // orders install and release; never taken in the handler
+
+bool ours_installed(const struct sigaction& current) {
+  return (current.sa_flags & SA_SIGINFO) == 0 && current.sa_handler == &on_kick;
+}
+
 // Installs on_kick for kSignal unless someone else handles it. True when ours is installed.
 bool handler_ready() {
-  static std::once_flag once;
-  static bool ready = false;
-  std::call_once(once, [] {
-    struct sigaction current {};
-    if (sigaction(kSignal, nullptr, &current) != 0) return;
-    if ((current.sa_flags & SA_SIGINFO) != 0 || current.sa_handler != SIG_DFL) return;
-    struct sigaction ours {};
-    ours.sa_handler = &on_kick;
-    ours.sa_flags = SA_RESTART;  // a system call of the kicked thread resumes, never fails
-    sigemptyset(&ours.sa_mask);
-    ready = sigaction(kSignal, &ours, nullptr) == 0;
-  });
-  return ready;
+  std::lock_guard lock(g_handler_mutex);
+  struct sigaction current {};
+  if (sigaction(kSignal, nullptr, &current) != 0) return false;
+  if (ours_installed(current)) return true;
+  if ((current.sa_flags & SA_SIGINFO) != 0 || current.sa_handler != SIG_DFL) return false;
+  struct sigaction ours {};
+  ours.sa_handler = &on_kick;
+  ours.sa_flags = SA_RESTART;  // a system call of the kicked thread resumes, never fails
+  sigemptyset(&ours.sa_mask);
+  return sigaction(kSignal, &ours, nullptr) == 0;
 }
 
 }  // namespace
@@ -59,6 +62,16 @@ PreemptionKick::PreemptionKick(std::chrono::microseconds period) {
 }
 
 uint64_t PreemptionKick::delivered() { return g_delivered.load(std::memory_order_relaxed); }
+
+void PreemptionKick::release_handler() {
+  std::lock_guard lock(g_handler_mutex);
+  struct sigaction current {};
+  if (sigaction(kSignal, nullptr, &current) != 0 || !ours_installed(current)) return;
+  struct sigaction deflt {};
+  deflt.sa_handler = SIG_DFL;
+  sigemptyset(&deflt.sa_mask);
+  sigaction(kSignal, &deflt, nullptr);
+}
 
 PreemptionKick::~PreemptionKick() {
   if (!armed_) return;

@@ -12,8 +12,11 @@
 // one makes a 64-MiB argon2id pay for it (250 us: +30-55% CPU per hash; 1 ms: +0-20%).
 //
 // Threading: construct and destroy on the same thread (a worker); nothing else is shared but
-// the process-wide handler of SIGURG, installed once if SIGURG has none (default: ignored, and
-// an ignored signal never interrupts anyone); if another handler owns SIGURG, nothing is armed.
+// the process-wide handler of SIGURG, installed by the first kick if SIGURG has none (default:
+// ignored, and an ignored signal never interrupts anyone); if another handler owns SIGURG,
+// nothing is armed. The handler is code of this plugin: release_handler() puts the default
+// back, and must be called before the plugin is unloaded (a signal after dlclose would jump
+// into unmapped memory).
 // Errors: none reported; if the timer cannot be made the thread simply runs unkicked.
 #pragma once
 
@@ -35,6 +38,9 @@ class PreemptionKick {
   bool armed() const { return armed_; }
   // Kicks delivered in this process so far (any thread), for tests.
   static uint64_t delivered();
+  // Restores SIGURG's default if our handler is installed. Call when no kick lives any more
+  // (the plugin's hashing work is finished); a later kick installs the handler again.
+  static void release_handler();
 
  private:
   timer_t timer_{};

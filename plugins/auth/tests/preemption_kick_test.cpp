@@ -63,5 +63,49 @@ TEST(PreemptionKick, NothingArrivesOnceItIsGone) {
   worker.join();
 }
 
+bool urg_has_default_action() {
+  struct sigaction now {};
+  sigaction(SIGURG, nullptr, &now);
+  return (now.sa_flags & SA_SIGINFO) == 0 && now.sa_handler == SIG_DFL;
+}
+
+// The handler lives in the auth plugin's library: it must not outlive the plugin (dlclose),
+// and a plugin loaded again must still be able to kick.
+TEST(PreemptionKick, ReleasingTheHandlerRestoresTheDefaultAndALaterKickInstallsItAgain) {
+  { PreemptionKick kick(1ms); }
+  EXPECT_FALSE(urg_has_default_action());
+  PreemptionKick::release_handler();
+  EXPECT_TRUE(urg_has_default_action());
+  PreemptionKick::release_handler();  // twice is harmless
+  EXPECT_TRUE(urg_has_default_action());
+  std::thread worker([] {
+    const uint64_t before = PreemptionKick::delivered();
+    PreemptionKick kick(250us);
+    ASSERT_TRUE(kick.armed());
+    spin_until([&] { return PreemptionKick::delivered() >= before + 3; });
+    EXPECT_GE(PreemptionKick::delivered(), before + 3);
+  });
+  worker.join();
+  PreemptionKick::release_handler();
+}
+
+// Someone else's SIGURG handler is left alone: no kick is armed and release touches nothing.
+TEST(PreemptionKick, AnotherHandlerOfSigurgIsNeverReplacedNorRemoved) {
+  struct sigaction theirs {};
+  theirs.sa_handler = [](int) {};
+  sigemptyset(&theirs.sa_mask);
+  struct sigaction before {};
+  ASSERT_EQ(sigaction(SIGURG, &theirs, &before), 0);
+  {
+    PreemptionKick kick(1ms);
+    EXPECT_FALSE(kick.armed());
+  }
+  PreemptionKick::release_handler();
+  struct sigaction now {};
+  sigaction(SIGURG, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, theirs.sa_handler);
+  sigaction(SIGURG, &before, nullptr);
+}
+
 }  // namespace
 }  // namespace pb::auth
