@@ -433,11 +433,11 @@ uint16_t App::port() const { return http_ ? http_->port() : 0; }
 uint16_t App::metrics_port() const { return metrics_ ? metrics_->port() : 0; }
 
 int App::post_to_loop(pb_task_fn fn, void* user) {
-  {
-    std::lock_guard lock(posted_mutex_);
-    if (posted_closed_) return PB_E_STATE;
-    posted_.push_back(Posted{fn, user});
-  }
+  // The send stays under the lock: finish_drain() closes the door under it and then frees the
+  // handle, so a poster that got in before the door closed must be done with the handle first.
+  std::lock_guard lock(posted_mutex_);
+  if (posted_closed_) return PB_E_STATE;
+  posted_.push_back(Posted{fn, user});
   uv_async_send(posted_async_);
   return PB_OK;
 }
