@@ -1,6 +1,7 @@
 #include "core/bus/bus.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 
@@ -51,15 +52,69 @@ std::string_view verdict_name(int verdict) {
 
 }  // namespace pb::bus
 
-// One interceptor's turn. Lives as long as its chain run.
+// One interceptor's turn. Lives as long as its chain run (which is recycled for later runs):
+// plugins never get its address, only a TurnHandles token for it.
 struct pb_intercept_ctx {
   pb::bus::ChainRun* run;
   size_t step;   // index of the interceptor in the run's chain snapshot
   bool open;     // the turn has not ended: replace/set_error/set_identity allowed
   bool pending;  // the interceptor returned PENDING and has not resumed
+  uint32_t slot; // its TurnHandles slot while the turn lasts
 };
 
 namespace pb::bus {
+namespace {
+
+// What a plugin holds as `pb_intercept_ctx*` is a token: a slot number and that slot's
+// generation, never a context's address. A turn that ended releases its slot (the generation
+// moves on), so a handle kept past its turn (a second resume, a late set_error) resolves to
+// nothing and gets PB_E_STATE, as plugin.h promises, even after the recycled run's contexts
+// serve another chain; with addresses it silently acted on whichever turn reused the memory.
+// A stale token could only match again after 2^32 turns of the same slot. Loop thread only
+// (every host function on a turn is), hence per thread.
+class TurnHandles {
+ public:
+  pb_intercept_ctx* open(pb_intercept_ctx* ctx) {
+    if (free_.empty()) {
+      free_.push_back(static_cast<uint32_t>(slots_.size()));
+      slots_.push_back(Slot{});
+    }
+    uint32_t index = free_.back();
+    free_.pop_back();
+    Slot& slot = slots_[index];
+    slot.ctx = ctx;
+    ctx->slot = index;
+    const uintptr_t token = (static_cast<uintptr_t>(slot.generation) << 32) | (index + 1u);
+    return reinterpret_cast<pb_intercept_ctx*>(token);
+  }
+  // The context `token` stands for, or null when its turn is over (or it never was one).
+  pb_intercept_ctx* resolve(pb_intercept_ctx* token) const {
+    const auto bits = reinterpret_cast<uintptr_t>(token);
+    const auto index = static_cast<uint32_t>(bits & 0xffffffffu) - 1u;
+    if (index >= slots_.size()) return nullptr;
+    const Slot& slot = slots_[index];
+    return slot.ctx != nullptr && slot.generation == static_cast<uint32_t>(bits >> 32) ? slot.ctx
+                                                                                       : nullptr;
+  }
+  void close(pb_intercept_ctx* ctx) {
+    Slot& slot = slots_[ctx->slot];
+    slot.ctx = nullptr;
+    ++slot.generation;
+    free_.push_back(ctx->slot);
+  }
+
+ private:
+  struct Slot {
+    pb_intercept_ctx* ctx = nullptr;
+    uint32_t generation = 0;
+  };
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_;
+};
+
+thread_local TurnHandles t_turns;
+
+}  // namespace
 
 // One run of one intercept chain. Owns its payload copies. A finished run is not freed: it goes
 // back to its bus's spares (Bus::recycle) with its payload blocks and turn contexts, so the next
@@ -131,10 +186,11 @@ void ChainRun::advance() {
   while (next_ < chain_->size()) {
     const Bus::Interceptor& step = (*chain_)[next_++];
     pb_intercept_ctx* ctx = &turns_[next_ - 1];
-    *ctx = pb_intercept_ctx{this, next_ - 1, true, false};
+    *ctx = pb_intercept_ctx{this, next_ - 1, true, false, 0};
+    pb_intercept_ctx* handle = t_turns.open(ctx);
     int verdict;
     try {
-      verdict = step.fn(step.user, ctx, type_->id, payload());
+      verdict = step.fn(step.user, handle, type_->id, payload());
     } catch (const std::exception& e) {
       bus_->report_fault(step.who, fmt::format("interceptor of {} threw: {}", type_->name, e.what()));
       verdict = -1;
@@ -349,16 +405,18 @@ std::string Bus::describe() const {
   return out;
 }
 
-int Bus::replace(pb_intercept_ctx* ctx, const void* payload) {
-  if (ctx == nullptr || payload == nullptr) return PB_E_INVALID;
-  if (!ctx->open) return PB_E_STATE;
+int Bus::replace(pb_intercept_ctx* handle, const void* payload) {
+  if (handle == nullptr || payload == nullptr) return PB_E_INVALID;
+  pb_intercept_ctx* ctx = t_turns.resolve(handle);
+  if (ctx == nullptr || !ctx->open) return PB_E_STATE;
   return ctx->run->push_payload(payload) ? PB_OK : PB_E_INVALID;
 }
 
-int Bus::set_error(pb_intercept_ctx* ctx, int http_status, std::string_view id,
+int Bus::set_error(pb_intercept_ctx* handle, int http_status, std::string_view id,
                    std::string_view message) {
-  if (ctx == nullptr || http_status < 400 || http_status > 599) return PB_E_INVALID;
-  if (!ctx->open) return PB_E_STATE;
+  if (handle == nullptr || http_status < 400 || http_status > 599) return PB_E_INVALID;
+  pb_intercept_ctx* ctx = t_turns.resolve(handle);
+  if (ctx == nullptr || !ctx->open) return PB_E_STATE;
   ChainResult& r = ctx->run->result_;
   r.http_status = http_status;
   r.error_id = id;
@@ -366,9 +424,11 @@ int Bus::set_error(pb_intercept_ctx* ctx, int http_status, std::string_view id,
   return PB_OK;
 }
 
-int Bus::set_identity(pb_intercept_ctx* ctx, std::string_view user_id,
+int Bus::set_identity(pb_intercept_ctx* handle, std::string_view user_id,
                       std::string_view session_id, std::string_view roles) {
-  if (ctx == nullptr || user_id.empty()) return PB_E_INVALID;
+  if (handle == nullptr || user_id.empty()) return PB_E_INVALID;
+  pb_intercept_ctx* ctx = t_turns.resolve(handle);
+  if (ctx == nullptr) return PB_E_STATE;
   if (ctx->run->type_->id != PB_EVENT_AUTH_CHECK) return PB_E_INVALID;
   if (!ctx->open) return PB_E_STATE;
   ChainResult& r = ctx->run->result_;
@@ -378,9 +438,11 @@ int Bus::set_identity(pb_intercept_ctx* ctx, std::string_view user_id,
   return PB_OK;
 }
 
-int Bus::stage(pb_intercept_ctx* ctx, std::string_view key, std::string_view value) {
-  if (ctx == nullptr || key.empty() || key.size() > 511) return PB_E_INVALID;
+int Bus::stage(pb_intercept_ctx* handle, std::string_view key, std::string_view value) {
+  if (handle == nullptr || key.empty() || key.size() > 511) return PB_E_INVALID;
   if (value.size() > (16u << 20)) return PB_E_LIMIT;
+  pb_intercept_ctx* ctx = t_turns.resolve(handle);
+  if (ctx == nullptr) return PB_E_STATE;
   if (!ctx->run->type_->commits) return PB_E_UNSUPPORTED;
   if (!ctx->open) return PB_E_STATE;
   const Bus::Interceptor& step = (*ctx->run->chain_)[ctx->step];
@@ -388,9 +450,10 @@ int Bus::stage(pb_intercept_ctx* ctx, std::string_view key, std::string_view val
   return PB_OK;
 }
 
-int Bus::resume(pb_intercept_ctx* ctx, int verdict) {
-  if (ctx == nullptr || verdict == PB_VERDICT_PENDING) return PB_E_INVALID;
-  if (!ctx->pending) return PB_E_STATE;
+int Bus::resume(pb_intercept_ctx* handle, int verdict) {
+  if (handle == nullptr || verdict == PB_VERDICT_PENDING) return PB_E_INVALID;
+  pb_intercept_ctx* ctx = t_turns.resolve(handle);
+  if (ctx == nullptr || !ctx->pending) return PB_E_STATE;
   ctx->pending = false;
   ChainRun* run = ctx->run;
   run->bus_->pending_runs_--;
@@ -403,6 +466,7 @@ int Bus::resume(pb_intercept_ctx* ctx, int verdict) {
 // the chain by moving next_ past its end.
 void ChainRun::apply(const Bus::Interceptor& step, pb_intercept_ctx* ctx, int verdict) {
   ctx->open = false;
+  t_turns.close(ctx);  // the plugin's handle for this turn resolves to nothing from now on
   if (verdict == PB_VERDICT_CONTINUE) return;
   next_ = chain_->size();
   result_.decided_by = step.who.plugin_id;

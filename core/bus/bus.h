@@ -101,6 +101,8 @@ class Bus {
   size_t pending_runs() const { return pending_runs_; }
 
   // ---- used by the host API functions on pb_intercept_ctx (plugin.h documents them) ----
+  // `ctx` is the handle an interceptor was given (a token, not an address): once its turn has
+  // ended it resolves to nothing and every call on it is PB_E_STATE.
   static int replace(pb_intercept_ctx* ctx, const void* payload);
   static int set_error(pb_intercept_ctx* ctx, int http_status, std::string_view id,
                        std::string_view message);

@@ -114,7 +114,10 @@ typedef enum pb_log_level {
 /* Opaque handles. All are owned by the host. */
 typedef struct pb_plugin pb_plugin;                 /* this plugin, as the host knows it */
 typedef struct pb_http_request pb_http_request;     /* one HTTP request, until it is answered */
-typedef struct pb_intercept_ctx pb_intercept_ctx;   /* one interceptor's turn in a chain */
+typedef struct pb_intercept_ctx pb_intercept_ctx;   /* one interceptor's turn in a chain: an
+                                                      * opaque handle, never dereferenced; once
+                                                      * the turn ended, every call on it is
+                                                      * PB_E_STATE */
 typedef struct pb_timer pb_timer;                   /* a timer started by timer_start */
 
 /* ------------------------------------------------------------------------------------------ */

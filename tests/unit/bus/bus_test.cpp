@@ -142,6 +142,38 @@ TEST(Bus, PendingInterceptorResumesLaterAndTheChainContinues) {
   EXPECT_EQ(bus.pending_runs(), 0u);
 }
 
+// A turn that ended stays ended for whoever kept its handle: a second resume (a plugin bug) is
+// PB_E_STATE and touches nothing, also once the run's memory serves a later chain whose turn at
+// the same step is pending (runs are recycled), and a late replace or set_error is refused too.
+TEST(Bus, AnEndedTurnsHandleIsRefusedEvenWhenItsRunIsReused) {
+  Bus bus;
+  Pending pending;
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"slow", nullptr}, go_pending, &pending);
+  pb_post_v1 post = make_post("x");
+  int first_verdict = -1;
+  bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                    [&](const ChainResult& r, const void*) { first_verdict = r.verdict; });
+  pb_intercept_ctx* first = pending.ctx;
+  ASSERT_NE(first, nullptr);
+  ASSERT_EQ(Bus::resume(first, PB_VERDICT_CONTINUE), PB_OK);
+  EXPECT_EQ(first_verdict, PB_VERDICT_CONTINUE);
+
+  int second_verdict = -1;
+  bus.run_intercept(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                    [&](const ChainResult& r, const void*) { second_verdict = r.verdict; });
+  pb_intercept_ctx* second = pending.ctx;
+  ASSERT_EQ(bus.pending_runs(), 1u);
+  EXPECT_EQ(Bus::resume(first, PB_VERDICT_REJECT), PB_E_STATE);
+  EXPECT_EQ(Bus::set_error(first, 418, "stale", "stale"), PB_E_STATE);
+  EXPECT_EQ(Bus::replace(first, &post), PB_E_STATE);
+  EXPECT_EQ(second_verdict, -1);  // the second run still waits for its own turn
+  EXPECT_EQ(bus.pending_runs(), 1u);
+  ASSERT_EQ(Bus::resume(second, PB_VERDICT_CONTINUE), PB_OK);
+  EXPECT_EQ(second_verdict, PB_VERDICT_CONTINUE);
+  EXPECT_EQ(Bus::resume(second, PB_VERDICT_CONTINUE), PB_E_STATE);
+  EXPECT_EQ(Bus::resume(nullptr, PB_VERDICT_CONTINUE), PB_E_INVALID);
+}
+
 TEST(Bus, AuthCheckFailsClosedWhenNobodyDecides) {
   Bus bus;
   pb_auth_check_v1 check{sizeof check, nullptr, {"", 0}};
