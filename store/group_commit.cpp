@@ -180,6 +180,7 @@ void GroupCommitter::complete_locked(std::vector<Pending>& from) {
       committed = true;
     } else {
       ++stats_.batches_failed;
+      if (p.status == PB_E_LIMIT) ++stats_.batches_refused_full;
     }
   }
   if (committed) ++stats_.groups_committed;
@@ -267,13 +268,20 @@ void GroupCommitter::on_async(uv_async_t* handle) {
 
 void GroupCommitter::deliver_completed() {
   bool writer_done;
+  uint64_t refused_full;
   {
     std::lock_guard lock(mutex_);
     delivering_.swap(completed_);
     writer_done = writer_done_;
+    refused_full = stats_.batches_refused_full;
   }
   for (Pending& p : delivering_) p.fn(p.user, p.status);
   delivering_.clear();
+  if (refused_full != refused_full_reported_) {
+    const uint64_t refused = refused_full - refused_full_reported_;
+    refused_full_reported_ = refused_full;
+    if (on_refused_full_) on_refused_full_(refused);
+  }
   if (writer_done && closing_ && !joined_) {
     // The writer has left its loop (its last act is an async send): joining is immediate.
     writer_.join();

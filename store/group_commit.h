@@ -58,6 +58,7 @@ struct Stats {
   uint64_t queued = 0;             // batches submitted and not yet taken by the writer (now)
   uint64_t headroom_bytes_written = 0;  // zeros written ahead of the data file's end (file_headroom.h)
   uint64_t groups_logged = 0;  // groups acknowledged after one sync, their redo record durable
+  uint64_t batches_refused_full = 0;  // of batches_failed: PB_E_LIMIT, the map is full
 };
 
 class GroupCommitter {
@@ -81,6 +82,12 @@ class GroupCommitter {
   void close(std::function<void()> on_closed);
 
   Stats stats() const;
+
+  // Told (loop thread) how many batches were refused because the map is full, after their
+  // callbacks ran. Set before start().
+  void set_on_refused_full(std::function<void(uint64_t refused)> fn) {
+    on_refused_full_ = std::move(fn);
+  }
 
  private:
   struct Pending {
@@ -131,6 +138,8 @@ class GroupCommitter {
   Stats stats_;                     // guarded
 
   std::vector<Pending> delivering_;  // loop thread only: the batch being called back
+  uint64_t refused_full_reported_ = 0;  // loop thread only: stats_.batches_refused_full told
+  std::function<void(uint64_t)> on_refused_full_;
 };
 
 }  // namespace pb::store

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace pb::store {
@@ -21,6 +22,10 @@ struct StoreOptions {
   // meta page is durable (redo_log.h). false: every group waits for the sync of its meta page,
   // as on filesystems where the log is not safe (tests and comparisons use this).
   bool redo_log = true;
+  // Called on the loop thread, after their callbacks, with how many write batches were just
+  // refused because the map is full (MDB_MAP_FULL, or a transaction too large: PB_E_LIMIT).
+  // Reads go on working; only the operator can make room (a larger map_size_bytes). Optional.
+  std::function<void(uint64_t refused)> on_refused_full;
 };
 
 }  // namespace pb::store

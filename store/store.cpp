@@ -156,6 +156,7 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
   if (loop != nullptr) {
     store->committer_ =
         std::make_unique<GroupCommitter>(env, store->tables_, loop, store->redo_log_.get());
+    store->committer_->set_on_refused_full(options.on_refused_full);
     auto started = store->committer_->start();
     if (!started) return started.error();
   }

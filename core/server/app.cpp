@@ -114,7 +114,9 @@ App::~App() {
 }
 
 Result<void> App::start() {
-  auto store = store::Store::open(loop_, store_options(options_.config));
+  store::StoreOptions store_settings = store_options(options_.config);
+  store_settings.on_refused_full = [this](uint64_t refused) { report_store_full(refused); };
+  auto store = store::Store::open(loop_, store_settings);
   if (!store.ok()) return store.error();
   store_ = std::move(*store);
   log::info("store", "{} (schema {}, id {}, sync {})", store_->directory(),
@@ -494,6 +496,22 @@ void App::drain(std::function<void()> done) {
   } else {
     after_http();
   }
+}
+
+void App::report_store_full(uint64_t refused) {
+  // Every refused write is already answered (500 app.store.write.app_error); what the operator
+  // needs is one line saying why and what to do, not one per request.
+  constexpr uint64_t kEveryMs = 60 * 1000;
+  store_full_unreported_ += refused;
+  const uint64_t now = uv_now(loop_);
+  if (store_full_reported_at_ms_ != 0 && now - store_full_reported_at_ms_ < kEveryMs) return;
+  log::error("store",
+             "the store is full: {} write(s) refused{} (StoreSettings.MaxSizeMB = {}); reads "
+             "still work. Raise MaxSizeMB and restart to accept writes again",
+             store_full_unreported_, store_full_reported_at_ms_ == 0 ? "" : " in the last minute",
+             options_.config.store.MaxSizeMB);
+  store_full_unreported_ = 0;
+  store_full_reported_at_ms_ = now == 0 ? 1 : now;
 }
 
 void App::wait_for_plugin_work(std::function<void()> done) {

@@ -165,6 +165,8 @@ class App {
   static void on_posted(uv_async_t* handle);
   void wait_for_plugin_work(std::function<void()> done);
   void finish_drain(std::function<void()> done);
+  // The store refused `refused` writes because it is full: an error line, at most one a minute.
+  void report_store_full(uint64_t refused);
 
   uv_loop_t* loop_;
   AppOptions options_;
@@ -186,6 +188,8 @@ class App {
   ChatDirectory* chat_ = nullptr;
   std::vector<std::shared_ptr<void>> owned_;  // core components; see own()
   std::function<void()> on_work_drained_;  // set while a drain waits for worker tasks
+  uint64_t store_full_unreported_ = 0;      // refused writes since the last error line
+  uint64_t store_full_reported_at_ms_ = 0;  // loop time of that line (0: never)
 
   // post_to_loop: a queue filled from any thread, emptied on the loop by an async handle.
   struct Posted {

@@ -59,6 +59,9 @@ void render_store(App& app, TextWriter& out) {
           static_cast<double>(stats.batches_committed));
   counter(out, "patchbay_store_batches_failed_total", "Write batches acknowledged with an error.",
           static_cast<double>(stats.batches_failed));
+  counter(out, "patchbay_store_batches_refused_full_total",
+          "Write batches refused because the store is full (StoreSettings.MaxSizeMB).",
+          static_cast<double>(stats.batches_refused_full));
   gauge(out, "patchbay_store_largest_group", "Most write batches committed in one transaction.",
         static_cast<double>(stats.largest_group));
   counter(out, "patchbay_store_syncs_total", "fsyncs paid by the store's writer.",

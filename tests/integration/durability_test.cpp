@@ -52,6 +52,45 @@ TEST(Durability, AcknowledgedWritesSurviveSigkill) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+// A store that reached StoreSettings.MaxSizeMB refuses writes with a 500 (what Mattermost answers
+// when its database refuses) and says why in one error line, not one per request; what it holds
+// stays readable.
+TEST(StoreFull, WritesAreRefusedReadsWorkAndTheLogSaysWhatToRaise) {
+  ServerConfig config;
+  config.env = {{"PB_STORESETTINGS_MAXSIZEMB", "1"}};
+  ServerProcess server(config);
+  ASSERT_TRUE(server.start());
+  auto first = round_trip(server.host(), server.port(), post_request("/api/v4/kv_probe", "kept"));
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 201) << first->body;
+  const std::string key = json_string(first->body, "key");
+
+  const std::string big(32 * 1024, 'x');
+  int refused = 0;
+  for (int i = 0; i < 200 && refused < 3; ++i) {
+    auto r = round_trip(server.host(), server.port(), post_request("/api/v4/kv_probe", big));
+    ASSERT_TRUE(r);
+    if (r->status == 500) {
+      ++refused;
+    } else {
+      ASSERT_EQ(r->status, 201) << r->body;
+    }
+  }
+  ASSERT_EQ(refused, 3) << "1 MiB never filled";
+  ASSERT_TRUE(server.wait_for_log("the store is full", 5s)) << server.log();
+  const std::string log = server.log();
+  EXPECT_NE(log.find("StoreSettings.MaxSizeMB = 1"), std::string::npos) << log;
+  size_t lines = 0;
+  for (size_t at = 0; (at = log.find("the store is full", at)) != std::string::npos; ++at) ++lines;
+  EXPECT_EQ(lines, 1u) << log;  // three refusals within a minute: one line
+
+  auto kept = round_trip(server.host(), server.port(), get_request("/api/v4/kv_probe/" + key));
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->status, 200);
+  EXPECT_EQ(kept->body, "kept");
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(Drain, SigtermFinishesInFlightRefusesNewAndExitsZero) {
   ServerProcess server;
   ASSERT_TRUE(server.start());

@@ -152,6 +152,46 @@ TEST(GroupCommit, AFailingBatchAloneInItsGroupIsReported) {
   close_and_wait(*store, loop);
 }
 
+// A full map refuses writes with PB_E_LIMIT and says so once per delivery, with the count, after
+// the refused batches' callbacks; what was stored before stays readable, and the stats count it.
+TEST(GroupCommit, AFullMapRefusesWritesAndReportsHowMany) {
+  TempDir tmp;
+  Loop loop;
+  StoreOptions options;
+  options.directory = tmp.path();
+  options.sync = SyncMode::none;
+  options.map_size_bytes = 1 << 20;  // 1 MiB: full after a few hundred 4-KiB values
+  std::vector<uint64_t> reports;
+  int callbacks_at_report = -1;
+  int callbacks = 0;
+  options.on_refused_full = [&](uint64_t refused) {
+    reports.push_back(refused);
+    callbacks_at_report = callbacks;
+  };
+  auto store = Store::open(loop.get(), options);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  ASSERT_TRUE((*store)->commit_sync(one_put("first", "kept")).ok());
+
+  int refused = 0;
+  const std::string value(4000, 'v');
+  for (int i = 0; i < 400 && refused == 0; ++i) {
+    int status = 1;
+    ASSERT_EQ((*store)->commit(one_put("k" + std::to_string(i), value), [&](int s) {
+      status = s;
+      ++callbacks;
+    }), PB_OK);
+    loop.run_until([&] { return status != 1; });
+    if (status == PB_E_LIMIT) ++refused;
+    else ASSERT_EQ(status, PB_OK) << i;
+  }
+  ASSERT_EQ(refused, 1) << "the map never filled";
+  EXPECT_EQ(reports, (std::vector<uint64_t>{1}));
+  EXPECT_EQ(callbacks_at_report, callbacks);  // told after the refused batch was answered
+  EXPECT_EQ((*store)->stats().batches_refused_full, 1u);
+  EXPECT_EQ(read_key(**store, "first"), "kept");
+  close_and_wait(**store, loop);
+}
+
 TEST(GroupCommit, CloseDrainsQueuedBatchesBeforeOnClosed) {
   TempDir tmp;
   constexpr int kCommits = 50;
