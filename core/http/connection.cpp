@@ -376,11 +376,31 @@ void Connection::on_close(uv_handle_t* handle) {
     c->release(c->current_);
     c->current_ = nullptr;
   }
+  if (!c->queue_.empty()) {  // dispatched requests wait for their handlers: an orphan till then
+    c->prev = nullptr;
+    c->next = c->ctx_->orphans;
+    if (c->next != nullptr) c->next->prev = c;
+    c->ctx_->orphans = c;
+    c->orphaned_ = true;
+  }
   c->maybe_delete();
 }
 
 void Connection::maybe_delete() {
-  if (handles_closed_ && queue_.empty()) delete this;
+  if (!handles_closed_ || !queue_.empty()) return;
+  if (orphaned_) {
+    if (prev != nullptr) prev->next = next;
+    if (next != nullptr) next->prev = prev;
+    if (ctx_->orphans == this) ctx_->orphans = next;
+  }
+  delete this;
+}
+
+void Connection::answer_outstanding(int status, std::string_view id, std::string_view message) {
+  // Each answer is dropped (closing_) and its request released; the last one frees this
+  // connection, so nothing here touches `this` after it.
+  std::vector<Request*> waiting = queue_;
+  for (Request* r : waiting) r->respond_error(status, id, message);
 }
 
 // ---- timers -------------------------------------------------------------------------------

@@ -46,7 +46,13 @@ class Connection {
   // The peer's IP address as text ("127.0.0.1", "::1"), no port; "" if it could not be read.
   std::string_view remote_addr() const { return {remote_addr_, remote_addr_len_}; }
 
-  // The Server's intrusive list of open connections.
+  // Answers every dispatched request of a closed connection (nobody receives it) so that the
+  // connection is freed; the owner of a request must never touch it again. May delete this.
+  // For Server::answer_orphans(), once nothing can answer them any more.
+  void answer_outstanding(int status, std::string_view id, std::string_view message);
+
+  // The Server's intrusive list of open connections; once closed with requests still
+  // dispatched, the context's list of orphans.
   Connection* prev = nullptr;
   Connection* next = nullptr;
 
@@ -115,6 +121,7 @@ class Connection {
   bool lingering_ = false;
   bool closing_ = false;         // uv_close called
   bool handles_closed_ = false;  // both close callbacks ran
+  bool orphaned_ = false;        // in ctx_->orphans: closed, answers outstanding
   bool in_process_ = false;      // inside process_input: answers are flushed at its end
 };
 

@@ -131,6 +131,15 @@ void Server::drain(std::function<void()> done) {
   }
 }
 
+void Server::answer_orphans() {
+  for (Connection* c = ctx_->orphans; c != nullptr;) {
+    Connection* next = c->next;  // c unlinks (and frees) itself with its last answer
+    c->answer_outstanding(503, "api.context.server_stopping.app_error",
+                          "The server stopped before this request was answered.");
+    c = next;
+  }
+}
+
 void Server::check_drained() {
   if (!draining_ || !listener_closed_ || connections_ != nullptr || !drain_done_) return;
   auto done = std::move(drain_done_);

@@ -75,6 +75,11 @@ class Server {
   // replaces `done`.
   void drain(std::function<void()> done);
 
+  // After drain, once nothing is left that could answer them (the plugins are destroyed):
+  // answers 503 every request still dispatched on a connection whose client had left, which
+  // frees those connections. Without it they would live on (and leak at exit).
+  void answer_orphans();
+
  private:
   friend class Connection;
   struct Listener;

@@ -9,6 +9,7 @@
 
 namespace pb::http {
 
+class Connection;
 class Request;
 class Server;
 
@@ -20,6 +21,9 @@ struct ServerContext {
   void (*on_answered)(void* user, const Request& request) = nullptr;  // ServerOptions'
   void* on_answered_user = nullptr;
   Server* server = nullptr;  // null once the Server is destroyed
+  // Closed connections that still wait for answers to dispatched requests (their client left),
+  // linked through Connection::prev/next; Server::answer_orphans() ends them.
+  Connection* orphans = nullptr;
 };
 
 }  // namespace pb::http

@@ -544,6 +544,9 @@ void App::finish_drain(std::function<void()> done) {
     if (plugins_[i].initialized) plugin_host::call_destroy(plugins_[i]);
     plugin_host::unload(plugins_[i]);
   }
+  // Requests a plugin still held when it was destroyed, whose clients had left (the drain did
+  // not wait for those): nobody will answer them now, so the core does, and frees them.
+  if (http_) http_->answer_orphans();
   uv_close(reinterpret_cast<uv_handle_t*>(posted_async_),
            [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
   posted_async_ = nullptr;
