@@ -43,6 +43,19 @@ struct Held {
   }
 };
 
+// A plain socket connected to 127.0.0.1:`port` (for what Client does not do: reset, refusal),
+// or -1 when the connection is refused.
+int connect_raw(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
 // Waits (bounded) until `pred` holds on the loop thread.
 template <typename Pred>
 bool eventually(LoopThread& loop, Pred pred) {
@@ -675,14 +688,7 @@ TEST(HttpServer, DrainClosesIdleFinishesInFlightThenCallsDone) {
   busy.close();  // ends the server's lingering close at once
   EXPECT_EQ(done_future.wait_for(10s), std::future_status::ready);
 
-  // The listener is gone.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(loop.port());
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_NE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ::close(fd);
+  EXPECT_EQ(connect_raw(loop.port()), -1);  // the listener is gone
 }
 
 // A client that resets while its request is with a handler that never answers leaves a closed
@@ -700,12 +706,8 @@ TEST(HttpServer, RequestsOfClientsThatLeftAreAnsweredAndFreedAfterTheDrain) {
   o.on_answered_user = &answered;
   LoopThread loop(std::move(o));
   for (int i = 0; i < 2; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(loop.port());
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    int fd = connect_raw(loop.port());
+    ASSERT_GE(fd, 0);
     const std::string request = get_request("/held");
     ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(request.size()));
