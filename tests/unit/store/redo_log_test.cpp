@@ -21,6 +21,7 @@ namespace {
 using testing::Loop;
 using testing::open_or_die;
 using testing::read_key;
+using testing::expect_same;
 using testing::TempDir;
 
 constexpr std::string_view kStoreId = "0123456789abcdefghijklmnop";
@@ -49,18 +50,6 @@ std::string encode(uint64_t base, const std::vector<const WriteBatch*>& batches,
   std::string out;
   EXPECT_TRUE(encode_redo_record(out, 7, base, store_id, batches, 1u << 20));
   return out;
-}
-
-void expect_same(const WriteBatch& a, const WriteBatch& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto& ma = a.mutations()[i];
-    const auto& mb = b.mutations()[i];
-    EXPECT_EQ(ma.op, mb.op);
-    EXPECT_EQ(ma.table, mb.table);
-    EXPECT_EQ(a.key(ma), b.key(mb));
-    EXPECT_EQ(a.value(ma), b.value(mb));
-  }
 }
 
 TEST(RedoRecord, RoundTripsEveryOpTableAndByte) {

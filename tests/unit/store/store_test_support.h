@@ -171,4 +171,17 @@ inline std::optional<std::string> read_key(Store& store, std::string_view key) {
   return read_key(store, Table::plugin_kv, key);
 }
 
+// The same mutations (op, table, key, value) in the same order.
+inline void expect_same(const WriteBatch& a, const WriteBatch& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto& ma = a.mutations()[i];
+    const auto& mb = b.mutations()[i];
+    EXPECT_EQ(ma.op, mb.op);
+    EXPECT_EQ(ma.table, mb.table);
+    EXPECT_EQ(a.key(ma), b.key(mb));
+    EXPECT_EQ(a.value(ma), b.value(mb));
+  }
+}
+
 }  // namespace pb::store::testing

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "patchbay/plugin.h"
+#include "tests/unit/store/store_test_support.h"
 
 namespace pb::store {
 namespace {
@@ -19,15 +20,7 @@ TEST(WriteBatch, ReserveAddsNoMutationAndKeepsTheContents) {
   EXPECT_EQ(reserved.size(), 1u);
   ASSERT_EQ(plain.put(Table::channel_posts, std::string(60, 'k'), ""), PB_OK);
   ASSERT_EQ(reserved.put(Table::channel_posts, std::string(60, 'k'), ""), PB_OK);
-  ASSERT_EQ(plain.size(), reserved.size());
-  for (size_t i = 0; i < plain.size(); ++i) {
-    const auto& a = plain.mutations()[i];
-    const auto& b = reserved.mutations()[i];
-    EXPECT_EQ(a.op, b.op);
-    EXPECT_EQ(a.table, b.table);
-    EXPECT_EQ(plain.key(a), reserved.key(b));
-    EXPECT_EQ(plain.value(a), reserved.value(b));
-  }
+  testing::expect_same(plain, reserved);
   EXPECT_EQ(reserved.status(), PB_OK);
 }
 
