@@ -9,42 +9,16 @@
 // 1, so the caller can tell exactly how far the client got. Exit 2: bad usage.
 import assert from 'node:assert/strict';
 
-import clientPackage from '@mattermost/client';
+import {ClientError, newClient as clientFor, runSteps, serverUrl, step} from './client4_steps.mjs';
 
-const {Client4, ClientError} = clientPackage;
-
-const url = process.argv[2];
-if (!url) {
-  console.error('usage: node client4.mjs <server url>');
-  process.exit(2);
-}
+const url = serverUrl('client4.mjs');
 
 // A unique suffix so a rerun by hand against a kept server does not collide on names.
 const suffix = Date.now().toString(36);
 const username = `client4admin${suffix}`;
 const password = 'Client4-test-password!1';
 
-function describe(err) {
-  if (err instanceof ClientError) {
-    return `HTTP ${err.status_code ?? '?'} ${err.server_error_id ?? ''} ${err.message} (${err.url})`;
-  }
-  return err && err.stack ? err.stack : String(err);
-}
-
-let current = '';
-async function step(name, fn) {
-  current = name;
-  const result = await fn();
-  console.log(`ok ${name}`);
-  return result;
-}
-
-function newClient(token) {
-  const c = new Client4();
-  c.setUrl(url);
-  if (token) c.setToken(token);
-  return c;
-}
+const newClient = (token) => clientFor(url, token);
 
 async function expectStatus(status, fn) {
   try {
@@ -56,7 +30,7 @@ async function expectStatus(status, fn) {
   throw new Error(`expected HTTP ${status}, the request succeeded`);
 }
 
-try {
+await runSteps(async () => {
   const client = newClient();
 
   const ping = await step('ping', () => client.ping());
@@ -125,8 +99,4 @@ try {
   const stillValid = await step('the access token survives the logout', () => bot.getMe());
   assert.equal(stillValid.id, me.id);
 
-  console.log('PASS');
-} catch (err) {
-  console.log(`FAIL ${current}: ${describe(err)}`);
-  process.exit(1);
-}
+});

@@ -12,34 +12,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 
-import clientPackage from '@mattermost/client';
+import {newClient, runSteps, serverUrl, step} from './client4_steps.mjs';
 
-const {Client4, ClientError} = clientPackage;
-
-const url = process.argv[2];
-if (!url) {
-  console.error('usage: node slash_client4.mjs <server url>');
-  process.exit(2);
-}
+const url = serverUrl('slash_client4.mjs');
 
 const suffix = Date.now().toString(36);
 const username = `slashadmin${suffix}`;
 const password = 'Client4-test-password!1';
-
-function describe(err) {
-  if (err instanceof ClientError) {
-    return `HTTP ${err.status_code ?? '?'} ${err.server_error_id ?? ''} ${err.message} (${err.url})`;
-  }
-  return err && err.stack ? err.stack : String(err);
-}
-
-let current = '';
-async function step(name, fn) {
-  current = name;
-  const result = await fn();
-  console.log(`ok ${name}`);
-  return result;
-}
 
 // The command endpoint: answers `/deploy <env>` in the channel, `/deploy quiet` only to the
 // caller, and remembers every request it got.
@@ -61,9 +40,8 @@ const endpoint = http.createServer((req, res) => {
 await new Promise((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
 const endpointUrl = `http://127.0.0.1:${endpoint.address().port}/deploy`;
 
-try {
-  const client = new Client4();
-  client.setUrl(url);
+await runSteps(async () => {
+  const client = newClient(url);
   await step('createUser (first user)', () =>
     client.createUser({username, email: `${username}@example.com`, password}));
   const me = await step('login', () => client.login(username, password));
@@ -126,10 +104,5 @@ try {
   assert.equal(afterDelayed.order.length, 2);
   assert.equal(afterDelayed.posts[afterDelayed.order[0]].message, 'prod is live');
 
-  console.log('PASS');
-} catch (err) {
-  console.log(`FAIL ${current}: ${describe(err)}`);
-  process.exitCode = 1;
-} finally {
-  endpoint.close();
-}
+});
+endpoint.close();
