@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/chat/body_reader.h"
+#include "core/chat/request_bodies.h"
 #include "core/chat/permissions.h"
 #include "core/chat/route_support.h"
 #include "core/chat/routes.h"
@@ -34,12 +35,7 @@ int create_channel(void* s, pb_http_request* r) {
   if (!actor) return PB_OK;
   BodyReader body(request.body(), "channel");
   Channel channel;
-  body.string("team_id", channel.team_id);
-  body.string("name", channel.name);
-  body.string("display_name", channel.display_name);
-  body.string("type", channel.type);
-  body.string("purpose", channel.purpose);
-  body.string("header", channel.header);
+  read_channel_body(body, channel);
   if (body.error()) return fail(request, *body.error());
   if (!is_valid_id(channel.team_id)) return fail(request, invalid_body("team_id"));
   if (channel.type != "O" && channel.type != "P") {
@@ -141,7 +137,7 @@ int add_channel_member(void* s, pb_http_request* r) {
   if (!id) return PB_OK;
   BodyReader body(request.body(), "channel_member");
   std::string user_id;
-  body.string("user_id", user_id);
+  read_channel_member_body(body, user_id);
   if (body.error()) return fail(request, *body.error());
   if (!is_valid_id(user_id)) return fail(request, invalid_body("user_id"));
   const Repository& repo = service.repo();

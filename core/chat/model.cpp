@@ -464,6 +464,19 @@ bool is_json_object(std::string_view json) {
   return !result.IsError() && stream.Tell() == json.size();
 }
 
+void take_draft(Post& post, PostDraft&& draft) {
+  post.channel_id = std::move(draft.channel_id);
+  post.user_id = std::move(draft.user_id);
+  post.root_id = std::move(draft.root_id);
+  post.type = std::move(draft.type);
+  post.message = std::move(draft.message);
+  if (draft.props_json.empty()) {
+    post.props_json.assign("{}");
+  } else {
+    post.props_json = std::move(draft.props_json);
+  }
+}
+
 int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

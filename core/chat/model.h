@@ -61,6 +61,17 @@ struct Post {
   bool is_pinned = false;
 };
 
+// What ChatService::create_post needs; id and timestamps are assigned by the core.
+struct PostDraft {
+  std::string channel_id, user_id, root_id, type, message;
+  std::string props_json = "{}";  // a JSON object
+  uint32_t flags = 0;             // PB_POST_*
+};
+
+// Moves the draft's channel, author, root, type, message and props into `post` (props become
+// "{}" when the draft's are empty); the post's id, times and the draft's flags are left alone.
+void take_draft(Post& post, PostDraft&& draft);
+
 // Mattermost's JSON for each record (compact, keys as Mattermost names them).
 std::string to_json(const User& user);
 std::string to_json(const Team& team);

@@ -1,6 +1,7 @@
 // /api/v4/posts...: create (through the bus), read, patch, soft delete;
 // /api/v4/channels/{channel_id}/posts (PostList with page/per_page, since, before, after).
 #include "core/chat/body_reader.h"
+#include "core/chat/request_bodies.h"
 #include "core/chat/permissions.h"
 #include "core/chat/route_support.h"
 #include "core/chat/routes.h"
@@ -23,11 +24,7 @@ int create_post_route(void* s, pb_http_request* r) {
   if (!actor) return PB_OK;
   BodyReader body(request.body(), "post");
   PostDraft draft;
-  body.string("channel_id", draft.channel_id);
-  body.string("message", draft.message);
-  body.string("root_id", draft.root_id);
-  body.string("type", draft.type);
-  body.object_text("props", draft.props_json);
+  read_post_body(body, draft);
   if (body.error()) return fail(request, *body.error());
   if (!is_valid_id(draft.channel_id)) return fail(request, invalid_body("channel_id"));
   if (draft.type.starts_with("system_")) {
@@ -102,9 +99,7 @@ int patch_post(void* s, pb_http_request* r) {
   if (!can_act_for(*actor, post->user_id)) return fail(request, forbidden());
   BodyReader body(request.body(), "post");
   Post after = *post;
-  bool new_message = body.string("message", after.message);
-  body.boolean("is_pinned", after.is_pinned);
-  body.object_text("props", after.props_json);
+  bool new_message = read_post_patch_body(body, after);
   if (body.error()) return fail(request, *body.error());
   if (auto error = validate(after)) return fail(request, *error);
   after.update_at = now_ms();

@@ -345,13 +345,8 @@ ChatService::CreationPtr ChatService::new_creation() {
 void ChatService::create_post(PostDraft draft, chat::PostDone done) {
   CreationPtr creation = new_creation();
   Post& post = creation->post;
-  post.channel_id = std::move(draft.channel_id);
-  post.user_id = std::move(draft.user_id);
-  post.root_id = std::move(draft.root_id);
-  post.type = std::move(draft.type);
-  post.message = std::move(draft.message);
-  if (!draft.props_json.empty()) post.props_json = std::move(draft.props_json);  // else "{}"
   creation->flags = draft.flags;
+  take_draft(post, std::move(draft));
   creation->done = std::move(done);
   start_post(std::move(creation));
 }

@@ -31,13 +31,6 @@ using UserDone = std::function<void(const ApiError* error, const User* user)>;
 using PostDone =
     std::function<void(const ApiError* error, const Post* post, std::string_view json)>;
 
-// What create_post needs; id and timestamps are assigned by the core.
-struct PostDraft {
-  std::string channel_id, user_id, root_id, type, message;
-  std::string props_json = "{}";  // a JSON object
-  uint32_t flags = 0;             // PB_POST_*
-};
-
 class ChatService final : public server::UserDirectory, public server::ChatDirectory {
  public:
   explicit ChatService(server::App& app);

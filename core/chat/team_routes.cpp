@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/chat/body_reader.h"
+#include "core/chat/request_bodies.h"
 #include "core/chat/permissions.h"
 #include "core/chat/route_support.h"
 #include "core/chat/routes.h"
@@ -44,12 +45,7 @@ int create_team(void* s, pb_http_request* r) {
   if (!actor) return PB_OK;
   BodyReader body(request.body(), "team");
   Team team;
-  body.string("name", team.name);
-  body.string("display_name", team.display_name);
-  body.string("type", team.type);
-  body.string("description", team.description);
-  body.string("email", team.email);
-  body.boolean("allow_open_invite", team.allow_open_invite);
+  read_team_body(body, team);
   if (body.error()) return fail(request, *body.error());
   if (team.type.empty()) team.type = "O";
   if (auto error = validate(team)) return fail(request, *error);
@@ -142,8 +138,7 @@ int add_team_member(void* s, pb_http_request* r) {
   if (!team_id) return PB_OK;
   BodyReader body(request.body(), "team_member");
   std::string body_team, user_id;
-  body.string("team_id", body_team);
-  body.string("user_id", user_id);
+  read_team_member_body(body, body_team, user_id);
   if (body.error()) return fail(request, *body.error());
   if (!body_team.empty() && body_team != *team_id) return fail(request, invalid_body("team_id"));
   if (!is_valid_id(user_id)) return fail(request, invalid_body("user_id"));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/chat/body_reader.h"
+#include "core/chat/request_bodies.h"
 #include "core/chat/permissions.h"
 #include "core/chat/route_support.h"
 #include "core/chat/routes.h"
@@ -42,14 +43,7 @@ int create_user(void* s, pb_http_request* r) {
   BodyReader body(request.body(), "user");
   User draft;
   std::string password;
-  body.string("username", draft.username);
-  body.string("email", draft.email);
-  body.string("password", password);
-  body.string("nickname", draft.nickname);
-  body.string("first_name", draft.first_name);
-  body.string("last_name", draft.last_name);
-  body.string("position", draft.position);
-  body.string("locale", draft.locale);
+  read_user_body(body, draft, &password);
   if (body.error()) return fail(request, *body.error());
   if (draft.locale.empty()) draft.locale = "en";
 
@@ -129,13 +123,7 @@ int patch_user(void* s, pb_http_request* r) {
   auto before = service.repo().user(*id);
   if (!before) return fail(request, user_not_found());
   User after = *before;
-  body.string("username", after.username);
-  body.string("email", after.email);
-  body.string("nickname", after.nickname);
-  body.string("first_name", after.first_name);
-  body.string("last_name", after.last_name);
-  body.string("position", after.position);
-  body.string("locale", after.locale);
+  read_user_body(body, after, nullptr);
   if (body.error()) return fail(request, *body.error());
   after.username = lower(after.username);
   after.email = lower(after.email);
