@@ -14,6 +14,7 @@
 
 #include "patchbay/json_document.hpp"
 #include "patchbay/json_scan.hpp"
+#include "patchbay/utf8.hpp"
 
 namespace pb::chat {
 namespace {
@@ -433,23 +434,6 @@ struct ObjectRootCheck : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ObjectR
 // were written into: a leading UTF-8 BOM (the old stream skipped it), a NUL after the object
 // (the old parse stopped there, e.g. "{}\0x"), and nesting past kMaxPropsDepth (the old parse
 // recursed without a bound).
-namespace {
-
-bool is_ascii(std::string_view s) {
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {  // eight bytes at a time: props are mostly ASCII
-    uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    if ((word & 0x8080808080808080ULL) != 0) return false;
-  }
-  for (; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0x80) != 0) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 bool is_json_object(std::string_view json) {
   alignas(std::max_align_t) char buffer[1024];  // the reader's string stack, rarely outgrown
   rapidjson::MemoryPoolAllocator<> pool(buffer, sizeof buffer, 4096);
@@ -459,8 +443,9 @@ bool is_json_object(std::string_view json) {
   ObjectRootCheck check;
   // Encoding validation can only fail on bytes >= 0x80: ASCII text (most props) is parsed
   // without it, which is the same answer without UTF8::Validate on every character.
-  auto result = is_ascii(json) ? reader.Parse<rapidjson::kParseNoFlags>(stream, check)
-                               : reader.Parse<rapidjson::kParseValidateEncodingFlag>(stream, check);
+  auto result = sdk::is_ascii(json)
+                    ? reader.Parse<rapidjson::kParseNoFlags>(stream, check)
+                    : reader.Parse<rapidjson::kParseValidateEncodingFlag>(stream, check);
   return !result.IsError() && stream.Tell() == json.size();
 }
 

@@ -1,6 +1,12 @@
 // translator_json.h: the requests published on translators.translate and how answers are read.
 #include <gtest/gtest.h>
+#include <patchbay/json_guard.hpp>
 #include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <string>
+#include <vector>
 
 #include "plugins/incoming_webhooks/translator_json.h"
 
@@ -49,6 +55,54 @@ TEST(TranslatorJson, OnlyOneWholeJsonValueIsEmbedded) {
   EXPECT_FALSE(is_json_value("{\"a\":\"\xff\"}"));  // invalid UTF-8
   EXPECT_FALSE(is_json_value(std::string(100, '[') + std::string(100, ']')));
   EXPECT_TRUE(is_json_value(std::string(60, '[') + std::string(60, ']')));
+}
+
+// is_json_value as it was before it became one pass with an ASCII fast path: a depth scan, then
+// RapidJSON's validating reader. The table below must get the same answers from both.
+bool reference_is_json_value(std::string_view body) {
+  if (sdk::json_too_deep_at(body, kMaxTranslatedBodyDepth) != std::string_view::npos) return false;
+  rapidjson::Reader reader;
+  rapidjson::BaseReaderHandler<> ignore;
+  rapidjson::MemoryStream stream(body.data(), body.size());
+  reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag |
+               rapidjson::kParseStopWhenDoneFlag>(stream, ignore);
+  if (reader.HasParseError()) return false;
+  for (size_t i = stream.Tell(); i < body.size(); ++i) {
+    char c = body[i];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return true;
+}
+
+std::string nested(int levels, const std::string& open, const std::string& close,
+                   const std::string& inner = "1") {
+  std::string s;
+  for (int i = 0; i < levels; ++i) s += open;
+  s += inner;
+  for (int i = 0; i < levels; ++i) s += close;
+  return s;
+}
+
+TEST(TranslatorJson, IsJsonValueAnswersAsTheDepthScanAndValidatingReaderDid) {
+  using namespace std::string_literals;
+  std::vector<std::string> inputs = {
+      "", " ", "null", "true", "42", "-0.5e3", "1e400", "01", "\"s\"", "\"\\u00e9\"",
+      "\"\\ud800\"", "\"\\ud83d\\ude00\"", "{}", "[]", " {\"a\":[1,{\"b\":null}]} \r\n\t",
+      "{\"a\":1,}", "[1,]", "{\"a\" 1}", "{'a':1}", "{\"a\":1}x", "{\"a\":1}\0"s, "\0{}"s,
+      "{\"a\":\"b\0c\"}"s, "{\"a\":\"tab\there\"}", "\xEF\xBB\xBF{}", "{\"\xc3\xa9\":\"\xe2\x82\xac\"}",
+      "{\"a\":\"\xc3\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}",
+      "{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":\"\xff\"}", "\"\xe2\x82\"", "[\"[[[[\"]",
+      "{\"a\":\"]]]]{{{{\"}"};
+  for (int levels : {63, 64, 65, 66}) {
+    inputs.push_back(nested(levels, "[", "]"));
+    inputs.push_back(nested(levels, "{\"k\":", "}"));
+    inputs.push_back(nested(levels, "[{\"k\":", "}]"));
+    inputs.push_back(nested(levels, "[", "]", "\"[[[\xc3\xa9\""));
+    inputs.push_back(nested(levels, "[", "]") + " x");
+  }
+  for (const std::string& input : inputs) {
+    EXPECT_EQ(is_json_value(input), reference_is_json_value(input)) << input.substr(0, 60);
+  }
 }
 
 TEST(TranslatorJson, TranslateAnswers) {

@@ -43,6 +43,21 @@ inline size_t utf8_length_at(std::string_view s, size_t i) {
   return n;
 }
 
+// True when every byte of `s` is below 0x80: such text is valid UTF-8 whatever it says, so a
+// parser may skip its encoding checks (they cost more than the parse on mostly-ASCII JSON).
+inline bool is_ascii(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {  // eight bytes at a time
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0x80) != 0) return false;
+  }
+  return true;
+}
+
 // Offset of the first byte of `s` that does not start a valid sequence; npos when `s` is valid.
 inline size_t first_invalid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
