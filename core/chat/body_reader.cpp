@@ -5,14 +5,15 @@
 #include <rapidjson/writer.h>
 
 #include "patchbay/json_guard.hpp"
+#include "patchbay/json_parse.hpp"
 
 namespace pb::chat {
 namespace {
 
 // Full precision: object_text() writes props back from the parsed numbers, and the stored
 // post is parsed and written again on every read; only exact parses keep that text fixed.
-constexpr unsigned kParseFlags =
-    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
+// UTF-8 is checked (sdk::parse_checking_utf8).
+constexpr unsigned kParseFlags = rapidjson::kParseFullPrecisionFlag;
 
 // Request bodies nest a few levels (props, attachments); deeper is refused before RapidJSON's
 // recursive parser sees it.
@@ -47,7 +48,7 @@ BodyReader::BodyReader(std::string_view body, std::string_view what) {
   }
   std::string scratch;  // RapidJSON misreads some numbers at full precision (json_guard.hpp)
   std::optional<std::string_view> text = sdk::json_full_precision_safe(body, scratch);
-  if (text) doc_.Parse<kParseFlags>(text->data(), text->size());
+  if (text) sdk::parse_checking_utf8<kParseFlags>(doc_, *text);
   if (!text || doc_.HasParseError() || !doc_.IsObject()) {
     error_ = invalid_body(what);
     doc_.SetObject();

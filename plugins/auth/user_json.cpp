@@ -4,6 +4,7 @@
 
 #include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 #include <patchbay/plugin.hpp>
 #include <patchbay/request_values.hpp>
 
@@ -73,7 +74,7 @@ std::optional<JsonFields> JsonFields::parse(std::string_view body) {
   constexpr int kMaxDepth = 16;
   if (sdk::json_too_deep_at(body, kMaxDepth) != std::string_view::npos) return std::nullopt;
   sdk::SmallDocument<> doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  sdk::parse_checking_utf8<rapidjson::kParseNoFlags>(doc, body);
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   JsonFields f;
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {

@@ -6,6 +6,7 @@
 
 #include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 #include <patchbay/plugin.hpp>
 
 #include "plugins/incoming_webhooks/payload_decoder.h"
@@ -48,8 +49,7 @@ bool parse_object(std::string_view json, sdk::PooledDocument& doc) {
   std::string scratch;  // numbers RapidJSON would misread, rewritten first (json_guard.hpp)
   std::optional<std::string_view> text = sdk::json_full_precision_safe(json, scratch);
   if (!text) return false;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
-      text->data(), text->size());
+  sdk::parse_checking_utf8<rapidjson::kParseFullPrecisionFlag>(doc, *text);
   return !doc.HasParseError() && doc.IsObject();
 }
 

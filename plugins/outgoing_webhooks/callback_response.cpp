@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 
 namespace pb::outgoing {
 namespace {
@@ -61,8 +62,7 @@ ReplyOutcome parse_callback_response(std::string_view body, const ReplyContext& 
   // Invalid UTF-8 is refused: the props are stored and every later reader validates them. Full
   // precision: the props' numbers are written back, and RapidJSON's default parse may put a long
   // mantissa on a neighbouring double (the stored number would differ from the one sent).
-  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
-      text.data());
+  sdk::parse_insitu_checking_utf8<rapidjson::kParseFullPrecisionFlag>(doc, text);
   if (doc.HasParseError()) return error("response is not JSON (or not UTF-8)");
   if (!doc.IsObject()) return error("response is not a JSON object");
   sdk::json_replace_surrogates(text.data(), text.size());

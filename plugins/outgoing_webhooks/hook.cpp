@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 #include <patchbay/plugin.hpp>
 
 namespace pb::outgoing {
@@ -92,7 +93,7 @@ std::optional<OutgoingHook> parse(std::string_view json) {
   // found it). Three more NULs keep those reads inside the buffer.
   text.append(3, '\0');
   rapidjson::Document doc;
-  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text.data());
+  sdk::parse_insitu_checking_utf8<rapidjson::kParseNoFlags>(doc, text);
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   OutgoingHook hook;
   if (!read_fields(doc, hook)) return std::nullopt;

@@ -6,6 +6,7 @@
 
 #include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 #include <patchbay/plugin.hpp>
 
 #include "plugins/slash_commands/json_text.h"
@@ -132,8 +133,7 @@ ParsedResponse parse_command_response(std::string_view content_type, std::string
   sdk::SmallDocument<> doc;
   // Full precision: the props' numbers are written back into the post, and RapidJSON's default
   // parse may put a long mantissa or an extreme exponent on a neighbouring double.
-  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
-      text.data());
+  sdk::parse_insitu_checking_utf8<rapidjson::kParseFullPrecisionFlag>(doc, text);
   if (doc.HasParseError()) return failure("response is not JSON (or not UTF-8)");
   if (!doc.IsObject()) return failure("response is not a JSON object");
   sdk::json_replace_surrogates(text.data(), text.size());

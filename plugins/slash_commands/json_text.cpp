@@ -1,6 +1,7 @@
 #include "plugins/slash_commands/json_text.h"
 
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 #include <patchbay/plugin.hpp>
 
 namespace pb::slash {
@@ -13,7 +14,7 @@ bool parse_guarded(std::string_view json, int max_depth, std::string& buffer,
   // NUL padding: RapidJSON's UTF-8 validation may read up to three bytes past a truncated
   // sequence at the end of the text.
   buffer.append(4, '\0');
-  doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(buffer.data());
+  sdk::parse_insitu_checking_utf8<rapidjson::kParseNoFlags>(doc, buffer);
   if (doc.HasParseError()) return false;
   // Strings were decoded in place: unpaired surrogate escapes become U+FFFD before use.
   sdk::json_replace_surrogates(buffer.data(), buffer.size());

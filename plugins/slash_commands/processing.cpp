@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 #include <patchbay/plugin.hpp>
 
 namespace pb::slash {
@@ -39,8 +40,7 @@ std::optional<ProcessedPost> parse_processed(std::string_view json) {
   rapidjson::Document doc;
   // Full precision: the props are written back into the post (the default parse may move a
   // number to a neighbouring double).
-  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
-      text->data(), text->size());
+  sdk::parse_checking_utf8<rapidjson::kParseFullPrecisionFlag>(doc, *text);
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   auto message = doc.FindMember("message");
   auto type = doc.FindMember("type");

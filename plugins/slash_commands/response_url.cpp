@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 #include <patchbay/plugin.hpp>
 
 namespace pb::slash {
@@ -70,7 +71,7 @@ std::optional<ResponseUrlRecord> record_from_value(const rapidjson::Value& v) {
 // Stored text is ours, but a damaged store must not crash the start: guarded like any input.
 bool parse_stored(std::string_view json, size_t max_depth, rapidjson::Document& doc) {
   if (sdk::json_too_deep_at(json, max_depth) != std::string_view::npos) return false;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  sdk::parse_checking_utf8<rapidjson::kParseNoFlags>(doc, json);
   return !doc.HasParseError();
 }
 

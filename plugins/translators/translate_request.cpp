@@ -1,7 +1,7 @@
 #include "plugins/translators/translate_request.h"
 
 #include <patchbay/json_guard.hpp>
-#include <patchbay/utf8.hpp>
+#include <patchbay/json_parse.hpp>
 
 #include <rapidjson/error/en.h>
 
@@ -51,13 +51,7 @@ void RequestHandler::handle(std::string_view blob, Answer& answer) {
   buffer_.assign(blob);
   buffer_.append(4, '\0');
   rapidjson::Document doc;
-  // Encoding validation can only fail on bytes >= 0x80: an ASCII blob (most webhooks) skips it
-  // with the same answer (it cost as much as the parse on a GitHub push).
-  if (sdk::is_ascii(blob)) {
-    doc.ParseInsitu<rapidjson::kParseNoFlags>(buffer_.data());
-  } else {
-    doc.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(buffer_.data());
-  }
+  sdk::parse_insitu_checking_utf8<rapidjson::kParseNoFlags>(doc, buffer_);
   if (doc.HasParseError()) {
     return fail(answer, 400, kErrorPayload,
                 std::string("the payload is not JSON: ") +

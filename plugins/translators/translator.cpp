@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <patchbay/json_guard.hpp>
+#include <patchbay/json_parse.hpp>
 
 #include <rapidjson/error/en.h>
 
@@ -194,8 +195,7 @@ std::variant<std::shared_ptr<const Translator>, std::string> Translator::load(
                 std::to_string(at));
   }
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag>(text.data(),
-                                                                                      text.size());
+  sdk::parse_checking_utf8<rapidjson::kParseStopWhenDoneFlag>(doc, text);
   if (doc.HasParseError()) {
     return fail(std::string("not JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
                 " at offset " + std::to_string(doc.GetErrorOffset()));
