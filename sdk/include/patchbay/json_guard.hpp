@@ -20,8 +20,10 @@
 // Header-only, no dependencies. Threading: pure functions, any thread. Never throws.
 #pragma once
 
+#include <bit>
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -30,6 +32,28 @@
 
 namespace pb::sdk {
 
+// Offset of the first '"' or '\\' in text[from, size), or size: eight bytes at a time, because
+// strings are most of a JSON text and this is the loop that crosses them.
+inline std::size_t json_next_quote_or_backslash(std::string_view text, std::size_t from) {
+  std::size_t i = from;
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    for (; i + 8 <= text.size(); i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      const std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
+      // The lowest byte flagged is the first zero byte of either: borrows only flag bytes above it.
+      const std::uint64_t hit =
+          ((quote - kOnes) & ~quote & kHighs) | ((backslash - kOnes) & ~backslash & kHighs);
+      if (hit != 0) return i + static_cast<std::size_t>(std::countr_zero(hit) >> 3);
+    }
+  }
+  for (; i < text.size(); ++i) {
+    if (text[i] == '"' || text[i] == '\\') return i;
+  }
+  return text.size();
+}
+
 // Calls visit(i) for each byte text[i] outside JSON strings (quotes included in neither), in
 // order; visit returns the offset to go on from (i + 1 to take the next byte), or
 // std::string_view::npos to stop. Returns where it stopped, or npos after the end.
@@ -37,15 +61,16 @@ template <typename Visit>
 std::size_t json_walk_outside_strings(std::string_view text, Visit&& visit) {
   bool in_string = false;
   for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
     if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
+      i = json_next_quote_or_backslash(text, i);
+      if (i == text.size()) break;
+      if (text[i] == '\\') {
+        i += 2;  // the escaped character, whatever it is
+      } else {
         in_string = false;
+        ++i;
       }
-      ++i;
-    } else if (c == '"') {
+    } else if (text[i] == '"') {
       in_string = true;
       ++i;
     } else {
@@ -78,12 +103,18 @@ inline std::size_t json_too_deep_at(std::string_view text, int max_depth) {
 // ED A0..BF, so only what an unpaired escape produced is touched.
 inline void json_replace_surrogates(char* bytes, std::size_t size) {
   auto* b = reinterpret_cast<unsigned char*>(bytes);
-  for (std::size_t i = 0; i + 2 < size; ++i) {
-    if (b[i] == 0xED && b[i + 1] >= 0xA0) {
+  for (std::size_t i = 0; i + 2 < size;) {
+    // memchr: the lead byte is rare, and this runs over every decoded body.
+    const void* lead = std::memchr(b + i, 0xED, size - 2 - i);
+    if (lead == nullptr) return;
+    i = static_cast<std::size_t>(static_cast<const unsigned char*>(lead) - b);
+    if (b[i + 1] >= 0xA0) {
       b[i] = 0xEF;
       b[i + 1] = 0xBF;
       b[i + 2] = 0xBD;
-      i += 2;
+      i += 3;
+    } else {
+      ++i;
     }
   }
 }
