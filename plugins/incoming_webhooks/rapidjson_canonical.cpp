@@ -1,5 +1,6 @@
 #include "plugins/incoming_webhooks/rapidjson_canonical.h"
 
+#include <patchbay/json_escape.hpp>
 #include <patchbay/utf8.hpp>
 
 namespace pb::incoming_webhooks {
@@ -14,6 +15,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // At the opening quote: past the closing one, or npos.
 size_t string_end(std::string_view s, size_t i) {
   for (++i; i < s.size(); ++i) {
+    i = sdk::json_string_stop<sdk::kJsonStopControl | sdk::kJsonStopNonAscii>(s, i);
+    if (i == s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c == '"') return i + 1;
     if (c < 0x20) return kNpos;

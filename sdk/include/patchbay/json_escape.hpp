@@ -12,18 +12,57 @@
 // Header-only, pure; any thread; no allocation beyond the output string's growth.
 #pragma once
 
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace pb::sdk {
 
+// What ends a run of plain string content for json_string_stop: '"' and '\\' always; control
+// characters (< 0x20) for writers and strict readers; bytes >= 0x80 for readers that check UTF-8.
+inline constexpr unsigned kJsonStopQuoteBackslash = 0;
+inline constexpr unsigned kJsonStopControl = 1;
+inline constexpr unsigned kJsonStopNonAscii = 2;
+
+// Offset of the first byte of s[from, size) that ends a run (kStops), or s.size(). Eight bytes at
+// a time: most JSON text is strings and most strings are plain, so this is the loop that matters.
+template <unsigned kStops>
+std::size_t json_string_stop(std::string_view s, std::size_t from) {
+  std::size_t i = from;
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      const std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
+      // Each term flags the bytes equal to (or, for controls, below) its value; a borrow can only
+      // flag a byte above one truly flagged, so the lowest flag is the first stop.
+      std::uint64_t hit = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+      if constexpr ((kStops & kJsonStopControl) != 0) hit |= (word - kOnes * 0x20) & ~word;
+      if constexpr ((kStops & kJsonStopNonAscii) != 0) hit |= word;
+      hit &= kHighs;
+      if (hit != 0) return i + static_cast<std::size_t>(std::countr_zero(hit) >> 3);
+    }
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') return i;
+    if ((kStops & kJsonStopControl) != 0 && c < 0x20) return i;
+    if ((kStops & kJsonStopNonAscii) != 0 && c >= 0x80) return i;
+  }
+  return s.size();
+}
+
 // Appends `s` to `out` as the inside of a JSON string literal (quotes not included).
 inline void append_json_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   size_t run = 0;  // s[run, i) needs no escaping and is not yet appended
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = json_string_stop<kJsonStopControl>(s, 0); i < s.size();
+       i = json_string_stop<kJsonStopControl>(s, i + 1)) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {

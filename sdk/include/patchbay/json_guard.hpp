@@ -17,42 +17,20 @@
 // numbers); and ParseInsitu with kParseValidateEncodingFlag reads up to three bytes past a
 // truncated UTF-8 sequence at the end of the buffer (pad it with NULs, or use Parse).
 //
-// Header-only, no dependencies. Threading: pure functions, any thread. Never throws.
+// Header-only, no dependencies beyond json_escape.hpp. Threading: pure functions, any thread. Never throws.
 #pragma once
 
-#include <bit>
 #include <charconv>
 #include <cstddef>
-#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 
-namespace pb::sdk {
+#include "patchbay/json_escape.hpp"
 
-// Offset of the first '"' or '\\' in text[from, size), or size: eight bytes at a time, because
-// strings are most of a JSON text and this is the loop that crosses them.
-inline std::size_t json_next_quote_or_backslash(std::string_view text, std::size_t from) {
-  std::size_t i = from;
-  if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
-    for (; i + 8 <= text.size(); i += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, text.data() + i, 8);
-      const std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
-      // The lowest byte flagged is the first zero byte of either: borrows only flag bytes above it.
-      const std::uint64_t hit =
-          ((quote - kOnes) & ~quote & kHighs) | ((backslash - kOnes) & ~backslash & kHighs);
-      if (hit != 0) return i + static_cast<std::size_t>(std::countr_zero(hit) >> 3);
-    }
-  }
-  for (; i < text.size(); ++i) {
-    if (text[i] == '"' || text[i] == '\\') return i;
-  }
-  return text.size();
-}
+namespace pb::sdk {
 
 // Calls visit(i) for each byte text[i] outside JSON strings (quotes included in neither), in
 // order; visit returns the offset to go on from (i + 1 to take the next byte), or
@@ -62,7 +40,7 @@ std::size_t json_walk_outside_strings(std::string_view text, Visit&& visit) {
   bool in_string = false;
   for (std::size_t i = 0; i < text.size();) {
     if (in_string) {
-      i = json_next_quote_or_backslash(text, i);
+      i = json_string_stop<kJsonStopQuoteBackslash>(text, i);
       if (i == text.size()) break;
       if (text[i] == '\\') {
         i += 2;  // the escaped character, whatever it is

@@ -109,11 +109,7 @@ class JsonScanner {
     if (!consume('"')) return false;
     while (pos_ < s_.size()) {
       size_t run = pos_;
-      while (pos_ < s_.size()) {
-        auto c = static_cast<unsigned char>(s_[pos_]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        ++pos_;
-      }
+      pos_ = json_string_stop<kJsonStopControl>(s_, pos_);
       sink.add(s_.substr(run, pos_ - run));
       if (pos_ >= s_.size()) return false;
       char c = s_[pos_];

@@ -111,7 +111,8 @@ void replace_surrogates(char* bytes, std::size_t size) {
 }  // namespace
 
 TEST(JsonGuardScans, AnswerAsTheByteLoopsTheyReplaced) {
-  const char alphabet[] = {'"', '\\', '[', ']', '{', '}', 'a', ' ', '\xED', '\xA0', '\x9F'};
+  const char alphabet[] = {'"', '\\', '[', ']', '{', '}', 'a', ' ', '\xED', '\xA0', '\x9F',
+                          '\x1F', '\x20', '\x7F', '\x80', '\n', '\0'};
   std::uint64_t state = 0x9E3779B97F4A7C15ULL;  // fixed seed: the same inputs on every run
   auto next = [&state] {
     state ^= state << 13;
@@ -132,7 +133,21 @@ TEST(JsonGuardScans, AnswerAsTheByteLoopsTheyReplaced) {
     const std::size_t from = text.empty() ? 0 : next() % text.size();
     std::size_t expected = from;
     while (expected < text.size() && text[expected] != '"' && text[expected] != '\\') ++expected;
-    ASSERT_EQ(pb::sdk::json_next_quote_or_backslash(text, from), expected) << text;
+    ASSERT_EQ(pb::sdk::json_string_stop<pb::sdk::kJsonStopQuoteBackslash>(text, from), expected)
+        << text;
+    auto stop_at = [&](auto is_stop) {
+      std::size_t at = from;
+      while (at < text.size() && !is_stop(static_cast<unsigned char>(text[at]))) ++at;
+      return at;
+    };
+    auto quote_backslash = [](unsigned char c) { return c == '"' || c == '\\'; };
+    ASSERT_EQ(pb::sdk::json_string_stop<pb::sdk::kJsonStopControl>(text, from),
+              stop_at([&](unsigned char c) { return quote_backslash(c) || c < 0x20; }))
+        << text;
+    ASSERT_EQ(pb::sdk::json_string_stop<pb::sdk::kJsonStopControl | pb::sdk::kJsonStopNonAscii>(
+                  text, from),
+              stop_at([&](unsigned char c) { return quote_backslash(c) || c < 0x20 || c >= 0x80; }))
+        << text;
   }
 }
 
