@@ -318,10 +318,10 @@ namespace {
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out += '"';
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  size_t run = 0;  // s[run, i) needs no escaping and is not yet appended
+  for (size_t i = sdk::json_string_stop<sdk::kJsonStopControl>(s, 0); i < s.size();
+       i = sdk::json_string_stop<sdk::kJsonStopControl>(s, i + 1)) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
     out += '\\';

@@ -18,6 +18,10 @@ constexpr uint32_t kReplacement = 0xFFFD;
 // Go's rules (shortest forms, no surrogates, nothing past U+10FFFF): one copy, in the SDK.
 using sdk::utf8_length_at;
 
+// Where a run of string text that needs no decoding ends: a quote, a backslash, a control
+// character or the first byte of a UTF-8 sequence (validated on its own).
+constexpr unsigned kPlainAscii = sdk::kJsonStopControl | sdk::kJsonStopNonAscii;
+
 // The children of the containers being parsed, as two stacks: a container's members or elements
 // are parsed onto them and copied into the document's arena, exactly sized, when it closes; and
 // the buffer a string with escapes (or invalid UTF-8) is decoded into before its copy into the
@@ -177,10 +181,10 @@ class Parser {
   bool string(std::string_view& out) {
     const size_t start = ++pos_;
     while (pos_ < s_.size()) {
+      pos_ = sdk::json_string_stop<kPlainAscii>(s_, pos_);
+      if (pos_ == s_.size()) break;
       unsigned char c = static_cast<unsigned char>(s_[pos_]);
-      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        ++pos_;
-      } else if (size_t n = c >= 0x80 ? utf8_length_at(s_, pos_) : 0; n != 0) {
+      if (size_t n = c >= 0x80 ? utf8_length_at(s_, pos_) : 0; n != 0) {
         pos_ += n;
       } else {
         break;
@@ -202,12 +206,9 @@ class Parser {
   // not yet appended. Runs of characters that need no decoding are appended whole.
   bool decode_rest(std::string& out, size_t run) {
     while (true) {
+      pos_ = sdk::json_string_stop<kPlainAscii>(s_, pos_);
       if (pos_ >= s_.size()) return failed("unterminated string");
       unsigned char c = static_cast<unsigned char>(s_[pos_]);
-      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        ++pos_;
-        continue;
-      }
       size_t n = c >= 0x80 ? utf8_length_at(s_, pos_) : 0;
       if (n != 0) {
         pos_ += n;
