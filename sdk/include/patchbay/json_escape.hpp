@@ -7,7 +7,9 @@
 // upper-case hex.)
 //
 // Runs of bytes that need no escaping are appended whole: most text has no escape at all and is
-// one append, instead of a push_back (with its capacity check) per byte.
+// one append, instead of a push_back (with its capacity check) per byte. The search for the end
+// of such a run, json_string_stop, is also what the SDK's JSON readers (json_scan.hpp,
+// json_guard.hpp) cross string content with, so it lives here, where they all include it.
 //
 // Header-only, pure; any thread; no allocation beyond the output string's growth.
 #pragma once

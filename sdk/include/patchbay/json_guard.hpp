@@ -17,7 +17,8 @@
 // numbers); and ParseInsitu with kParseValidateEncodingFlag reads up to three bytes past a
 // truncated UTF-8 sequence at the end of the buffer (pad it with NULs, or use Parse).
 //
-// Header-only, no dependencies beyond json_escape.hpp. Threading: pure functions, any thread. Never throws.
+// Header-only; needs only json_escape.hpp (its string scan). Threading: pure functions, any
+// thread. Never throws.
 #pragma once
 
 #include <charconv>
