@@ -1,7 +1,6 @@
 #include "core/chat/model.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -13,8 +12,8 @@
 #include <cstring>
 
 #include "patchbay/json_document.hpp"
+#include "patchbay/json_parse.hpp"
 #include "patchbay/json_scan.hpp"
-#include "patchbay/utf8.hpp"
 
 namespace pb::chat {
 namespace {
@@ -435,18 +434,8 @@ struct ObjectRootCheck : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ObjectR
 // (the old parse stopped there, e.g. "{}\0x"), and nesting past kMaxPropsDepth (the old parse
 // recursed without a bound).
 bool is_json_object(std::string_view json) {
-  alignas(std::max_align_t) char buffer[1024];  // the reader's string stack, rarely outgrown
-  rapidjson::MemoryPoolAllocator<> pool(buffer, sizeof buffer, 4096);
-  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>>
-      reader(&pool, 256);
-  rapidjson::MemoryStream stream(json.data(), json.size());
   ObjectRootCheck check;
-  // Encoding validation can only fail on bytes >= 0x80: ASCII text (most props) is parsed
-  // without it, which is the same answer without UTF8::Validate on every character.
-  auto result = sdk::is_ascii(json)
-                    ? reader.Parse<rapidjson::kParseNoFlags>(stream, check)
-                    : reader.Parse<rapidjson::kParseValidateEncodingFlag>(stream, check);
-  return !result.IsError() && stream.Tell() == json.size();
+  return sdk::sax_parse_checking_utf8<rapidjson::kParseNoFlags>(json, check) == json.size();
 }
 
 void take_draft(Post& post, PostDraft&& draft) {

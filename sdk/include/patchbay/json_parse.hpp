@@ -11,7 +11,10 @@
 #pragma once
 
 #include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -39,6 +42,24 @@ void parse_insitu_checking_utf8(Document& doc, std::string& text) {
   } else {
     doc.template ParseInsitu<kFlags | rapidjson::kParseValidateEncodingFlag>(text.data());
   }
+}
+
+// The SAX form, for yes/no checks that need no tree: runs `handler` over `text` with kFlags (the
+// UTF-8 check only when text is not ASCII), the reader's string stack in a buffer on this stack
+// frame (no allocation for strings under 1 KiB). Returns how many bytes the reader consumed, or
+// std::string_view::npos on a parse error (a handler returning false is one).
+template <unsigned kFlags, typename Handler>
+std::size_t sax_parse_checking_utf8(std::string_view text, Handler& handler) {
+  alignas(std::max_align_t) char buffer[1024];
+  rapidjson::MemoryPoolAllocator<> pool(buffer, sizeof buffer, 4096);
+  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>>
+      reader(&pool, 256);
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  const rapidjson::ParseResult result =
+      is_ascii(text) ? reader.template Parse<kFlags>(stream, handler)
+                     : reader.template Parse<kFlags | rapidjson::kParseValidateEncodingFlag>(
+                           stream, handler);
+  return result.IsError() ? std::string_view::npos : stream.Tell();
 }
 
 }  // namespace pb::sdk
