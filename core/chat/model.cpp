@@ -1,7 +1,6 @@
 #include "core/chat/model.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -12,7 +11,6 @@
 #include <cstring>
 
 #include "patchbay/json_document.hpp"
-#include "patchbay/json_parse.hpp"
 #include "patchbay/json_scan.hpp"
 
 namespace pb::chat {
@@ -405,37 +403,6 @@ std::optional<Post> parse_post(std::string_view json) {
     r.get("delete_at", p.delete_at);
     r.get("is_pinned", p.is_pinned);
   });
-}
-
-namespace {
-
-// Deeper props are refused: no producer makes deeper ones (incoming-webhook payloads, the
-// deepest, stop at this bound), and every later reader of the stored post parses recursively.
-constexpr int kMaxPropsDepth = sdk::kJsonScanMaxDepth;
-
-// SAX handler: stops the parse (false) at a root that is not an object or nesting past the
-// bound, so the recursive reader never goes deeper than kMaxPropsDepth frames.
-struct ObjectRootCheck : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ObjectRootCheck> {
-  int depth = 0;
-  bool Default() { return depth > 0; }  // a scalar: fine inside the object, not as the root
-  bool StartObject() { return ++depth <= kMaxPropsDepth; }
-  bool StartArray() { return depth > 0 && ++depth <= kMaxPropsDepth; }
-  bool EndObject(rapidjson::SizeType) { return --depth, true; }
-  bool EndArray(rapidjson::SizeType) { return --depth, true; }
-};
-
-}  // namespace
-
-// RapidJSON's reader with the flags the DOM parse used before (so the same grammar, number
-// limits and UTF-8 validation), minus the DOM: it answered yes/no by building a whole Document
-// (a 64 KiB pool chunk per call; 3.7% of the loop in the webhook profile). Three kinds of
-// answer changed, all of them "yes" before to props that broke the server or the post row they
-// were written into: a leading UTF-8 BOM (the old stream skipped it), a NUL after the object
-// (the old parse stopped there, e.g. "{}\0x"), and nesting past kMaxPropsDepth (the old parse
-// recursed without a bound).
-bool is_json_object(std::string_view json) {
-  ObjectRootCheck check;
-  return sdk::sax_parse_checking_utf8<rapidjson::kParseNoFlags>(json, check) == json.size();
 }
 
 void take_draft(Post& post, PostDraft&& draft) {

@@ -90,9 +90,6 @@ std::optional<Channel> parse_channel(std::string_view json);
 std::optional<ChannelMember> parse_channel_member(std::string_view json);
 std::optional<Post> parse_post(std::string_view json);
 
-// True when `json` is one JSON object (post props).
-bool is_json_object(std::string_view json);
-
 // Milliseconds since the epoch, as every Mattermost timestamp.
 int64_t now_ms();
 

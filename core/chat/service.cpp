@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "core/chat/json_object.h"
 #include "core/chat/permissions.h"
 #include "core/chat/validation.h"
 #include "core/server/app.h"

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/chat/json_object.h"
 #include "core/chat/body_reader.h"
 #include "core/chat/model.h"
 #include "core/chat/request_bodies.h"

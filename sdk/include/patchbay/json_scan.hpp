@@ -162,28 +162,21 @@ class JsonScanner {
   // numbers in interface{} values as float64 and fails on 1e400).
   bool number(bool check_range) {
     size_t start = pos_;
-    consume('-');
-    if (consume('0')) {
-    } else if (peek() >= '1' && peek() <= '9') {
-      while (peek() >= '0' && peek() <= '9') ++pos_;
-    } else {
-      return false;
-    }
-    if (consume('.')) {
-      if (!(peek() >= '0' && peek() <= '9')) return false;
-      while (peek() >= '0' && peek() <= '9') ++pos_;
-    }
-    if (peek() == 'e' || peek() == 'E') {
-      ++pos_;
-      if (peek() == '+' || peek() == '-') ++pos_;
-      if (!(peek() >= '0' && peek() <= '9')) return false;
-      while (peek() >= '0' && peek() <= '9') ++pos_;
-    }
-    return !check_range || fits_float64(since(start));
+    return number_grammar() && (!check_range || fits_float64(since(start)));
   }
 
-  // Any value, iteratively (no recursion), nested at most kJsonScanMaxDepth - depth levels.
+  // Any value, iteratively (no recursion), nested at most kJsonScanMaxDepth - depth levels; with
+  // check_numbers, as number(true) reads numbers.
   bool skip_value(int depth, bool check_numbers) {
+    return skip_value_with(depth, [check_numbers](std::string_view token) {
+      return !check_numbers || fits_float64(token);
+    });
+  }
+
+  // skip_value, with `number_ok(std::string_view token)` deciding whether each number (its text,
+  // already read as RFC 8259 grammar) is acceptable.
+  template <typename NumberOk>
+  bool skip_value_with(int depth, NumberOk&& number_ok) {
     std::bitset<kJsonScanMaxDepth> in_object;
     int level = 0;  // open containers of this value
     while (true) {
@@ -210,8 +203,9 @@ class JsonScanner {
         if (!literal("false")) return false;
       } else if (c == 'n') {
         if (!literal("null")) return false;
-      } else if (!number(check_numbers)) {
-        return false;
+      } else {
+        size_t start = pos_;
+        if (!number_grammar() || !number_ok(since(start))) return false;
       }
       // After a value: close containers or move to the next element.
       while (true) {
@@ -238,6 +232,27 @@ class JsonScanner {
   }
 
  private:
+  bool number_grammar() {
+    consume('-');
+    if (consume('0')) {
+    } else if (peek() >= '1' && peek() <= '9') {
+      while (peek() >= '0' && peek() <= '9') ++pos_;
+    } else {
+      return false;
+    }
+    if (consume('.')) {
+      if (!(peek() >= '0' && peek() <= '9')) return false;
+      while (peek() >= '0' && peek() <= '9') ++pos_;
+    }
+    if (peek() == 'e' || peek() == 'E') {
+      ++pos_;
+      if (peek() == '+' || peek() == '-') ++pos_;
+      if (!(peek() >= '0' && peek() <= '9')) return false;
+      while (peek() >= '0' && peek() <= '9') ++pos_;
+    }
+    return true;
+  }
+
   bool member_key() {
     JsonDiscardSink sink;
     return key(sink);

@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/chat/body_reader.h"
+#include "core/chat/json_object.h"
 #include "core/chat/model.h"
 
 namespace pb::chat {
