@@ -1,10 +1,10 @@
 // GroupCommitter: the store's writer thread. Internal to store/ (Store::commit is the API).
 //
-// The loop thread queues batches; the writer takes EVERYTHING queued so far, applies each batch
-// in its own child transaction of one write transaction (a failing batch is aborted alone),
-// commits once, and hands the statuses back to the loop thread through a uv_async_t, where the
-// callbacks run in commit order (a group's failed batches are answered at once, its committed
-// ones once durable, see below). While the writer syncs, new batches queue up and form the next
+// The loop thread queues batches; the writer takes EVERYTHING queued so far, applies them in one
+// write transaction (straight into it; when one fails, again, each in its own child transaction,
+// so that a failing batch is aborted alone), commits once, and hands the statuses back to the
+// loop thread through a uv_async_t, where the callbacks run in commit order (a group's failed
+// batches are answered at once, its committed ones once durable, see below). While the writer syncs, new batches queue up and form the next
 // group. Statuses are "durable" as the environment's sync mode defines it.
 //
 // One fsync per group, not two. An LMDB commit syncs the data pages, then writes and syncs the

@@ -192,6 +192,47 @@ TEST(GroupCommit, AFullMapRefusesWritesAndReportsHowMany) {
   close_and_wait(**store, loop);
 }
 
+// The map fills in the middle of one group: the group is applied again batch by batch, and
+// every batch's answer is what the store holds (the ones before the full map stored whole, the
+// refused ones not at all), whatever LMDB left of the first attempt.
+TEST(GroupCommit, AMapThatFillsInsideAGroupAnswersEachBatchAsStored) {
+  TempDir tmp;
+  WriteLockHolder other_process(tmp.path());
+  Loop loop;
+  StoreOptions options;
+  options.directory = tmp.path();
+  options.sync = SyncMode::none;
+  options.map_size_bytes = 1 << 20;
+  auto store = Store::open(loop.get(), options);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  ASSERT_TRUE(other_process.hold());  // every batch below waits: one group
+
+  constexpr int kBatches = 400;  // 400 x 4 KB: more than the 1 MiB map holds
+  const std::string value(4000, 'v');
+  std::vector<int> statuses(kBatches, 1);
+  for (int i = 0; i < kBatches; ++i) {
+    WriteBatch batch;
+    ASSERT_EQ(batch.put(Table::plugin_kv, "k" + std::to_string(i), value), PB_OK);
+    ASSERT_EQ(batch.put(Table::plugin_kv, "pair" + std::to_string(i), "x"), PB_OK);
+    ASSERT_EQ((*store)->commit(std::move(batch), [&, i](int s) { statuses[i] = s; }), PB_OK);
+  }
+  ASSERT_EQ(other_process.release(), 0);
+  loop.run_until([&] { return statuses.back() != 1; });
+
+  int stored = 0;
+  for (int i = 0; i < kBatches; ++i) {
+    ASSERT_TRUE(statuses[i] == PB_OK || statuses[i] == PB_E_LIMIT) << i << ": " << statuses[i];
+    bool ok = statuses[i] == PB_OK;
+    stored += ok;
+    EXPECT_EQ(read_key(**store, "k" + std::to_string(i)).has_value(), ok) << i;
+    EXPECT_EQ(read_key(**store, "pair" + std::to_string(i)).has_value(), ok) << i;
+  }
+  EXPECT_GT(stored, 0);
+  EXPECT_LT(stored, kBatches);
+  EXPECT_EQ((*store)->stats().groups_committed, 1u);
+  close_and_wait(**store, loop);
+}
+
 TEST(GroupCommit, CloseDrainsQueuedBatchesBeforeOnClosed) {
   TempDir tmp;
   constexpr int kCommits = 50;
