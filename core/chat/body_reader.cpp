@@ -19,25 +19,6 @@ constexpr unsigned kParseFlags = rapidjson::kParseFullPrecisionFlag;
 // recursive parser sees it.
 constexpr int kMaxBodyDepth = 64;
 
-void replace_surrogate(const rapidjson::Value& string) {
-  // The document owns the bytes; json_replace_surrogates keeps the length.
-  sdk::json_replace_surrogates(const_cast<char*>(string.GetString()), string.GetStringLength());
-}
-
-// Unpaired surrogate escapes become U+FFFD, as in Go (see patchbay/json_guard.hpp).
-void replace_surrogates(rapidjson::Value& value) {
-  if (value.IsString()) {
-    replace_surrogate(value);
-  } else if (value.IsArray()) {
-    for (auto& element : value.GetArray()) replace_surrogates(element);
-  } else if (value.IsObject()) {
-    for (auto& member : value.GetObject()) {
-      replace_surrogate(member.name);
-      replace_surrogates(member.value);
-    }
-  }
-}
-
 }  // namespace
 
 BodyReader::BodyReader(std::string_view body, std::string_view what) {
@@ -57,7 +38,7 @@ BodyReader::BodyReader(std::string_view body, std::string_view what) {
   // Only a \u escape can decode to a surrogate (the raw text was just validated as UTF-8, which
   // has none), so a body without one has nothing to rewrite: most bodies, spared the walk over
   // every string (~1% of the loop thread under POST /api/v4/posts).
-  if (body.find("\\u") != std::string_view::npos) replace_surrogates(doc_);
+  if (body.find("\\u") != std::string_view::npos) sdk::replace_unpaired_surrogates(doc_);
 }
 
 bool BodyReader::string(const char* key, std::string& out) {
@@ -109,7 +90,7 @@ std::optional<std::vector<std::string>> BodyReader::string_array(std::string_vie
   sdk::SmallDocument<> doc;
   doc.Parse<kParseFlags>(text->data(), text->size());
   if (doc.HasParseError() || !doc.IsArray()) return std::nullopt;
-  replace_surrogates(doc);
+  sdk::replace_unpaired_surrogates(doc);
   std::vector<std::string> out;
   out.reserve(doc.Size());
   for (const auto& v : doc.GetArray()) {

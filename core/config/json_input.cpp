@@ -4,9 +4,12 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/writer.h>
 
+#include <optional>
+#include <string>
 #include <type_traits>
 
 #include "patchbay/json_guard.hpp"
+#include "patchbay/json_parse.hpp"
 
 namespace pb::config::detail {
 namespace {
@@ -113,9 +116,22 @@ std::string parse_json(std::string_view json, rapidjson::Document& doc) {
     return fmt::format("invalid JSON at line {}, column {}: nested deeper than {} levels", pos.line,
                        pos.column, kMaxJsonDepth);
   }
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-  doc.Parse<kFlags>(json.data(), json.size());
-  if (!doc.HasParseError()) return {};
+  // Full precision, so that every number of a plugin's settings (kept as the compact text of its
+  // tree) is written back as the same double: the default parse rounds some large ones
+  // differently from how they are written, and each save would move them. The numbers that
+  // RapidJSON's full-precision parse misreads are rewritten first, at the same length, so the
+  // error offsets below stay the file's.
+  std::string scratch;
+  const std::optional<std::string_view> text = sdk::json_full_precision_safe(json, scratch);
+  if (!text) return "invalid JSON: a number is out of range";
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                              rapidjson::kParseFullPrecisionFlag;
+  doc.Parse<kFlags>(text->data(), text->size());
+  if (!doc.HasParseError()) {
+    // An unpaired "\udc00" must not become bytes that the written file could not be read with.
+    if (json.find("\\u") != std::string_view::npos) sdk::replace_unpaired_surrogates(doc);
+    return {};
+  }
   const Position pos = position_of(json, doc.GetErrorOffset());
   return fmt::format("invalid JSON at line {}, column {}: {}", pos.line, pos.column,
                      rapidjson::GetParseError_En(doc.GetParseError()));

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "patchbay/json_guard.hpp"
 #include "patchbay/utf8.hpp"
 
 namespace pb::sdk {
@@ -60,6 +61,26 @@ std::size_t sax_parse_checking_utf8(std::string_view text, Handler& handler) {
                      : reader.template Parse<kFlags | rapidjson::kParseValidateEncodingFlag>(
                            stream, handler);
   return result.IsError() ? std::string_view::npos : stream.Tell();
+}
+
+// Rewrites, in every string (keys too) of a parsed tree, the encoded UTF-16 surrogates an unpaired
+// escape decodes to ("\udc00": RapidJSON 1.1 writes it as ED B0 80, which is not UTF-8) as U+FFFD,
+// as Go's decoder, and so Mattermost, reads them. Without it the tree's strings are not valid
+// UTF-8, and text written from them is refused by every later validating parse. Recursive: run it
+// only on trees whose nesting was bounded before parsing (json_too_deep_at).
+template <typename Value>
+void replace_unpaired_surrogates(Value& value) {
+  if (value.IsString()) {
+    // The tree owns the bytes; json_replace_surrogates keeps the length.
+    json_replace_surrogates(const_cast<char*>(value.GetString()), value.GetStringLength());
+  } else if (value.IsArray()) {
+    for (auto& element : value.GetArray()) replace_unpaired_surrogates(element);
+  } else if (value.IsObject()) {
+    for (auto& member : value.GetObject()) {
+      replace_unpaired_surrogates(member.name);
+      replace_unpaired_surrogates(member.value);
+    }
+  }
 }
 
 }  // namespace pb::sdk

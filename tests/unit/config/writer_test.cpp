@@ -41,6 +41,36 @@ TEST(ConfigWriter, RoundTripsCompactAndPretty) {
   }
 }
 
+// A plugin's settings are kept as the compact text of their tree, so each save writes their
+// numbers back: they must come back as the same doubles (the default parse rounded
+// 20480000000991999999 to a double that was written as 20480000000992004000.0 and read back as
+// ...008000.0: every save moved it; the config fuzz target found it).
+TEST(ConfigWriter, PluginSettingsNumbersSurviveEverySave) {
+  const LoadedConfig first = parse_ok(
+      R"({"PluginSettings":{"Plugins":{"x":{"big":20480000000991999999,"huge":1.7976931348623157e308,)"
+      R"("tiny":5e-324,"third":0.3333333333333333,"int":9007199254740993,"neg":-1.5e-300,"zero":0e308}}}})");
+  const std::string once = to_json(first.config, false);
+  const LoadedConfig second = parse_ok(once);
+  EXPECT_EQ(second.config, first.config);
+  EXPECT_EQ(to_json(second.config, false), once);
+  EXPECT_THAT(first.config.plugins.Plugins.at("x"), ::testing::HasSubstr(R"("int":9007199254740993)"));
+}
+
+// Go reads an unpaired surrogate escape as U+FFFD; RapidJSON 1.1 decoded a lone low one into
+// bytes that are not UTF-8, and a file written from them could not be read again. (A lone high
+// one RapidJSON refuses outright: the file gets an "invalid JSON at line..." error, as before.)
+TEST(ConfigWriter, UnpairedSurrogateEscapesAreWrittenAsReplacementCharacters) {
+  const LoadedConfig first = parse_ok(
+      R"({"PluginSettings":{"Plugins":{"x":{"lone low":"a\udc00b","pair":"\ud83d\ude00","\udfff":1}}}})");
+  const std::string& settings = first.config.plugins.Plugins.at("x");
+  EXPECT_THAT(settings, ::testing::HasSubstr("\"lone low\":\"a\xef\xbf\xbd" "b\""));
+  EXPECT_THAT(settings, ::testing::HasSubstr("\"pair\":\"\xf0\x9f\x98\x80\""));
+  EXPECT_THAT(settings, ::testing::HasSubstr("\"\xef\xbf\xbd\":1"));
+  for (bool pretty : {false, true}) {
+    EXPECT_EQ(parse_ok(to_json(first.config, pretty)).config, first.config) << "pretty=" << pretty;
+  }
+}
+
 TEST(ConfigWriter, RoundTripsTheDefaults) {
   EXPECT_EQ(parse_ok(to_json(Config{}, false)).config, Config{});
 }
