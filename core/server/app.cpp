@@ -88,6 +88,10 @@ Result<std::unique_ptr<App>> App::create(uv_loop_t* loop, AppOptions options) {
     app->posted_async_ = nullptr;
     return make_error(PB_E_IO, "cannot create the loop's wake-up handle");
   }
+  app->loop_thread_ = std::this_thread::get_id();
+  app->posted_here_idle_ = new uv_idle_t;
+  app->posted_here_idle_->data = app.get();
+  uv_idle_init(loop, app->posted_here_idle_);  // cannot fail
   auto client = http_client::Client::create(loop, http_client_options(app->options_.config));
   if (!client.ok()) return client.error();
   app->http_client_ = std::move(*client);
@@ -110,6 +114,10 @@ App::~App() {
   if (posted_async_ != nullptr) {
     uv_close(reinterpret_cast<uv_handle_t*>(posted_async_),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+  }
+  if (posted_here_idle_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(posted_here_idle_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
   }
 }
 
@@ -435,6 +443,13 @@ uint16_t App::port() const { return http_ ? http_->port() : 0; }
 uint16_t App::metrics_port() const { return metrics_ ? metrics_->port() : 0; }
 
 int App::post_to_loop(pb_task_fn fn, void* user) {
+  if (std::this_thread::get_id() == loop_thread_) {
+    // posted_closed_ is only ever set on this thread, so reading it needs no lock here.
+    if (posted_closed_ || posted_here_idle_ == nullptr) return PB_E_STATE;
+    if (posted_here_.empty()) uv_idle_start(posted_here_idle_, on_posted_here);
+    posted_here_.push_back(Posted{fn, user});
+    return PB_OK;
+  }
   // The send stays under the lock: finish_drain() closes the door under it and then frees the
   // handle, so a poster that got in before the door closed must be done with the handle first.
   std::lock_guard lock(posted_mutex_);
@@ -444,6 +459,17 @@ int App::post_to_loop(pb_task_fn fn, void* user) {
   return PB_OK;
 }
 
+void App::run_posted(std::vector<Posted>& tasks) {
+  for (const Posted& task : tasks) {
+    try {
+      task.fn(task.user);
+    } catch (...) {
+      log::error("plugins", "a task posted to the loop threw");
+    }
+  }
+  tasks.clear();
+}
+
 void App::on_posted(uv_async_t* handle) {
   auto* app = static_cast<App*>(handle->data);
   std::vector<Posted> tasks;
@@ -451,12 +477,19 @@ void App::on_posted(uv_async_t* handle) {
     std::lock_guard lock(app->posted_mutex_);
     tasks.swap(app->posted_);
   }
-  for (const Posted& task : tasks) {
-    try {
-      task.fn(task.user);
-    } catch (...) {
-      log::error("plugins", "a task posted to the loop threw");
-    }
+  run_posted(tasks);
+}
+
+void App::on_posted_here(uv_idle_t* handle) {
+  auto* app = static_cast<App*>(handle->data);
+  // Tasks these tasks post wait for the next turn, as the first ones did.
+  std::vector<Posted> tasks;
+  tasks.swap(app->posted_here_);
+  uv_idle_stop(handle);
+  run_posted(tasks);
+  // Keep the larger buffer: the queue refills to the same size turn after turn.
+  if (app->posted_here_.empty() && tasks.capacity() > app->posted_here_.capacity()) {
+    app->posted_here_.swap(tasks);
   }
 }
 
@@ -540,6 +573,7 @@ void App::finish_drain(std::function<void()> done) {
     posted_closed_ = true;
   }
   on_posted(posted_async_);  // run what was posted before the door closed
+  while (!posted_here_.empty()) on_posted_here(posted_here_idle_);
   for (size_t i = 0; i < plugins_.size(); ++i) {
     if (plugins_[i].initialized) plugin_host::call_destroy(plugins_[i]);
     plugin_host::unload(plugins_[i]);
@@ -550,6 +584,9 @@ void App::finish_drain(std::function<void()> done) {
   uv_close(reinterpret_cast<uv_handle_t*>(posted_async_),
            [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
   posted_async_ = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(posted_here_idle_),
+           [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
+  posted_here_idle_ = nullptr;
   done();
 }
 

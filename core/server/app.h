@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/bus/bus.h"
@@ -163,6 +164,7 @@ class App {
   static void on_route(void* target, http::Request& request);
   void invoke(const RouteTarget& target, http::Request& request);
   static void on_posted(uv_async_t* handle);
+  static void on_posted_here(uv_idle_t* handle);
   void wait_for_plugin_work(std::function<void()> done);
   void finish_drain(std::function<void()> done);
   // The store refused `refused` writes because it is full: an error line, at most one a minute.
@@ -196,6 +198,7 @@ class App {
     pb_task_fn fn;
     void* user;
   };
+  static void run_posted(std::vector<Posted>& tasks);
   // call_local's requests: each lives until a loop callback after its answer (the handler may
   // still read it while respond() unwinds), then sweep_local_calls() frees it.
   struct LocalCall;
@@ -206,6 +209,12 @@ class App {
   std::mutex posted_mutex_;
   std::vector<Posted> posted_;
   bool posted_closed_ = false;  // guarded by posted_mutex_
+  // Posts made on the loop thread itself (every post creation makes one): no lock and no
+  // eventfd write and read per loop turn; an idle handle runs them on the next turn instead
+  // (while it is active the loop polls without blocking).
+  uv_idle_t* posted_here_idle_ = nullptr;  // heap: freed in its close callback
+  std::thread::id loop_thread_;            // the thread create() ran on
+  std::vector<Posted> posted_here_;
 };
 
 // The completion invoker the App's HTTP client uses: guards plugin callbacks (host_api.cpp).
