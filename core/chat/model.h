@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "patchbay/utf8.hpp"
+
 namespace pb::chat {
 
 struct User {
@@ -94,7 +96,7 @@ std::optional<Post> parse_post(std::string_view json);
 int64_t now_ms();
 
 // Number of Unicode code points in UTF-8 text (Mattermost measures names in runes).
-size_t rune_count(std::string_view utf8);
+using sdk::count_code_points;
 
 // ASCII lower-case copy (usernames, emails and their index keys).
 std::string lower(std::string_view s);

@@ -410,7 +410,8 @@ void ChatService::on_post_chain(CreationPtr creation,
     ApiError e{500, "api.post.create_post.props.app_error", "A plugin set invalid post props."};
     return creation->finish(&e);
   }
-  if (auto error = validate(post)) return creation->finish(&*error);
+  // The ids were checked before the chain, which cannot change them.
+  if (auto error = validate_content(post)) return creation->finish(&*error);
 
   server::App& app = *creation->service->app_;
   store::WriteBatch batch;

@@ -80,16 +80,16 @@ std::optional<ApiError> validate(const User& u) {
                "characters made up of numbers, letters, and the symbols '.', '-', and '_'.");
   }
   if (!valid_email(u.email)) return bad("model.user.is_valid.email.app_error", "Invalid email.");
-  if (rune_count(u.nickname) > 64) return bad("model.user.is_valid.nickname.app_error", "Invalid nickname.");
-  if (rune_count(u.first_name) > 64) return bad("model.user.is_valid.first_name.app_error", "Invalid first name.");
-  if (rune_count(u.last_name) > 64) return bad("model.user.is_valid.last_name.app_error", "Invalid last name.");
-  if (rune_count(u.position) > 128) return bad("model.user.is_valid.position.app_error", "Invalid position.");
+  if (count_code_points(u.nickname) > 64) return bad("model.user.is_valid.nickname.app_error", "Invalid nickname.");
+  if (count_code_points(u.first_name) > 64) return bad("model.user.is_valid.first_name.app_error", "Invalid first name.");
+  if (count_code_points(u.last_name) > 64) return bad("model.user.is_valid.last_name.app_error", "Invalid last name.");
+  if (count_code_points(u.position) > 128) return bad("model.user.is_valid.position.app_error", "Invalid position.");
   if (u.locale.size() > 5) return bad("model.user.is_valid.locale.app_error", "Invalid locale.");
   return std::nullopt;
 }
 
 std::optional<ApiError> validate(const Team& t) {
-  size_t display = rune_count(t.display_name);
+  size_t display = count_code_points(t.display_name);
   if (display == 0 || display > 64) return bad("model.team.is_valid.name.app_error", "Invalid name.");
   if (t.name.size() > 64) return bad("model.team.is_valid.url.app_error", "Invalid URL identifier.");
   if (reserved_team_name(t.name)) {
@@ -100,7 +100,7 @@ std::optional<ApiError> validate(const Team& t) {
                "Name must be 2 or more lowercase alphanumeric characters.");
   }
   if (t.type != "O" && t.type != "I") return bad("model.team.is_valid.type.app_error", "Invalid type.");
-  if (rune_count(t.description) > 255) {
+  if (count_code_points(t.description) > 255) {
     return bad("model.team.is_valid.description.app_error", "Invalid description.");
   }
   return std::nullopt;
@@ -108,7 +108,7 @@ std::optional<ApiError> validate(const Team& t) {
 
 std::optional<ApiError> validate(const Channel& c) {
   if (c.type != "D") {
-    size_t display = rune_count(c.display_name);
+    size_t display = count_code_points(c.display_name);
     if (display == 0 || display > 64) {
       return bad("model.channel.is_valid.display_name.app_error", "Invalid display name.");
     }
@@ -120,8 +120,8 @@ std::optional<ApiError> validate(const Channel& c) {
   if (c.type != "O" && c.type != "P" && c.type != "D") {
     return bad("model.channel.is_valid.type.app_error", "Invalid type.");
   }
-  if (rune_count(c.header) > 1024) return bad("model.channel.is_valid.header.app_error", "Invalid header.");
-  if (rune_count(c.purpose) > 250) return bad("model.channel.is_valid.purpose.app_error", "Invalid purpose.");
+  if (count_code_points(c.header) > 1024) return bad("model.channel.is_valid.header.app_error", "Invalid header.");
+  if (count_code_points(c.purpose) > 250) return bad("model.channel.is_valid.purpose.app_error", "Invalid purpose.");
   return std::nullopt;
 }
 
@@ -131,7 +131,11 @@ std::optional<ApiError> validate(const Post& p) {
   if (!p.root_id.empty() && !is_valid_id(p.root_id)) {
     return bad("model.post.is_valid.root_id.app_error", "Invalid root id.");
   }
-  if (rune_count(p.message) > kPostMessageMaxRunes) {
+  return validate_content(p);
+}
+
+std::optional<ApiError> validate_content(const Post& p) {
+  if (count_code_points(p.message) > kPostMessageMaxRunes) {
     return bad("model.post.is_valid.msg.app_error", "Invalid message.");
   }
   if (p.type.size() > 26) return bad("model.post.is_valid.type.app_error", "Invalid type.");

@@ -27,6 +27,8 @@ std::optional<ApiError> validate(const Team& team);
 std::optional<ApiError> validate(const Channel& channel);
 // Message length (16383 runes), type (no "system_" from clients is checked by callers), ids.
 std::optional<ApiError> validate(const Post& post);
+// Only what post.will_be_created interceptors may rewrite: message length and type.
+std::optional<ApiError> validate_content(const Post& post);
 
 inline constexpr size_t kPostMessageMaxRunes = 16383;
 

@@ -4,6 +4,7 @@
 // bots' tokens work without it. A token is used like a session token (Authorization: Bearer);
 // its session never expires (100 years) and auth.check also needs the token's record active.
 #include <patchbay/request_values.hpp>
+#include <patchbay/utf8.hpp>
 
 #include "plugins/auth/auth_plugin.h"
 #include "plugins/auth/query.h"
@@ -28,12 +29,6 @@ int token_not_found(const sdk::Request& req) {
 }
 int status_ok(const sdk::Request& req) { return req.respond_json(200, R"({"status":"OK"})"); }
 
-size_t rune_count(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 bool AuthPlugin::may_manage_tokens_of(const sdk::Request& req, std::string_view owner_id) const {
@@ -46,7 +41,7 @@ int AuthPlugin::handle_create_token(sdk::Request req) {
   if (!body) return invalid_body(req, "token");
   std::string description = body->get("description");
   if (description.empty()) return invalid_body(req, "description");
-  if (rune_count(description) > kMaxDescriptionRunes) {
+  if (sdk::count_code_points(description) > kMaxDescriptionRunes) {
     return req.respond_error(400, "model.user_access_token.is_valid.description.app_error",
                              "Invalid description, must be 255 or less characters.");
   }

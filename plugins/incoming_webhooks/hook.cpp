@@ -5,6 +5,7 @@
 #include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
 #include <patchbay/plugin.hpp>
+#include <patchbay/utf8.hpp>
 
 #include "plugins/incoming_webhooks/signature_preset.h"
 
@@ -197,11 +198,6 @@ std::variant<HookFields, ApiError> parse_hook_fields(std::string_view body) {
 }
 
 namespace {
-size_t rune_count(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 // Translator names: [a-z0-9._-]; variable names also allow upper case (they are the
 // translator's, e.g. jira_base_url).
 bool is_name(std::string_view s, bool upper) {
@@ -233,10 +229,10 @@ std::optional<ApiError> validate_hook(const IncomingHook& h) {
   if (!is_valid_id(h.user_id)) return model_error("user_id");
   if (!is_valid_id(h.channel_id)) return model_error("channel_id");
   if (!is_valid_id(h.team_id)) return model_error("team_id");
-  if (rune_count(h.display_name) > 64) return model_error("display_name");
-  if (rune_count(h.description) > 500) return model_error("description");
-  if (rune_count(h.username) > 64) return model_error("username");
-  if (rune_count(h.icon_url) > 1024) return model_error("icon_url");
+  if (sdk::count_code_points(h.display_name) > 64) return model_error("display_name");
+  if (sdk::count_code_points(h.description) > 500) return model_error("description");
+  if (sdk::count_code_points(h.username) > 64) return model_error("username");
+  if (sdk::count_code_points(h.icon_url) > 1024) return model_error("icon_url");
   if (h.translator.size() > kMaxTranslatorName || !is_name(h.translator, false)) {
     return model_error("translator");
   }

@@ -91,11 +91,6 @@ void append_text(std::string& out, const rapidjson::Value& v) {
   }
 }
 
-size_t count_runes(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 size_t rune_offset(std::string_view s, size_t rune) {
   size_t seen = 0;

@@ -8,6 +8,8 @@
 
 #include <rapidjson/document.h>
 
+#include <patchbay/utf8.hpp>  // sdk::count_code_points, for the length limits
+
 namespace pb::translators {
 
 // Appends `v` as display text: a string as it is, a number in its shortest round-trip form
@@ -19,9 +21,6 @@ void append_json(std::string& out, const rapidjson::Value& v);
 
 // Appends `s` as a complete JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view s);
-
-// The number of UTF-8 code points in `s` (continuation bytes are not counted).
-size_t count_runes(std::string_view s);
 
 // The byte offset of code point number `rune` in `s` (s.size() when past the end).
 size_t rune_offset(std::string_view s, size_t rune);

@@ -257,7 +257,7 @@ void apply_filter(const Filter& f, Val& v) {
     case Filter::Kind::truncate: {
       to_text(v);
       size_t limit = static_cast<size_t>(f.n1);
-      if (count_runes(v.text) > limit) {
+      if (sdk::count_code_points(v.text) > limit) {
         v.text.resize(rune_offset(v.text, limit - 1));
         v.text += "\xE2\x80\xA6";  // …
       }
@@ -293,12 +293,12 @@ void apply_filter(const Filter& f, Val& v) {
     case Filter::Kind::count: {
       size_t n = 0;
       if (v.kind == Val::Kind::text) {
-        n = count_runes(v.text);
+        n = sdk::count_code_points(v.text);
       } else if (v.kind == Val::Kind::json) {
         const auto& j = *v.json;
         n = j.IsArray()    ? j.Size()
             : j.IsObject() ? j.MemberCount()
-            : j.IsString() ? count_runes({j.GetString(), j.GetStringLength()})
+            : j.IsString() ? sdk::count_code_points({j.GetString(), j.GetStringLength()})
             : j.IsNull()   ? 0
                            : 1;
       }

@@ -264,7 +264,7 @@ std::string Translator::match_summary(const rapidjson::Value* headers,
     if (!out.empty()) out += ", ";
     out += label;
     out += ": ";
-    if (count_runes(value) > 64) value.resize(rune_offset(value, 64));
+    if (sdk::count_code_points(value) > 64) value.resize(rune_offset(value, 64));
     out += value;
   };
   for (const Rule& r : rules_) {

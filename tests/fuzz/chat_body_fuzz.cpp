@@ -85,7 +85,7 @@ void user_patch(std::string_view text) {
 void id_array(std::string_view text) {
   auto ids = BodyReader::string_array(text);
   if (!ids) return;
-  for (const auto& id : *ids) (void)pb::chat::rune_count(id);
+  for (const auto& id : *ids) (void)pb::chat::count_code_points(id);
 }
 
 // POST /api/v4/teams (create_team).

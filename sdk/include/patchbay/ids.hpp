@@ -88,7 +88,10 @@ inline std::string new_id() {
 constexpr bool is_valid_id(std::string_view id) noexcept {
   if (id.size() != kIdLength) return false;
   for (char c : id) {
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    const auto u = static_cast<unsigned char>(c);
+    // Setting bit 5 maps A-Z onto a-z (and nothing else onto them); one unsigned compare per range.
+    const bool alnum = static_cast<unsigned char>((u | 0x20) - 'a') < 26 ||
+                       static_cast<unsigned char>(u - '0') < 10;
     if (!alnum) return false;
   }
   return true;

@@ -258,8 +258,8 @@ TEST(BodyReader, StringArrays) {
 }
 
 TEST(ModelHelpers, RunesAndLowerCase) {
-  EXPECT_EQ(rune_count("héllo"), 5u);
-  EXPECT_EQ(rune_count("日本"), 2u);
+  EXPECT_EQ(count_code_points("héllo"), 5u);
+  EXPECT_EQ(count_code_points("日本"), 2u);
   EXPECT_EQ(lower("AbC-Ü"), "abc-Ü");  // ASCII only, as index keys need
   EXPECT_TRUE(is_json_object("{}"));
   EXPECT_FALSE(is_json_object("[]"));

@@ -2,6 +2,7 @@
 // where the first invalid byte is, and that repair replaces each invalid byte by U+FFFD.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "patchbay/utf8.hpp"
@@ -9,6 +10,7 @@
 namespace {
 
 using pb::sdk::append_valid_utf8;
+using pb::sdk::count_code_points;
 using pb::sdk::first_invalid_utf8;
 using pb::sdk::utf8_length_at;
 
@@ -47,6 +49,29 @@ TEST(Utf8, RepairReplacesEachInvalidByteAndKeepsTheRest) {
   // Go replaces byte by byte: a cut-short three-byte sequence is two replacements.
   EXPECT_EQ(repaired("\xE2\x82"), "<\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(repaired("\xED\xA0\x80" "x"), "<\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "x");
+}
+
+TEST(Utf8, CodePointsAreCountedAcrossWordsAndTails) {
+  EXPECT_EQ(count_code_points(""), 0u);
+  EXPECT_EQ(count_code_points("h\xC3\xA9llo"), 5u);  // héllo: the é is one
+  // 8-byte words and the tail both count: 3 + 3 + 4 + 1 + 16 code points.
+  std::string mixed = "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E" "abc" "\xF0\x9F\x98\x80"
+                      "\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80" "\xC3\xA9"
+                      "0123456789abcdef";
+  EXPECT_EQ(count_code_points(mixed), 27u);
+  // Against the byte-by-byte definition, every offset and length of random bytes (invalid
+  // text included: a byte counts unless it is 10xxxxxx).
+  std::mt19937 rng(7);
+  std::string bytes(300, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng());
+  for (size_t from = 0; from < 16; ++from) {
+    for (size_t len = 0; from + len <= bytes.size(); len += 7) {
+      std::string_view s(bytes.data() + from, len);
+      size_t expected = 0;
+      for (unsigned char c : s) expected += (c & 0xC0) != 0x80;
+      ASSERT_EQ(count_code_points(s), expected) << from << "+" << len;
+    }
+  }
 }
 
 }  // namespace
