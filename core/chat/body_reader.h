@@ -20,14 +20,16 @@ namespace pb::chat {
 
 class BodyReader {
  public:
-  // `what` names the body in the error when it is not a JSON object ("user", "team").
+  // `what` names the body in the error when it is not a JSON object ("user", "team"). `body`
+  // must outlive the reader (object_text may copy from it).
   BodyReader(std::string_view body, std::string_view what);
 
   // Optional members: absent or null leaves `out` untouched and returns false; present and of
   // the right type stores it and returns true; present with another type records the error.
   bool string(const char* key, std::string& out);
   bool boolean(const char* key, bool& out);
-  // A JSON object member kept as compact text ("props").
+  // A JSON object member kept as compact text ("props"): what RapidJSON's Writer writes for it,
+  // copied from the body when the body has it in that form already.
   bool object_text(const char* key, std::string& out);
 
   const std::optional<ApiError>& error() const { return error_; }
@@ -37,6 +39,13 @@ class BodyReader {
   static std::optional<std::vector<std::string>> string_array(std::string_view body);
 
  private:
+  // The text of the first top-level member named `key` as the body spells it, when that text is
+  // what RapidJSON's Writer writes for it (patchbay/json_canonical.hpp); nullopt when it is not,
+  // when a key up to it has an escape (the document compares decoded keys) or the body is not
+  // an object.
+  std::optional<std::string_view> canonical_member(std::string_view key) const;
+
+  std::string_view body_;
   // Request bodies are small: parsed into a buffer inside the reader, not a 64 KiB pool chunk.
   sdk::SmallDocument<> doc_;
   std::optional<ApiError> error_;

@@ -4,13 +4,13 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <patchbay/json_canonical.hpp>
 #include <patchbay/json_document.hpp>
 #include <patchbay/json_guard.hpp>
 #include <patchbay/json_parse.hpp>
 #include <patchbay/plugin.hpp>
 
 #include "plugins/incoming_webhooks/payload_decoder.h"
-#include "plugins/incoming_webhooks/rapidjson_canonical.h"
 
 namespace pb::incoming_webhooks {
 namespace {
@@ -60,15 +60,15 @@ size_t skip_ws(std::string_view s, size_t i) {
 }
 
 // parse_processed without a DOM, for an answer whose every top-level value is canonical
-// (rapidjson_canonical.h): message and type decoded (only short escapes can be in them), props
-// copied as written, which is what the Writer would have written. nullopt means "take the DOM
-// path" (which also reports what is wrong), never "refused": an answer with a repeated or
+// (patchbay/json_canonical.hpp): message and type decoded (only short escapes can be in them),
+// props copied as written, which is what the Writer would have written. nullopt means "take the
+// DOM path" (which also reports what is wrong), never "refused": an answer with a repeated or
 // escaped top-level key, a member of the wrong type, or anything out of the canonical form.
 //
 // One pass: canonical_value_end checks UTF-8 and bounds nesting itself (its bound is the DOM
 // path's, kMaxDepth levels counting the answer's own object, hence depth 1 for member values).
 std::optional<ProcessedPost> read_canonical_processed(std::string_view json) {
-  static_assert(kMaxCanonicalDepth == kMaxDepth);
+  static_assert(sdk::kMaxCanonicalDepth == kMaxDepth);
   std::string_view message, type, props;
   bool has_type = false;
   size_t i = skip_ws(json, 0);
@@ -79,14 +79,14 @@ std::optional<ProcessedPost> read_canonical_processed(std::string_view json) {
   } else {
     while (true) {
       if (i >= json.size() || json[i] != '"') return std::nullopt;
-      size_t key_end = canonical_value_end(json, i, 1);
+      size_t key_end = sdk::canonical_value_end(json, i, 1);
       if (key_end == std::string_view::npos) return std::nullopt;
       std::string_view key = json.substr(i + 1, key_end - i - 2);
       if (key.find('\\') != std::string_view::npos) return std::nullopt;
       i = skip_ws(json, key_end);
       if (i >= json.size() || json[i] != ':') return std::nullopt;
       i = skip_ws(json, i + 1);
-      size_t value_end = canonical_value_end(json, i, 1);
+      size_t value_end = sdk::canonical_value_end(json, i, 1);
       if (value_end == std::string_view::npos) return std::nullopt;
       std::string_view value = json.substr(i, value_end - i);
       std::string_view* slot = key == "message" ? &message

@@ -46,7 +46,7 @@ struct ProcessedPost {
 };
 // The attachments plugin's answer (or the request itself when nobody handled the event);
 // nullopt when it is not such an object.
-// An answer whose values are all in RapidJSON's canonical form (rapidjson_canonical.h) is read
+// An answer whose values are all in RapidJSON's canonical form (patchbay/json_canonical.hpp) is read
 // without a DOM; any other goes through parse_processed_with_dom, with the same result.
 std::optional<ProcessedPost> parse_processed(std::string_view json);
 // The DOM reading alone (RapidJSON; the first of duplicate members counts; props re-serialised

@@ -9,13 +9,17 @@
 //  - every record a body produces survives to_json -> parse_<record> -> to_json unchanged (the
 //    record is stored as that JSON and read back with that parser), whatever bytes its strings
 //    hold (NULs, quotes, any valid UTF-8);
-//  - "props" kept as text is one JSON object;
+//  - "props" kept as text is one JSON object, and exactly what RapidJSON's Writer writes for the
+//    parsed member (the reader copies it from the body when the body has it in that form);
 //  - the stored-record parsers never crash on arbitrary text, and what they accept round-trips.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "core/chat/json_object.h"
 #include "core/chat/body_reader.h"
@@ -137,6 +141,13 @@ void post_create(std::string_view text) {
   read_post_body(body, draft);
   if (refused(body)) return;
   check(is_json_object(draft.props_json));
+  const auto& doc = body.document();
+  if (auto it = doc.FindMember("props"); it != doc.MemberEnd() && it->value.IsObject()) {
+    rapidjson::StringBuffer written;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(written);
+    check(it->value.Accept(writer));
+    check(draft.props_json == std::string_view(written.GetString(), written.GetSize()));
+  }
   Post post;
   take_draft(post, std::move(draft));
   post.id = kId;

@@ -1,6 +1,6 @@
 // libFuzzer target for the incoming_webhooks plugin's reading of the attachments.process answer
 // (parse_processed in plugins/incoming_webhooks/webhook_post.h) and the canonical-form test its
-// DOM-free fast path rests on (rapidjson_canonical.h). Differential, against RapidJSON itself:
+// DOM-free fast path rests on (patchbay/json_canonical.hpp). Differential, against RapidJSON itself:
 //   - parse_processed must answer exactly what its RapidJSON DOM path alone answers
 //     (parse_processed_with_dom, the reading before the fast path existed), for the input as it
 //     is and for the input as the props of an otherwise canonical answer;
@@ -11,7 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "plugins/incoming_webhooks/rapidjson_canonical.h"
+#include <patchbay/json_canonical.hpp>
+
 #include "plugins/incoming_webhooks/tests/processed_reference.h"
 #include "plugins/incoming_webhooks/webhook_post.h"
 
@@ -33,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wrapped.append(input);
   wrapped += '}';
   check_answer(wrapped);
-  if (is_rapidjson_canonical(input)) {
+  if (pb::sdk::is_rapidjson_canonical(input)) {
     auto written = testing::rapidjson_round_trip(input);
     if (!written || *written != input) std::abort();
   }

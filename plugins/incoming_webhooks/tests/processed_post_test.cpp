@@ -1,17 +1,20 @@
-// parse_processed's DOM-free fast path (rapidjson_canonical.h): it must answer exactly what the
-// RapidJSON DOM path answers, for canonical answers and for everything it hands back to the DOM.
+// parse_processed's DOM-free fast path (patchbay/json_canonical.hpp): it must answer exactly what
+// the RapidJSON DOM path answers, for canonical answers and for everything it hands back to the DOM.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "plugins/incoming_webhooks/rapidjson_canonical.h"
+#include <patchbay/json_canonical.hpp>
+
 #include "plugins/incoming_webhooks/tests/processed_reference.h"
 #include "plugins/incoming_webhooks/webhook_post.h"
 
 namespace pb::incoming_webhooks {
 namespace {
 
+using sdk::is_rapidjson_canonical;
+using sdk::kMaxCanonicalDepth;
 using testing::rapidjson_round_trip;
 using testing::same_post;
 

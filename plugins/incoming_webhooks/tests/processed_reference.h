@@ -1,6 +1,6 @@
 // What parse_processed's DOM-free fast path is checked against, shared by its unit test and its
 // fuzz target: RapidJSON's own round trip of a value (parsed as parse_processed_with_dom parses,
-// written by its Writer), which rapidjson_canonical.h claims is the identity on canonical text,
+// written by its Writer), which patchbay/json_canonical.hpp claims is the identity on canonical text,
 // and the comparison of two readings of an answer.
 //
 // Test code only. Pure functions, any thread.

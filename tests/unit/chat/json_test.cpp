@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <utility>
+
 #include "core/chat/body_reader.h"
 #include "core/chat/json_object.h"
 #include "core/chat/model.h"
@@ -245,6 +247,29 @@ TEST(BodyReader, NumbersBeyondDoubleAreRefusedNotWrittenHalfway) {
     EXPECT_FALSE(r.object_text("props", props)) << body;
     ASSERT_TRUE(r.error()) << body;
     EXPECT_EQ(r.error()->status, 400) << body;
+  }
+}
+
+TEST(BodyReader, PropsAreWhatTheWriterWritesWhetherCopiedOrWritten) {
+  // Compact props are copied from the body; anything else is written from the parsed tree. Both
+  // must give the Writer's bytes, and the member found must be the document's (the first,
+  // compared decoded).
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"props":{"a":[1,{"b":"x\"\n"}],"c":null}})", R"({"a":[1,{"b":"x\"\n"}],"c":null})"},
+      {R"({"message":"m","props":{"a":1}})", R"({"a":1})"},
+      {R"( { "props" : { "a" : 1 , "b" : [ true ] } } )", R"({"a":1,"b":[true]})"},
+      {R"({"props":{"u":"\u00e9\/","n":1.5,"z":-0}})", "{\"u\":\"\xC3\xA9/\",\"n\":1.5,\"z\":0}"},
+      {R"({"props":{"a":1},"props":{"b":2}})", R"({"a":1})"},
+      {R"({"pr\u006fps":{"a":1},"props":{"b":2}})", R"({"a":1})"},
+      {R"({"x":{"props":{"b":2}},"props":{"c":3}})", R"({"c":3})"},
+      {R"({"props":{"big":123456789012345678901}})", R"({"big":123456789012345680000.0})"},
+  };
+  for (const auto& [body, expected] : cases) {
+    BodyReader r(body, "post");
+    ASSERT_FALSE(r.error()) << body;
+    std::string props;
+    ASSERT_TRUE(r.object_text("props", props)) << body;
+    EXPECT_EQ(props, expected) << body;
   }
 }
 
