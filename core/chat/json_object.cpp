@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "patchbay/json_canonical.hpp"
 #include "patchbay/json_parse.hpp"
 #include "patchbay/json_scan.hpp"
 #include "patchbay/utf8.hpp"
@@ -56,6 +57,10 @@ bool ordinary_number(std::string_view token) {
 }  // namespace
 
 bool plainly_json_object(std::string_view json) {
+  // Props in the form RapidJSON's Writer gives them (patchbay/json_canonical.hpp: valid UTF-8,
+  // no \u escape, integers of at most 18 digits, nesting within the same 512) are an object
+  // RapidJSON reads, and one pass says so: webhook and REST props almost always are.
+  if (!json.empty() && json.front() == '{' && sdk::is_rapidjson_canonical(json)) return true;
   // RapidJSON validates the UTF-8 of strings; the same rule over the whole text (bytes >= 0x80
   // outside strings are refused by both) decides the same for valid text and declines the rest.
   if (!sdk::is_ascii(json) && sdk::first_invalid_utf8(json) != std::string_view::npos)
