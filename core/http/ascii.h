@@ -35,8 +35,12 @@ inline bool is_token(std::string_view s) {
   return true;
 }
 
+// A plain loop: find_first_of calls memchr once per byte of `s`, on every response.
 inline bool has_line_break_or_nul(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  for (char c : s) {
+    if (c == '\r' || c == '\n' || c == '\0') return true;
+  }
+  return false;
 }
 
 }  // namespace pb::http

@@ -17,6 +17,7 @@
 // - an Expect other than 100-continue (417).
 #include "core/http/request_parser.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "core/http/ascii.h"
@@ -149,7 +150,7 @@ int RequestParser::on_header_field_complete(llhttp_t* p) {
   }
   Request::HeaderSlot& h = r.headers_.back();
   std::string_view name(r.header_bytes_.data() + h.name_off, h.name_len);
-  if (name.find_first_of(" \t") != std::string_view::npos) {
+  if (std::ranges::any_of(name, [](char c) { return c == ' ' || c == '\t'; })) {
     return self->fail(400, kMalformedId, kMalformedMessage, "whitespace before the colon");
   }
   h.value_off = static_cast<uint32_t>(r.header_bytes_.size());

@@ -358,8 +358,9 @@ namespace post_split_detail {
 // parsed). `props_json` is not empty ("" was made "{}").
 inline bool fits_one_post(std::string_view message, std::string_view props_json,
                           const SplitLimits& limits) {
-  return offset_after_runes(message, std::max<size_t>(limits.max_message_runes, 1)) ==
-             message.size() &&
+  const size_t max_runes = std::max<size_t>(limits.max_message_runes, 1);
+  // No more bytes than the limit: no more runes either, without counting them.
+  return (message.size() <= max_runes || offset_after_runes(message, max_runes) == message.size()) &&
          props_upper_bound(props_json) <= limits.max_props_runes;
 }
 
