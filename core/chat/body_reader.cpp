@@ -23,7 +23,12 @@ constexpr int kMaxBodyDepth = 64;
 
 }  // namespace
 
-BodyReader::BodyReader(std::string_view body, std::string_view what) : body_(body) {
+BodyReader::BodyReader(std::string_view body, std::string_view what, Reading reading)
+    : body_(body) {
+  if (reading == Reading::fastest && index_as_written()) {
+    as_written_ = true;
+    return;
+  }
   if (sdk::json_too_deep_at(body, kMaxBodyDepth) != std::string_view::npos) {
     error_ = invalid_body(what);
     doc_.SetObject();
@@ -43,7 +48,51 @@ BodyReader::BodyReader(std::string_view body, std::string_view what) : body_(bod
   if (body.find("\\u") != std::string_view::npos) sdk::replace_unpaired_surrogates(doc_);
 }
 
+bool BodyReader::index_as_written() {
+  // What the document path would refuse is never taken here: the Writer's form is valid JSON
+  // (UTF-8 checked, integers RapidJSON reads exactly, no \u escape, so no surrogate to repair),
+  // and its depth bound is kept one level under the document path's.
+  constexpr int kStartDepth = sdk::kMaxCanonicalDepth - (kMaxBodyDepth - 1);
+  if (body_.empty() || body_.front() != '{' ||
+      sdk::canonical_value_end(body_, 0, kStartDepth) != body_.size()) {
+    return false;
+  }
+  // Canonical: no white space, keys are strings, every value ends where canonical_value_end says.
+  size_t i = 1;
+  if (body_[i] == '}') return true;
+  for (;;) {
+    if (member_count_ == kMaxMembersAsWritten) return false;
+    size_t key_end = sdk::canonical_value_end(body_, i, kStartDepth + 1);
+    std::string_view key = body_.substr(i + 1, key_end - i - 2);
+    if (key.find('\\') != std::string_view::npos) return false;  // the document decodes keys
+    i = key_end + 1;  // past the ':'
+    size_t value_end = sdk::canonical_value_end(body_, i, kStartDepth + 1);
+    members_[member_count_++] = {key, body_.substr(i, value_end - i)};
+    if (body_[value_end] == '}') return true;
+    i = value_end + 1;  // past the ','
+  }
+}
+
+std::string_view* BodyReader::member_as_written(std::string_view key) {
+  for (size_t k = 0; k < member_count_; ++k) {
+    if (members_[k].key == key) return &members_[k].value;
+  }
+  return nullptr;
+}
+
+bool BodyReader::wrong_type(const char* key) {
+  if (!error_) error_ = invalid_body(key);
+  return false;
+}
+
 bool BodyReader::string(const char* key, std::string& out) {
+  if (as_written_) {
+    std::string_view* value = member_as_written(key);
+    if (value == nullptr || *value == "null") return false;
+    if (value->front() != '"') return wrong_type(key);
+    sdk::decode_json_string(*value, out);  // canonical: cannot fail
+    return true;
+  }
   auto it = doc_.FindMember(key);
   if (it == doc_.MemberEnd() || it->value.IsNull()) return false;
   if (!it->value.IsString()) {
@@ -55,6 +104,13 @@ bool BodyReader::string(const char* key, std::string& out) {
 }
 
 bool BodyReader::boolean(const char* key, bool& out) {
+  if (as_written_) {
+    std::string_view* value = member_as_written(key);
+    if (value == nullptr || *value == "null") return false;
+    if (*value != "true" && *value != "false") return wrong_type(key);
+    out = *value == "true";
+    return true;
+  }
   auto it = doc_.FindMember(key);
   if (it == doc_.MemberEnd() || it->value.IsNull()) return false;
   if (!it->value.IsBool()) {
@@ -66,68 +122,23 @@ bool BodyReader::boolean(const char* key, bool& out) {
 }
 
 bool BodyReader::object_text(const char* key, std::string& out) {
-  auto it = doc_.FindMember(key);
-  if (it == doc_.MemberEnd() || it->value.IsNull()) return false;
-  if (!it->value.IsObject()) {
-    if (!error_) error_ = invalid_body(key);
-    return false;
-  }
-  // Most clients send props compact, as the Writer would write them: then the body's own text
-  // is the answer, at a third of the cost of writing the parsed tree (POST /api/v4/posts).
-  if (auto raw = canonical_member(key)) {
-    out.assign(*raw);
+  if (as_written_) {
+    std::string_view* value = member_as_written(key);
+    if (value == nullptr || *value == "null") return false;
+    if (value->front() != '{') return wrong_type(key);
+    out.assign(*value);  // already what the Writer writes
     return true;
   }
+  auto it = doc_.FindMember(key);
+  if (it == doc_.MemberEnd() || it->value.IsNull()) return false;
+  if (!it->value.IsObject()) return wrong_type(key);
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   // RapidJSON reads a number just past DBL_MAX (2e308) as infinity, which its Writer refuses
   // half-way through: the text would not be JSON. Mattermost (Go) refuses such a number too.
-  if (!it->value.Accept(w)) {
-    if (!error_) error_ = invalid_body(key);
-    return false;
-  }
+  if (!it->value.Accept(w)) return wrong_type(key);
   out.assign(buffer.GetString(), buffer.GetSize());
   return true;
-}
-
-std::optional<std::string_view> BodyReader::canonical_member(std::string_view key) const {
-  constexpr size_t kNpos = std::string_view::npos;
-  auto skip_ws = [this](size_t i) {
-    while (i < body_.size() && (body_[i] == ' ' || body_[i] == '\t' || body_[i] == '\n' ||
-                                body_[i] == '\r')) {
-      ++i;
-    }
-    return i;
-  };
-  size_t i = skip_ws(0);
-  if (i >= body_.size() || body_[i] != '{') return std::nullopt;
-  for (;;) {
-    i = skip_ws(i + 1);
-    // A key is a string; one with any escape ends the search (see the header).
-    size_t key_end = i < body_.size() && body_[i] == '"' ? sdk::canonical_value_end(body_, i, 1)
-                                                          : kNpos;
-    if (key_end == kNpos) return std::nullopt;
-    std::string_view spelled = body_.substr(i + 1, key_end - i - 2);
-    if (spelled.find('\\') != std::string_view::npos) return std::nullopt;
-    i = skip_ws(key_end);
-    if (i >= body_.size() || body_[i] != ':') return std::nullopt;
-    i = skip_ws(i + 1);
-    // One pass finds where the value ends and whether it is canonical; a value that is not
-    // (whitespace inside, a float) is crossed by the general scanner instead.
-    size_t value_end = sdk::canonical_value_end(body_, i, 1);
-    if (spelled == key) {
-      if (value_end == kNpos) return std::nullopt;
-      return body_.substr(i, value_end - i);
-    }
-    if (value_end == kNpos) {
-      sdk::JsonScanner scan(body_.substr(i));
-      // The document parsed this body already: depth and numbers are known to be fine.
-      if (!scan.skip_value(0, false)) return std::nullopt;
-      value_end = i + scan.pos();
-    }
-    i = skip_ws(value_end);
-    if (i >= body_.size() || body_[i] != ',') return std::nullopt;
-  }
 }
 
 std::optional<std::vector<std::string>> BodyReader::string_array(std::string_view body) {

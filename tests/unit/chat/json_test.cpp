@@ -265,12 +265,63 @@ TEST(BodyReader, PropsAreWhatTheWriterWritesWhetherCopiedOrWritten) {
       {R"({"props":{"big":123456789012345678901}})", R"({"big":123456789012345680000.0})"},
   };
   for (const auto& [body, expected] : cases) {
-    BodyReader r(body, "post");
-    ASSERT_FALSE(r.error()) << body;
-    std::string props;
-    ASSERT_TRUE(r.object_text("props", props)) << body;
-    EXPECT_EQ(props, expected) << body;
+    for (auto reading : {BodyReader::Reading::fastest, BodyReader::Reading::document_only}) {
+      BodyReader r(body, "post", reading);
+      ASSERT_FALSE(r.error()) << body;
+      std::string props;
+      ASSERT_TRUE(r.object_text("props", props)) << body;
+      EXPECT_EQ(props, expected) << body;
+    }
   }
+}
+
+// A compact body is read without a document, and every answer is the document's: values,
+// nulls, wrong types (the first error wins), repeated keys (the first counts), escapes.
+TEST(BodyReader, CompactBodiesReadAsWrittenAnswerAsTheDocumentDoes) {
+  auto readout = [](BodyReader& r) {
+    std::string out, s = "-";
+    bool b = false;
+    for (const char* key : {"message", "type", "name", "absent"}) {
+      out += r.string(key, s) ? "+" + s : "-";
+      out += '|';
+    }
+    out += r.boolean("open", b) ? (b ? "+true" : "+false") : "-";
+    out += r.object_text("props", s) ? "|+" + s : "|-";
+    return out + "|" + (r.error() ? r.error()->message : "");
+  };
+  const std::string deep63 = "{\"props\":" + std::string(62, '[') + std::string(62, ']') + "}";
+  const std::string deep64 = "{\"props\":" + std::string(63, '[') + std::string(63, ']') + "}";
+  const std::pair<std::string, bool> cases[] = {
+      {R"({"message":"a\"b\\c\nd","type":"","open":true,"props":{"k":[1,null]}})", true},
+      {R"({"message":null,"type":"t","open":false,"props":null})", true},
+      {R"({"message":1,"type":["x"],"open":"yes","props":[]})", true},  // four wrong types
+      {R"({"message":"first","message":"second","open":true,"open":1})", true},
+      {"{\"name\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\"}", true},
+      {"{}", true},
+      {deep63, true},
+      {deep64, false},  // one level under the document's bound: left to the document
+      {R"({"m\u0065ssage":"escaped key"})", false},
+      {R"({"message":"\u00e9"})", false},
+      {R"({"message":"x"} )", false},
+      {R"({"a":1.5})", false},
+      {R"([])", false},
+      {"{\"name\":\"\xff\"}", false},  // invalid UTF-8: the document refuses it
+  };
+  for (const auto& [body, as_written] : cases) {
+    BodyReader fast(body, "post");
+    BodyReader document(body, "post", BodyReader::Reading::document_only);
+    EXPECT_EQ(fast.read_as_written(), as_written) << body;
+    EXPECT_FALSE(document.read_as_written()) << body;
+    EXPECT_EQ(readout(fast), readout(document)) << body;
+  }
+  std::string many = "{";
+  for (int i = 0; i < 30; ++i) many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  many += "\"message\":\"last\"}";
+  BodyReader wide(many, "post");
+  EXPECT_FALSE(wide.read_as_written());  // more members than the index holds
+  std::string message;
+  EXPECT_TRUE(wide.string("message", message));
+  EXPECT_EQ(message, "last");
 }
 
 TEST(BodyReader, StringArrays) {
