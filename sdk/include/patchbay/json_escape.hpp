@@ -21,6 +21,10 @@
 #include <string>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pb::sdk {
 
 // What ends a run of plain string content for json_string_stop: '"' and '\\' always; control
@@ -29,11 +33,30 @@ inline constexpr unsigned kJsonStopQuoteBackslash = 0;
 inline constexpr unsigned kJsonStopControl = 1;
 inline constexpr unsigned kJsonStopNonAscii = 2;
 
-// Offset of the first byte of s[from, size) that ends a run (kStops), or s.size(). Eight bytes at
-// a time: most JSON text is strings and most strings are plain, so this is the loop that matters.
+// Offset of the first byte of s[from, size) that ends a run (kStops), or s.size(). Sixteen bytes
+// at a time with SSE2 (every x86-64 has it), else eight: most JSON text is strings and most
+// strings are plain, so this is the loop that matters (a sixth of the loop thread's instructions
+// per webhook went through its eight-byte form).
 template <unsigned kStops>
 std::size_t json_string_stop(std::string_view s, std::size_t from) {
   std::size_t i = from;
+#if defined(__SSE2__)
+  {
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const __m128i below_space = _mm_set1_epi8(0x1F);
+    for (; i + 16 <= s.size(); i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash));
+      // Unsigned: a byte is below 0x20 exactly when min(byte, 0x1F) is the byte itself.
+      if constexpr ((kStops & kJsonStopControl) != 0)
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_min_epu8(bytes, below_space), bytes));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      if constexpr ((kStops & kJsonStopNonAscii) != 0)
+        mask |= static_cast<unsigned>(_mm_movemask_epi8(bytes));  // the high bit of each byte
+      if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
+    }
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
     for (; i + 8 <= s.size(); i += 8) {
