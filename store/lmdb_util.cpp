@@ -40,7 +40,14 @@ int apply_batch(MDB_txn* txn, const TableHandles& tables, const WriteBatch& batc
       }
       case WriteBatch::Op::insert: {
         MDB_val value = to_val(batch.value(m));
-        rc = mdb_put(txn, dbi, &key, &value, MDB_NOOVERWRITE);
+        // Inserts are mostly of keys that sort after every other (posts: time-ordered ids).
+        // MDB_APPEND then fills the last leaf before starting the next, where an ordinary put
+        // splits full leaves in halves and leaves them half empty: a table of half-empty leaves
+        // dirties twice the pages per commit, and each scattered page costs its fdatasync ~30 us
+        // here. A key that does not sort last is refused (MDB_KEYEXIST, nothing written) and
+        // inserted the ordinary way, which also tells an existing key apart.
+        rc = mdb_put(txn, dbi, &key, &value, MDB_APPEND | MDB_NOOVERWRITE);
+        if (rc == MDB_KEYEXIST) rc = mdb_put(txn, dbi, &key, &value, MDB_NOOVERWRITE);
         break;
       }
       case WriteBatch::Op::erase:

@@ -15,7 +15,8 @@ std::string new_id();
 void new_id(char out[26]);
 
 // A fresh id whose bytewise order is creation order: 10 symbols of `now_ms` and 16 symbols of
-// 80 random bits, in Mattermost's id alphabet taken in sorted order,
+// 80 bits (random; within one millisecond, each id of a thread a random step above its
+// previous one), in Mattermost's id alphabet taken in sorted order,
 // "13456789abcdefghijkmnopqrstuwxyz": the same 32 characters new_id() uses, so the id is as
 // Mattermost-shaped as any other, and symbol order is byte order. For rows
 // that are written far more often than any other and keyed by id, posts above all: LMDB then

@@ -1,8 +1,10 @@
 // Store: opening, the directory, reads, commit_sync, batch validation, sync modes.
 #include "store/store.h"
 
+#include <lmdb.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <fstream>
 #include <vector>
 
@@ -98,6 +100,49 @@ TEST(Store, InsertOverAnExistingKeyFailsTheWholeBatch) {
   EXPECT_EQ(result.error().code, PB_E_EXISTS);
   EXPECT_EQ(read_key(*store, Table::plugin_kv, "other"), std::nullopt);
   EXPECT_EQ(read_key(*store, Table::plugin_kv, "taken"), "1");
+}
+
+TEST(Store, InsertsThatSortLastFillLeavesAndOthersStillLand) {
+  TempDir tmp;
+  constexpr int kRows = 2000;
+  const std::string row(700, 'r');  // five to a 4 KiB leaf
+  {
+    auto store = open_or_die(tmp.path());
+    for (int b = 0; b < kRows / 20; ++b) {
+      WriteBatch batch;
+      for (int i = b * 20; i < b * 20 + 20; ++i) {
+        char key[16];
+        std::snprintf(key, sizeof key, "k%08d", i);
+        ASSERT_EQ(batch.insert(Table::posts, key, row), PB_OK);
+      }
+      ASSERT_TRUE(store->commit_sync(std::move(batch)).ok());
+    }
+    // A key that does not sort last, and one that exists, take the ordinary way.
+    WriteBatch middle;
+    ASSERT_EQ(middle.insert(Table::posts, "k00000005x", "middle"), PB_OK);
+    ASSERT_TRUE(store->commit_sync(std::move(middle)).ok());
+    EXPECT_EQ(read_key(*store, Table::posts, "k00000005x"), "middle");
+    WriteBatch taken;
+    ASSERT_EQ(taken.insert(Table::posts, "k00000007", "again"), PB_OK);
+    auto result = store->commit_sync(std::move(taken));
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, PB_E_EXISTS);
+  }
+  // Appended rows fill their leaves (ordinary puts split full leaves in halves: ~667 leaves).
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), MDB_SUCCESS);
+  mdb_env_set_maxdbs(env, 32);
+  ASSERT_EQ(mdb_env_open(env, tmp.path().c_str(), MDB_RDONLY, 0600), MDB_SUCCESS);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), MDB_SUCCESS);
+  MDB_dbi dbi;
+  ASSERT_EQ(mdb_dbi_open(txn, table_name(Table::posts), 0, &dbi), MDB_SUCCESS);
+  MDB_stat stat{};
+  ASSERT_EQ(mdb_stat(txn, dbi, &stat), MDB_SUCCESS);
+  EXPECT_EQ(stat.ms_entries, static_cast<size_t>(kRows + 1));
+  EXPECT_LE(stat.ms_leaf_pages, static_cast<size_t>(kRows / 5 + 2));
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
 }
 
 TEST(Store, EraseRemovesAndToleratesMissingKeys) {

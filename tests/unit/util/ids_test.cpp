@@ -45,10 +45,11 @@ TEST(Ids, TimeOrderedIdsSortInCreationOrderAndStayMattermostShaped) {
   }
   EXPECT_EQ(pb::new_time_ordered_id(-5).substr(0, 10), "1111111111");
   EXPECT_EQ(pb::new_time_ordered_id(33).substr(0, 10), "1111111133");
-  // The same millisecond: the random part differs, and ids still sort after an earlier one.
+  // The same millisecond: the random part differs, and each id sorts after the one before.
   for (int i = 0; i < 1000; ++i) {
     std::string id = pb::new_time_ordered_id(1'800'000'000'000);
     EXPECT_GT(id, previous);
+    previous = id;
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1007u);
