@@ -73,9 +73,9 @@ bool BodyReader::index_as_written() {
   }
 }
 
-std::string_view* BodyReader::member_as_written(std::string_view key) {
+const std::string_view* BodyReader::member_as_written(std::string_view key) const {
   for (size_t k = 0; k < member_count_; ++k) {
-    if (members_[k].key == key) return &members_[k].value;
+    if (members_[k].key == key) return members_[k].value == "null" ? nullptr : &members_[k].value;
   }
   return nullptr;
 }
@@ -87,44 +87,38 @@ bool BodyReader::wrong_type(const char* key) {
 
 bool BodyReader::string(const char* key, std::string& out) {
   if (as_written_) {
-    std::string_view* value = member_as_written(key);
-    if (value == nullptr || *value == "null") return false;
+    const std::string_view* value = member_as_written(key);
+    if (value == nullptr) return false;
     if (value->front() != '"') return wrong_type(key);
     sdk::decode_json_string(*value, out);  // canonical: cannot fail
     return true;
   }
   auto it = doc_.FindMember(key);
   if (it == doc_.MemberEnd() || it->value.IsNull()) return false;
-  if (!it->value.IsString()) {
-    if (!error_) error_ = invalid_body(key);
-    return false;
-  }
+  if (!it->value.IsString()) return wrong_type(key);
   out.assign(it->value.GetString(), it->value.GetStringLength());
   return true;
 }
 
 bool BodyReader::boolean(const char* key, bool& out) {
   if (as_written_) {
-    std::string_view* value = member_as_written(key);
-    if (value == nullptr || *value == "null") return false;
+    const std::string_view* value = member_as_written(key);
+    if (value == nullptr) return false;
     if (*value != "true" && *value != "false") return wrong_type(key);
     out = *value == "true";
     return true;
   }
   auto it = doc_.FindMember(key);
   if (it == doc_.MemberEnd() || it->value.IsNull()) return false;
-  if (!it->value.IsBool()) {
-    if (!error_) error_ = invalid_body(key);
-    return false;
-  }
+  if (!it->value.IsBool()) return wrong_type(key);
   out = it->value.GetBool();
   return true;
 }
 
 bool BodyReader::object_text(const char* key, std::string& out) {
   if (as_written_) {
-    std::string_view* value = member_as_written(key);
-    if (value == nullptr || *value == "null") return false;
+    const std::string_view* value = member_as_written(key);
+    if (value == nullptr) return false;
     if (value->front() != '{') return wrong_type(key);
     out.assign(*value);  // already what the Writer writes
     return true;

@@ -47,17 +47,12 @@ class BodyReader {
   static std::optional<std::vector<std::string>> string_array(std::string_view body);
 
  private:
-  // The text of the first top-level member named `key` as the body spells it, when that text is
-  // what RapidJSON's Writer writes for it (patchbay/json_canonical.hpp); nullopt when it is not,
-  // when a key up to it has an escape (the document compares decoded keys) or the body is not
-  // an object.
-  std::optional<std::string_view> canonical_member(std::string_view key) const;
-
   // Indexes the top-level members of a body in the Writer's own form with no escaped key and at
   // most kMaxMembersAsWritten members; false (nothing kept) for any other body.
   bool index_as_written();
-  // The first member named `key` (as the document's FindMember), or nullptr.
-  std::string_view* member_as_written(std::string_view key);
+  // The value of the first member named `key` (as the document's FindMember finds it), or
+  // nullptr when there is none or it is null (which every reader treats as absent).
+  const std::string_view* member_as_written(std::string_view key) const;
   // Records the error for `key` and returns false.
   bool wrong_type(const char* key);
 
