@@ -85,6 +85,19 @@ TEST(AuthChain, DisabledPluginsRoutesAreGone) {
   EXPECT_EQ(list.out, "kv_probe 1.0.0 disabled PluginSettings.PluginStates.kv_probe.Enable is false\n");
 }
 
+// post_to_loop from the loop thread itself (every post creation uses it): the task runs on a
+// later loop turn, never inside the call, and a task it posts runs after it.
+TEST(LoopPosts, TasksPostedOnTheLoopRunLaterAndInOrder) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  for (int i = 0; i < 20; ++i) {
+    auto r = round_trip(server.host(), server.port(), get_request("/api/v4/kv_probe_posts"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "handler,first,posted,second");
+  }
+}
+
 TEST(PluginsList, ShowsKvProbeActive) {
   ServerProcess server;  // not started: only its config is used
   ASSERT_TRUE(write_file(server.config_path(), config_json(server.config(), server.store_dir())));

@@ -5,8 +5,13 @@
 //   GET  /api/v4/kv_probe/{key}     the stored value (text/plain) or 404.
 //   GET  /api/v4/kv_probe_whoami    an authenticated route: auth.check is answered by this
 //                                   plugin's interceptor for "Authorization: Bearer <Token>".
+//   GET  /api/v4/kv_probe_posts     posts a task to the loop from the loop thread, which posts a
+//                                   second one; answers with the order they ran in, e.g.
+//                                   "handler,first,second" (a task must never run inside
+//                                   post_to_loop itself).
 #include <patchbay/plugin.hpp>
 
+#include <memory>
 #include <string>
 
 namespace {
@@ -42,6 +47,21 @@ class KvProbe : public pb::sdk::Plugin {
       auto value = h.kv_get(*req.param("key"));
       if (!value) return req.respond_error(404, "kv_probe.get.not_found", "No such key.");
       return req.respond(200, "text/plain", *value);
+    });
+    if (rc != PB_OK) return rc;
+    rc = h.route("GET", "/api/v4/kv_probe_posts", [&h](pb::sdk::Request req) {
+      auto order = std::make_shared<std::string>();
+      int first = h.post_to_loop([&h, req, order] {
+        *order += ",first";
+        int second = h.post_to_loop([req, order] {
+          *order += ",second";
+          req.respond(200, "text/plain", *order);
+        });
+        *order += ",posted";
+        if (second != PB_OK) req.respond(500, "text/plain", *order + ",refused");
+      });
+      *order += "handler";  // after post_to_loop returned: the task has not run yet
+      return first == PB_OK ? PB_OK : req.respond(500, "text/plain", "refused");
     });
     if (rc != PB_OK) return rc;
     rc = h.route(
