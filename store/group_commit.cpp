@@ -100,6 +100,7 @@ Stats GroupCommitter::stats() const {
   std::lock_guard lock(mutex_);
   Stats now = stats_;
   now.queued = queued_.size();
+  if (redo_ != nullptr) now.checkpoints = redo_->checkpoints_written();
   return now;
 }
 
@@ -112,16 +113,24 @@ void GroupCommitter::writer_main() {
   const bool meta_deferred = (env_flags & MDB_NOMETASYNC) != 0 && (env_flags & MDB_NOSYNC) == 0;
   const bool commit_syncs = (env_flags & MDB_NOSYNC) == 0;  // SyncMode none: commits never do
   // Only a syncing store gains from writing ahead: without syncs an append costs what an
-  // overwrite does.
+  // overwrite does. With the redo log the data file is synced by checkpoints, and appends there
+  // would also put a filesystem journal commit in the way of the log's own writes and flushes.
   std::optional<DataFileHeadroom> headroom;
-  if (commit_syncs) headroom.emplace(env_);
+  if (commit_syncs || redo_ != nullptr) headroom.emplace(env_);
   std::vector<Pending> group;
   std::vector<Pending> awaiting;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       if (awaiting.empty()) {
-        wake_writer_.wait(lock, [this] { return !queued_.empty() || stop_; });
+        auto woken = [this] { return !queued_.empty() || stop_; };
+        if (redo_ == nullptr) {
+          wake_writer_.wait(lock, woken);
+        } else if (!wake_writer_.wait_for(lock, RedoLog::kIdleCheck, woken)) {
+          lock.unlock();
+          redo_->idle(env_);  // checkpoints what is not covered yet
+          continue;
+        }
         if (queued_.empty()) {
           writer_done_ = true;
           break;
@@ -141,9 +150,23 @@ void GroupCommitter::writer_main() {
         for (Pending& p : awaiting) p.status = status_from_lmdb(rc);
       }
     }
+    if (!confirm_directory_.empty() && (synced_data || synced_explicitly)) {
+      // This process does not keep the redo log: durable here is durable only once no
+      // restore can take it back (redo_log.h).
+      MDB_envinfo info{};
+      mdb_env_info(env_, &info);
+      if (!RedoLog::confirm(confirm_directory_, info.me_last_txnid, RedoLog::kConfirmTimeout)) {
+        for (std::vector<Pending>* list : {&awaiting, &group}) {
+          for (Pending& p : *list) {
+            if (p.status == PB_OK) p.status = PB_E_IO;
+          }
+        }
+      }
+    }
     {
       std::lock_guard lock(mutex_);
-      stats_.syncs += static_cast<uint64_t>(synced_data && commit_syncs) +
+      stats_.syncs += static_cast<uint64_t>(committed == Committed::data_synced_and_logged) +
+                      static_cast<uint64_t>(synced_data && commit_syncs) +
                       static_cast<uint64_t>(synced_explicitly);
       complete_locked(awaiting);  // durable now (or failed just above)
       if (committed == Committed::data_synced_and_logged) {
@@ -158,6 +181,8 @@ void GroupCommitter::writer_main() {
       complete_locked(group);
     }
     uv_async_send(&async_->handle);
+    if (redo_ != nullptr && committed == Committed::data_synced_and_logged)
+      redo_->after_group(env_);  // may start a checkpoint on its thread
     // Between groups, once per MiB the file grows: a step of zeros costs the writer ~0.2 ms.
     if (headroom && synced_data) {
       uint64_t before = headroom->zero_bytes_written();
@@ -168,6 +193,8 @@ void GroupCommitter::writer_main() {
       }
     }
   }
+  // A stopped server has nothing to replay at its next start.
+  if (redo_ != nullptr) (void)redo_->checkpoint_now(env_, nullptr, /*final=*/true);
   uv_async_send(&async_->handle);
 }
 
@@ -193,26 +220,17 @@ void GroupCommitter::complete_locked(std::vector<Pending>& from) {
   from.clear();
 }
 
-namespace {
-
-// A write transaction; when another process grew the map meanwhile, adopts its size and retries.
-int begin_write(MDB_env* env, MDB_txn** txn) {
-  int rc = mdb_txn_begin(env, nullptr, 0, txn);
-  if (rc == MDB_MAP_RESIZED) {
-    mdb_env_set_mapsize(env, 0);
-    rc = mdb_txn_begin(env, nullptr, 0, txn);
-  }
-  return rc;
-}
-
-}  // namespace
-
 GroupCommitter::Committed GroupCommitter::commit_group(std::vector<Pending>& group) {
   MDB_txn* txn = nullptr;
-  int rc = begin_write(env_, &txn);
+  int rc = begin_write_txn(env_, &txn);
   if (rc != MDB_SUCCESS) {
     for (Pending& p : group) p.status = status_from_lmdb(rc);
     return Committed::nothing_synced;
+  }
+  if (redo_ != nullptr && mdb_txn_id(txn) - 1 != redo_->continues()) {
+    // Another process committed a transaction the log does not hold: replay would stop before
+    // this group's record. Checkpoint it first (a failure leaves the group unlogged, below).
+    (void)redo_->checkpoint_now(env_, txn);
   }
   // Optimistically, every batch straight into the group's transaction: almost none fails, and a
   // child transaction per batch cost ~2 us each (LMDB hands its dirty pages into the child and
@@ -231,7 +249,7 @@ GroupCommitter::Committed GroupCommitter::commit_group(std::vector<Pending>& gro
     // child transaction, so that only failing batches are undone.
     mdb_txn_abort(txn);
     if (group.size() == 1) return Committed::nothing_synced;
-    rc = begin_write(env_, &txn);
+    rc = begin_write_txn(env_, &txn);
     if (rc != MDB_SUCCESS) {
       for (Pending& p : group) p.status = status_from_lmdb(rc);
       return Committed::nothing_synced;
@@ -277,10 +295,24 @@ GroupCommitter::Committed GroupCommitter::commit_group(std::vector<Pending>& gro
   MDB_envinfo after{};
   mdb_env_info(env_, &after);
   // Changed nothing: the record (if any) stays behind harmlessly; applied again it changes
-  // nothing either, and the next record overwrites it (its slot did not become the live one).
-  if (after.me_last_txnid == before.me_last_txnid) return Committed::nothing_synced;
-  if (!logged) return Committed::data_synced;
-  redo_->committed();
+  // nothing either, and the next record overwrites it.
+  if (after.me_last_txnid == before.me_last_txnid) {
+    if (logged) redo_->unchanged();
+    return Committed::nothing_synced;
+  }
+  if (logged) {
+    redo_->committed(after.me_last_txnid);
+    return Committed::data_synced_and_logged;
+  }
+  if (redo_ == nullptr) return Committed::data_synced;
+  // Not logged (too large, the ring full, a failed flush): the environment runs without syncs,
+  // so a checkpoint makes the group durable, and the log continues after it.
+  if (!redo_->checkpoint_now(env_)) {
+    for (Pending& p : group) {
+      if (p.status == PB_OK) p.status = PB_E_IO;  // written, but not known to be durable
+    }
+    return Committed::nothing_synced;
+  }
   return Committed::data_synced_and_logged;
 }
 

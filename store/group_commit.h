@@ -16,14 +16,18 @@
 // after one per group. A crash before that sync loses only unacknowledged groups: LMDB falls
 // back to the previous meta page, whose data pages a later commit never overwrites.
 //
-// When the store has a redo log (redo_log.h: SyncMode::full on ext4/xfs), a group's batches are
-// also written to it before the commit, and the commit's data sync makes them durable: such a
-// group is acknowledged as soon as its commit returns, without waiting for the next sync. A
-// group whose record cannot be written (too large, an I/O error) waits as described above.
+// When the store has a redo log (redo_log.h: SyncMode::full on ext4/xfs), the environment runs
+// without syncs instead: a group's batches are appended to the log and flushed before the
+// commit, and the group is acknowledged as soon as its commit returns; checkpoints flush the
+// data file on their own thread. A group the log cannot take (too large, the ring full, an I/O
+// error) is made durable by a checkpoint on the writer before it is acknowledged, and so is a
+// transaction another process committed, before the next group is logged. When idle for
+// RedoLog::kIdleCheck the writer checkpoints what is not covered yet; closing, it writes the
+// final checkpoint.
 //
 // In SyncMode::full the writer also keeps zero-filled space written ahead of the data file's end
-// after a commit (file_headroom.h), so commits overwrite allocated blocks instead of appending
-// and their syncs need no filesystem journal commit.
+// after a commit (file_headroom.h), so writes overwrite allocated blocks instead of appending
+// and syncs need no filesystem metadata written with them.
 //
 // Threading: submit(), close() and the destructor on the loop thread; stats() any thread.
 // The queue vectors circulate between the loop and the writer (swapped, not reallocated), so a
@@ -59,6 +63,7 @@ struct Stats {
   uint64_t headroom_bytes_written = 0;  // zeros written ahead of the data file's end (file_headroom.h)
   uint64_t groups_logged = 0;  // groups acknowledged after one sync, their redo record durable
   uint64_t batches_refused_full = 0;  // of batches_failed: PB_E_LIMIT, the map is full
+  uint64_t checkpoints = 0;  // redo log checkpoints written (redo_log.h), the one at open included
 };
 
 class GroupCommitter {
@@ -88,6 +93,10 @@ class GroupCommitter {
   void set_on_refused_full(std::function<void(uint64_t refused)> fn) {
     on_refused_full_ = std::move(fn);
   }
+  // When this process does not keep the redo log of the store in `directory` (redo_log.h):
+  // each durable group is acknowledged only once RedoLog::confirm says no restore can take it
+  // back (PB_E_IO after RedoLog::kConfirmTimeout). Before start().
+  void set_confirm_directory(std::string directory) { confirm_directory_ = std::move(directory); }
 
  private:
   struct Pending {
@@ -106,7 +115,7 @@ class GroupCommitter {
   enum class Committed {
     nothing_synced,  // failed, or changed nothing: no data sync happened
     data_synced,     // data pages synced (and with them the previous group's meta page)
-    data_synced_and_logged,  // ... and the group's redo record: durable already
+    data_synced_and_logged,  // durable already: its redo record flushed, or a checkpoint taken
   };
   void writer_main();
   // Applies and commits `group` (statuses set per batch).
@@ -120,6 +129,7 @@ class GroupCommitter {
   MDB_env* env_;
   TableHandles tables_;
   RedoLog* redo_;
+  std::string confirm_directory_;
   std::vector<const WriteBatch*> redo_batches_;  // writer thread: the group's committed batches
   uv_loop_t* loop_;
   std::thread::id loop_thread_;

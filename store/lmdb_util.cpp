@@ -60,6 +60,15 @@ int apply_batch(MDB_txn* txn, const TableHandles& tables, const WriteBatch& batc
   return PB_OK;
 }
 
+int begin_write_txn(MDB_env* env, MDB_txn** txn) {
+  int rc = mdb_txn_begin(env, nullptr, 0, txn);
+  if (rc == MDB_MAP_RESIZED) {
+    mdb_env_set_mapsize(env, 0);
+    rc = mdb_txn_begin(env, nullptr, 0, txn);
+  }
+  return rc;
+}
+
 int commit_durably(MDB_env* env, MDB_txn* txn) {
   int rc = mdb_txn_commit(txn);
   if (rc != MDB_SUCCESS) return rc;

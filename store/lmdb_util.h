@@ -33,6 +33,10 @@ inline std::string_view to_view(const MDB_val& v) {
 // must abort `txn`, since earlier mutations of the batch are already in it.
 int apply_batch(MDB_txn* txn, const TableHandles& tables, const WriteBatch& batch);
 
+// Begins a write transaction (LMDB's writer lock: no process commits while it is held); when
+// another process grew the map meanwhile, adopts its size and retries once.
+int begin_write_txn(MDB_env* env, MDB_txn** txn);
+
 // Commits a write transaction and returns only once it is durable as the environment's flags
 // say. A SyncMode::full environment is opened with MDB_NOMETASYNC (see group_commit.h: the
 // writer makes each group's meta page durable with the NEXT group's data sync), so a commit

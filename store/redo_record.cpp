@@ -5,42 +5,21 @@
 #include <cstring>
 
 #include "patchbay/plugin.h"
+#include "store/little_endian.h"
+#include "store/redo_checksum.h"
 
 namespace pb::store {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'B', 'R', 'E', 'D', 'O', '1', '\0'};
 constexpr size_t kChecksumOffset = 64;
-constexpr size_t kChecksumBytes = 16;
+constexpr size_t kChecksumBytes = kRedoChecksumBytes;
 constexpr size_t kMutationHeadBytes = 12;
 static_assert(kChecksumOffset + kChecksumBytes == kRedoHeaderBytes);
 
-void put_u32(char* at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) at[i] = static_cast<char>(v >> (8 * i));
-}
-void put_u64(char* at, uint64_t v) {
-  for (int i = 0; i < 8; ++i) at[i] = static_cast<char>(v >> (8 * i));
-}
-uint32_t get_u32(const char* at) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(at[i]);
-  return v;
-}
-uint64_t get_u64(const char* at) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(at[i]);
-  return v;
-}
-
 // BLAKE2b-128 of the header's first 64 bytes and the payload.
 void checksum(const char* header, std::string_view payload, unsigned char out[kChecksumBytes]) {
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, kChecksumBytes);
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(header),
-                            kChecksumOffset);
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(payload.data()),
-                            payload.size());
-  crypto_generichash_final(&state, out, kChecksumBytes);
+  redo_checksum({header, kChecksumOffset}, payload, out);
 }
 
 }  // namespace
@@ -119,6 +98,7 @@ std::optional<RedoRecord> parse_redo_record(std::string_view bytes, std::string_
   RedoRecord record;
   record.sequence = get_u64(header + 8);
   record.base_txnid = get_u64(header + 16);
+  record.bytes = kRedoHeaderBytes + payload.size();
   // Each batch takes at least 4 payload bytes: a count beyond that is damage, not a reason to
   // reserve memory for it.
   if (batch_count > payload.size() / 4) return std::nullopt;

@@ -33,6 +33,7 @@ inline constexpr size_t kRedoStoreIdBytes = 32;
 struct RedoRecord {
   uint64_t sequence = 0;
   uint64_t base_txnid = 0;
+  size_t bytes = 0;  // the record's length on disk, header included
   std::vector<WriteBatch> batches;
 };
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "patchbay/plugin.h"
 #include "store/directory.h"
 #include "store/migrations.h"
@@ -70,6 +72,21 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
   std::unique_ptr<Store> store(new Store());
   store->directory_ = options.directory;
   const std::string& where = store->directory_;
+
+  // The redo log first: after a machine crash the data file's meta pages must be put back to
+  // the log's checkpoint before LMDB reads them (redo_log.h).
+  // Every process recovers a log it finds free, whether or not it keeps it (below).
+  const bool keeps_log = loop != nullptr && options.sync == SyncMode::full && options.redo_log;
+  std::unique_ptr<RedoLog> redo;
+  if (keeps_log || std::filesystem::exists(where + "/" + RedoLog::kFileName)) {
+    auto opened = RedoLog::open(where, options.redo_ring_bytes, options.redo_groups_per_checkpoint);
+    if (!opened) return opened.error();
+    redo = std::move(*opened);
+    if (redo != nullptr) {
+      auto restored = redo->restore(where);
+      if (!restored) return restored.error();
+    }
+  }
 
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);
@@ -140,23 +157,31 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
     store->store_id_ = std::string(*id);
   }
 
-  if (options.sync == SyncMode::full && options.redo_log) {
-    auto redo = RedoLog::open(where, store->store_id_);
-    if (!redo) return redo.error();
-    if (*redo != nullptr) {
-      auto recovered = (*redo)->recover(env, store->tables_);
-      if (!recovered) return recovered.error();
-      auto reset = (*redo)->reset();
+  if (redo != nullptr) {
+    auto recovered = redo->recover(env, store->tables_, store->store_id_);
+    if (!recovered) return recovered.error();
+    if (keeps_log) {
+      auto reset = redo->reset(env, store->store_id_);
       if (!reset) return reset.error();
-      // Without a loop (the CLI) nothing is group-committed: recovering was all it was for.
-      if (loop != nullptr) store->redo_log_ = std::move(*redo);
+      store->redo_log_ = std::move(redo);
+      mdb_env_set_flags(env, MDB_NOSYNC, 1);  // the log and its checkpoints make groups durable
+    } else {
+      // Without a loop (the CLI), or not syncing through the log: recovering was all it was
+      // for; what this process commits is outside the log.
+      auto cleared = redo->clear();
+      if (!cleared) return cleared.error();
+      redo.reset();
     }
   }
+  // Commits outside the log must not be taken back by a later restore (RedoLog::confirm).
+  store->confirm_outside_log_ = store->redo_log_ == nullptr && options.sync == SyncMode::full &&
+                                RedoLog::supported_at(where);
 
   if (loop != nullptr) {
     store->committer_ =
         std::make_unique<GroupCommitter>(env, store->tables_, loop, store->redo_log_.get());
     store->committer_->set_on_refused_full(options.on_refused_full);
+    if (store->confirm_outside_log_) store->committer_->set_confirm_directory(where);
     auto started = store->committer_->start();
     if (!started) return started.error();
   }
@@ -165,6 +190,7 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
 
 Store::~Store() {
   committer_.reset();  // joins the writer before the environment goes away
+  redo_log_.reset();   // its checkpoint thread and pinned snapshot, too
   for (MDB_txn* txn : read_pool_) mdb_txn_abort(txn);
   read_pool_.clear();
   env_.reset();
@@ -252,11 +278,7 @@ Result<void> Store::commit_sync(WriteBatch batch) {
   if (batch.status() != PB_OK)
     return make_error(batch.status(), "store: the batch refused a mutation");
   TxnGuard write;
-  int rc = mdb_txn_begin(env_.get(), nullptr, 0, &write.txn);
-  if (rc == MDB_MAP_RESIZED) {
-    mdb_env_set_mapsize(env_.get(), 0);
-    rc = mdb_txn_begin(env_.get(), nullptr, 0, &write.txn);
-  }
+  int rc = begin_write_txn(env_.get(), &write.txn);
   if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: begin write", directory_), rc);
   int status = apply_batch(write.txn, tables_, batch);
   if (status != PB_OK) {
@@ -265,6 +287,16 @@ Result<void> Store::commit_sync(WriteBatch batch) {
   }
   rc = write.commit_durably(env_.get());
   if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: commit", directory_), rc);
+  if (redo_log_ != nullptr || confirm_outside_log_) {
+    // Outside the log (also in the process that keeps it: this is not a group): durable once
+    // no restore can take it back (redo_log.h).
+    MDB_envinfo info{};
+    mdb_env_info(env_.get(), &info);
+    if (!RedoLog::confirm(directory_, info.me_last_txnid, RedoLog::kConfirmTimeout))
+      return make_error(PB_E_IO, fmt::format("store at {}: written, but the process holding {} "
+                                             "did not confirm it durable in time",
+                                             directory_, RedoLog::kFileName));
+  }
   return {};
 }
 

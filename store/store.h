@@ -147,6 +147,7 @@ class Store {
   TableHandles tables_{};
   std::unique_ptr<RedoLog> redo_log_;          // SyncMode::full with a loop, where it is safe
   std::unique_ptr<GroupCommitter> committer_;  // null without a loop; uses redo_log_
+  bool confirm_outside_log_ = false;  // no log of our own: RedoLog::confirm each durable commit
   std::string directory_;
   std::string store_id_;
   uint32_t schema_version_ = 0;

@@ -69,6 +69,9 @@ void render_store(App& app, TextWriter& out) {
   counter(out, "patchbay_store_groups_logged_total",
           "Groups acknowledged after one sync, their batches durable in redo.log.",
           static_cast<double>(stats.groups_logged));
+  counter(out, "patchbay_store_checkpoints_total",
+          "redo.log checkpoints written (the data file flushed, the log's records before freed).",
+          static_cast<double>(stats.checkpoints));
   gauge(out, "patchbay_store_queued_batches",
         "Write batches submitted and waiting for the store's writer (the group-commit queue).",
         static_cast<double>(stats.queued));

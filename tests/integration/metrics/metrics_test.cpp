@@ -100,7 +100,7 @@ TEST(Metrics, PageParsesStrictlyAndNamesTheServersParts) {
         "patchbay_http_requests_in_flight", "patchbay_http_open_connections",
         "patchbay_store_map_used_bytes", "patchbay_store_map_limit_bytes",
         "patchbay_store_file_bytes", "patchbay_store_commits_total", "patchbay_store_syncs_total",
-        "patchbay_store_groups_logged_total",
+        "patchbay_store_groups_logged_total", "patchbay_store_checkpoints_total",
         "patchbay_store_queued_batches", "patchbay_plugin_state",
         "patchbay_process_resident_memory_bytes", "patchbay_process_open_fds",
         "patchbay_uptime_seconds", "patchbay_build_info"}) {
