@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "patchbay/plugin.h"
@@ -184,6 +185,7 @@ Result<void> RedoLog::clear() {
       !write_all(fd_, zeros, sizeof zeros, kCheckpointSlotBytes) || ::fdatasync(fd_) != 0) {
     return errno_error(directory_ + "/" + kFileName, errno);
   }
+  if (pin_ != nullptr) mdb_txn_abort(std::exchange(pin_, nullptr));  // nothing to restore now
   return {};
 }
 
@@ -284,6 +286,15 @@ Result<int> RedoLog::recover(MDB_env* env, const TableHandles& tables,
   mdb_env_get_flags(env, &flags);
   const bool was_nosync = (flags & MDB_NOSYNC) != 0;
   if (!was_nosync) mdb_env_set_flags(env, MDB_NOSYNC, 1);
+  // The checkpoint's snapshot stays pinned while records are applied (and until the next
+  // checkpoint, or clear()): a crash in between must find its pages as they were.
+  if (replay && pin_ == nullptr) {
+    int rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &pin_);
+    if (rc != MDB_SUCCESS) {
+      if (!was_nosync) mdb_env_set_flags(env, MDB_NOSYNC, 0);
+      return lmdb_error(fmt::format("{}/{}: recover", directory_, kFileName), rc);
+    }
+  }
   int applied = 0;
   Result<int> outcome = 0;
   for (;;) {
@@ -354,6 +365,7 @@ Result<int> RedoLog::recover(MDB_env* env, const TableHandles& tables,
   }
   replay_end_ = at;
   replay_next_sequence_ = sequence;
+  recovered_ = true;
   return applied;
 }
 
@@ -362,7 +374,7 @@ Result<void> RedoLog::reset(MDB_env* env, const std::string& store_id) {
   std::string path = directory_ + "/" + kFileName;
   struct stat st {};
   if (::fstat(fd_, &st) != 0) return errno_error(path, errno);
-  if (!found_ || static_cast<uint64_t>(st.st_size) != file_bytes()) {
+  if (!found_ || !recovered_ || static_cast<uint64_t>(st.st_size) != file_bytes()) {
     // A new file (or one of the legacy layout, or whose checkpoints are both unreadable):
     // written in full, not only sized, since a later overwrite of a hole (or an unwritten
     // extent) would change metadata the log's flush does not carry.

@@ -113,9 +113,11 @@ class RedoLog {
   // checkpoint of another data file: the message says to move redo.log away).
   Result<void> restore(const std::string& directory);
 
-  // After LMDB opened: applies, each in its own durable transaction, the records that continue
-  // the checkpoint, in order. Returns how many. Errors: PB_E_IO when a record that continues the
-  // store cannot be applied or is of another store (the message says to move redo.log away).
+  // After LMDB opened, before anything else writes (migrations included): applies the records
+  // that continue the checkpoint, in order, each as the transaction it was, and syncs them.
+  // Returns how many. Keeps the checkpoint's snapshot pinned until reset() or clear(). Errors:
+  // PB_E_IO when a record that continues the store cannot be applied (a table it names is not
+  // in `tables`, say): the message says to move redo.log away.
   Result<int> recover(MDB_env* env, const TableHandles& tables, const std::string& store_id);
 
   // For the process that keeps the log: makes the environment's current transaction the
@@ -195,6 +197,7 @@ class RedoLog {
   std::optional<RedoCheckpoint> found_;  // the checkpoint restore() read (recover() continues it)
   uint64_t replay_end_ = 0;              // logical ring offset after the records recover() applied
   uint64_t replay_next_sequence_ = 1;
+  bool recovered_ = false;  // recover() ran: reset() continues after what it read
 
   // Writer thread.
   uint64_t last_txnid_ = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <limits>
 
 #include "patchbay/plugin.h"
 #include "store/directory.h"
@@ -34,6 +35,18 @@ Error refuse_newer(const std::string& dir, uint32_t version) {
 
 // Opens every table's handle in `txn`; they become usable by later transactions once `txn`
 // commits.
+// The tables a store of any schema version has; the others get a handle LMDB refuses (EINVAL),
+// so a redo record that names one cannot be applied. For replaying the log before migrating.
+Result<void> open_existing_tables(MDB_txn* txn, TableHandles& tables) {
+  for (size_t i = 0; i < kTableCount; ++i) {
+    const char* name = table_name(static_cast<Table>(i));
+    int rc = mdb_dbi_open(txn, name, 0, &tables[i]);
+    if (rc == MDB_NOTFOUND) tables[i] = std::numeric_limits<MDB_dbi>::max();
+    else if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("open table {}", name), rc);
+  }
+  return {};
+}
+
 Result<void> open_tables(MDB_txn* txn, TableHandles& tables) {
   for (size_t i = 0; i < kTableCount; ++i) {
     const char* name = table_name(static_cast<Table>(i));
@@ -106,6 +119,8 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
 
   // Look before writing anything: a newer store must stay byte-for-byte as it is.
   uint32_t version;
+  TableHandles existing{};   // for the redo log's replay, which comes before any migration
+  std::string logged_store;  // the store id records must carry
   {
     TxnGuard read;
     rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &read.txn);
@@ -115,14 +130,24 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
       return make_error(v.error().code, fmt::format("store at {}: {}", where, v.error().message));
     version = *v;
     if (version > kSchemaVersion) return refuse_newer(where, version);
-    if (version == kSchemaVersion) {
-      auto opened = open_tables(read.txn, store->tables_);
-      if (!opened)
-        return make_error(opened.error().code,
-                          fmt::format("store at {}: {}", where, opened.error().message));
-      rc = read.commit();
-      if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: read", where), rc);
-    }
+    auto opened = version == kSchemaVersion ? open_tables(read.txn, store->tables_)
+                                            : Result<void>{};
+    if (opened) opened = open_existing_tables(read.txn, existing);
+    if (!opened)
+      return make_error(opened.error().code,
+                        fmt::format("store at {}: {}", where, opened.error().message));
+    MDB_val key = to_val(kStoreIdKey);
+    MDB_val value;
+    if (mdb_get(read.txn, existing[table_index(Table::meta)], &key, &value) == MDB_SUCCESS)
+      logged_store = std::string(to_view(value));
+    rc = read.commit();
+    if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("store at {}: read", where), rc);
+  }
+  // Groups acknowledged before a crash are applied as they were written: before a newer binary
+  // migrates the store, or the migration's transaction would stand where they must follow on.
+  if (redo != nullptr && !logged_store.empty()) {
+    auto recovered = redo->recover(env, existing, logged_store);
+    if (!recovered) return recovered.error();
   }
   if (version < kSchemaVersion) {
     // All steps in ONE write transaction: a crash mid-way leaves the old version intact.
@@ -158,8 +183,6 @@ Result<std::unique_ptr<Store>> Store::open(uv_loop_t* loop, const StoreOptions& 
   }
 
   if (redo != nullptr) {
-    auto recovered = redo->recover(env, store->tables_, store->store_id_);
-    if (!recovered) return recovered.error();
     if (keeps_log) {
       auto reset = redo->reset(env, store->store_id_);
       if (!reset) return reset.error();
