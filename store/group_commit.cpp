@@ -119,6 +119,9 @@ void GroupCommitter::writer_main() {
   if (commit_syncs || redo_ != nullptr) headroom.emplace(env_);
   std::vector<Pending> group;
   std::vector<Pending> awaiting;
+  // With the log, the writer looks after kIdleCheck without work, then less often the longer
+  // nothing happens (an idle server wakes twice a second, not twenty times).
+  auto idle_wait = RedoLog::kIdleCheck;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -126,11 +129,12 @@ void GroupCommitter::writer_main() {
         auto woken = [this] { return !queued_.empty() || stop_; };
         if (redo_ == nullptr) {
           wake_writer_.wait(lock, woken);
-        } else if (!wake_writer_.wait_for(lock, RedoLog::kIdleCheck, woken)) {
+        } else if (!wake_writer_.wait_for(lock, idle_wait, woken)) {
           lock.unlock();
-          redo_->idle(env_);  // checkpoints what is not covered yet
+          if (!redo_->idle(env_)) idle_wait = std::min(2 * idle_wait, RedoLog::kIdleCheckMax);
           continue;
         }
+        idle_wait = RedoLog::kIdleCheck;
         if (queued_.empty()) {
           writer_done_ = true;
           break;

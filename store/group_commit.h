@@ -22,8 +22,8 @@
 // data file on their own thread. A group the log cannot take (too large, the ring full, an I/O
 // error) is made durable by a checkpoint on the writer before it is acknowledged, and so is a
 // transaction another process committed, before the next group is logged. When idle for
-// RedoLog::kIdleCheck the writer checkpoints what is not covered yet; closing, it writes the
-// final checkpoint.
+// RedoLog::kIdleCheck (growing to kIdleCheckMax) the writer checkpoints what is not covered
+// yet; closing, it writes the final checkpoint.
 //
 // In SyncMode::full the writer also keeps zero-filled space written ahead of the data file's end
 // after a commit (file_headroom.h), so writes overwrite allocated blocks instead of appending

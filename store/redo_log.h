@@ -31,7 +31,7 @@
 //
 // Other processes (the CLI while the server runs) commit with LMDB's own syncs; their
 // transactions are not in the log. The writer notices a transaction it did not log (at its next
-// group, or within kIdleCheck when idle) and checkpoints before logging anything after it, and
+// group, or within kIdleCheckMax when idle) and checkpoints before logging anything after it, and
 // the CLI waits for that checkpoint (confirm) before it reports a write as done. A process that
 // opens the store without keeping the log recovers it if it is free and then clears its
 // checkpoints (clear): a restore never takes back a write made outside the log.
@@ -50,6 +50,7 @@
 
 #include <lmdb.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -75,7 +76,9 @@ class RedoLog {
   static constexpr uint64_t kMinRingBytes = 1u << 20;
   static constexpr uint64_t kDefaultGroupsPerCheckpoint = 512;
   static constexpr std::chrono::milliseconds kIdleCheck{50};
+  static constexpr std::chrono::milliseconds kIdleCheckMax{400};
   static constexpr std::chrono::milliseconds kConfirmTimeout{10000};
+  static constexpr std::chrono::milliseconds kWritebackInterval{5};
   static constexpr const char* kFileName = "redo.log";
 
   // The log of the store in `directory`, locked for this process, with a ring of `ring_bytes`
@@ -150,9 +153,10 @@ class RedoLog {
   void discard();
   // After a committed group: starts a checkpoint on the checkpoint thread when one is due.
   void after_group(MDB_env* env);
-  // When the writer has had nothing to do for kIdleCheck: checkpoints when groups or another
-  // process's transactions are not covered yet, so an idle store has nothing to replay.
-  void idle(MDB_env* env);
+  // When the writer has had nothing to do for a while (kIdleCheck, growing to kIdleCheckMax
+  // while nothing happens): checkpoints when groups or another process's transactions are not
+  // covered yet, so an idle store has nothing to replay. Returns whether it checkpointed.
+  bool idle(MDB_env* env);
   // Waits for a running checkpoint, then checkpoints the environment's last transaction on this
   // thread (inside a write transaction of `env`, to be sure no other process commits meanwhile,
   // when `in_txn` is that transaction; else it takes one). `final`: the store is closing and
@@ -219,6 +223,7 @@ class RedoLog {
   uint64_t checkpoint_sequence_ = 0;  // of the last checkpoint written
   MDB_txn* pin_ = nullptr;            // the durable checkpoint's snapshot
   uint64_t checkpoints_written_ = 0;
+  std::atomic<uint64_t> records_logged_{0};  // records_written_, for the checkpoint thread
   std::thread thread_;
 };
 
