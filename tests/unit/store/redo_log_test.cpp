@@ -605,6 +605,61 @@ TEST_F(RedoRecovery, AWriteByAnotherToolAfterACleanStopIsNotUndone) {
   EXPECT_EQ(read_key(*store, "tool"), "was");
 }
 
+TEST_F(RedoRecovery, AGroupTooLargeForTheLogIsMadeDurableByACheckpoint) {
+  Loop loop;
+  auto store = open_with(options_for(tmp.path(), 1u << 20, 0), loop.get());  // records <= 128 KiB
+  ASSERT_TRUE(store);
+  uint64_t before = store->stats().checkpoints;
+  int status = 1;
+  ASSERT_EQ(store->commit(batch_of({{WriteBatch::Op::put, "big", std::string(300000, 'b')}}),
+                          [&](int s) { status = s; }),
+            PB_OK);
+  loop.run_until([&] { return status != 1; });
+  EXPECT_EQ(status, PB_OK);
+  EXPECT_EQ(store->stats().checkpoints, before + 1);
+  EXPECT_EQ(store->stats().groups_logged, 1u);  // counted as durable at once
+  // And the log goes on after it: the next group is logged again, no checkpoint of its own.
+  status = 1;
+  ASSERT_EQ(store->commit(batch_of({{WriteBatch::Op::put, "small", "s"}}), [&](int s) { status = s; }),
+            PB_OK);
+  loop.run_until([&] { return status != 1; });
+  EXPECT_EQ(status, PB_OK);
+  EXPECT_EQ(store->stats().checkpoints, before + 1);
+  bool closed = false;
+  store->close([&] { closed = true; });
+  loop.run_until([&] { return closed; });
+}
+
+TEST_F(RedoRecovery, ACommitOutsideTheLogIsConfirmedAndTheLogGoesOnAfterIt) {
+  // commit_sync beside the writer stands for another process's commit (LMDB forbids a second
+  // environment in one process): the writer checkpoints it when idle, which confirms it, and the
+  // next group continues from it. A machine crash then loses none of the three.
+  std::map<std::string, std::optional<std::string>> expected;
+  int serial = 0;
+  std::string at_ack, log;
+  {
+    Loop loop;
+    auto store = open_with(options_for(tmp.path(), 1u << 20, 512), loop.get());
+    ASSERT_TRUE(store);
+    commit_groups(*store, loop, 3, 2, 50, expected, serial);
+    ASSERT_TRUE(store->commit_sync(batch_of({{WriteBatch::Op::put, "outside", "the log"}})).ok());
+    expected["outside"] = "the log";
+    commit_groups(*store, loop, 3, 2, 50, expected, serial);
+    EXPECT_GE(store->stats().groups_logged, 6u);  // two batches may form one group or two
+    at_ack = read_file(tmp.sub("data.mdb"));
+    log = read_file(tmp.sub("redo.log"));
+    bool closed = false;
+    store->close([&] { closed = true; });
+    loop.run_until([&] { return closed; });
+  }
+  overwrite_in_place(tmp.sub("data.mdb"), at_ack);
+  overwrite_in_place(tmp.sub("redo.log"), log);
+  std::filesystem::remove(tmp.sub("lock.mdb"));
+  auto recovered = reopen();
+  ASSERT_TRUE(recovered);
+  expect_holds(*recovered, expected, "after the crash");
+}
+
 TEST_F(RedoRecovery, CheckpointsComeEveryNGroupsAndAfterAStopNothingIsReplayed) {
   Loop loop;
   std::map<std::string, std::optional<std::string>> expected;
