@@ -298,8 +298,8 @@ GroupCommitter::Committed GroupCommitter::commit_group(std::vector<Pending>& gro
   }
   MDB_envinfo after{};
   mdb_env_info(env_, &after);
-  // Changed nothing: the record (if any) stays behind harmlessly; applied again it changes
-  // nothing either, and the next record overwrites it.
+  // Changed nothing: the record (if any) stays in the log; applied again it changes nothing
+  // either.
   if (after.me_last_txnid == before.me_last_txnid) {
     if (logged) redo_->unchanged();
     return Committed::nothing_synced;

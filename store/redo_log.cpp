@@ -439,7 +439,14 @@ void RedoLog::committed(uint64_t txnid) {
   last_txnid_ = txnid;
 }
 
-void RedoLog::unchanged() { written_bytes_ = 0; }
+void RedoLog::unchanged() {
+  // The record stays as the next one: replayed, it changes nothing again, and the record after
+  // it follows on from the same transaction. (Writing the next record over it instead would
+  // leave it in place whenever the next one starts the next lap, with the sequence number the
+  // next one reuses: replay would apply it and then miss the real one.)
+  uint64_t txnid = last_txnid_;
+  committed(txnid);
+}
 
 void RedoLog::discard() {
   if (written_bytes_ == 0) return;

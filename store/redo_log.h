@@ -145,8 +145,8 @@ class RedoLog {
   bool write(uint64_t base_txnid, std::span<const WriteBatch* const> batches);
   // The last write()'s transaction committed as `txnid`.
   void committed(uint64_t txnid);
-  // The last write()'s transaction changed nothing (LMDB wrote no transaction): its space and
-  // sequence number are reused by the next record (applied again, it changes nothing either).
+  // The last write()'s transaction changed nothing (LMDB wrote no transaction): its record
+  // stays in the log (applied again, it changes nothing either) and the next one follows it.
   void unchanged();
   // The last write()'s transaction did not commit: its record must never be applied. Zeroes its
   // header and flushes that before the group's failure is reported.

@@ -554,6 +554,44 @@ TEST_F(RedoMachineCrash, AnyMixOfPagesAfterTheCheckpointLosesNoAcknowledgedGroup
   }
 }
 
+TEST_F(RedoMachineCrash, AGroupThatChangedNothingThenOneThatStartsTheNextLapBothReplay) {
+  // Records of exactly 100,000 bytes (80 header + 4 count + 12 mutation head + 4 key + value)
+  // in a 1 MiB ring: ten of them end at 1,000,000; a group of erases of absent keys changes
+  // nothing (LMDB commits no transaction) and leaves a small record there; the next one, of
+  // 60,000 bytes, does not fit before the ring's end and starts the next lap. Replay must apply
+  // both, in order. (The last checkpoint is the one after the sixth record: half the ring.)
+  const std::string dir = tmp.sub("s");
+  std::string at_ack, log;
+  {
+    Loop loop;
+    auto store = open_with(options_for(dir), loop.get());
+    ASSERT_TRUE(store);
+    auto commit = [&](WriteBatch batch) {
+      int status = 1;
+      ASSERT_EQ(store->commit(std::move(batch), [&](int s) { status = s; }), PB_OK);
+      loop.run_until([&] { return status != 1; });
+      ASSERT_EQ(status, PB_OK);
+    };
+    for (int i = 0; i < 10; ++i)
+      commit(batch_of({{WriteBatch::Op::put, "k00" + std::to_string(i), std::string(99900, 'v')}}));
+    commit(batch_of({{WriteBatch::Op::erase, "none", ""}}));
+    commit(batch_of({{WriteBatch::Op::put, "last", std::string(59900, 'l')}}));
+    EXPECT_EQ(store->stats().groups_logged, 11u);  // the one that changed nothing is not counted
+    at_ack = read_file(dir + "/data.mdb");
+    log = read_file(dir + "/redo.log");
+    bool closed = false;
+    store->close([&] { closed = true; });
+    loop.run_until([&] { return closed; });
+  }
+  overwrite_in_place(dir + "/data.mdb", at_ack);
+  overwrite_in_place(dir + "/redo.log", log);
+  std::filesystem::remove(dir + "/lock.mdb");
+  auto recovered = open_with(options_for(dir));
+  ASSERT_TRUE(recovered);
+  EXPECT_EQ(read_key(*recovered, "last"), std::string(59900, 'l'));
+  EXPECT_EQ(read_key(*recovered, "k009"), std::string(99900, 'v'));
+}
+
 TEST_F(RedoMachineCrash, ManyLapsOfTheRingLoseNothing) {
   // A 1 MiB ring and ~9 KB groups: checkpoints every half ring (the writer waits for one when
   // the ring is full), records wrap several times. (Replay across the ring's end itself:
