@@ -106,6 +106,14 @@ std::optional<RedoRecord> read_record(int fd, uint64_t ring_bytes, uint64_t at,
   return parse_redo_record(bytes, store_id);
 }
 
+// Zeroes both checkpoint slots of the log open as `fd` and flushes that: no checkpoint is left
+// to restore. False on an I/O error.
+bool zero_checkpoints(int fd) {
+  char zeros[kRedoCheckpointHeadBytes] = {};
+  return write_all(fd, zeros, sizeof zeros, 0) &&
+         write_all(fd, zeros, sizeof zeros, RedoLog::kCheckpointSlotBytes) && ::fdatasync(fd) == 0;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RedoLog>> RedoLog::open(const std::string& directory, uint64_t ring_bytes,
@@ -165,10 +173,7 @@ bool RedoLog::confirm(const std::string& directory, uint64_t txnid,
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
       // Nobody keeps the log: clear its checkpoints (the lock goes with the descriptor).
-      char zeros[kRedoCheckpointHeadBytes] = {};
-      bool cleared = !c || (write_all(fd, zeros, sizeof zeros, 0) &&
-                            write_all(fd, zeros, sizeof zeros, kCheckpointSlotBytes) &&
-                            ::fdatasync(fd) == 0);
+      bool cleared = !c || zero_checkpoints(fd);
       ::close(fd);
       return cleared;
     }
@@ -180,11 +185,7 @@ bool RedoLog::confirm(const std::string& directory, uint64_t txnid,
 
 Result<void> RedoLog::clear() {
   found_.reset();
-  char zeros[kRedoCheckpointHeadBytes] = {};
-  if (!write_all(fd_, zeros, sizeof zeros, 0) ||
-      !write_all(fd_, zeros, sizeof zeros, kCheckpointSlotBytes) || ::fdatasync(fd_) != 0) {
-    return errno_error(directory_ + "/" + kFileName, errno);
-  }
+  if (!zero_checkpoints(fd_)) return errno_error(directory_ + "/" + kFileName, errno);
   if (pin_ != nullptr) mdb_txn_abort(std::exchange(pin_, nullptr));  // nothing to restore now
   return {};
 }
@@ -433,8 +434,7 @@ void RedoLog::committed(uint64_t txnid) {
   tail_ = written_at_ + written_bytes_;
   written_bytes_ = 0;
   ++next_sequence_;
-  ++records_written_;
-  records_logged_.store(records_written_, std::memory_order_relaxed);
+  records_logged_.fetch_add(1, std::memory_order_relaxed);
   ++groups_since_checkpoint_;
   last_txnid_ = txnid;
 }
@@ -444,8 +444,7 @@ void RedoLog::unchanged() {
   // it follows on from the same transaction. (Writing the next record over it instead would
   // leave it in place whenever the next one starts the next lap, with the sequence number the
   // next one reuses: replay would apply it and then miss the real one.)
-  uint64_t txnid = last_txnid_;
-  committed(txnid);
+  committed(last_txnid_);
 }
 
 void RedoLog::discard() {

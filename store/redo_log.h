@@ -164,7 +164,6 @@ class RedoLog {
   // flushed: nothing after the previous checkpoint is known durable).
   Result<void> checkpoint_now(MDB_env* env, MDB_txn* in_txn = nullptr, bool final = false);
 
-  uint64_t records_written() const { return records_written_; }
   uint64_t checkpoints_written() const;
 
  private:
@@ -210,7 +209,6 @@ class RedoLog {
   uint64_t written_at_ = 0;      // logical offset of the last write()'s record, until resolved
   uint64_t written_bytes_ = 0;   // its length; 0: no write() pending
   uint64_t groups_since_checkpoint_ = 0;
-  uint64_t records_written_ = 0;
 
   // Shared with the checkpoint thread.
   mutable std::mutex mutex_;
@@ -223,7 +221,8 @@ class RedoLog {
   uint64_t checkpoint_sequence_ = 0;  // of the last checkpoint written
   MDB_txn* pin_ = nullptr;            // the durable checkpoint's snapshot
   uint64_t checkpoints_written_ = 0;
-  std::atomic<uint64_t> records_logged_{0};  // records_written_, for the checkpoint thread
+  std::atomic<uint64_t> records_logged_{0};  // written by the writer, watched by the checkpoint
+                                              // thread (is there anything to write back?)
   std::thread thread_;
 };
 
