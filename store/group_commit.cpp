@@ -253,12 +253,31 @@ GroupCommitter::Committed GroupCommitter::commit_group(std::vector<Pending>& gro
     // child transaction, so that only failing batches are undone.
     mdb_txn_abort(txn);
     if (group.size() == 1) return Committed::nothing_synced;
-    rc = begin_write_txn(env_, &txn);
+    return commit_batch_by_batch(group);
+  }
+  return log_and_commit(txn, group);
+}
+
+GroupCommitter::Committed GroupCommitter::commit_batch_by_batch(std::vector<Pending>& group) {
+  // The commit itself needs pages (the free list of the pages the undone batches took): when
+  // the batches that fit filled the map to the brim, the commit fails with MDB_MAP_FULL and
+  // would take every batch of the group with it. Then the last batch applied is given up too
+  // and the rest tried again, until the commit fits (a page or two: one round, rarely more).
+  size_t tried = group.size();  // batches [tried, size) are refused without being applied
+  for (;;) {
+    MDB_txn* txn = nullptr;
+    int rc = begin_write_txn(env_, &txn);
     if (rc != MDB_SUCCESS) {
       for (Pending& p : group) p.status = status_from_lmdb(rc);
       return Committed::nothing_synced;
     }
-    for (Pending& p : group) {
+    size_t last_applied = group.size();
+    for (size_t i = 0; i < group.size(); ++i) {
+      Pending& p = group[i];
+      if (i >= tried) {
+        p.status = PB_E_LIMIT;
+        continue;
+      }
       MDB_txn* child = nullptr;
       rc = mdb_txn_begin(env_, txn, 0, &child);
       if (rc != MDB_SUCCESS) {
@@ -271,9 +290,23 @@ GroupCommitter::Committed GroupCommitter::commit_group(std::vector<Pending>& gro
         continue;
       }
       rc = mdb_txn_commit(child);  // merges into the parent; nothing is synced yet
-      if (rc != MDB_SUCCESS) p.status = status_from_lmdb(rc);
+      if (rc != MDB_SUCCESS) {
+        p.status = status_from_lmdb(rc);
+      } else {
+        last_applied = i;
+      }
     }
+    Committed committed = log_and_commit(txn, group);
+    // A failed commit answers every applied batch with its error: the last one applied tells.
+    if (last_applied == group.size() || group[last_applied].status != PB_E_LIMIT) {
+      return committed;
+    }
+    tried = last_applied;  // the commit did not fit: one batch fewer
   }
+}
+
+GroupCommitter::Committed GroupCommitter::log_and_commit(MDB_txn* txn,
+                                                         std::vector<Pending>& group) {
   bool logged = false;
   if (redo_ != nullptr) {
     redo_batches_.clear();
@@ -287,7 +320,7 @@ GroupCommitter::Committed GroupCommitter::commit_group(std::vector<Pending>& gro
   // last transaction id tells whether a commit, with its data sync, really happened.
   MDB_envinfo before{};
   mdb_env_info(env_, &before);
-  rc = mdb_txn_commit(txn);  // the one data sync of the whole group
+  int rc = mdb_txn_commit(txn);  // the one data sync of the whole group
   if (rc != MDB_SUCCESS) {
     if (logged) redo_->discard();  // before the failure is reported: never applied later
     int status = status_from_lmdb(rc);

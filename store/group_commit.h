@@ -4,8 +4,9 @@
 // write transaction (straight into it; when one fails, again, each in its own child transaction,
 // so that a failing batch is aborted alone), commits once, and hands the statuses back to the
 // loop thread through a uv_async_t, where the callbacks run in commit order (a group's failed
-// batches are answered at once, its committed ones once durable, see below). While the writer syncs, new batches queue up and form the next
-// group. Statuses are "durable" as the environment's sync mode defines it.
+// batches are answered at once, its committed ones once durable, see below). While the writer
+// syncs, new batches queue up and form the next group. Statuses are "durable" as the environment's
+// sync mode defines it.
 //
 // One fsync per group, not two. An LMDB commit syncs the data pages, then writes and syncs the
 // meta page that makes them visible. SyncMode::full opens the environment with MDB_NOMETASYNC:
@@ -60,7 +61,8 @@ struct Stats {
   uint64_t largest_group = 0;      // most batches in one write transaction
   uint64_t syncs = 0;              // fsyncs the writer paid (a commit's own, or an explicit one)
   uint64_t queued = 0;             // batches submitted and not yet taken by the writer (now)
-  uint64_t headroom_bytes_written = 0;  // zeros written ahead of the data file's end (file_headroom.h)
+  // Zeros written ahead of the data file's end (file_headroom.h).
+  uint64_t headroom_bytes_written = 0;
   uint64_t groups_logged = 0;  // groups acknowledged after one sync, their redo record durable
   uint64_t batches_refused_full = 0;  // of batches_failed: PB_E_LIMIT, the map is full
   uint64_t checkpoints = 0;  // redo log checkpoints written (redo_log.h), the one at open included
@@ -113,13 +115,17 @@ class GroupCommitter {
   };
 
   enum class Committed {
-    nothing_synced,  // failed, or changed nothing: no data sync happened
-    data_synced,     // data pages synced (and with them the previous group's meta page)
+    nothing_synced,          // failed, or changed nothing: no data sync happened
+    data_synced,             // data pages synced (and with them the previous group's meta page)
     data_synced_and_logged,  // durable already: its redo record flushed, or a checkpoint taken
   };
   void writer_main();
   // Applies and commits `group` (statuses set per batch).
   Committed commit_group(std::vector<Pending>& group);
+  // After a batch of the group failed: each batch again in its own child transaction.
+  Committed commit_batch_by_batch(std::vector<Pending>& group);
+  // Logs the applied batches of `txn` (with the redo log) and commits it; sets the statuses.
+  Committed log_and_commit(MDB_txn* txn, std::vector<Pending>& group);
   // Moves `from` to completed_ and counts it (mutex_ held).
   void complete_locked(std::vector<Pending>& from);
   static void on_async(uv_async_t* handle);
@@ -147,7 +153,7 @@ class GroupCommitter {
   bool writer_done_ = false;        // guarded: the writer has returned from its last group
   Stats stats_;                     // guarded
 
-  std::vector<Pending> delivering_;  // loop thread only: the batch being called back
+  std::vector<Pending> delivering_;     // loop thread only: the batch being called back
   uint64_t refused_full_reported_ = 0;  // loop thread only: stats_.batches_refused_full told
   std::function<void(uint64_t)> on_refused_full_;
 };

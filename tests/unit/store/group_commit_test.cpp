@@ -21,7 +21,6 @@ WriteBatch one_put(const std::string& key, const std::string& value) {
   return batch;
 }
 
-
 void close_and_wait(Store& store, Loop& loop) {
   bool closed = false;
   store.close([&] { closed = true; });
@@ -176,13 +175,17 @@ TEST(GroupCommit, AFullMapRefusesWritesAndReportsHowMany) {
   const std::string value(4000, 'v');
   for (int i = 0; i < 400 && refused == 0; ++i) {
     int status = 1;
-    ASSERT_EQ((*store)->commit(one_put("k" + std::to_string(i), value), [&](int s) {
-      status = s;
-      ++callbacks;
-    }), PB_OK);
+    ASSERT_EQ((*store)->commit(one_put("k" + std::to_string(i), value),
+                               [&](int s) {
+                                 status = s;
+                                 ++callbacks;
+                               }),
+              PB_OK);
     loop.run_until([&] { return status != 1; });
-    if (status == PB_E_LIMIT) ++refused;
-    else ASSERT_EQ(status, PB_OK) << i;
+    if (status == PB_E_LIMIT)
+      ++refused;
+    else
+      ASSERT_EQ(status, PB_OK) << i;
   }
   ASSERT_EQ(refused, 1) << "the map never filled";
   EXPECT_EQ(reports, (std::vector<uint64_t>{1}));
@@ -194,18 +197,23 @@ TEST(GroupCommit, AFullMapRefusesWritesAndReportsHowMany) {
 
 // The map fills in the middle of one group: the group is applied again batch by batch, and
 // every batch's answer is what the store holds (the ones before the full map stored whole, the
-// refused ones not at all), whatever LMDB left of the first attempt.
-TEST(GroupCommit, AMapThatFillsInsideAGroupAnswersEachBatchAsStored) {
+// refused ones not at all), whatever LMDB left of the first attempt, and the batches that fit
+// are stored even when the group's commit needs the last free pages.
+// With SyncMode full the group's redo record is written before each commit attempt and given up
+// with a commit that does not fit.
+class MapFillingGroup : public ::testing::TestWithParam<SyncMode> {};
+
+TEST_P(MapFillingGroup, AnswersEachBatchAsStored) {
   TempDir tmp;
   WriteLockHolder other_process(tmp.path());
   Loop loop;
   StoreOptions options;
   options.directory = tmp.path();
-  options.sync = SyncMode::none;
+  options.sync = GetParam();
   options.map_size_bytes = 1 << 20;
   auto store = Store::open(loop.get(), options);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  ASSERT_TRUE(other_process.hold());  // every batch below waits: one group
+  ASSERT_TRUE(other_process.hold());  // the batches below wait: one group (or two, below)
 
   constexpr int kBatches = 400;  // 400 x 4 KB: more than the 1 MiB map holds
   const std::string value(4000, 'v');
@@ -227,11 +235,22 @@ TEST(GroupCommit, AMapThatFillsInsideAGroupAnswersEachBatchAsStored) {
     EXPECT_EQ(read_key(**store, "k" + std::to_string(i)).has_value(), ok) << i;
     EXPECT_EQ(read_key(**store, "pair" + std::to_string(i)).has_value(), ok) << i;
   }
-  EXPECT_GT(stored, 0);
+  // What fits was stored: ~240 of the 4 KB batches fill the 1 MiB map. The commit of a group
+  // that filled the map with its batches needs room of its own (the free list), and used to
+  // fail, refusing every batch of the group: 0 or 2 stored (the flake of one run in ~300).
+  EXPECT_GT(stored, kBatches / 2);
   EXPECT_LT(stored, kBatches);
-  EXPECT_EQ((*store)->stats().groups_committed, 1u);
+  // The writer may have taken the first batch or two before it blocked on the lock.
+  EXPECT_GE((*store)->stats().groups_committed, 1u);
+  EXPECT_LE((*store)->stats().groups_committed, 2u);
   close_and_wait(**store, loop);
 }
+
+INSTANTIATE_TEST_SUITE_P(GroupCommit, MapFillingGroup,
+                         ::testing::Values(SyncMode::none, SyncMode::full), [](const auto& info) {
+                           return std::string(info.param == SyncMode::none ? "SyncNone"
+                                                                           : "SyncFull");
+                         });
 
 TEST(GroupCommit, CloseDrainsQueuedBatchesBeforeOnClosed) {
   TempDir tmp;
