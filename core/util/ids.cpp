@@ -1,7 +1,9 @@
 #include "ids.h"
 
 #include <sodium.h>
+#include <sys/random.h>
 
+#include <cerrno>
 #include <cstdint>
 
 #include "patchbay/ids.hpp"
@@ -19,12 +21,29 @@ struct RandomPool {
 
   const uint8_t* take16() {
     if (used + 16 > sizeof bytes) {
-      randombytes_buf(bytes, sizeof bytes);
+      fill(bytes, sizeof bytes);
       used = 0;
     }
     const uint8_t* out = bytes + used;
     used += 16;
     return out;
+  }
+
+  // The kernel's CSPRNG, in one getrandom() for the whole pool: libsodium's randombytes_buf asks
+  // for 256 bytes per call, 16 syscalls per refill (one per 8 webhooks on the loop thread). A
+  // call interrupted by a signal returns what it has; the rest is asked for again. Without
+  // getrandom (ENOSYS), libsodium's own source.
+  static void fill(uint8_t* out, size_t size) {
+    while (size > 0) {
+      ssize_t got = ::getrandom(out, size, 0);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        randombytes_buf(out, size);
+        return;
+      }
+      out += got;
+      size -= static_cast<size_t>(got);
+    }
   }
 };
 

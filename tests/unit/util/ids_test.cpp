@@ -4,6 +4,8 @@
 #include <sodium.h>
 
 #include <set>
+#include <string>
+#include <vector>
 
 TEST(Ids, AreMattermostShaped) {
   ASSERT_GE(sodium_init(), 0);
@@ -17,6 +19,22 @@ TEST(Ids, AreMattermostShaped) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);
+}
+
+// The pool is refilled every 256 ids (one getrandom for 4 KiB): ids across many refills stay
+// distinct, and every position but the last (16 bytes give it 3 bits: one of 8 characters)
+// takes every one of the 32 characters, which a pool left short or zeroed would not.
+TEST(Ids, StayDistinctAndUniformAcrossPoolRefills) {
+  constexpr int kIds = 20000;  // ~78 refills
+  std::set<std::string> seen;
+  std::vector<std::set<char>> per_position(26);
+  for (int i = 0; i < kIds; ++i) {
+    std::string id = pb::new_id();
+    for (size_t p = 0; p < id.size(); ++p) per_position[p].insert(id[p]);
+    seen.insert(std::move(id));
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kIds));
+  for (size_t p = 0; p + 1 < per_position.size(); ++p) EXPECT_EQ(per_position[p].size(), 32u) << p;
 }
 
 TEST(Ids, ValidityIsLengthAndAlphanumerics) {
