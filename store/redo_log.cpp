@@ -1,9 +1,9 @@
 #include "store/redo_log.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <fmt/format.h>
 #include <linux/magic.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -120,7 +120,8 @@ Result<std::unique_ptr<RedoLog>> RedoLog::open(const std::string& directory, uin
                                                uint64_t groups_per_checkpoint,
                                                bool any_filesystem) {
   if (ring_bytes < kMinRingBytes)
-    return make_error(PB_E_INVALID, fmt::format("redo log: a ring of {} bytes is too small", ring_bytes));
+    return make_error(PB_E_INVALID,
+                      fmt::format("redo log: a ring of {} bytes is too small", ring_bytes));
   if (sodium_init() < 0) return make_error(PB_E_IO, "redo log: libsodium cannot start");
   std::string path = directory + "/" + kFileName;
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -141,8 +142,7 @@ Result<std::unique_ptr<RedoLog>> RedoLog::open(const std::string& directory, uin
     ::close(fd);
     return synced.error();
   }
-  return std::unique_ptr<RedoLog>(
-      new RedoLog(fd, directory, ring_bytes, groups_per_checkpoint));
+  return std::unique_ptr<RedoLog>(new RedoLog(fd, directory, ring_bytes, groups_per_checkpoint));
 }
 
 bool RedoLog::supported_at(const std::string& directory) {
@@ -268,9 +268,15 @@ Result<int> RedoLog::recover(MDB_env* env, const TableHandles& tables,
     if (found_->store_id != store_id) found_.reset();  // another store's log: nothing to apply
   }
   const bool replay = found_ && !found_->final;
+  // The records are where the ring of the file put them: its own size, which is not the one
+  // asked for when the operator changed it (reset() then writes the file afresh at that size).
+  uint64_t ring = ring_bytes_;
   if (found_) {
     at = found_->first_record;
     sequence = found_->first_record_sequence;
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0 && static_cast<uint64_t>(st.st_size) > kRingOffset)
+      ring = static_cast<uint64_t>(st.st_size) - kRingOffset;
   } else {
     struct stat st {};
     if (::fstat(fd_, &st) == 0 && static_cast<uint64_t>(st.st_size) == kLegacyFileBytes) {
@@ -302,11 +308,11 @@ Result<int> RedoLog::recover(MDB_env* env, const TableHandles& tables,
     std::optional<RedoRecord> record;
     if (found_ && !replay) break;
     if (found_) {
-      record = read_record(fd_, ring_bytes_, at, store_id);
-      if ((!record || record->sequence != sequence) && at % ring_bytes_ != 0) {
+      record = read_record(fd_, ring, at, store_id);
+      if ((!record || record->sequence != sequence) && at % ring != 0) {
         // A record that did not fit before the ring's end starts the next lap.
-        uint64_t lap = (at / ring_bytes_ + 1) * ring_bytes_;
-        record = read_record(fd_, ring_bytes_, lap, store_id);
+        uint64_t lap = (at / ring + 1) * ring;
+        record = read_record(fd_, ring, lap, store_id);
         if (record && record->sequence == sequence) at = lap;
       }
       if (!record || record->sequence != sequence) break;
@@ -362,7 +368,8 @@ Result<int> RedoLog::recover(MDB_env* env, const TableHandles& tables,
   if (!outcome) return outcome;
   if (applied > 0) {
     int rc = mdb_env_sync(env, 1);
-    if (rc != MDB_SUCCESS) return lmdb_error(fmt::format("{}/{}: recover sync", directory_, kFileName), rc);
+    if (rc != MDB_SUCCESS)
+      return lmdb_error(fmt::format("{}/{}: recover sync", directory_, kFileName), rc);
   }
   replay_end_ = at;
   replay_next_sequence_ = sequence;
@@ -573,7 +580,8 @@ Result<void> RedoLog::checkpoint_now(MDB_env* env, MDB_txn* in_txn, bool final) 
   last_txnid_ = mdb_txn_id(writer_lock) - 1;
   auto job = capture(env);
   if (in_txn == nullptr) mdb_txn_abort(writer_lock);
-  if (!job) return make_error(PB_E_IO, fmt::format("{}: checkpoint: cannot read the meta pages", path));
+  if (!job)
+    return make_error(PB_E_IO, fmt::format("{}: checkpoint: cannot read the meta pages", path));
   groups_since_checkpoint_ = 0;
   job->checkpoint.final = final;
   return complete(env, std::move(*job));

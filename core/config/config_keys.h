@@ -86,11 +86,12 @@
   KEY(Plugins, RawObjectMap, {}, any())
 
 // patchbay's own section. SyncMode "full": a write is acknowledged once fsynced; "none": the
-// operator trades durability for speed.
+// operator trades durability for speed. RedoLogSizeMB: the ring of redo.log (SyncMode full).
 #define PB_CONFIG_STORE_SETTINGS(KEY)                                                      \
   KEY(Directory, String, "./data", any())                                                  \
   KEY(SyncMode, String, "full", one_of("full", "none"))                                    \
-  KEY(MaxSizeMB, Int, 1024, range(1, 1048576))
+  KEY(MaxSizeMB, Int, 1024, range(1, 1048576))                                             \
+  KEY(RedoLogSizeMB, Int, 32, range(1, 4096))
 
 // Prometheus /metrics, as Mattermost's MetricsSettings: off by default; when on, served on its
 // own listener (never on ServiceSettings.ListenAddress), so it can be bound to a private address.

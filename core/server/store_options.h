@@ -11,6 +11,7 @@ inline store::StoreOptions store_options(const config::Config& config) {
   options.directory = config.store.Directory;
   options.sync = config.store.SyncMode == "none" ? store::SyncMode::none : store::SyncMode::full;
   options.map_size_bytes = static_cast<uint64_t>(config.store.MaxSizeMB) << 20;
+  options.redo_ring_bytes = static_cast<uint64_t>(config.store.RedoLogSizeMB) << 20;
   return options;
 }
 

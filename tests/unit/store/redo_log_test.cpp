@@ -356,6 +356,36 @@ TEST_F(RedoRecovery, ARecordThatCrossesTheRingsEndIsFoundAtTheNextLap) {
   EXPECT_EQ(read_key(*store, "next"), "1");
 }
 
+// StoreSettings.RedoLogSizeMB changed between a crash and the next start: the records are read
+// where the file's own ring put them, then the file is written afresh at the size asked for.
+TEST_F(RedoRecovery, ALogOfAnotherRingSizeIsReplayedThenRemadeAtTheSizeAskedFor) {
+  struct Case {
+    uint64_t written, asked, first;
+  };
+  // Records in the middle of a lap, where the two sizes put them at different places.
+  for (const Case& c :
+       {Case{1u << 20, 2u << 20, (3u << 20) / 2}, Case{2u << 20, 1u << 20, (13u << 20) / 4}}) {
+    const uint64_t written = c.written, asked = c.asked;
+    SCOPED_TRACE(written);
+    uint64_t last = last_txnid(tmp.path());
+    const std::string value(3000, static_cast<char>('a' + (written >> 20)));
+    WriteBatch big = batch_of({{WriteBatch::Op::put, "big", value}});
+    WriteBatch next = batch_of({{WriteBatch::Op::put, "next", std::to_string(written)}});
+    write_log(tmp.path(), id, {{last, 41, {&big}}, {last + 1, 42, {&next}}}, written, c.first, 41);
+    {
+      Loop loop;  // the process that keeps the log (a server): it remakes the file
+      auto store = open_with(options_for(tmp.path(), asked), loop.get());
+      ASSERT_TRUE(store);
+      EXPECT_EQ(read_key(*store, "big"), value);
+      EXPECT_EQ(read_key(*store, "next"), std::to_string(written));
+      EXPECT_EQ(std::filesystem::file_size(tmp.path() + "/redo.log"), RedoLog::kRingOffset + asked);
+      bool closed = false;
+      store->close([&] { closed = true; });
+      loop.run_until([&] { return closed; });
+    }
+  }
+}
+
 TEST_F(RedoRecovery, ARecordThatCannotApplyRefusesToOpenAndSaysWhatToDo) {
   {
     auto store = reopen();
