@@ -232,6 +232,14 @@ void Store::release_read(MDB_txn* txn) const {
   mdb_txn_abort(txn);
 }
 
+uint64_t Store::snapshot_of(const ReadTxn& txn) { return mdb_txn_id(txn.raw()); }
+
+uint64_t Store::newest_txnid() const {
+  MDB_envinfo info{};
+  mdb_env_info(env_.get(), &info);
+  return info.me_last_txnid;
+}
+
 Result<ReadTxn> Store::begin_read() const {
   MDB_txn* txn = nullptr;
   {

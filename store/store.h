@@ -79,6 +79,13 @@ class Store {
 
   // A fresh snapshot of the committed data. Errors: PB_E_IO (e.g. the reader table is full).
   Result<ReadTxn> begin_read() const;
+  // The id of the snapshot `txn` reads.
+  static uint64_t snapshot_of(const ReadTxn& txn);
+  // The newest committed transaction, by this process or another: never older than the snapshot
+  // a begin_read() now would get (LMDB writes a commit's meta page before readers can see it).
+  // So a row read in snapshot T is still the committed row while this is T, and a cache of it
+  // needs no read transaction to know so. Any thread; no transaction; ~50 instructions.
+  uint64_t newest_txnid() const;
 
   // The value of `key`, or nullopt when absent (or the key cannot exist: empty or too long).
   // The view is valid while `txn` lives.

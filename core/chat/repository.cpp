@@ -80,7 +80,7 @@ std::shared_ptr<const T> lookup(const store::Store& store, const store::ReadTxn&
     cache.forget(id);
     return nullptr;
   }
-  return cache.get(id, *value, parse);
+  return cache.get(id, *value, parse, store::Store::snapshot_of(txn));
 }
 
 template <typename T>
@@ -111,15 +111,17 @@ std::shared_ptr<const Channel> Repository::cached_channel(const store::ReadTxn& 
 template <typename T, typename Parse>
 std::shared_ptr<const T> Repository::cached_row(Table table, std::string_view key,
                                                 RowCache<T>& cache, Parse parse) const {
+  bool owner = parsed_.owner == std::this_thread::get_id();
+  if (owner) {
+    if (auto unchanged = cache.current(key, store_->newest_txnid())) return unchanged;
+  }
   auto txn = store_->begin_read();
   if (!txn.ok()) return nullptr;
-  bool owner = parsed_.owner == std::this_thread::get_id();
   return lookup(*store_, *txn, table, key, owner, cache, parse);
 }
 
 std::shared_ptr<const User> Repository::user_ref(std::string_view id) const {
-  auto txn = store_->begin_read();
-  return txn.ok() ? cached_user(*txn, id) : nullptr;
+  return cached_row(Table::users, id, parsed_.users, parse_user);
 }
 
 std::shared_ptr<const User> Repository::user_via(Table index, std::string_view key) const {
@@ -159,8 +161,7 @@ bool Repository::has_users() const {
 }
 
 std::shared_ptr<const Team> Repository::team_ref(std::string_view id) const {
-  auto txn = store_->begin_read();
-  return txn.ok() ? cached_team(*txn, id) : nullptr;
+  return cached_row(Table::teams, id, parsed_.teams, parse_team);
 }
 
 std::optional<Team> Repository::team(std::string_view id) const { return copy_of(team_ref(id)); }
@@ -215,8 +216,7 @@ std::vector<Team> Repository::teams_of_user(std::string_view user_id) const {
 }
 
 std::shared_ptr<const Channel> Repository::channel_ref(std::string_view id) const {
-  auto txn = store_->begin_read();
-  return txn.ok() ? cached_channel(*txn, id) : nullptr;
+  return cached_row(Table::channels, id, parsed_.channels, parse_channel);
 }
 
 std::shared_ptr<const Channel> Repository::channel_via(std::string_view name_key) const {

@@ -44,6 +44,31 @@ TEST_F(RowCacheTest, EqualBytesAreAHitWithoutAParse) {
   EXPECT_EQ(cache.size(), 1u);
 }
 
+// current(): the entry answers without its bytes only in the snapshot get() last saw them in.
+TEST_F(RowCacheTest, AnEntryIsCurrentOnlyInTheSnapshotItWasLastCheckedIn) {
+  RowCache<Record> cache(4);
+  EXPECT_FALSE(cache.current("id1", 7));  // absent
+  auto first = cache.get("id1", "v1", CountingParse{&parses_}, 7);
+  EXPECT_EQ(cache.current("id1", 7).get(), first.get());
+  EXPECT_FALSE(cache.current("id1", 8));  // a later commit: the row must be read again
+  EXPECT_FALSE(cache.current("id1", 0));  // 0 is "unknown", never a match
+  // Read again in snapshot 8, same bytes: a hit, now current in 8 (and no longer in 7).
+  EXPECT_EQ(cache.get("id1", "v1", CountingParse{&parses_}, 8).get(), first.get());
+  EXPECT_EQ(cache.current("id1", 8).get(), first.get());
+  EXPECT_FALSE(cache.current("id1", 7));
+  // Changed in snapshot 9: the new record is current in 9.
+  auto changed = cache.get("id1", "v2", CountingParse{&parses_}, 9);
+  EXPECT_EQ(cache.current("id1", 9)->text, "v2");
+  EXPECT_EQ(parses_, 2);
+  // Read without a snapshot (0): nothing is current any more.
+  get(cache, "id1", "v2");
+  EXPECT_FALSE(cache.current("id1", 9));
+  // Forgotten (found absent): never current.
+  cache.get("id1", "v2", CountingParse{&parses_}, 10);
+  cache.forget("id1");
+  EXPECT_FALSE(cache.current("id1", 10));
+}
+
 TEST_F(RowCacheTest, ChangedBytesAreParsedAgainAndReplaceTheEntry) {
   RowCache<Record> cache(4);
   auto before = get(cache, "id1", "v1");
