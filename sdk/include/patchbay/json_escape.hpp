@@ -38,7 +38,7 @@ inline constexpr unsigned kJsonStopNonAscii = 2;
 // strings are plain, so this is the loop that matters (a sixth of the loop thread's instructions
 // per webhook went through its eight-byte form).
 template <unsigned kStops>
-std::size_t json_string_stop(std::string_view s, std::size_t from) {
+[[gnu::always_inline]] inline std::size_t json_string_stop(std::string_view s, std::size_t from) {
   std::size_t i = from;
 #if defined(__SSE2__)
   {

@@ -34,7 +34,9 @@ TEST(Ids, StayDistinctAndUniformAcrossPoolRefills) {
     seen.insert(std::move(id));
   }
   EXPECT_EQ(seen.size(), static_cast<size_t>(kIds));
-  for (size_t p = 0; p + 1 < per_position.size(); ++p) EXPECT_EQ(per_position[p].size(), 32u) << p;
+  for (size_t p = 0; p + 1 < per_position.size(); ++p) {
+    EXPECT_EQ(per_position[p].size(), 32u) << p;
+  }
 }
 
 TEST(Ids, ValidityIsLengthAndAlphanumerics) {
@@ -57,7 +59,9 @@ TEST(Ids, TimeOrderedIdsSortInCreationOrderAndStayMattermostShaped) {
     ASSERT_EQ(id.size(), 26u);
     for (char c : id) ASSERT_NE(alphabet.find(c), std::string::npos) << id;
     EXPECT_TRUE(pb::is_valid_id(id));
-    if (ms > 0) EXPECT_LT(previous.substr(0, 10), id.substr(0, 10)) << ms;
+    if (ms > 0) {
+      EXPECT_LT(previous.substr(0, 10), id.substr(0, 10)) << ms;
+    }
     previous = id;
     seen.insert(id);
   }
