@@ -261,7 +261,12 @@ void Bus::report_fault(const Subscriber& who, std::string_view what) {
   if (fault_) fault_(who, what);
 }
 
-Result<uint32_t> Bus::event_id(std::string_view name) {
+Result<uint32_t> Bus::event_id(std::string_view name, pb_payload_kind kind) {
+  const PayloadLayout* layout = kind == PB_PAYLOAD_BLOB   ? &kBlobLayout
+                                : kind == PB_PAYLOAD_POST ? &kPostLayout
+                                                          : nullptr;
+  if (layout == nullptr)
+    return make_error(PB_E_INVALID, fmt::format("unknown payload kind {}", static_cast<int>(kind)));
   if (name.empty() || name.size() > 128) {
     return make_error(PB_E_INVALID, "event names are 1..128 bytes");
   }
@@ -270,11 +275,15 @@ Result<uint32_t> Bus::event_id(std::string_view name) {
     if (it->second < PB_EVENT_FIRST_DYNAMIC) {
       return make_error(PB_E_INVALID, fmt::format("'{}' is a core event with a fixed id", name));
     }
+    if (find(it->second)->layout != layout) {
+      return make_error(PB_E_INVALID,
+                        fmt::format("'{}' was declared with another payload struct", name));
+    }
     return it->second;
   }
   uint32_t id = next_dynamic_id_++;
   ids_by_name_.emplace(std::string(name), id);
-  events_.emplace(id, EventType{id, std::string(name), true, true, false, &kBlobLayout,
+  events_.emplace(id, EventType{id, std::string(name), true, true, false, layout,
                                 std::make_shared<const std::vector<Interceptor>>(),
                                 std::make_shared<const std::vector<Observer>>()});
   return id;

@@ -71,9 +71,11 @@ class Bus {
 
   void set_fault_reporter(FaultReporter reporter) { fault_ = std::move(reporter); }
 
-  // The id of a plugin-defined event, registering it on first use. Names of core events
-  // ("post.created") are refused: they already have stable ids.
-  Result<uint32_t> event_id(std::string_view name);
+  // The id of a plugin-defined event, registering it on first use with the payload struct
+  // `kind` names. Names of core events ("post.created") are refused: they already have stable
+  // ids; so is a name registered before with another kind (its publishers and subscribers would
+  // read each other's payloads as the wrong struct).
+  Result<uint32_t> event_id(std::string_view name, pb_payload_kind kind = PB_PAYLOAD_BLOB);
   // The name of any known event ("auth.check", "acme.deploy"), or "" when unknown.
   std::string_view event_name(uint32_t event) const;
 

@@ -153,6 +153,16 @@ int host_event_id(pb_plugin* self, pb_str name, uint32_t* out) {
   return PB_OK;
 }
 
+int host_event_id_typed(pb_plugin* self, pb_str name, int kind, uint32_t* out) {
+  if (self == nullptr || out == nullptr || !valid(name)) return PB_E_INVALID;
+  if (kind != PB_PAYLOAD_BLOB && kind != PB_PAYLOAD_POST) return PB_E_INVALID;
+  if (!on_loop_thread()) return PB_E_STATE;
+  auto id = self->app->bus().event_id(sv(name), static_cast<pb_payload_kind>(kind));
+  if (!id.ok()) return id.error().code;
+  *out = *id;
+  return PB_OK;
+}
+
 int host_subscribe_intercept(pb_plugin* self, uint32_t event, int32_t priority,
                              pb_intercept_fn fn, void* user) {
   if (self == nullptr || fn == nullptr) return PB_E_INVALID;
@@ -653,6 +663,7 @@ const pb_host_api kHostApi = {
     host_metrics_register,
     host_metrics_sample,
     host_req_peer_gone,
+    host_event_id_typed,
 };
 
 }  // namespace

@@ -20,11 +20,14 @@ int AttachmentsPlugin::init(std::string_view /*settings_json*/) {
                          return on_post_will_be_created(t, *static_cast<const pb_post_v1*>(p));
                        });
   if (rc != PB_OK) return rc;
-  auto process_event = h.event_id(kProcessEvent);
-  if (!process_event) return PB_E_PLUGIN;
+  auto process_event = h.event_id(kProcessEvent, PB_PAYLOAD_POST);
+  if (!process_event) {
+    h.error("cannot declare attachments.process (the host needs ABI minor 7)");
+    return PB_E_PLUGIN;
+  }
   rc = h.intercept(*process_event, kInterceptPriority,
                    [this](sdk::Intercept t, uint32_t, const void* p) {
-                     return on_process(t, *static_cast<const pb_blob_v1*>(p));
+                     return on_process(t, *static_cast<const pb_post_v1*>(p));
                    });
   if (rc != PB_OK) return rc;
   auto render_event = h.event_id(kRenderEvent);
@@ -60,17 +63,6 @@ bool props_over_limit(std::string_view props_json) {
   return count_runes(props_json) > kPostPropsMaxRunes;
 }
 
-// Absent or null props: {} (an object without members needs no document to live in).
-const JsonValue& empty_object() {
-  static const JsonValue kEmpty = [] {
-    JsonValue v;
-    v.kind = JsonValue::Kind::Object;
-    v.raw = "{}";
-    return v;
-  }();
-  return kEmpty;
-}
-
 }  // namespace
 
 std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> AttachmentsPlugin::finish(
@@ -100,8 +92,19 @@ int AttachmentsPlugin::on_post_will_be_created(sdk::Intercept turn, const pb_pos
     }
     return PB_VERDICT_CONTINUE;
   }
-  auto result = finish(process_webhook_post(to_sv(post.message), to_sv(post.props_json), lookup()),
-                       PropsLimit::enforce);
+  return replace_processed(turn, post, PropsLimit::enforce);
+}
+
+int AttachmentsPlugin::on_process(sdk::Intercept turn, const pb_post_v1& draft) {
+  // Not the post limit here: the caller splits the processed post (§2.7 truncates an attachment
+  // too long for one post), and each part it creates is checked by on_post_will_be_created.
+  return replace_processed(turn, draft, PropsLimit::after_split);
+}
+
+int AttachmentsPlugin::replace_processed(sdk::Intercept turn, const pb_post_v1& post,
+                                         PropsLimit limit) {
+  auto result =
+      finish(process_webhook_post(to_sv(post.message), to_sv(post.props_json), lookup()), limit);
   if (auto* refusal = std::get_if<Refusal>(&result)) {
     return reject(turn, refusal->status, refusal->id, refusal->message);
   }
@@ -111,50 +114,6 @@ int AttachmentsPlugin::on_post_will_be_created(sdk::Intercept turn, const pb_pos
   replaced.message = to_pb(done.message);
   replaced.props_json = to_pb(done.props_json);
   if (done.has_attachments) replaced.type = to_pb("slack_attachment");
-  int rc = turn.replace(&replaced);
-  return rc == PB_OK ? PB_VERDICT_CONTINUE : rc;
-}
-
-int AttachmentsPlugin::on_process(sdk::Intercept turn, const pb_blob_v1& blob) {
-  std::string parse_error;
-  auto request = parse_json(to_sv(blob.data), &parse_error);
-  if (!request || !request->is_object()) {
-    host().info("attachments.process: data is not a JSON object" +
-                (parse_error.empty() ? std::string() : ": " + parse_error));
-    return reject(turn, 400, kParseDataId, kParseDataMessage);
-  }
-  // Members as Go would read {"message","type","props"}: the last of duplicates counts.
-  std::string_view message, type;
-  const JsonValue* props = &empty_object();
-  for (const auto& m : request->members) {
-    const JsonValue& v = m.value;
-    bool is_string = v.is_string() || v.is_null();
-    if (m.key == "message" || m.key == "type") {
-      if (!is_string) return reject(turn, 400, kParseDataId, kParseDataMessage);
-      (m.key == "message" ? message : type) = v.is_null() ? std::string_view{} : v.text;
-    } else if (m.key == "props") {
-      if (!v.is_object() && !v.is_null()) return reject(turn, 400, kParseDataId, kParseDataMessage);
-      props = v.is_null() ? &empty_object() : &v;
-    }
-  }
-  // Not the post limit here: the caller splits the processed post (§2.7 truncates an attachment
-  // too long for one post), and each part it creates is checked by on_post_will_be_created.
-  // The props were parsed with the request: they are not parsed a second time.
-  auto result = finish(process_webhook_post(message, *props, lookup()), PropsLimit::after_split);
-  if (auto* refusal = std::get_if<Refusal>(&result)) {
-    return reject(turn, refusal->status, refusal->id, refusal->message);
-  }
-  auto& done = std::get<Processed>(result);
-  std::string out;
-  out.reserve(done.message.size() + done.props_json.size() + type.size() + 64);
-  out += "{\"message\":";
-  append_json_string(out, done.message);
-  out += ",\"type\":";
-  append_json_string(out, done.has_attachments ? std::string_view("slack_attachment") : type);
-  out += ",\"props\":";
-  out += done.props_json;
-  out += '}';
-  pb_blob_v1 replaced{sizeof(pb_blob_v1), to_pb(out)};
   int rc = turn.replace(&replaced);
   return rc == PB_OK ? PB_VERDICT_CONTINUE : rc;
 }

@@ -5,16 +5,18 @@
 //   message and normalises props.attachments (process_webhook_post), forces type
 //   slack_attachment when attachments remain, logs the validation warnings, and replaces the
 //   payload. A malformed attachment is REJECT 400 model.incoming_hook.parse_data.app_error;
-//   props over Mattermost's 8000-rune post limit are REJECT 400 model.post.is_valid.props.app_error.
-//   Posts that also carry PB_POST_SLACK_PROCESSED (ABI minor 3) went through attachments.process
-//   already: only the 8000-rune props limit is checked again (conversion is not idempotent).
-// - "attachments.process" (plugin-defined, pb_blob_v1), priority 100: the same processing for a
-//   sender that must see the result before creating posts (the incoming-webhook splitter). Data
-//   {"message":"...","type":"...","props":{...}} (each optional; props may hold the sender's
-//   attachments); replaced by the processed object of the same shape (type forced to
-//   slack_attachment when attachments remain). Refusals as for post.will_be_created except the
-//   props limit (the sender splits; each part is checked when created), and data
-//   that is not such an object is REJECT 400 model.incoming_hook.parse_data.app_error.
+//   props over Mattermost's 8000-rune post limit are REJECT 400
+//   model.post.is_valid.props.app_error. Posts that also carry PB_POST_SLACK_PROCESSED (ABI minor
+//   3) went through attachments.process already: only the 8000-rune props limit is checked again
+//   (conversion is not idempotent).
+// - "attachments.process" (plugin-defined, declared with PB_PAYLOAD_POST: a pb_post_v1, ABI
+//   minor 7), priority 100: the same processing for a sender that must see the result before
+//   creating posts (the incoming-webhook splitter, slash command answers). Reads the draft's
+//   message, type and props_json ("" counts as {}; the sender's attachments are in it) and
+//   replaces them with the processed ones (type forced to slack_attachment when attachments
+//   remain); its other fields pass through. Refusals as for post.will_be_created except the
+//   props limit (the sender splits; each part is checked when created); props that are not a
+//   JSON object are REJECT 400 model.incoming_hook.parse_data.app_error.
 // - "attachments.render" (plugin-defined, pb_blob_v1), priority 100: replaces the attachments
 //   JSON with its Markdown rendering; not a JSON array is REJECT 400
 //   attachments.render.invalid_json.app_error.
@@ -62,7 +64,9 @@ class AttachmentsPlugin : public sdk::Plugin {
   UsernameLookup lookup();
 
   int on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post);
-  int on_process(sdk::Intercept turn, const pb_blob_v1& blob);
+  int on_process(sdk::Intercept turn, const pb_post_v1& draft);
+  // Processes `post` (message, props) and puts the result in its place in the chain.
+  int replace_processed(sdk::Intercept turn, const pb_post_v1& post, PropsLimit limit);
   int on_render(sdk::Intercept turn, const pb_blob_v1& blob);
   std::optional<std::string> username_of(std::string_view user_id) const;
 

@@ -1,6 +1,7 @@
 #include "plugins/incoming_webhooks/webhook_endpoint.h"
 
 #include <chrono>
+#include <patchbay/utf8.hpp>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -73,8 +74,11 @@ struct WebhookEndpoint::Delivery {
 };
 
 int WebhookEndpoint::register_routes() {
-  auto id = host_.event_id(kProcessEvent);
-  if (!id) return PB_E_PLUGIN;
+  auto id = host_.event_id(kProcessEvent, PB_PAYLOAD_POST);
+  if (!id) {
+    host_.error("cannot declare attachments.process (the host needs ABI minor 7)");
+    return PB_E_PLUGIN;
+  }
   process_event_ = *id;
   return host_.route("POST", "/hooks/{id}",
                      [this](sdk::Request request) { return handle(request); });
@@ -174,22 +178,24 @@ int WebhookEndpoint::deliver(const sdk::Request& request, std::shared_ptr<const 
   // attachments plugin decides again after normalising (all-null attachments disappear).
   std::string_view type = payload.has_attachments ? std::string_view("slack_attachment")
                                                   : std::string_view(payload.type);
-  // process_request_json(text, type, build_webhook_props(props_in)) written into one buffer the
-  // thread keeps: the bus copies the payload at once, so the buffer is free again when
-  // publish_intercept returns (two heap blocks per request before, the props and the blob).
-  static thread_local std::string blob;
-  blob.clear();
-  append_process_request_head(blob, payload.text, type,
-                              96 + payload.props_json.size() + payload.attachments_json.size());
-  if (auto e = append_webhook_props(blob, props_in)) return respond(request, *e);
-  blob += '}';
+  // The props are written into one buffer the thread keeps: the bus copies the draft at once,
+  // so the buffer is free again when publish_intercept returns.
+  static thread_local std::string props;
+  props.clear();
+  if (auto e = append_webhook_props(props, props_in)) return respond(request, *e);
+  pb_post_v1 draft{};
+  draft.struct_size = sizeof(pb_post_v1);
+  draft.type = sdk::to_pb(type);
+  draft.message = sdk::to_pb(payload.text);
+  draft.props_json = sdk::to_pb(props);
+  draft.flags = PB_POST_FROM_WEBHOOK;
 
   auto d = std::make_shared<Delivery>(request);
   d->hook = std::move(hook);
   d->channel_override = std::move(payload.channel);
   d->thread_key = std::move(thread_key);
   int rc = host_.publish_intercept(
-      process_event_, blob,
+      process_event_, draft,
       [this, d](int verdict, int http_status, std::string_view error_id, std::string_view message,
                 const void* final_payload) {
         if (verdict == PB_VERDICT_REJECT) {
@@ -197,11 +203,10 @@ int WebhookEndpoint::deliver(const sdk::Request& request, std::shared_ptr<const 
                                std::string(message)});
           return;
         }
-        const auto* out = static_cast<const pb_blob_v1*>(final_payload);
-        on_processed(d, out != nullptr ? sdk::to_sv(out->data) : std::string_view{});
+        on_processed(d, static_cast<const pb_post_v1*>(final_payload));
       });
   // A rare huge payload does not pin its buffer for the life of the thread (idle RSS).
-  if (blob.capacity() > 64 * 1024) std::string().swap(blob);
+  if (props.capacity() > 64 * 1024) std::string().swap(props);
   if (rc != PB_OK) {
     host_.error("publishing attachments.process failed: " + std::string(host_.status_name(rc)));
     return respond(request, {500, "web.incoming_webhook.process.app_error",
@@ -210,22 +215,25 @@ int WebhookEndpoint::deliver(const sdk::Request& request, std::shared_ptr<const 
   return PB_OK;
 }
 
-void WebhookEndpoint::on_processed(const DeliveryPtr& d, std::string_view processed) {
-  auto post = parse_processed(processed);
-  if (!post) {
+void WebhookEndpoint::on_processed(const DeliveryPtr& d, const pb_post_v1* processed) {
+  // The props are the core's to check when each part is created (a JSON object, valid UTF-8);
+  // the texts are checked here, where an interceptor's mistake would otherwise be stored.
+  std::string_view message = processed != nullptr ? sdk::to_sv(processed->message) : "";
+  std::string_view type = processed != nullptr ? sdk::to_sv(processed->type) : "";
+  if (processed == nullptr || sdk::first_invalid_utf8(message) != std::string_view::npos ||
+      sdk::first_invalid_utf8(type) != std::string_view::npos) {
     host_.error("attachments.process answered something that is not a post");
     respond(d->request, {500, "web.incoming_webhook.process.app_error",
                          "Unable to process the incoming webhook."});
     return;
   }
-  // The processed post is not needed whole again: its strings move into the part(s).
-  auto parts = split_post(SplitPost{std::move(post->message), std::move(post->props_json)});
+  auto parts = split_post(message, sdk::to_sv(processed->props_json));
   if (auto* e = std::get_if<WebhookError>(&parts)) {
     respond(d->request, from_decoder(*e));
     return;
   }
   d->parts = std::move(std::get<std::vector<SplitPost>>(parts));
-  d->type = std::move(post->type);
+  d->type.assign(type);
 
   // §2.5: the target channel.
   const IncomingHook& hook = *d->hook;

@@ -64,7 +64,7 @@ class WebhookEndpoint {
   // From the empty-text check on: the same for Slack and translated payloads.
   int deliver(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook,
               IncomingPayload payload, std::string thread_key);
-  void on_processed(const DeliveryPtr& d, std::string_view processed);
+  void on_processed(const DeliveryPtr& d, const pb_post_v1* processed);
   // `channel_id` is copied when it is not the hook's own channel (whose id the hook keeps).
   void on_channel(const DeliveryPtr& d, std::string_view channel_id, bool open);
   void create_next(const DeliveryPtr& d);

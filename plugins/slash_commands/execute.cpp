@@ -2,11 +2,13 @@
 // and the handling of its answer (§5.5).
 #include <rapidjson/document.h>
 
+#include <patchbay/ids.hpp>
+#include <patchbay/utf8.hpp>
+
 #include "plugins/slash_commands/api_util.h"
 #include "plugins/slash_commands/command_request.h"
 #include "plugins/slash_commands/command_text.h"
 #include "plugins/slash_commands/json_text.h"
-#include <patchbay/ids.hpp>
 #include "plugins/slash_commands/processing.h"
 #include "plugins/slash_commands/slash_plugin.h"
 
@@ -316,8 +318,12 @@ void SlashCommandsPlugin::post_one(std::shared_ptr<CommandResponse> main,
   // A custom command's post gets the Slack processing of webhook posts through the attachments
   // plugin first (processing.h); skip_slack_parsing keeps the text as sent.
   bool keep_text = r.skip_slack_parsing;
-  std::string blob = process_request_json(keep_text ? std::string_view{} : r.text, r.type,
-                                          draft.props_json);
+  pb_post_v1 request{};
+  request.struct_size = sizeof request;
+  request.type = to_pb(r.type);
+  request.message = to_pb(keep_text ? std::string_view{} : std::string_view(r.text));
+  request.props_json = to_pb(draft.props_json);
+  request.flags = draft.flags;
   auto pending = std::make_shared<PostDraft>(std::move(draft));
   auto on_processed = [this, main, inv, index, pending, keep_text, done](
                           int verdict, int http_status, std::string_view error_id,
@@ -329,19 +335,21 @@ void SlashCommandsPlugin::post_one(std::shared_ptr<CommandResponse> main,
       done(create_post_failed());
       return;
     }
-    const auto* blob = static_cast<const pb_blob_v1*>(payload);
-    auto processed = parse_processed(blob != nullptr ? to_sv(blob->data) : std::string_view{});
-    if (!processed) {
+    // The props are the core's to check when the post is created; the texts are checked here.
+    const auto* processed = static_cast<const pb_post_v1*>(payload);
+    if (processed == nullptr ||
+        sdk::first_invalid_utf8(to_sv(processed->message)) != std::string_view::npos ||
+        sdk::first_invalid_utf8(to_sv(processed->type)) != std::string_view::npos) {
       done(create_post_failed());
       return;
     }
-    if (!keep_text) pending->message = std::move(processed->message);
-    pending->type = std::move(processed->type);
-    pending->props_json = std::move(processed->props_json);
+    if (!keep_text) pending->message.assign(to_sv(processed->message));
+    pending->type.assign(to_sv(processed->type));
+    pending->props_json.assign(to_sv(processed->props_json));
     pending->flags |= PB_POST_SLACK_PROCESSED;
     create_response_post(main, inv, index + 1, std::move(*pending), done);
   };
-  if (host().publish_intercept(process_event_, blob, std::move(on_processed)) != PB_OK) {
+  if (host().publish_intercept(process_event_, request, std::move(on_processed)) != PB_OK) {
     done(create_post_failed());
   }
 }

@@ -42,8 +42,11 @@ int SlashCommandsPlugin::init(std::string_view /*settings_json*/) {
     return PB_E_UNSUPPORTED;
   }
   read_server_config(h.config_json(), settings_);
-  auto process = h.event_id(kProcessEvent);
-  if (!process) return PB_E_PLUGIN;
+  auto process = h.event_id(kProcessEvent, PB_PAYLOAD_POST);
+  if (!process) {
+    h.error("cannot declare attachments.process (the host needs ABI minor 7)");
+    return PB_E_PLUGIN;
+  }
   process_event_ = *process;
   int rc = subscribe_plugin_commands();
   return rc == PB_OK ? register_routes() : rc;

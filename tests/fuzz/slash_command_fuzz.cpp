@@ -6,8 +6,6 @@
 //   is a suffix of the input;
 // - an answer that parses gives valid JSON for the execute reply and a valid JSON object for
 //   the post's props, with from_webhook "true";
-// - a processed-post payload that reads (processing.h) survives process_request_json →
-//   parse_processed unchanged;
 // - a command body that reads survives to_json → command_from_record unchanged, and the form
 //   encoding holds only URL-safe bytes;
 // - a stored response_url record, and a batch of them, survive being written again unchanged.
@@ -23,7 +21,6 @@
 #include "plugins/slash_commands/command_request.h"
 #include "plugins/slash_commands/command_response.h"
 #include "plugins/slash_commands/command_text.h"
-#include "plugins/slash_commands/processing.h"
 #include "plugins/slash_commands/response_url.h"
 
 namespace {
@@ -84,15 +81,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!valid_json(to_sanitized_json(*command), true)) std::abort();
   } else if (error.status != 400) {
     std::abort();
-  }
-
-  if (auto processed = parse_processed(input)) {
-    auto again = parse_processed(
-        process_request_json(processed->message, processed->type, processed->props_json));
-    if (!again || again->message != processed->message || again->type != processed->type ||
-        again->props_json != processed->props_json) {
-      std::abort();
-    }
   }
 
   if (auto record = response_url_from_record(input)) {

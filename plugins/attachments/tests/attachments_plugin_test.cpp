@@ -133,34 +133,57 @@ TEST_F(AttachmentsPluginTest, SlackProcessedPostsStillHaveThePropsLimit) {
   EXPECT_TRUE(host.committed_posts().empty());
 }
 
+// A draft as a sender hands it to attachments.process: the fields it reads, and one it must
+// pass through untouched.
+FakeHost::Post draft(std::string message, std::string type, std::string props) {
+  FakeHost::Post p;
+  p.channel_id = "passed-through";
+  p.message = std::move(message);
+  p.type = std::move(type);
+  p.props_json = std::move(props);
+  p.flags = PB_POST_FROM_WEBHOOK;
+  return p;
+}
+
 TEST_F(AttachmentsPluginTest, ProcessEventAppliesWhatTheInterceptorDoes) {
-  const auto& r = host.publish_intercept(
+  const auto& r = host.publish_intercept_post(
       kProcessEvent,
-      "{\"message\":\"<!channel> <@" + alice_id + "> <https://mattermost.com|Mattermost>\","
-      R"("type":"custom_thing","props":{"webhook_display_name":"CI","n":1.50,"attachments":[null,{"text":"<!here> <http://x|y>","fields":[{"title":"n","value":1234567,"short":"TRUE"}]}]}})");
+      draft(
+          "<!channel> <@" + alice_id + "> <https://mattermost.com|Mattermost>", "custom_thing",
+          R"({"webhook_display_name":"CI","n":1.50,"attachments":[null,{"text":"<!here> <http://x|y>","fields":[{"title":"n","value":1234567,"short":"TRUE"}]}]})"));
   host.run_pending();
   ASSERT_TRUE(r.done);
   ASSERT_NE(r.verdict, PB_VERDICT_REJECT) << r.error_id;
-  EXPECT_EQ(r.blob,
-            R"j({"message":"@channel @alice [Mattermost](https://mattermost.com)","type":"slack_attachment","props":{"webhook_display_name":"CI","n":1.50,"attachments":[{"text":"@here [y](http://x)","fields":[{"title":"n","value":"1.234567e+06","short":true}]}]}})j");
+  EXPECT_EQ(r.post.message, "@channel @alice [Mattermost](https://mattermost.com)");
+  EXPECT_EQ(r.post.type, "slack_attachment");
+  EXPECT_EQ(
+      r.post.props_json,
+      R"j({"webhook_display_name":"CI","n":1.50,"attachments":[{"text":"@here [y](http://x)","fields":[{"title":"n","value":"1.234567e+06","short":true}]}]})j");
+  EXPECT_EQ(r.post.channel_id, "passed-through");
+  EXPECT_EQ(r.post.flags, PB_POST_FROM_WEBHOOK);
   EXPECT_TRUE(host.committed_posts().empty());
 }
 
 TEST_F(AttachmentsPluginTest, ProcessEventWithoutAttachmentsKeepsTheTypeAndProps) {
-  const auto& r = host.publish_intercept(
-      kProcessEvent, R"({"message":"a < b || c > d","type":"custom_x","props":{"k":"é","attachments":[null]}})");
+  const auto& r = host.publish_intercept_post(
+      kProcessEvent, draft("a < b || c > d", "custom_x", R"({"k":"é","attachments":[null]})"));
   host.run_pending();
   ASSERT_TRUE(r.done);
   ASSERT_NE(r.verdict, PB_VERDICT_REJECT) << r.error_id;
-  EXPECT_EQ(r.blob, R"({"message":"a < b || c > d","type":"custom_x","props":{"k":"é"}})");
-  const auto& bare = host.publish_intercept(kProcessEvent, R"({"message":"hi"})");
+  EXPECT_EQ(r.post.message, "a < b || c > d");
+  EXPECT_EQ(r.post.type, "custom_x");
+  EXPECT_EQ(r.post.props_json, R"({"k":"é"})");
+  const auto& bare = host.publish_intercept_post(kProcessEvent, draft("hi", "", ""));
   host.run_pending();
-  EXPECT_EQ(bare.blob, R"({"message":"hi","type":"","props":{}})");
+  ASSERT_NE(bare.verdict, PB_VERDICT_REJECT) << bare.error_id;
+  EXPECT_EQ(bare.post.message, "hi");
+  EXPECT_EQ(bare.post.type, "");
+  EXPECT_EQ(bare.post.props_json, "{}");
 }
 
 TEST_F(AttachmentsPluginTest, ProcessEventRefusesAsTheInterceptorDoes) {
-  const auto& bad_short = host.publish_intercept(
-      kProcessEvent, R"({"message":"x","props":{"attachments":[{"fields":[{"short":"yes"}]}]}})");
+  const auto& bad_short = host.publish_intercept_post(
+      kProcessEvent, draft("x", "", R"({"attachments":[{"fields":[{"short":"yes"}]}]})"));
   host.run_pending();
   EXPECT_EQ(bad_short.verdict, PB_VERDICT_REJECT);
   EXPECT_EQ(bad_short.http_status, 400);
@@ -168,18 +191,26 @@ TEST_F(AttachmentsPluginTest, ProcessEventRefusesAsTheInterceptorDoes) {
 
   // Over one post's props limit is not refused here: the sender splits (and truncates) the
   // processed post, and each part is checked when it is created (§10 case 16).
-  const auto& too_big = host.publish_intercept(
-      kProcessEvent, R"({"props":{"attachments":[{"text":")" + std::string(8100, 'a') + R"("}]}})");
+  const auto& too_big = host.publish_intercept_post(
+      kProcessEvent,
+      draft("", "", R"({"attachments":[{"text":")" + std::string(8100, 'a') + R"("}]})"));
   host.run_pending();
   EXPECT_EQ(too_big.verdict, PB_VERDICT_CONTINUE);
 
-  for (const char* data : {"[]", "not json", R"({"message":5})", R"({"props":[1]})", ""}) {
-    const auto& r = host.publish_intercept(kProcessEvent, data);
+  for (const char* props : {"[]", "not json", R"({"a":})", "[1]", "null", R"({"a":1} x)"}) {
+    const auto& r = host.publish_intercept_post(kProcessEvent, draft("m", "", props));
     host.run_pending();
-    EXPECT_EQ(r.verdict, PB_VERDICT_REJECT) << data;
-    EXPECT_EQ(r.http_status, 400) << data;
-    EXPECT_EQ(r.error_id, "model.incoming_hook.parse_data.app_error") << data;
+    EXPECT_EQ(r.verdict, PB_VERDICT_REJECT) << props;
+    EXPECT_EQ(r.http_status, 400) << props;
+    EXPECT_EQ(r.error_id, "model.incoming_hook.parse_data.app_error") << props;
   }
+}
+
+// Declared with another payload struct, the event is refused to whoever comes second: a blob
+// publisher and this plugin's post interceptor would read each other's payloads wrongly.
+TEST_F(AttachmentsPluginTest, ProcessEventIsAPostEventForEveryone) {
+  EXPECT_EQ(host.event_id(kProcessEvent), 0u);
+  EXPECT_NE(host.event_id(kProcessEvent, PB_PAYLOAD_POST), 0u);
 }
 
 TEST_F(AttachmentsPluginTest, RenderEventReplacesTheJsonWithMarkdown) {

@@ -343,13 +343,29 @@ class FakeHost {
   }
   const std::vector<Post>& committed_posts() const { return posts_; }
 
-  // The id of a plugin-defined event (registering it), as host->event_id would give it.
-  uint32_t event_id(std::string_view name) {
+  // The id of a plugin-defined event (registering it), as host->event_id would give it; 0 when
+  // `name` was declared before with another payload kind (event_id_typed).
+  uint32_t event_id(std::string_view name, pb_payload_kind kind = PB_PAYLOAD_BLOB) {
     auto it = dynamic_events_.find(std::string(name));
-    if (it != dynamic_events_.end()) return it->second;
+    if (it != dynamic_events_.end()) {
+      return (post_events_.count(it->second) != 0) == (kind == PB_PAYLOAD_POST) ? it->second : 0;
+    }
     uint32_t id = next_dynamic_++;
     dynamic_events_.emplace(std::string(name), id);
+    if (kind == PB_PAYLOAD_POST) post_events_.insert(id);
     return id;
+  }
+  // Runs the intercept chain of plugin-defined event `name`, declared with PB_PAYLOAD_POST, with
+  // `post`; the result's `post` is the final payload.
+  const ChainResult& publish_intercept_post(std::string_view name, const Post& post) {
+    results_.emplace_back();
+    ChainResult& result = results_.back();
+    uint32_t id = event_id(name, PB_PAYLOAD_POST);
+    Chain& chain = new_chain(id);
+    chain.payload.set_post(post);
+    chain.finish = [this, &result](Chain& c, int verdict) { fill_result(result, c, verdict); };
+    run_chain(chain);
+    return result;
   }
   // Runs the intercept chain of plugin-defined event `name` with `data`.
   const ChainResult& publish_intercept(std::string_view name, std::string_view data) {
@@ -715,8 +731,9 @@ class FakeHost {
       post = p;
       refresh();
     }
-    // Deep-copies `p`, a payload of `event`'s type. False when it is malformed.
-    bool assign(uint32_t event, const void* p) {
+    // Deep-copies `p`, a payload of `event`'s type (`post_events`: the plugin-defined events
+    // declared with PB_PAYLOAD_POST). False when it is malformed.
+    bool assign(uint32_t event, const void* p, const std::set<uint32_t>& post_events = {}) {
       if (p == nullptr) return false;
       if (event == PB_EVENT_AUTH_CHECK) {
         auto* a = static_cast<const pb_auth_check_v1*>(p);
@@ -725,7 +742,8 @@ class FakeHost {
         kind = PB_EVENT_AUTH_CHECK;
         auth = *a;
         permission = std::move(perm);
-      } else if (event == PB_EVENT_POST_WILL_BE_CREATED || event == PB_EVENT_POST_CREATED) {
+      } else if (event == PB_EVENT_POST_WILL_BE_CREATED || event == PB_EVENT_POST_CREATED ||
+                 post_events.count(event) != 0) {
         auto* in = static_cast<const pb_post_v1*>(p);
         if (in->struct_size < sizeof(pb_post_v1)) return false;
         Post copy{std::string(to_sv(in->id)),
@@ -1384,7 +1402,23 @@ class FakeHost {
       if (n == "auth.check" || n == "post.will_be_created" || n == "post.created" ||
           n == "user.will_be_created" || n == "user.created")
         return PB_E_INVALID;
-      *out = h->event_id(n);
+      uint32_t id = h->event_id(n);
+      if (id == 0) return PB_E_INVALID;  // declared with another payload kind
+      *out = id;
+      return PB_OK;
+    };
+    api_.event_id_typed = [](pb_plugin* self, pb_str name, int kind, uint32_t* out) -> int {
+      FakeHost* h = from(self);
+      if (h == nullptr || out == nullptr || name.len == 0) return PB_E_INVALID;
+      if (kind != PB_PAYLOAD_BLOB && kind != PB_PAYLOAD_POST) return PB_E_INVALID;
+      if (!h->on_loop()) return PB_E_STATE;
+      auto n = to_sv(name);
+      if (n == "auth.check" || n == "post.will_be_created" || n == "post.created" ||
+          n == "user.will_be_created" || n == "user.created")
+        return PB_E_INVALID;
+      uint32_t id = h->event_id(n, static_cast<pb_payload_kind>(kind));
+      if (id == 0) return PB_E_INVALID;
+      *out = id;
       return PB_OK;
     };
     api_.subscribe_intercept = [](pb_plugin* self, uint32_t event, int32_t priority,
@@ -1414,7 +1448,8 @@ class FakeHost {
       if (ctx == nullptr || payload == nullptr) return PB_E_INVALID;
       Turn* t = turn(ctx);
       if (t->over) return PB_E_STATE;
-      return t->chain->payload.assign(t->chain->event, payload) ? PB_OK : PB_E_INVALID;
+      const auto& post_events = t->chain->owner->post_events_;
+      return t->chain->payload.assign(t->chain->event, payload, post_events) ? PB_OK : PB_E_INVALID;
     };
     api_.intercept_set_error = [](pb_intercept_ctx* ctx, int status, pb_str id,
                                   pb_str message) -> int {
@@ -1460,7 +1495,7 @@ class FakeHost {
       if (!h->on_loop()) return PB_E_STATE;
       if (!h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
       Chain& c = h->new_chain(event);
-      if (!c.payload.assign(event, payload)) return PB_E_INVALID;
+      if (!c.payload.assign(event, payload, h->post_events_)) return PB_E_INVALID;
       c.finish = [done, user](Chain& ch, int verdict) {
         done(user, verdict, ch.http_status, to_pb(ch.error_id), to_pb(ch.message),
              ch.payload.view());
@@ -1474,7 +1509,7 @@ class FakeHost {
       if (!h->on_loop()) return PB_E_STATE;
       if (!h->is_dynamic_event(event)) return PB_E_NOT_FOUND;
       OwnedPayload copy;
-      if (!copy.assign(event, payload)) return PB_E_INVALID;
+      if (!copy.assign(event, payload, h->post_events_)) return PB_E_INVALID;
       h->notify(event, copy.view());
       return PB_OK;
     };
@@ -1851,6 +1886,7 @@ class FakeHost {
   bool chat_supported_ = true;
   uint64_t id_seq_ = 0;
   std::map<std::string, uint32_t> dynamic_events_;
+  std::set<uint32_t> post_events_;  // the dynamic events declared with PB_PAYLOAD_POST
   uint32_t next_dynamic_ = PB_EVENT_FIRST_DYNAMIC;
 
   std::map<std::string, std::string> kv_;

@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define PB_ABI_MAJOR 1
-#define PB_ABI_MINOR 6
+#define PB_ABI_MINOR 7
 
 #if defined(_WIN32)
 #define PB_EXPORT __declspec(dllexport)
@@ -217,11 +217,18 @@ typedef struct pb_team_v1 {
   int64_t delete_at;   /* non-zero: archived */
 } pb_team_v1;
 
-/* Payload of every event a plugin declares by name: opaque bytes (by convention JSON). */
+/* Payload of an event a plugin declares by name with event_id: opaque bytes (by convention
+ * JSON). */
 typedef struct pb_blob_v1 {
   size_t struct_size;
   pb_str data;
 } pb_blob_v1;
+
+/* The payload struct of an event a plugin declares by name (minor 7, event_id_typed). */
+typedef enum pb_payload_kind {
+  PB_PAYLOAD_BLOB = 0, /* pb_blob_v1 (what event_id declares) */
+  PB_PAYLOAD_POST = 1  /* pb_post_v1: a post, e.g. a draft on its way to post_create */
+} pb_payload_kind;
 
 /* What an interceptor returns. */
 typedef enum pb_verdict {
@@ -439,8 +446,9 @@ typedef struct pb_host_api {
   /* ---- event bus ------------------------------------------------------------------------ */
 
   /* The id of the plugin-defined event `name` (e.g. "acme.deploy.requested"), registering it
-   * on first use. Payload of such events: pb_blob_v1. Returns PB_OK; PB_E_INVALID (empty name
-   * or a name of a core event). */
+   * on first use. Payload of such events: pb_blob_v1 (event_id_typed declares others). Returns
+   * PB_OK; PB_E_INVALID (empty name, a name of a core event, or a name declared with another
+   * payload kind). */
   int (*event_id)(pb_plugin *self, pb_str name, uint32_t *out);
 
   /* Subscribes an interceptor to `event` at `priority` (lower runs first). Only during init().
@@ -474,7 +482,8 @@ typedef struct pb_host_api {
    * thread. Returns PB_OK; PB_E_INVALID (verdict PENDING); PB_E_STATE (not pending / resumed). */
   int (*intercept_resume)(pb_intercept_ctx *ctx, int verdict);
 
-  /* Runs the intercept chain of a plugin-defined event (payload pb_blob_v1), then calls `done`
+  /* Runs the intercept chain of a plugin-defined event (payload: its declared struct, pb_blob_v1
+   * unless declared with event_id_typed), then calls `done`
    * with the verdict and final payload. Returns PB_OK; PB_E_NOT_FOUND; PB_E_INVALID. */
   int (*publish_intercept)(pb_plugin *self, uint32_t event, const void *payload,
                            pb_publish_done_fn done, void *user);
@@ -653,6 +662,17 @@ typedef struct pb_host_api {
    * built against minor 6 checks PB_HOST_HAS(host, req_peer_gone) first: a host of minor 5
    * cannot tell, and the plugin then does the work as before. */
   int (*req_peer_gone)(const pb_http_request *request);
+
+  /* ---- minor 7: plugin-defined events with a typed payload -------------------------------- */
+
+  /* As event_id, for an event whose payload is the struct `kind` (a pb_payload_kind) names: the
+   * bus checks struct_size and copies its strings as it does for the core's own events, so
+   * plugins exchange typed fields instead of JSON they must write and parse again. The first
+   * declaration of a name fixes its kind; every publisher and subscriber must declare it alike.
+   * Loop thread, init or later. Returns PB_OK; PB_E_INVALID (empty name, a core event's name,
+   * an unknown kind, or a name already declared with another kind); PB_E_STATE (off the loop
+   * thread). A plugin built against minor 7 checks PB_HOST_HAS(host, event_id_typed) first. */
+  int (*event_id_typed)(pb_plugin* self, pb_str name, int kind, uint32_t* out);
 
   /* New functions are appended here (ABI minor + 1 each time). */
 } pb_host_api;

@@ -322,6 +322,14 @@ class Host {
     if (api_->event_id(self_, to_pb(name), &id) != PB_OK) return std::nullopt;
     return id;
   }
+  // The id of a plugin-defined event whose payload is the struct `kind` names; nullopt on error,
+  // on a host without event_id_typed (minor < 7) too.
+  std::optional<uint32_t> event_id(std::string_view name, pb_payload_kind kind) const {
+    if (!PB_HOST_HAS(api_, event_id_typed)) return std::nullopt;
+    uint32_t id = 0;
+    if (api_->event_id_typed(self_, to_pb(name), kind, &id) != PB_OK) return std::nullopt;
+    return id;
+  }
   // `fn` returns a pb_verdict (or a negative status = reject with 500). Init only.
   int intercept(uint32_t event, int32_t priority, InterceptFn fn) {
     auto* c = keep(std::make_unique<Persistent<InterceptFn>>(this, std::move(fn)));
@@ -341,10 +349,12 @@ class Host {
   template <typename Fn = PublishDoneFn>
   int publish_intercept(uint32_t event, std::string_view data, Fn done) {
     pb_blob_v1 blob{sizeof(pb_blob_v1), to_pb(data)};
-    auto* c = keep(std::make_unique<OneShot<Fn>>(this, std::move(done)));
-    int rc = api_->publish_intercept(self_, event, &blob, &publish_done_trampoline<Fn>, c);
-    if (rc != PB_OK) drop(c);
-    return rc;
+    return publish_intercept_payload(event, &blob, std::move(done));
+  }
+  // The same for an event declared with PB_PAYLOAD_POST (the bus copies `post` at once).
+  template <typename Fn = PublishDoneFn>
+  int publish_intercept(uint32_t event, const pb_post_v1& post, Fn done) {
+    return publish_intercept_payload(event, &post, std::move(done));
   }
   int publish_observe(uint32_t event, std::string_view data) const {
     pb_blob_v1 blob{sizeof(pb_blob_v1), to_pb(data)};
@@ -598,6 +608,13 @@ class Host {
     } catch (...) {
       detail::log_current_exception(c->host->api_, c->host->self_, "observer");
     }
+  }
+  template <typename Fn>
+  int publish_intercept_payload(uint32_t event, const void* payload, Fn done) {
+    auto* c = keep(std::make_unique<OneShot<Fn>>(this, std::move(done)));
+    int rc = api_->publish_intercept(self_, event, payload, &publish_done_trampoline<Fn>, c);
+    if (rc != PB_OK) drop(c);
+    return rc;
   }
   template <typename Fn>
   static void publish_done_trampoline(void* user, int verdict, int http_status, pb_str error_id,

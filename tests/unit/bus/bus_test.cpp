@@ -306,6 +306,57 @@ TEST(Bus, DynamicEventsGetStableIdsByName) {
   EXPECT_EQ(n, 1);
 }
 
+// A plugin-defined event declared with a post payload (ABI minor 7): the bus copies a post's
+// strings for the chain (the publisher's draft may be gone once run_intercept returns), the
+// interceptors' replacement reaches the publisher, and a declaration of the same name with
+// another payload struct is refused, so no side reads the other's payload as the wrong struct.
+TEST(Bus, ADynamicEventDeclaredWithAPostPayloadCarriesAPost) {
+  Bus bus;
+  auto id = bus.event_id("acme.post.process", PB_PAYLOAD_POST);
+  ASSERT_TRUE(id.ok());
+  auto again = bus.event_id("acme.post.process", PB_PAYLOAD_POST);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *id);
+  EXPECT_FALSE(bus.event_id("acme.post.process").ok());
+  EXPECT_FALSE(bus.event_id("acme.post.process", PB_PAYLOAD_BLOB).ok());
+  ASSERT_TRUE(bus.event_id("acme.blob").ok());
+  EXPECT_FALSE(bus.event_id("acme.blob", PB_PAYLOAD_POST).ok());
+  EXPECT_FALSE(bus.event_id("post.will_be_created", PB_PAYLOAD_POST).ok());
+  EXPECT_FALSE(bus.event_id("acme.kind", static_cast<pb_payload_kind>(7)).ok());
+
+  std::string seen;
+  bus.intercept(*id, 1, {"up", nullptr}, uppercase, nullptr);
+  bus.intercept(*id, 2, {"see", nullptr}, expect_upper, &seen);
+  std::string message = "hello", type = "custom", props = R"({"k":"v"})";
+  pb_post_v1 draft{};
+  draft.struct_size = sizeof draft;
+  draft.message = S(message);
+  draft.type = S(type);
+  draft.props_json = S(props);
+  draft.flags = PB_POST_FROM_WEBHOOK;
+  std::string final_message, final_type, final_props;
+  uint32_t final_flags = 0;
+  ASSERT_EQ(bus.run_intercept(*id, &draft,
+                              [&](const ChainResult& r, const void* p) {
+                                EXPECT_EQ(r.verdict, PB_VERDICT_CONTINUE);
+                                const auto* post = static_cast<const pb_post_v1*>(p);
+                                final_message = str(post->message);
+                                final_type = str(post->type);
+                                final_props = str(post->props_json);
+                                final_flags = post->flags;
+                              }),
+            PB_OK);
+  EXPECT_EQ(seen, "HELLO");
+  EXPECT_EQ(final_message, "HELLO");
+  EXPECT_EQ(final_type, "custom");
+  EXPECT_EQ(final_props, R"({"k":"v"})");
+  EXPECT_EQ(final_flags, PB_POST_FROM_WEBHOOK);
+
+  pb_post_v1 short_struct = draft;
+  short_struct.struct_size = sizeof(pb_blob_v1);  // a blob handed to a post event
+  EXPECT_NE(bus.run_intercept(*id, &short_struct, [](const ChainResult&, const void*) {}), PB_OK);
+}
+
 TEST(Bus, UnsubscribingAFailedPluginDoesNotDisturbARunningChain) {
   Bus bus;
   Pending pending;
