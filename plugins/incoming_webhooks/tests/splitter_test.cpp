@@ -2,6 +2,7 @@
 // counting, and the fast path.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "plugins/incoming_webhooks/payload_decoder.h"
@@ -227,6 +228,30 @@ TEST(SplitPost, BasePropsGoToEveryPostAndAttachmentsKeepOtherKeys) {
   EXPECT_EQ(posts[1].props_json, posts[0].props_json);
   EXPECT_EQ(posts[2].props_json,
             R"({"from_webhook":"true","webhook_display_name":"CI","attachments":[{"color":"good","text":"a"},{"text":"b","ts":123}]})");
+}
+
+// The fast path's over-estimate counts, sixteen bytes at a time, exactly what a byte-by-byte count
+// gives: every length (the vector loop and its tail), the counted bytes at every position.
+TEST(PropsUpperBound, CountsWhatAByteByByteCountCounts) {
+  std::mt19937 random(7);
+  const std::string alphabet = "<>&{}\"ab\xE2\x80\xA8 \\";
+  for (size_t size = 0; size < 100; ++size) {
+    for (int trial = 0; trial < 20; ++trial) {
+      std::string props(size, 'x');
+      for (char& c : props) c = alphabet[random() % alphabet.size()];
+      size_t html = 0, e2 = 0, braces = 0;
+      for (char c : props) {
+        html += c == '<' || c == '>' || c == '&';
+        e2 += static_cast<unsigned char>(c) == 0xE2;
+        braces += c == '{';
+      }
+      EXPECT_EQ(sdk::post_split_detail::props_upper_bound(props),
+                props.size() + 5 * html + 3 * e2 +
+                    braces * (sdk::post_split_detail::kGoEmptyAttachment.size() +
+                              sdk::post_split_detail::kGoActionsKey.size()))
+          << props;
+    }
+  }
 }
 
 }  // namespace

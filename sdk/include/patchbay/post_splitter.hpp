@@ -16,12 +16,17 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <patchbay/json_scan.hpp>
 
@@ -309,12 +314,31 @@ inline constexpr auto kCountTable = [] {
 // Cheap over-estimate of the props' measure, one table lookup per byte: bytes bound runes,
 // '<' '>' '&' may take six, a U+2028/9 (three bytes) six, and each '{' may open an attachment
 // whose Go form writes every key.
+// Sixteen bytes at a time with SSE2 (every webhook's props pass here once, ~3 instructions a
+// byte with the table alone), the table for the rest.
 inline size_t props_upper_bound(std::string_view props) {
   constexpr uint64_t kMask = (uint64_t{1} << kFieldBits) - 1;
   if (props.size() > kMask) return SIZE_MAX;  // never the fast path
+  size_t html = 0, e2 = 0, braces = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), amp = _mm_set1_epi8('&');
+  const __m128i lead_e2 = _mm_set1_epi8(static_cast<char>(0xE2)), brace = _mm_set1_epi8('{');
+  for (; i + 16 <= props.size(); i += 16) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(props.data() + i));
+    const __m128i h = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, lt), _mm_cmpeq_epi8(b, gt)),
+                                   _mm_cmpeq_epi8(b, amp));
+    html += static_cast<size_t>(std::popcount(static_cast<unsigned>(_mm_movemask_epi8(h))));
+    e2 += static_cast<size_t>(
+        std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, lead_e2)))));
+    braces += static_cast<size_t>(
+        std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, brace)))));
+  }
+#endif
   uint64_t packed = 0;
-  for (char c : props) packed += kCountTable[static_cast<unsigned char>(c)];
-  size_t html = packed & kMask, e2 = (packed >> kFieldBits) & kMask, braces = packed >> (2 * kFieldBits);
+  for (; i < props.size(); ++i) packed += kCountTable[static_cast<unsigned char>(props[i])];
+  html += packed & kMask;
+  e2 += (packed >> kFieldBits) & kMask;
+  braces += packed >> (2 * kFieldBits);
   return props.size() + 5 * html + 3 * e2 +
          braces * (kGoEmptyAttachment.size() + kGoActionsKey.size());
 }
