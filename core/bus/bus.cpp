@@ -261,12 +261,12 @@ void Bus::report_fault(const Subscriber& who, std::string_view what) {
   if (fault_) fault_(who, what);
 }
 
-Result<uint32_t> Bus::event_id(std::string_view name, pb_payload_kind kind) {
+Result<uint32_t> Bus::event_id(std::string_view name, int kind) {
   const PayloadLayout* layout = kind == PB_PAYLOAD_BLOB   ? &kBlobLayout
                                 : kind == PB_PAYLOAD_POST ? &kPostLayout
                                                           : nullptr;
   if (layout == nullptr)
-    return make_error(PB_E_INVALID, fmt::format("unknown payload kind {}", static_cast<int>(kind)));
+    return make_error(PB_E_INVALID, fmt::format("unknown payload kind {}", kind));
   if (name.empty() || name.size() > 128) {
     return make_error(PB_E_INVALID, "event names are 1..128 bytes");
   }

@@ -75,7 +75,9 @@ class Bus {
   // `kind` names. Names of core events ("post.created") are refused: they already have stable
   // ids; so is a name registered before with another kind (its publishers and subscribers would
   // read each other's payloads as the wrong struct).
-  Result<uint32_t> event_id(std::string_view name, pb_payload_kind kind = PB_PAYLOAD_BLOB);
+  // `kind` is an int, as in the C ABI: a plugin may pass any value, and an out-of-range one
+  // must be refused, not loaded as the enum.
+  Result<uint32_t> event_id(std::string_view name, int kind = PB_PAYLOAD_BLOB);
   // The name of any known event ("auth.check", "acme.deploy"), or "" when unknown.
   std::string_view event_name(uint32_t event) const;
 
