@@ -1,8 +1,10 @@
 #include "store/group_commit.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <iterator>
 #include <optional>
 #include <system_error>
@@ -106,6 +108,10 @@ Stats GroupCommitter::stats() const {
 
 void GroupCommitter::writer_main() {
   pthread_setname_np(pthread_self(), "pb-store-write");
+  // Linux: PRIO_PROCESS with 0 is this thread, and a new thread starts at its creator's nice.
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, 0);
+  if (errno == 0) setpriority(PRIO_PROCESS, 0, std::min(nice + kWriterNiceIncrement, 19));
   unsigned env_flags = 0;
   mdb_env_get_flags(env_, &env_flags);
   // SyncMode::full (see the header): a committed group waits in `awaiting` for the sync that

@@ -1,4 +1,11 @@
 // Group commit through the loop: ordering, grouping, per-batch failure, close and teardown.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -351,6 +358,34 @@ TEST_P(GroupCommitRedo, StatsCountEveryBatch) {
   EXPECT_EQ(stats.syncs, redo_log ? 3u : 6u);
   EXPECT_EQ(stats.groups_logged, redo_log ? 3u : 0u);
   EXPECT_EQ(stats.queued, 0u);
+  close_and_wait(*store, loop);
+}
+
+// The writer yields a shared core to the loop (group_commit.h): it runs kWriterNiceIncrement
+// nicer than the thread that opened the store.
+TEST(GroupCommit, TheWriterRunsNicerThanTheLoop) {
+  TempDir tmp;
+  Loop loop;
+  auto store = open_or_die(tmp.path(), loop.get(), SyncMode::none, false);
+  ASSERT_TRUE(store);
+  bool done = false;
+  auto on_done = [](void* user, int) { *static_cast<bool*>(user) = true; };
+  ASSERT_EQ(store->commit(one_put("k", "v"), on_done, &done), PB_OK);
+  loop.run_until([&] { return done; });  // the writer has run: its priority is set
+
+  int writer_tid = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name == "pb-store-write") writer_tid = std::stoi(task.path().filename().string());
+  }
+  ASSERT_NE(writer_tid, 0);
+  errno = 0;
+  const int loop_nice = getpriority(PRIO_PROCESS, 0);
+  const int writer_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(writer_tid));
+  ASSERT_EQ(errno, 0);
+  EXPECT_EQ(writer_nice, std::min(loop_nice + kWriterNiceIncrement, 19));
   close_and_wait(*store, loop);
 }
 
