@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "plugins/incoming_webhooks/payload_decoder.h"
 #include "plugins/incoming_webhooks/post_splitter.h"
@@ -231,11 +232,15 @@ TEST(SplitPost, BasePropsGoToEveryPostAndAttachmentsKeepOtherKeys) {
 }
 
 // The fast path's over-estimate counts, sixteen bytes at a time, exactly what a byte-by-byte count
-// gives: every length (the vector loop and its tail), the counted bytes at every position.
+// gives: every length (the vector loop and its tail), the counted bytes at every position, and
+// past 255 blocks (where the per-lane counters are summed before they could wrap).
 TEST(PropsUpperBound, CountsWhatAByteByByteCountCounts) {
   std::mt19937 random(7);
   const std::string alphabet = "<>&{}\"ab\xE2\x80\xA8 \\";
-  for (size_t size = 0; size < 100; ++size) {
+  std::vector<size_t> sizes;
+  for (size_t size = 0; size < 100; ++size) sizes.push_back(size);
+  for (size_t size : {4079u, 4080u, 4081u, 4096u, 9000u}) sizes.push_back(size);
+  for (size_t size : sizes) {
     for (int trial = 0; trial < 20; ++trial) {
       std::string props(size, 'x');
       for (char& c : props) c = alphabet[random() % alphabet.size()];
@@ -251,6 +256,15 @@ TEST(PropsUpperBound, CountsWhatAByteByByteCountCounts) {
                               sdk::post_split_detail::kGoActionsKey.size()))
           << props;
     }
+  }
+  // Every byte counted, for more blocks than a lane can count without its sum.
+  for (char c : {'<', '{', '\xE2'}) {
+    const std::string props(4096 + 7, c);
+    const size_t per_byte = c == '<'   ? 6
+                            : c == '{' ? 1 + sdk::post_split_detail::kGoEmptyAttachment.size() +
+                                             sdk::post_split_detail::kGoActionsKey.size()
+                                       : 4;
+    EXPECT_EQ(sdk::post_split_detail::props_upper_bound(props), props.size() * per_byte);
   }
 }
 

@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -321,17 +320,29 @@ inline size_t props_upper_bound(std::string_view props) {
   if (props.size() > kMask) return SIZE_MAX;  // never the fast path
   size_t html = 0, e2 = 0, braces = 0, i = 0;
 #if defined(__SSE2__)
+  // Per-byte-lane counters (a match compares to -1, subtracted), summed every 255 blocks before
+  // a lane could wrap: no popcount, which baseline x86-64 only has as a library call.
   const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), amp = _mm_set1_epi8('&');
   const __m128i lead_e2 = _mm_set1_epi8(static_cast<char>(0xE2)), brace = _mm_set1_epi8('{');
-  for (; i + 16 <= props.size(); i += 16) {
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(props.data() + i));
-    const __m128i h = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, lt), _mm_cmpeq_epi8(b, gt)),
-                                   _mm_cmpeq_epi8(b, amp));
-    html += static_cast<size_t>(std::popcount(static_cast<unsigned>(_mm_movemask_epi8(h))));
-    e2 += static_cast<size_t>(
-        std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, lead_e2)))));
-    braces += static_cast<size_t>(
-        std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, brace)))));
+  const __m128i zero = _mm_setzero_si128();
+  auto lanes_sum = [&](__m128i counts) {
+    const __m128i sums = _mm_sad_epu8(counts, zero);  // two 64-bit sums of eight lanes each
+    return static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
+           static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  };
+  while (i + 16 <= props.size()) {
+    __m128i h_count = zero, e2_count = zero, brace_count = zero;
+    for (int block = 0; block < 255 && i + 16 <= props.size(); ++block, i += 16) {
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(props.data() + i));
+      const __m128i h = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, lt), _mm_cmpeq_epi8(b, gt)),
+                                     _mm_cmpeq_epi8(b, amp));
+      h_count = _mm_sub_epi8(h_count, h);
+      e2_count = _mm_sub_epi8(e2_count, _mm_cmpeq_epi8(b, lead_e2));
+      brace_count = _mm_sub_epi8(brace_count, _mm_cmpeq_epi8(b, brace));
+    }
+    html += lanes_sum(h_count);
+    e2 += lanes_sum(e2_count);
+    braces += lanes_sum(brace_count);
   }
 #endif
   uint64_t packed = 0;
