@@ -54,6 +54,22 @@ TEST(TranslatorJson, OnlyOneWholeJsonValueIsEmbedded) {
   EXPECT_FALSE(is_json_value(R"({"a":)"));
   EXPECT_FALSE(is_json_value("{\"a\":\"\xff\"}"));  // invalid UTF-8
   EXPECT_FALSE(is_json_value(std::string(100, '[') + std::string(100, ']')));
+  // The canonical fast path and the SAX pass agree at the nesting bound, compact or not.
+  auto nested = [](int depth, std::string_view gap) {
+    std::string out;
+    for (int i = 0; i < depth; ++i) (out += '[') += gap;
+    for (int i = 0; i < depth; ++i) (out += gap) += ']';
+    return out;
+  };
+  for (std::string_view gap : {"", " "}) {
+    EXPECT_TRUE(is_json_value(nested(kMaxTranslatedBodyDepth, gap))) << gap.size();
+    EXPECT_FALSE(is_json_value(nested(kMaxTranslatedBodyDepth + 1, gap))) << gap.size();
+  }
+  // What the fast path refuses and the SAX pass accepts: escapes, fractions, whitespace.
+  EXPECT_TRUE(is_json_value(R"({"a":"é\/","b":1.5e3,"c":-0})"));
+  EXPECT_TRUE(is_json_value(R"({"a" : [1, 2]})"));
+  EXPECT_FALSE(is_json_value("{\"a\":\"\xed\xa0\x80\"}"));  // an encoded surrogate
+  EXPECT_FALSE(is_json_value(R"({"a":1,})"));
   EXPECT_TRUE(is_json_value(std::string(60, '[') + std::string(60, ']')));
 }
 
