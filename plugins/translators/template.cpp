@@ -1,5 +1,6 @@
 #include "plugins/translators/template.h"
 
+#include <array>
 #include <charconv>
 
 #include "plugins/translators/json_text.h"
@@ -244,6 +245,11 @@ void set_text(Val& v, std::string s) {
 }
 
 constexpr std::string_view kMarkdownSpecials = "\\`*_{}[]()#+-.!|<>~";
+constexpr auto kIsMarkdownSpecial = [] {
+  std::array<bool, 256> table{};
+  for (char c : kMarkdownSpecials) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
 
 void apply_filter(const Filter& f, Val& v) {
   switch (f.kind) {
@@ -315,12 +321,19 @@ void apply_filter(const Filter& f, Val& v) {
     }
     case Filter::Kind::md_escape: {
       to_text(v);
+      // Runs between specials appended whole, a table lookup per byte: a find() in the specials
+      // per byte was a memchr call each (230 per GitHub push, 4 % of the loop on that path).
+      const std::string& t = v.text;
       std::string s;
-      s.reserve(v.text.size());
-      for (char c : v.text) {
-        if (kMarkdownSpecials.find(c) != std::string_view::npos) s += '\\';
-        s += c;
+      s.reserve(t.size() + 8);
+      size_t run = 0;  // t[run, i) not yet appended; a special starts the run after its '\\'
+      for (size_t i = 0; i < t.size(); ++i) {
+        if (!kIsMarkdownSpecial[static_cast<unsigned char>(t[i])]) continue;
+        s.append(t, run, i - run);
+        s += '\\';
+        run = i;
       }
+      s.append(t, run, std::string::npos);
       v.text = std::move(s);
       return;
     }

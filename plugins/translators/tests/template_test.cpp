@@ -62,6 +62,10 @@ TEST(Template, Filters) {
   EXPECT_EQ(render("{{/st | eq firing \"#d00000\" \"#2eb886\"}}", doc), "#d00000");
   EXPECT_EQ(render("{{/s | eq firing \"#d00000\" \"#2eb886\"}}", doc), "#2eb886");
   EXPECT_EQ(render("{{/md | md_escape}}", doc), "\\*a\\_b\\* \\[c\\]\\(d\\)");
+  // Every special, alone, in runs and at the ends; plain text and "" unchanged.
+  EXPECT_EQ(render("{{/s | md_escape}} [{{/e | md_escape}}]", doc), "Hello World []");
+  EXPECT_EQ(render("{{/s | eq \"Hello World\" \"\\\\`*_{}[]()#+-.!|<>~x~\" | md_escape}}", doc),
+            "\\\\\\`\\*\\_\\{\\}\\[\\]\\(\\)\\#\\+\\-\\.\\!\\|\\<\\>\\~x\\~");
   EXPECT_EQ(render("{{/u | url_escape}}", doc), "a%20b%2F%C3%A9");
   EXPECT_EQ(render("{{/o | json}} {{/s | json}} {{/missing | json}}", doc),
             R"({"x":1,"y":2} "Hello World" null)");
