@@ -126,7 +126,8 @@ typedef struct pb_timer pb_timer;                   /* a timer started by timer_
 
 /* Stable event ids. Ids below PB_EVENT_FIRST_DYNAMIC are defined here with a payload struct;
  * ids from PB_EVENT_FIRST_DYNAMIC on are given out at run time by host->event_id() for events
- * that plugins declare by name (payload: pb_blob_v1). Ids are never reused. */
+ * that plugins declare by name (payload: pb_blob_v1, or the struct event_id_typed names). Ids
+ * are never reused. */
 enum {
   PB_EVENT_AUTH_CHECK = 1,            /* payload pb_auth_check_v1; intercept only */
   PB_EVENT_POST_WILL_BE_CREATED = 2,  /* payload pb_post_v1; intercept (may modify/reject) */
@@ -488,8 +489,8 @@ typedef struct pb_host_api {
   int (*publish_intercept)(pb_plugin *self, uint32_t event, const void *payload,
                            pb_publish_done_fn done, void *user);
 
-  /* Calls every observer of a plugin-defined event with `payload`, synchronously, before it
-   * returns. Returns PB_OK; PB_E_NOT_FOUND; PB_E_INVALID. */
+  /* Calls every observer of a plugin-defined event with `payload` (its declared struct),
+   * synchronously, before it returns. Returns PB_OK; PB_E_NOT_FOUND; PB_E_INVALID. */
   int (*publish_observe)(pb_plugin *self, uint32_t event, const void *payload);
 
   /* ---- key-value store (this plugin's own namespace) -------------------------------------- */
