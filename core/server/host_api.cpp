@@ -155,9 +155,8 @@ int host_event_id(pb_plugin* self, pb_str name, uint32_t* out) {
 
 int host_event_id_typed(pb_plugin* self, pb_str name, int kind, uint32_t* out) {
   if (self == nullptr || out == nullptr || !valid(name)) return PB_E_INVALID;
-  if (kind != PB_PAYLOAD_BLOB && kind != PB_PAYLOAD_POST) return PB_E_INVALID;
   if (!on_loop_thread()) return PB_E_STATE;
-  auto id = self->app->bus().event_id(sv(name), kind);
+  auto id = self->app->bus().event_id(sv(name), kind);  // refuses a kind that names no struct
   if (!id.ok()) return id.error().code;
   *out = *id;
   return PB_OK;
