@@ -45,12 +45,44 @@ constexpr std::array<std::string_view, kStringKeyCount> kStringKeyNames{
     "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title",
     "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon"};
 
+// The string keys by length (no name is longer than 11, no length has more than 4 names), so
+// that a member key is compared with the names of its own length only.
+constexpr size_t kMaxKeyLength = 11, kMaxKeysPerLength = 4;
+struct StringKeysByLength {
+  std::array<std::array<unsigned char, kMaxKeysPerLength>, kMaxKeyLength + 1> keys{};
+  std::array<unsigned char, kMaxKeyLength + 1> count{};
+};
+constexpr StringKeysByLength kStringKeysByLength = [] {
+  StringKeysByLength table;
+  for (size_t k = 0; k < kStringKeyCount; ++k) {
+    size_t n = kStringKeyNames[k].size();
+    table.keys[n][table.count[n]++] = static_cast<unsigned char>(k);
+  }
+  return table;
+}();
+static_assert(std::ranges::all_of(kStringKeyNames,
+                                  [](auto name) { return name.size() <= kMaxKeyLength; }));
+
+// Which string key `key` names, matched as Go's decoder matches struct fields (ASCII letters in
+// any case), or kStringKeyCount.
+size_t string_key_of(std::string_view key) {
+  if (key.size() > kMaxKeyLength) return kStringKeyCount;
+  const size_t n = key.size();
+  for (size_t i = 0; i < kStringKeysByLength.count[n]; ++i) {
+    size_t k = kStringKeysByLength.keys[n][i];
+    if (iequals_same_size(key.data(), kStringKeyNames[k].data(), n)) return k;
+  }
+  return kStringKeyCount;
+}
+
 // Text is borrowed from the parsed tree and copied only when it changes (markup converted, a
 // non-string value formatted): most of an attachment is written out as it came in.
 struct Field {
   std::string_view title;
+  std::string_view title_raw;  // the title's source literal (see append_string_value)
   bool has_value = false;     // false: JSON null
   std::string_view borrowed;  // the value, when it is a JSON string left as it is
+  std::string_view borrowed_raw;  // its source literal
   std::string owned;          // the value otherwise (%v of it, or its converted text)
   bool is_owned = false;
   bool is_short = false;
@@ -62,6 +94,7 @@ struct Field {
 struct Attachment {
   std::string_view id;  // raw integer text, "" when absent
   std::array<std::string_view, kStringKeyCount> strings;  // borrowed, or views of `converted`
+  std::array<std::string_view, kStringKeyCount> raw;      // the source literals of `strings`
   std::array<std::string, kStringKeyCount> converted;     // the texts markup conversion changed
   bool has_fields = false;
   std::vector<Field> fields;
@@ -112,11 +145,15 @@ std::optional<Failure> decode_field(const JsonValue& v, Field& out) {
       out.is_short = *b;
     }
   }
-  if (title != nullptr) out.title = title->text;
+  if (title != nullptr) {
+    out.title = title->text;
+    out.title_raw = title->raw;
+  }
   if (has_value && value->kind != Kind::Null) {
     out.has_value = true;
     if (value->kind == Kind::String) {
       out.borrowed = value->text;  // %v of a string is the string
+      out.borrowed_raw = value->raw;
     } else {
       if (!append_go_value(out.owned, *value))
         return Failure{"a field value has a number out of range"};
@@ -130,18 +167,15 @@ std::optional<Failure> decode_attachment(const JsonValue& v, Attachment& out) {
   if (v.kind != Kind::Object) return Failure{"an attachment is not an object"};
   for (const auto& m : v.members) {
     const JsonValue& value = m.value;
-    bool matched = false;
-    for (size_t k = 0; k < kStringKeyCount; ++k) {
-      if (!iequals(m.key, kStringKeyNames[k])) continue;
-      matched = true;
+    if (size_t k = string_key_of(m.key); k != kStringKeyCount) {
       if (value.kind == Kind::String) {
         out.strings[k] = value.text;
+        out.raw[k] = value.raw;
       } else if (value.kind != Kind::Null) {  // null leaves a Go string as it was
         return Failure{"attachment " + std::string(kStringKeyNames[k]) + " is not a string"};
       }
-      break;
+      continue;
     }
-    if (matched) continue;
     if (iequals(m.key, "id")) {
       if (value.kind == Kind::Number) {
         if (!is_int64_literal(value.raw)) return Failure{"attachment id is not an int64"};
@@ -242,15 +276,26 @@ void collect_warnings(const Attachment& a, size_t index, std::vector<std::string
     warn("ts is neither a string nor an integer");
 }
 
+// Appends `text` as a JSON string literal. `raw` is the literal it was read from, if any: when
+// `text` is that literal's content as it stands (read without an escape: the parser borrowed it),
+// the literal is what the escaper would write, and it is copied instead of scanned again.
+void append_string_value(std::string& out, std::string_view text, std::string_view raw) {
+  if (raw.size() == text.size() + 2 && raw.data() + 1 == text.data()) {
+    out += raw;
+  } else {
+    append_json_string(out, text);
+  }
+}
+
 // Writes `a` in Go's struct order. Empty strings are left out (Go writes "" for them; the
 // readers treat absent and "" alike and props are size-limited).
 void write_attachment(std::string& out, const Attachment& a) {
   bool first = true;
-  auto key = [&](std::string_view name) {
-    out += first ? "{" : ",";
+  auto key = [&](std::string_view name) {  // names are plain ASCII: nothing to escape
+    out += first ? "{\"" : ",\"";
     first = false;
-    append_json_string(out, name);
-    out += ':';
+    out += name;
+    out += "\":";
   };
   if (!a.id.empty()) {
     key("id");
@@ -260,7 +305,7 @@ void write_attachment(std::string& out, const Attachment& a) {
     for (int k = from; k <= to; ++k) {
       if (a.strings[k].empty()) continue;
       key(kStringKeyNames[k]);
-      append_json_string(out, a.strings[k]);
+      append_string_value(out, a.strings[k], a.raw[k]);
     }
   };
   strings(kFallback, kText);
@@ -271,10 +316,10 @@ void write_attachment(std::string& out, const Attachment& a) {
       const Field& f = a.fields[i];
       if (i > 0) out += ',';
       out += "{\"title\":";
-      append_json_string(out, f.title);
+      append_string_value(out, f.title, f.title_raw);
       out += ",\"value\":";
       if (f.has_value) {
-        append_json_string(out, f.value());
+        append_string_value(out, f.value(), f.is_owned ? std::string_view{} : f.borrowed_raw);
       } else {
         out += "null";
       }

@@ -177,6 +177,34 @@ TEST(Normaliser, KeysMatchCaseInsensitivelyAndComeOutCanonicalUnknownOnesDropped
             R"([{"id":7,"color":"good","text":"a","fields":[{"title":"t","value":"v","short":true}],"ts":"123","actions":[{"id":"x"}]}])");
 }
 
+TEST(Normaliser, EveryStringKeyIsReadInAnyCaseAndWrittenInStructOrder) {
+  auto out = normalise(
+      R"([{"FOOTER_ICON":"https://i/f","Footer":"f","thumb_url":"https://i/t","IMAGE_URL":"https://i/i",)"
+      R"("Text":"x","title_link":"https://t","TITLE":"t","author_icon":"https://i/a",)"
+      R"("AUTHOR_LINK":"https://a","author_name":"a","PRETEXT":"p","color":"good","Fallback":"fb"}])");
+  ASSERT_TRUE(out.ok) << out.error;
+  EXPECT_EQ(out.json, R"([{"fallback":"fb","color":"good","pretext":"p","author_name":"a",)"
+                      R"("author_link":"https://a","author_icon":"https://i/a","title":"t",)"
+                      R"("title_link":"https://t","text":"x","image_url":"https://i/i",)"
+                      R"("thumb_url":"https://i/t","footer":"f","footer_icon":"https://i/f"}])");
+  // A key that only shares a length with one is not it.
+  EXPECT_EQ(normalise(R"([{"texts":"a","txet":"b","footer_icom":"c"}])").json, "[{}]");
+}
+
+TEST(Normaliser, StringsReadWithEscapesAreWrittenInTheEscapersForm) {
+  // Copied as they came when read without an escape; re-escaped when read with one (\/ and \u
+  // escapes of printable characters written plainly, control characters as \u00XX), whatever
+  // key or field they are in.
+  auto out = normalise(
+      R"([{"text":"a\/b \u00e9 \"q\" \\","title":"plain é","footer":"\u0001\u001F",)"
+      R"("fields":[{"title":"t\/1","value":"v\u0041","short":false},{"title":"t2","value":"v2"}]}])");
+  ASSERT_TRUE(out.ok) << out.error;
+  EXPECT_EQ(
+      out.json,
+      R"([{"title":"plain é","text":"a/b é \"q\" \\","fields":[{"title":"t/1","value":"vA",)"
+      R"("short":false},{"title":"t2","value":"v2","short":false}],"footer":"\u0001\u001f"}])");
+}
+
 TEST(Normaliser, WrongTypesForKnownKeysAreErrors) {
   for (std::string_view bad :
        {R"([{"text":5}])", R"([{"fields":{}}])", R"([{"fields":[5]}])", R"([{"id":"7"}])",
