@@ -221,7 +221,7 @@ bool has_markup(std::string_view text) { return text.find('<') != std::string_vi
 void convert_text(Attachment& a, const UsernameLookup& lookup) {
   for (StringKey k : {kPretext, kText}) {
     if (!has_markup(a.strings[k])) continue;
-    a.converted[k] = convert_links(process_slack_text(a.strings[k], lookup), LinkPattern::kLoose);
+    a.converted[k] = convert_slack_text(a.strings[k], lookup, LinkPattern::kLoose);
     a.strings[k] = a.converted[k];
   }
   if (has_markup(a.strings[kTitle])) {
@@ -230,7 +230,7 @@ void convert_text(Attachment& a, const UsernameLookup& lookup) {
   }
   for (Field& f : a.fields) {
     if (!f.has_value || !has_markup(f.value())) continue;
-    f.owned = convert_links(process_slack_text(f.value(), lookup), LinkPattern::kLoose);
+    f.owned = convert_slack_text(f.value(), lookup, LinkPattern::kLoose);
     f.is_owned = true;
   }
 }
@@ -351,15 +351,13 @@ bool is_valid_attachment_color(std::string_view color) {
   return true;
 }
 
-AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLookup& lookup) {
-  AttachmentsOutcome result;
-  if (list.kind != Kind::Array) {
-    result.ok = false;
-    result.error = "attachments is not an array";
-    return result;
-  }
-  std::string out;
-  out.reserve(list.raw.size() + 64);  // normalising rarely grows an attachment by much
+namespace {
+
+// Appends the normalised form of `list` (an array) to `out`: the work of normalise_attachments,
+// written where the caller wants it (process_parsed_props writes it inside the props it builds).
+// Fills the outcome's ok, error, count and warnings; on failure `out` holds a partial array.
+void normalise_into(std::string& out, const JsonValue& list, const UsernameLookup& lookup,
+                    AttachmentsOutcome& result) {
   out += '[';
   for (const auto& item : list.items) {
     if (item.kind == Kind::Null) continue;  // null attachments are dropped
@@ -367,7 +365,7 @@ AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLo
     if (auto fail = decode_attachment(item, a)) {
       result.ok = false;
       result.error = std::move(fail->why);
-      return result;
+      return;
     }
     convert_text(a, lookup);
     collect_warnings(a, result.count, result.warnings);
@@ -376,7 +374,23 @@ AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLo
     ++result.count;
   }
   out += ']';
-  result.json = std::move(out);
+}
+
+constexpr std::string_view kNotAnArray = "attachments is not an array";
+
+}  // namespace
+
+AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLookup& lookup) {
+  AttachmentsOutcome result;
+  if (list.kind != Kind::Array) {
+    result.ok = false;
+    result.error = kNotAnArray;
+    return result;
+  }
+  std::string out;
+  out.reserve(list.raw.size() + 64);  // normalising rarely grows an attachment by much
+  normalise_into(out, list, lookup, result);
+  if (result.ok) result.json = std::move(out);
   return result;
 }
 
@@ -397,35 +411,41 @@ WebhookPostOutcome process_parsed_props(std::string_view message, const JsonValu
   for (const auto& m : props.members) {
     if (m.key == "attachments") attachments = &m;
   }
-  std::string normalised;
-  if (attachments != nullptr && attachments->value.kind != Kind::Null) {
-    auto outcome = normalise_attachments(attachments->value, lookup);
-    if (!outcome.ok) {
-      result.ok = false;
-      result.error = std::move(outcome.error);
-      return result;
-    }
-    result.warnings = std::move(outcome.warnings);
-    if (outcome.count > 0) {
-      normalised = std::move(outcome.json);
-      result.has_attachments = true;
-    }
-  }
   if (attachments == nullptr) {
     result.props_json = std::string(verbatim);  // nothing to change
     return result;
   }
+  // The other members are copied as they came; the attachments are normalised in their place,
+  // straight into the props (null, or nothing left after normalising, drops the key).
   std::string out;
-  out.reserve(props.raw.size() + normalised.size() + 2);
+  out.reserve(props.raw.size() + 64);
   out += '{';
   bool first = true;
   for (const auto& m : props.members) {
     if (m.key == "attachments") {
-      if (&m != attachments || normalised.empty()) continue;
+      if (&m != attachments || m.value.kind == Kind::Null) continue;
+      if (m.value.kind != Kind::Array) {
+        result.ok = false;
+        result.error = kNotAnArray;
+        return result;
+      }
+      const size_t before = out.size();
       if (!first) out += ',';
-      first = false;
       out += "\"attachments\":";
-      out += normalised;
+      AttachmentsOutcome outcome;
+      normalise_into(out, m.value, lookup, outcome);
+      if (!outcome.ok) {
+        result.ok = false;
+        result.error = std::move(outcome.error);
+        return result;
+      }
+      result.warnings = std::move(outcome.warnings);
+      if (outcome.count == 0) {
+        out.resize(before);
+        continue;
+      }
+      result.has_attachments = true;
+      first = false;
       continue;
     }
     if (!first) out += ',';
@@ -463,7 +483,7 @@ WebhookPostOutcome process_webhook_post(std::string_view message, const JsonValu
 
 std::string convert_message(std::string_view message, const UsernameLookup& lookup) {
   if (!has_markup(message)) return std::string(message);
-  return convert_links(process_slack_text(message, lookup), LinkPattern::kStrict);
+  return convert_slack_text(message, lookup, LinkPattern::kStrict);
 }
 
 }  // namespace pb::attachments

@@ -125,4 +125,13 @@ std::string convert_links(std::string_view text, LinkPattern pattern) {
   return out;
 }
 
+std::string convert_slack_text(std::string_view text, const UsernameLookup& lookup,
+                               LinkPattern pattern) {
+  // Announcements and mentions start "<!" and "<@": text with neither (a CI message with a
+  // link) goes to the link conversion as it is, one copy of it fewer.
+  if (text.find("<!") == std::string_view::npos && text.find("<@") == std::string_view::npos)
+    return convert_links(text, pattern);
+  return convert_links(process_slack_text(text, lookup), pattern);
+}
+
 }  // namespace pb::attachments

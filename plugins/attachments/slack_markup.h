@@ -37,4 +37,9 @@ enum class LinkPattern {
 // regexp.ReplaceAllString does. `<url>` without a label is left as it is.
 std::string convert_links(std::string_view text, LinkPattern pattern);
 
+// convert_links(process_slack_text(text, lookup), pattern): what webhook text, attachment text,
+// pretext and field values go through.
+std::string convert_slack_text(std::string_view text, const UsernameLookup& lookup,
+                               LinkPattern pattern);
+
 }  // namespace pb::attachments

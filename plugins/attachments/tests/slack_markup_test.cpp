@@ -92,5 +92,27 @@ TEST(SlackMarkup, LoosePatternStaysLinearWithoutAClosingBracket) {
   EXPECT_EQ(convert_links(many, LinkPattern::kStrict), many);
 }
 
+TEST(SlackMarkup, ConvertSlackTextIsProcessingThenLinks) {
+  const std::string mention = "<@" + kAliceId + ">";
+  const std::string texts[] = {"plain",
+                               "<http://x|x> no references",
+                               "<!here> <http://x|x>",
+                               mention + " <http://x|y>",
+                               "<http://x|" + mention + ">",
+                               "<<!channel>|x>",
+                               "<@nobody> <http://x|x>",
+                               "<!everyone|e> <a|b>",
+                               "<"};
+  for (const std::string& text : texts) {
+    for (LinkPattern pattern : {LinkPattern::kStrict, LinkPattern::kLoose}) {
+      EXPECT_EQ(convert_slack_text(text, users(), pattern),
+                convert_links(process_slack_text(text, users()), pattern))
+          << text;
+    }
+  }
+  EXPECT_EQ(convert_slack_text(mention + " <http://x|go>", users(), LinkPattern::kStrict),
+            "@alice [go](http://x)");
+}
+
 }  // namespace
 }  // namespace pb::attachments
