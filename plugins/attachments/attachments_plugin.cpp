@@ -60,7 +60,9 @@ int reject(sdk::Intercept turn, int status, std::string_view id, std::string_vie
 }
 
 bool props_over_limit(std::string_view props_json) {
-  return count_runes(props_json) > kPostPropsMaxRunes;
+  // Every rune is at least one byte (an invalid byte counts as one rune): props no longer in
+  // bytes than the limit are within it, uncounted (every webhook post passes here).
+  return props_json.size() > kPostPropsMaxRunes && count_runes(props_json) > kPostPropsMaxRunes;
 }
 
 }  // namespace

@@ -133,6 +133,22 @@ TEST_F(AttachmentsPluginTest, SlackProcessedPostsStillHaveThePropsLimit) {
   EXPECT_TRUE(host.committed_posts().empty());
 }
 
+TEST_F(AttachmentsPluginTest, ThePropsLimitCountsRunesNotBytes) {
+  // Over the limit in bytes, within it in runes (each é is two bytes): accepted.
+  std::string wide;
+  for (int i = 0; i < 4500; ++i) wide += "é";  // 9000 bytes
+  std::string props = R"({"x":")" + wide + R"("})";
+  const auto& ok = create("m", props, PB_POST_FROM_WEBHOOK | PB_POST_SLACK_PROCESSED);
+  ASSERT_TRUE(ok.done);
+  EXPECT_NE(ok.verdict, PB_VERDICT_REJECT) << ok.error_id;
+  // Over it in runes too: refused.
+  for (int i = 0; i < 3600; ++i) wide += "é";  // 8100 runes
+  const auto& over = create("m", R"({"x":")" + wide + R"("})",
+                            PB_POST_FROM_WEBHOOK | PB_POST_SLACK_PROCESSED);
+  ASSERT_TRUE(over.done);
+  EXPECT_EQ(over.verdict, PB_VERDICT_REJECT);
+}
+
 // A draft as a sender hands it to attachments.process: the fields it reads, and one it must
 // pass through untouched.
 FakeHost::Post draft(std::string message, std::string type, std::string props) {
