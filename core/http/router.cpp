@@ -50,9 +50,13 @@ std::string_view next_segment(std::string_view& rest) {
 }  // namespace
 
 std::string percent_decode(std::string_view in) {
+  // Ids, names and hook keys have no escape: one copy instead of a push_back per character.
+  size_t first = in.find('%');
+  if (first == std::string_view::npos) return std::string(in);
   std::string out;
   out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
+  out.append(in.substr(0, first));
+  for (size_t i = first; i < in.size(); ++i) {
     if (in[i] == '%' && i + 2 < in.size()) {
       int hi = hex_value(in[i + 1]);
       int lo = hex_value(in[i + 2]);

@@ -91,6 +91,9 @@ TEST(Router, PercentDecode) {
   EXPECT_EQ(percent_decode("100%"), "100%");
   EXPECT_EQ(percent_decode("%zz%4"), "%zz%4");
   EXPECT_EQ(percent_decode("+"), "+");  // only form bodies turn + into space
+  EXPECT_EQ(percent_decode("o5m8xqzoqpd6bk4ynhxrbhhp3c"), "o5m8xqzoqpd6bk4ynhxrbhhp3c");
+  EXPECT_EQ(percent_decode("%41bc%"), "Abc%");
+  EXPECT_EQ(percent_decode(""), "");
 }
 
 }  // namespace
