@@ -85,8 +85,9 @@ Key classify_key(std::string_view k) {
                                                 {"props", Key::kProps},
                                                 {"attachments", Key::kAttachments},
                                                 {"priority", Key::kPriority}}};
+  // The size test first, inline: most names are rejected on it without a call.
   for (const auto& known : kKnown) {
-    if (iequals_ascii(k, known.name)) return known.key;
+    if (k.size() == known.name.size() && iequals_ascii(k, known.name)) return known.key;
   }
   return Key::kUnknown;
 }
