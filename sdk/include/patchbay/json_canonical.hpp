@@ -34,8 +34,9 @@ constexpr size_t kMaxIntegerDigits = 18;
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// At the opening quote: past the closing one, or npos.
-inline size_t string_end(std::string_view s, size_t i) {
+// At the opening quote: past the closing one, or npos. Inlined into canonical_value_end: props
+// are dozens of short strings, and the call cost a fifth of each one's scan.
+[[gnu::always_inline]] inline size_t string_end(std::string_view s, size_t i) {
   for (++i; i < s.size(); ++i) {
     i = json_string_stop<kJsonStopControl | kJsonStopNonAscii>(s, i);
     if (i == s.size()) break;
