@@ -64,9 +64,18 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   return std::nullopt;
 }
 
+void Request::set_params(const Params& params) {
+  if (params_.size() < params.size()) params_.resize(params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
+    params_[i].name.assign(params[i].name);
+    params_[i].value.assign(params[i].value);
+  }
+  params_used_ = params.size();
+}
+
 std::optional<std::string_view> Request::param(std::string_view name) const {
-  for (const Param& p : params_) {
-    if (p.name == name) return std::string_view(p.value);
+  for (size_t i = 0; i < params_used_; ++i) {
+    if (params_[i].name == name) return std::string_view(params_[i].value);
   }
   return std::nullopt;
 }
@@ -88,7 +97,7 @@ void Request::begin() {
   http_minor_ = 1;
   keep_alive_ = true;
   expects_continue_ = false;
-  params_.clear();
+  params_used_ = 0;  // the storage stays for the next message's parameters
   user_id_.clear();
   session_id_.clear();
   roles_.clear();

@@ -58,8 +58,9 @@ class Request {
 
   // ---- filled in by the host -------------------------------------------------------------
 
-  void set_params(Params params) { params_ = std::move(params); }
-  const Params& params() const { return params_; }
+  // Copies the route's parameters into storage the request keeps from one message to the next
+  // (a Request serves every message of its connection): no heap block once warm.
+  void set_params(const Params& params);
   std::optional<std::string_view> param(std::string_view name) const;
 
   void set_identity(std::string_view user_id, std::string_view session_id,
@@ -144,7 +145,8 @@ class Request {
   bool expects_continue_ = false;
 
   // Host.
-  Params params_;
+  Params params_;  // the first params_used_ are this message's
+  size_t params_used_ = 0;
   std::string user_id_, session_id_, roles_;
 
   // Answer.

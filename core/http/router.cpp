@@ -50,12 +50,20 @@ std::string_view next_segment(std::string_view& rest) {
 }  // namespace
 
 std::string percent_decode(std::string_view in) {
+  std::string out;
+  percent_decode_into(out, in);
+  return out;
+}
+
+void percent_decode_into(std::string& out, std::string_view in) {
   // Ids, names and hook keys have no escape: one copy instead of a push_back per character.
   size_t first = in.find('%');
-  if (first == std::string_view::npos) return std::string(in);
-  std::string out;
+  if (first == std::string_view::npos) {
+    out.assign(in);
+    return;
+  }
   out.reserve(in.size());
-  out.append(in.substr(0, first));
+  out.assign(in.substr(0, first));
   for (size_t i = first; i < in.size(); ++i) {
     if (in[i] == '%' && i + 2 < in.size()) {
       int hi = hex_value(in[i + 1]);
@@ -68,7 +76,6 @@ std::string percent_decode(std::string_view in) {
     }
     out.push_back(in[i]);
   }
-  return out;
 }
 
 int Router::add(std::string_view method, std::string_view pattern, Handler h) {
@@ -140,10 +147,10 @@ bool Router::walk(const Node& node, std::string_view rest, std::string_view meth
     }
     out.kind = Match::Kind::kFound;
     out.handler = found->handler;
-    out.params.clear();
-    out.params.reserve(values.size());
+    out.params.resize(values.size());  // kept elements keep their strings' capacity
     for (size_t i = 0; i < values.size(); ++i) {
-      out.params.push_back(Param{found->param_names[i], percent_decode(values[i])});
+      out.params[i].name.assign(found->param_names[i]);
+      percent_decode_into(out.params[i].value, values[i]);
     }
     return true;
   }
@@ -162,7 +169,15 @@ bool Router::walk(const Node& node, std::string_view rest, std::string_view meth
 
 Match Router::match(std::string_view method, std::string_view path) const {
   Match out;
-  if (path.empty() || path[0] != '/') return out;
+  match(method, path, out);
+  return out;
+}
+
+void Router::match(std::string_view method, std::string_view path, Match& out) const {
+  out.kind = Match::Kind::kNotFound;
+  out.handler = {};
+  out.allow.clear();
+  if (path.empty() || path[0] != '/') return;
   // The {param} segments met on the way (walk() pushes and pops them), kept per thread and
   // cleared here: there is a match on every request, and a fresh vector would be a heap block
   // each time. Bounded by the routes' own depth. No callback runs inside walk().
@@ -171,7 +186,7 @@ Match Router::match(std::string_view method, std::string_view path) const {
   const Node* path_match = nullptr;
   // "/" is the root node itself; any other path is walked segment by segment.
   std::string_view rest = path == "/" ? std::string_view() : path;
-  if (walk(*root_, rest, method, values, out, &path_match)) return out;
+  if (walk(*root_, rest, method, values, out, &path_match)) return;
   if (path_match != nullptr) {
     out.kind = Match::Kind::kMethodNotAllowed;
     bool has_get = false, has_head = false;
@@ -183,7 +198,6 @@ Match Router::match(std::string_view method, std::string_view path) const {
     }
     if (has_get && !has_head) out.allow.append(", HEAD");
   }
-  return out;
 }
 
 }  // namespace pb::http

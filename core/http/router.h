@@ -51,6 +51,10 @@ class Router {
 
   Match match(std::string_view method, std::string_view path) const;
 
+  // The same into `out`, whose parameters' storage is reused: the server matches every request
+  // into one Match, so a routed request's {param} values cost no heap block once warm.
+  void match(std::string_view method, std::string_view path, Match& out) const;
+
   // Number of (method, pattern) routes registered.
   size_t size() const { return count_; }
 
@@ -66,5 +70,7 @@ class Router {
 
 // Percent-decodes `in` ("%2F" -> "/"); a '%' not followed by two hex digits is kept as is.
 std::string percent_decode(std::string_view in);
+// The same into `out` (replacing what it held, keeping its capacity).
+void percent_decode_into(std::string& out, std::string_view in);
 
 }  // namespace pb::http

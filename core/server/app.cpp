@@ -290,7 +290,8 @@ int App::add_route(pb_plugin* plugin, std::string_view method, std::string_view 
 }
 
 void App::dispatch(http::Request& request) {
-  http::Match match = router_.match(request.method(), request.path());
+  http::Match& match = match_;
+  router_.match(request.method(), request.path(), match);
   if (match.kind == http::Match::Kind::kNotFound) {
     request.respond_error(404, "api.context.404.app_error",
                           fmt::format("There doesn't appear to be an api call for the url='{}'.",
@@ -304,8 +305,10 @@ void App::dispatch(http::Request& request) {
                                       request.method(), request.path()));
     return;
   }
-  request.set_params(std::move(match.params));
-  match.handler.fn(match.handler.user, request);
+  request.set_params(match.params);
+  // match_ is free again from here: a handler may dispatch a request of its own.
+  const http::Handler handler = match.handler;
+  handler.fn(handler.user, request);
 }
 
 // A matched route: public routes go straight to their handler; authenticated ones first through

@@ -176,6 +176,7 @@ class App {
   bus::Bus bus_;
   std::unique_ptr<store::Store> store_;
   http::Router router_;
+  http::Match match_;  // dispatch() matches every request into it (its storage is reused)
   std::deque<RouteTarget> routes_;  // stable addresses: the router points into it
   std::unique_ptr<http::Server> http_;
   metrics::RequestMetrics request_metrics_;   // counted only when MetricsSettings.Enable

@@ -62,6 +62,24 @@ TEST(RequestParser, SameResultWhateverTheSplit) {
   }
 }
 
+TEST(RequestParser, RouteParametersBelongToOneMessage) {
+  // A Request serves every message of its connection and keeps its parameters' storage: what a
+  // message's route set is not seen by the next message.
+  RequestParser parser(Limits{});
+  Request req;
+  std::string_view first = "GET /t/1 HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(parser.feed(first, req).outcome, Outcome::kComplete);
+  req.set_params({{"team_id", "1"}, {"user_id", "u"}});
+  EXPECT_EQ(req.param("user_id"), "u");
+  parser.reset();
+  std::string_view second = "GET /t/2 HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(parser.feed(second, req).outcome, Outcome::kComplete);
+  EXPECT_EQ(req.param("team_id"), std::nullopt);
+  req.set_params({{"team_id", "2"}});
+  EXPECT_EQ(req.param("team_id"), "2");
+  EXPECT_EQ(req.param("user_id"), std::nullopt);
+}
+
 TEST(RequestParser, StopsAfterEachRequestAndReportsWhatItConsumed) {
   RequestParser parser(Limits{});
   Request req;

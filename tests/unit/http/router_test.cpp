@@ -86,6 +86,34 @@ TEST(Router, RefusesBadPatterns) {
   EXPECT_EQ(r.match("GET", "/a").kind, Match::Kind::kNotFound);  // nothing half-registered
 }
 
+TEST(Router, AReusedMatchHoldsOnlyTheLatestResult) {
+  Router r;
+  ASSERT_EQ(r.add("GET", "/a/{x}/b/{y}", h(1)), PB_OK);
+  ASSERT_EQ(r.add("GET", "/c/{z}", h(2)), PB_OK);
+  ASSERT_EQ(r.add("GET", "/d", h(3)), PB_OK);
+  Match m;
+  r.match("GET", "/a/1%2F/b/22", m);
+  ASSERT_EQ(m.kind, Match::Kind::kFound);
+  ASSERT_EQ(m.params.size(), 2u);
+  EXPECT_EQ(m.params[1].name, "y");
+  EXPECT_EQ(m.params[0].value, "1/");
+  r.match("GET", "/c/3", m);  // fewer parameters: none of the earlier ones left
+  ASSERT_EQ(m.params.size(), 1u);
+  EXPECT_EQ(m.params[0].name, "z");
+  EXPECT_EQ(m.params[0].value, "3");
+  EXPECT_EQ(tag_of(m), 2);
+  r.match("GET", "/d", m);
+  EXPECT_EQ(tag_of(m), 3);
+  EXPECT_TRUE(m.params.empty());
+  r.match("POST", "/d", m);
+  EXPECT_EQ(m.kind, Match::Kind::kMethodNotAllowed);
+  EXPECT_EQ(m.handler.fn, nullptr);
+  EXPECT_EQ(m.allow, "GET, HEAD");
+  r.match("GET", "/nowhere", m);  // no Allow left over from the previous match either
+  EXPECT_EQ(m.kind, Match::Kind::kNotFound);
+  EXPECT_TRUE(m.allow.empty());
+}
+
 TEST(Router, PercentDecode) {
   EXPECT_EQ(percent_decode("a%41%2fb"), "aA/b");
   EXPECT_EQ(percent_decode("100%"), "100%");
