@@ -81,6 +81,13 @@ int GroupCommitter::submit(WriteBatch&& batch, CommitFn fn, void* user) {
   return PB_OK;
 }
 
+WriteBatch GroupCommitter::take_batch() {
+  if (spare_batches_.empty()) return WriteBatch{};
+  WriteBatch batch = std::move(spare_batches_.back());
+  spare_batches_.pop_back();
+  return batch;
+}
+
 void GroupCommitter::close(std::function<void()> on_closed) {
   if (closing_) return;
   closing_ = true;
@@ -374,6 +381,14 @@ void GroupCommitter::deliver_completed() {
     refused_full = stats_.batches_refused_full;
   }
   for (Pending& p : delivering_) p.fn(p.user, p.status);
+  // Small batches are kept for take_batch (as many as make a large group); a large one would
+  // pin its memory for the life of the server.
+  for (Pending& p : delivering_) {
+    if (spare_batches_.size() >= kSpareBatches) break;
+    if (p.batch.capacity_bytes() > kSpareBatchBytes) continue;
+    p.batch.clear();
+    spare_batches_.push_back(std::move(p.batch));
+  }
   delivering_.clear();
   if (refused_full != refused_full_reported_) {
     const uint64_t refused = refused_full - refused_full_reported_;

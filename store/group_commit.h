@@ -60,6 +60,11 @@ namespace pb::store {
 // thread's nice value needs no privilege.
 inline constexpr int kWriterNiceIncrement = 5;
 
+// Emptied batches kept for take_batch: as many as a large group holds (~25 posts per commit at
+// 64 connections), each no larger than a post's few kB (a larger one is freed, not kept).
+inline constexpr size_t kSpareBatches = 64;
+inline constexpr size_t kSpareBatchBytes = 16 * 1024;
+
 // Completion of Store::commit: status PB_OK once the batch is durable, or the reason nothing of
 // it was written. Runs on the loop thread.
 using CommitFn = void (*)(void* user, int status);
@@ -93,6 +98,10 @@ class GroupCommitter {
   // PB_OK (fn will be called exactly once, later, on the loop thread) or PB_E_STATE (closing,
   // or not on the loop thread): then fn is never called.
   int submit(WriteBatch&& batch, CommitFn fn, void* user);
+
+  // An empty batch for the next submit, on the loop thread: one whose callback has run, kept
+  // with its capacity (a post's batch is two heap blocks otherwise), or a new one.
+  WriteBatch take_batch();
 
   // Refuses new batches, lets the writer finish every queued one (their callbacks run), joins
   // it, closes the async handle and then calls on_closed on the loop thread. Once only.
@@ -164,6 +173,7 @@ class GroupCommitter {
   Stats stats_;                     // guarded
 
   std::vector<Pending> delivering_;     // loop thread only: the batch being called back
+  std::vector<WriteBatch> spare_batches_;  // loop thread only: delivered, emptied, for take_batch
   uint64_t refused_full_reported_ = 0;  // loop thread only: stats_.batches_refused_full told
   std::function<void(uint64_t)> on_refused_full_;
 };

@@ -292,6 +292,10 @@ int Store::for_each_prefix_raw(const ReadTxn& txn, Table table, std::string_view
   return (rc == MDB_SUCCESS || rc == MDB_NOTFOUND) ? PB_OK : status_from_lmdb(rc);
 }
 
+WriteBatch Store::new_batch() {
+  return committer_ != nullptr ? committer_->take_batch() : WriteBatch{};
+}
+
 int Store::commit(WriteBatch batch, CommitFn fn, void* user) {
   if (committer_ == nullptr) return PB_E_STATE;
   return committer_->submit(std::move(batch), fn, user);

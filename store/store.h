@@ -117,6 +117,9 @@ class Store {
   // loop thread, or close() began), PB_E_INVALID / PB_E_LIMIT (the batch refused a mutation),
   // PB_E_INVALID (fn is null).
   int commit(WriteBatch batch, CommitFn fn, void* user);
+  // An empty batch to fill and commit, on the loop thread: one a delivered commit left behind
+  // (its capacity kept), or a new one. Any batch may be committed; this one saves heap blocks.
+  WriteBatch new_batch();
   // Convenience overload (one allocation for the std::function); same contract.
   int commit(WriteBatch batch, std::function<void(int status)> cb);
 

@@ -66,6 +66,10 @@ class WriteBatch {
 
   // Forgets every mutation and the error, keeping the capacity (for reuse on hot paths).
   void clear();
+  // Bytes of that capacity (the key/value buffer and the mutation list).
+  size_t capacity_bytes() const {
+    return bytes_.capacity() + mutations_.capacity() * sizeof(Mutation);
+  }
 
   // Makes room for `mutations` more mutations holding `bytes` more key and value bytes, so a
   // caller that knows its sizes builds the batch with one allocation of each kind.

@@ -414,7 +414,7 @@ void ChatService::on_post_chain(CreationPtr creation,
   if (auto error = validate_content(post)) return creation->finish(&*error);
 
   server::App& app = *creation->service->app_;
-  store::WriteBatch batch;
+  store::WriteBatch batch = app.store().new_batch();
   if (creation->done) {
     append_json(creation->row, post);
     Repository::add_post(batch, post, creation->row);

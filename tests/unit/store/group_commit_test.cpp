@@ -107,6 +107,37 @@ TEST_P(GroupCommitRedo, ManyCommitsInOneTurnFormFewGroupsAndCallBackInOrder) {
   close_and_wait(*store, loop);
 }
 
+TEST(GroupCommit, DeliveredBatchesComeBackEmptyWithTheirCapacityUnlessLarge) {
+  TempDir tmp;
+  Loop loop;
+  auto store = open_or_die(tmp.path(), loop.get());
+  ASSERT_TRUE(store);
+  const size_t fresh = WriteBatch{}.capacity_bytes();
+  EXPECT_EQ(store->new_batch().capacity_bytes(), fresh);  // nothing delivered yet: a new one
+
+  WriteBatch small = one_put("small", std::string(100, 's'));
+  const size_t small_capacity = small.capacity_bytes();
+  WriteBatch large = one_put("large", std::string(kSpareBatchBytes + 1, 'l'));
+  int done = 0;
+  ASSERT_EQ(store->commit(std::move(large), [&](int s) { done += s == PB_OK; }), PB_OK);
+  ASSERT_EQ(store->commit(std::move(small), [&](int s) { done += s == PB_OK; }), PB_OK);
+  loop.run_until([&] { return done == 2; });
+
+  WriteBatch again = store->new_batch();  // the small one, emptied; the large one was freed
+  EXPECT_TRUE(again.empty());
+  EXPECT_EQ(again.status(), PB_OK);
+  EXPECT_EQ(again.capacity_bytes(), small_capacity);
+  EXPECT_EQ(store->new_batch().capacity_bytes(), fresh);
+  // A reused batch writes what it is given now, nothing of before.
+  ASSERT_EQ(again.put(Table::plugin_kv, "next", "n"), PB_OK);
+  ASSERT_EQ(again.size(), 1u);
+  ASSERT_EQ(store->commit(std::move(again), [&](int s) { done += s == PB_OK; }), PB_OK);
+  loop.run_until([&] { return done == 3; });
+  EXPECT_EQ(read_key(*store, "next"), "n");
+  EXPECT_EQ(read_key(*store, "small"), std::string(100, 's'));
+  close_and_wait(*store, loop);
+}
+
 TEST(GroupCommit, AFailingBatchIsAbortedAloneInsideItsGroup) {
   TempDir tmp;
   WriteLockHolder other_process(tmp.path());
