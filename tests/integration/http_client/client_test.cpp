@@ -2,16 +2,21 @@
 // framing, keep-alive reuse, the limits, the timeout, the address guard (no connection
 // attempted), TLS with a CA made at test time, cancel and "plugin stop" (cancel_owner).
 // The test's thread runs the client's libuv loop; each server runs on its own threads.
+#include "core/http_client/client.h"
+
 #include <gtest/gtest.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <cstdlib>
+#include <mutex>
 #include <string>
-#include <vector>
 #include <thread>
+#include <vector>
 
-#include "core/http_client/client.h"
 #include "tests/integration/support/loopback_server.h"
 #include "tests/integration/support/temp_dir.h"
 
@@ -46,6 +51,53 @@ void record(void* user, int status, const pb_http_response_v1* response, pb_str 
 }
 
 pb_str s(std::string_view v) { return pb_str{v.data(), v.size()}; }
+
+// Occupies every thread of libuv's pool until release(), so that work queued meanwhile (a DNS
+// lookup) is certain to be still waiting: a resolver that answers at once (no network, as in CI)
+// would otherwise let a lookup finish during the first turn of the loop.
+class ThreadPoolHold {
+ public:
+  explicit ThreadPoolHold(uv_loop_t* loop) : loop_(loop), works_(pool_size()) {
+    for (auto& work : works_) {
+      work.data = this;
+      EXPECT_EQ(uv_queue_work(loop, &work, &ThreadPoolHold::hold,
+                              [](uv_work_t* done, int) {
+                                --static_cast<ThreadPoolHold*>(done->data)->pending_;
+                              }),
+                0);
+      ++pending_;
+    }
+  }
+  // The works are libuv's until their after-work callbacks have run on the loop.
+  ~ThreadPoolHold() {
+    release();
+    while (pending_ > 0) uv_run(loop_, UV_RUN_ONCE);
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    released_changed_.notify_all();
+  }
+
+ private:
+  static size_t pool_size() {  // libuv's rule: UV_THREADPOOL_SIZE, else 4
+    const char* configured = std::getenv("UV_THREADPOOL_SIZE");
+    long size = configured != nullptr ? std::atol(configured) : 4;
+    return static_cast<size_t>(std::clamp(size, 1L, 1024L));
+  }
+  static void hold(uv_work_t* work) {
+    auto* self = static_cast<ThreadPoolHold*>(work->data);
+    std::unique_lock lock(self->mutex_);
+    self->released_changed_.wait(lock, [self] { return self->released_; });
+  }
+
+  uv_loop_t* loop_;
+  std::vector<uv_work_t> works_;
+  size_t pending_ = 0;
+  std::mutex mutex_;
+  std::condition_variable released_changed_;
+  bool released_ = false;
+};
 
 class ClientTest : public ::testing::Test {
  protected:
@@ -481,11 +533,14 @@ TEST_F(ClientTest, CancelOwnerEndsOnlyThatOwnersRequestsBeforeReturning) {
   client();
   int plugin_a = 0, plugin_b = 0;
   Outcome a1, a2, b1;
+  ThreadPoolHold hold(&loop_);
   start(a1, at(server.port()), "GET", "", 10000, 0, &plugin_a);
   start(a2, "http://no-such-host.invalid/", "GET", "", 10000, 0, &plugin_a);  // still resolving
   start(b1, at(server.port()), "GET", "", 300, 0, &plugin_b);
   uv_run(&loop_, UV_RUN_NOWAIT);
+  EXPECT_EQ(a2.calls, 0) << "the lookup ran though the pool was held";
   client_->cancel_owner(&plugin_a);
+  hold.release();
   EXPECT_EQ(a1.calls, 1);
   EXPECT_EQ(a1.status, PB_E_CANCELED);
   EXPECT_EQ(a2.calls, 1);
