@@ -25,9 +25,9 @@ constexpr unsigned kPlainAscii = sdk::kJsonStopControl | sdk::kJsonStopNonAscii;
 // The children of the containers being parsed, as two stacks: a container's members or elements
 // are parsed onto them and copied into the document's arena, exactly sized, when it closes; and
 // the buffer a string with escapes (or invalid UTF-8) is decoded into before its copy into the
-// arena. Thread-local so that the loop thread, which parses every webhook's attachments.process
-// request, keeps the capacity from one call to the next; parse_json is not re-entrant (no
-// callbacks).
+// arena. Thread-local so that the loop thread, which reads every webhook's attachments.process
+// request, keeps the capacity from one call to the next. A tree built inside a reader's walk (the
+// normaliser's field values) stacks on top of the walk's own use and leaves it as it found it.
 struct Scratch {
   std::vector<JsonMember> members;
   std::vector<JsonValue> items;
@@ -63,61 +63,37 @@ class ScratchScope {
   size_t members_, items_;
 };
 
-class Parser {
+}  // namespace
+
+// parse_json's tree: the reader's scanning, with the children of each container gathered on the
+// scratch stacks and copied into the arena, exactly sized, when it closes.
+class JsonTreeBuilder {
  public:
-  Parser(std::string_view text, JsonArena& arena, std::string* error)
-      : s_(text), arena_(arena), error_(error) {}
-
-  bool run(JsonValue& root) {
-    skip_ws();
-    if (!value(root, 0)) return false;
-    skip_ws();
-    if (pos_ != s_.size()) return failed("trailing characters");
-    return true;
-  }
-
- private:
-  bool failed(const char* why) {
-    if (error_ != nullptr && error_->empty()) {
-      *error_ = std::string(why) + " at offset " + std::to_string(pos_);
-    }
-    return false;
-  }
-
-  void skip_ws() {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
-      ++pos_;
-  }
-
-  bool literal(std::string_view word) {
-    if (s_.substr(pos_, word.size()) != word) return failed("invalid literal");
-    pos_ += word.size();
-    return true;
-  }
+  explicit JsonTreeBuilder(JsonReader& in) : in_(in) {}
 
   bool value(JsonValue& v, int depth) {
-    if (depth > kMaxJsonDepth) return failed("nesting too deep");
-    if (pos_ >= s_.size()) return failed("unexpected end");
-    size_t start = pos_;
+    if (depth > kMaxJsonDepth) return in_.failed("nesting too deep");
+    in_.skip_ws();
+    if (in_.pos_ >= in_.s_.size()) return in_.failed("unexpected end");
+    const size_t start = in_.pos_;
     bool ok;
-    switch (s_[pos_]) {
+    switch (in_.s_[in_.pos_]) {
       case 'n':
         v.kind = JsonValue::Kind::Null;
-        ok = literal("null");
+        ok = in_.literal("null");
         break;
       case 't':
         v.kind = JsonValue::Kind::Bool;
         v.boolean = true;
-        ok = literal("true");
+        ok = in_.literal("true");
         break;
       case 'f':
         v.kind = JsonValue::Kind::Bool;
-        ok = literal("false");
+        ok = in_.literal("false");
         break;
       case '"':
         v.kind = JsonValue::Kind::String;
-        ok = string(v.text);
+        ok = in_.read_string(v.text);
         break;
       case '[':
         v.kind = JsonValue::Kind::Array;
@@ -129,223 +105,326 @@ class Parser {
         break;
       default:
         v.kind = JsonValue::Kind::Number;
-        ok = number();
+        ok = in_.number();
     }
-    if (ok) v.raw = s_.substr(start, pos_ - start);
+    if (ok) v.raw = in_.s_.substr(start, in_.pos_ - start);
     return ok;
   }
 
-  bool digits() {
-    size_t start = pos_;
-    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
-    return pos_ > start;
-  }
-
-  bool number() {
-    if (pos_ < s_.size() && s_[pos_] == '-') ++pos_;
-    if (pos_ < s_.size() && s_[pos_] == '0') {
-      ++pos_;
-    } else if (!digits()) {
-      return failed("invalid value");
-    }
-    if (pos_ < s_.size() && s_[pos_] == '.') {
-      ++pos_;
-      if (!digits()) return failed("invalid number");
-    }
-    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
-      ++pos_;
-      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
-      if (!digits()) return failed("invalid number");
-    }
+ private:
+  // Children are parsed into a local and then pushed: a nested container pushes onto the same
+  // stack, so a reference into it would not survive.
+  bool array(JsonValue& v, int depth) {
+    auto& stack = scratch_.items;
+    const size_t first = stack.size();
+    bool ok = in_.array(depth, [&](int item_depth) {
+      JsonValue item;
+      if (!value(item, item_depth)) return false;
+      stack.push_back(item);
+      return true;
+    });
+    if (!ok) return false;
+    v.items = {in_.arena_.copy(stack.data() + first, stack.size() - first), stack.size() - first};
+    stack.resize(first);
     return true;
   }
 
-  bool hex4(uint32_t& out) {
-    if (pos_ + 4 > s_.size()) return failed("short \\u escape");
-    out = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = s_[pos_++];
-      out <<= 4;
-      if (c >= '0' && c <= '9') out |= static_cast<uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') out |= static_cast<uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') out |= static_cast<uint32_t>(c - 'A' + 10);
-      else return failed("invalid \\u escape");
-    }
+  bool object(JsonValue& v, int depth) {
+    auto& stack = scratch_.members;
+    const size_t first = stack.size();
+    bool ok =
+        in_.object(depth, [&](std::string_view key, std::string_view raw_key, int value_depth) {
+          JsonMember m;
+          m.key = key;
+          m.raw_key = raw_key;
+          if (!value(m.value, value_depth)) return false;
+          stack.push_back(m);
+          return true;
+        });
+    if (!ok) return false;
+    v.members = {in_.arena_.copy(stack.data() + first, stack.size() - first), stack.size() - first};
+    stack.resize(first);
     return true;
   }
 
-  // Reads the string literal at pos_ (on the opening quote) into `out`: its decoded text, as Go
-  // decodes it (invalid UTF-8 and lone surrogates become U+FFFD). A string with nothing to decode
-  // (the common case: no escape, valid UTF-8) is borrowed from the input; any other is decoded
-  // into the scratch buffer and copied into the arena. Inlined (keys and values): the call was a
-  // fifth of the cost of the short strings attachments are made of.
-  [[gnu::always_inline]] bool string(std::string_view& out) {
-    const size_t start = ++pos_;
-    while (pos_ < s_.size()) {
-      pos_ = sdk::json_string_stop<kPlainAscii>(s_, pos_);
-      if (pos_ == s_.size()) break;
-      unsigned char c = static_cast<unsigned char>(s_[pos_]);
-      if (size_t n = c >= 0x80 ? utf8_length_at(s_, pos_) : 0; n != 0) {
-        pos_ += n;
-      } else {
-        break;
-      }
+  JsonReader& in_;
+  Scratch& scratch_ = scratch();
+  ScratchScope scope_{scratch_};
+};
+
+JsonValue::Kind JsonReader::peek_kind() {
+  skip_ws();
+  if (pos_ >= s_.size()) return JsonValue::Kind::Number;
+  switch (s_[pos_]) {
+    case 'n':
+      return JsonValue::Kind::Null;
+    case 't':
+    case 'f':
+      return JsonValue::Kind::Bool;
+    case '"':
+      return JsonValue::Kind::String;
+    case '[':
+      return JsonValue::Kind::Array;
+    case '{':
+      return JsonValue::Kind::Object;
+    default:
+      return JsonValue::Kind::Number;
+  }
+}
+
+bool JsonReader::null() {
+  skip_ws();
+  return literal("null");
+}
+
+bool JsonReader::string(std::string_view& text, std::string_view& raw) {
+  skip_ws();
+  if (pos_ >= s_.size() || s_[pos_] != '"') return failed("expected a string");
+  const size_t start = pos_;
+  if (!read_string(text)) return false;
+  raw = s_.substr(start, pos_ - start);
+  return true;
+}
+
+bool JsonReader::skip(std::string_view& raw, int depth) {
+  skip_ws();
+  const size_t start = pos_;
+  if (!skip_in(depth)) return false;
+  raw = s_.substr(start, pos_ - start);
+  return true;
+}
+
+bool JsonReader::value(JsonValue& v, int depth) { return JsonTreeBuilder(*this).value(v, depth); }
+
+bool JsonReader::at_end() {
+  skip_ws();
+  return pos_ == s_.size();
+}
+
+bool JsonReader::finish() { return at_end() || failed("trailing characters"); }
+
+bool JsonReader::failed(const char* why) {
+  if (error_.empty()) error_ = std::string(why) + " at offset " + std::to_string(pos_);
+  return false;
+}
+
+bool JsonReader::punctuation(char c, const char* missing) {
+  skip_ws();
+  if (pos_ >= s_.size() || s_[pos_] != c) return failed(missing);
+  ++pos_;
+  return true;
+}
+
+bool JsonReader::literal(std::string_view word) {
+  if (s_.substr(pos_, word.size()) != word) return failed("invalid literal");
+  pos_ += word.size();
+  return true;
+}
+
+bool JsonReader::digits() {
+  size_t start = pos_;
+  while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+  return pos_ > start;
+}
+
+bool JsonReader::number() {
+  if (pos_ < s_.size() && s_[pos_] == '-') ++pos_;
+  if (pos_ < s_.size() && s_[pos_] == '0') {
+    ++pos_;
+  } else if (!digits()) {
+    return failed("invalid value");
+  }
+  if (pos_ < s_.size() && s_[pos_] == '.') {
+    ++pos_;
+    if (!digits()) return failed("invalid number");
+  }
+  if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+    ++pos_;
+    if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+    if (!digits()) return failed("invalid number");
+  }
+  return true;
+}
+
+bool JsonReader::hex4(uint32_t& out) {
+  if (pos_ + 4 > s_.size()) return failed("short \\u escape");
+  out = 0;
+  for (int i = 0; i < 4; ++i) {
+    char c = s_[pos_++];
+    out <<= 4;
+    if (c >= '0' && c <= '9')
+      out |= static_cast<uint32_t>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      out |= static_cast<uint32_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      out |= static_cast<uint32_t>(c - 'A' + 10);
+    else
+      return failed("invalid \\u escape");
+  }
+  return true;
+}
+
+bool JsonReader::decode_string(std::string_view& out, size_t start) {
+  std::string& decoded = scratch().decoded;
+  decoded.clear();
+  const bool ok = decode_rest(decoded, start);
+  if (ok) out = arena_.copy(decoded);
+  if (decoded.capacity() > kDecodedKept) std::string().swap(decoded);
+  return ok;
+}
+
+// Decodes the rest of a string literal from pos_ into `out`, s_[run, pos_) being plain text
+// not yet appended. Runs of characters that need no decoding are appended whole.
+bool JsonReader::decode_rest(std::string& out, size_t run) {
+  while (true) {
+    pos_ = sdk::json_string_stop<kPlainAscii>(s_, pos_);
+    if (pos_ >= s_.size()) return failed("unterminated string");
+    unsigned char c = static_cast<unsigned char>(s_[pos_]);
+    size_t n = c >= 0x80 ? utf8_length_at(s_, pos_) : 0;
+    if (n != 0) {
+      pos_ += n;
+      continue;
     }
-    if (pos_ < s_.size() && s_[pos_] == '"') {
-      out = s_.substr(start, pos_ - start);
+    out.append(s_.data() + run, pos_ - run);
+    if (c == '"') {
       ++pos_;
       return true;
     }
-    std::string& decoded = scratch_.decoded;
-    decoded.clear();
-    if (!decode_rest(decoded, start)) return false;
-    out = arena_.copy(decoded);
-    return true;
-  }
-
-  // Decodes the rest of a string literal from pos_ into `out`, s_[run, pos_) being plain text
-  // not yet appended. Runs of characters that need no decoding are appended whole.
-  bool decode_rest(std::string& out, size_t run) {
-    while (true) {
-      pos_ = sdk::json_string_stop<kPlainAscii>(s_, pos_);
-      if (pos_ >= s_.size()) return failed("unterminated string");
-      unsigned char c = static_cast<unsigned char>(s_[pos_]);
-      size_t n = c >= 0x80 ? utf8_length_at(s_, pos_) : 0;
-      if (n != 0) {
-        pos_ += n;
-        continue;
-      }
-      out.append(s_.data() + run, pos_ - run);
-      if (c == '"') {
-        ++pos_;
-        return true;
-      }
-      if (c < 0x20) return failed("control character in string");
-      if (c >= 0x80) {  // not the start of a valid sequence
-        append_utf8(out, kReplacement);
-        run = ++pos_;
-        continue;
-      }
-      if (!escape(out)) return false;
-      run = pos_;
+    if (c < 0x20) return failed("control character in string");
+    if (c >= 0x80) {  // not the start of a valid sequence
+      append_utf8(out, kReplacement);
+      run = ++pos_;
+      continue;
     }
+    if (!escape(out)) return false;
+    run = pos_;
   }
+}
 
-  // At a backslash inside a string: appends what the escape stands for.
-  bool escape(std::string& out) {
+// At a backslash inside a string: appends what the escape stands for.
+bool JsonReader::escape(std::string& out) {
+  if (++pos_ >= s_.size()) return failed("unterminated string");
+  char e = s_[pos_++];
+  switch (e) {
+    case '"':
+      out += '"';
+      return true;
+    case '\\':
+      out += '\\';
+      return true;
+    case '/':
+      out += '/';
+      return true;
+    case 'b':
+      out += '\b';
+      return true;
+    case 'f':
+      out += '\f';
+      return true;
+    case 'n':
+      out += '\n';
+      return true;
+    case 'r':
+      out += '\r';
+      return true;
+    case 't':
+      out += '\t';
+      return true;
+    case 'u':
+      break;
+    default:
+      --pos_;
+      return failed("invalid escape");
+  }
+  uint32_t cp = 0;
+  if (!hex4(cp)) return false;
+  if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
+    size_t save = pos_;
+    pos_ += 2;
+    uint32_t lo = 0;
+    if (!hex4(lo)) return false;
+    if (lo >= 0xDC00 && lo <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    } else {
+      pos_ = save;  // not a pair: the second escape is decoded on its own
+      cp = kReplacement;
+    }
+  } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+    cp = kReplacement;
+  }
+  append_utf8(out, cp);
+  return true;
+}
+
+// A string checked as read_string reads it, nothing decoded: bytes >= 0x80 are never an error
+// (invalid ones decode to U+FFFD), so only quotes, backslashes and controls stop the scan, and an
+// escape is checked for its form alone (a surrogate escape of any kind decodes to something).
+bool JsonReader::skip_string() {
+  ++pos_;
+  while (true) {
+    pos_ = sdk::json_string_stop<sdk::kJsonStopControl>(s_, pos_);
+    if (pos_ >= s_.size()) return failed("unterminated string");
+    char c = s_[pos_];
+    if (c == '"') {
+      ++pos_;
+      return true;
+    }
+    if (c != '\\') return failed("control character in string");
     if (++pos_ >= s_.size()) return failed("unterminated string");
-    char e = s_[pos_++];
-    switch (e) {
-      case '"': out += '"'; return true;
-      case '\\': out += '\\'; return true;
-      case '/': out += '/'; return true;
-      case 'b': out += '\b'; return true;
-      case 'f': out += '\f'; return true;
-      case 'n': out += '\n'; return true;
-      case 'r': out += '\r'; return true;
-      case 't': out += '\t'; return true;
-      case 'u': break;
+    switch (s_[pos_++]) {
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
+        break;
+      case 'u': {
+        uint32_t cp;
+        if (!hex4(cp)) return false;
+        break;
+      }
       default:
         --pos_;
         return failed("invalid escape");
     }
-    uint32_t cp = 0;
-    if (!hex4(cp)) return false;
-    if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
-      size_t save = pos_;
-      pos_ += 2;
-      uint32_t lo = 0;
-      if (!hex4(lo)) return false;
-      if (lo >= 0xDC00 && lo <= 0xDFFF) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-      } else {
-        pos_ = save;  // not a pair: the second escape is decoded on its own
-        cp = kReplacement;
-      }
-    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-      cp = kReplacement;
-    }
-    append_utf8(out, cp);
-    return true;
   }
+}
 
-  // Children are parsed into a local and then pushed: a nested container pushes onto the same
-  // stack, so a reference into it would not survive.
-  bool array(JsonValue& v, int depth) {
-    ++pos_;
-    skip_ws();
-    if (pos_ < s_.size() && s_[pos_] == ']') {
-      ++pos_;
-      return true;
-    }
-    auto& stack = scratch_.items;
-    const size_t first = stack.size();
-    while (true) {
-      skip_ws();
-      JsonValue item;
-      if (!value(item, depth + 1)) return false;
-      stack.push_back(item);
-      skip_ws();
-      if (pos_ >= s_.size()) return failed("unterminated array");
-      char c = s_[pos_++];
-      if (c == ']') {
-        v.items = {arena_.copy(stack.data() + first, stack.size() - first), stack.size() - first};
-        stack.resize(first);
-        return true;
-      }
-      if (c != ',') return failed("expected ',' or ']'");
-    }
+bool JsonReader::skip_in(int depth) {
+  if (depth > kMaxJsonDepth) return failed("nesting too deep");
+  if (pos_ >= s_.size()) return failed("unexpected end");
+  switch (s_[pos_]) {
+    case 'n':
+      return literal("null");
+    case 't':
+      return literal("true");
+    case 'f':
+      return literal("false");
+    case '"':
+      return skip_string();
+    case '[':
+      return array(depth, [this](int item_depth) {
+        skip_ws();
+        return skip_in(item_depth);
+      });
+    case '{':
+      return object(depth, [this](std::string_view, std::string_view, int value_depth) {
+        skip_ws();
+        return skip_in(value_depth);
+      });
+    default:
+      return number();
   }
-
-  bool object(JsonValue& v, int depth) {
-    ++pos_;
-    skip_ws();
-    if (pos_ < s_.size() && s_[pos_] == '}') {
-      ++pos_;
-      return true;
-    }
-    auto& stack = scratch_.members;
-    const size_t first = stack.size();
-    while (true) {
-      skip_ws();
-      if (pos_ >= s_.size() || s_[pos_] != '"') return failed("expected a key");
-      JsonMember m;
-      size_t key_start = pos_;
-      if (!string(m.key)) return false;
-      m.raw_key = s_.substr(key_start, pos_ - key_start);
-      skip_ws();
-      if (pos_ >= s_.size() || s_[pos_] != ':') return failed("expected ':'");
-      ++pos_;
-      skip_ws();
-      if (!value(m.value, depth + 1)) return false;
-      stack.push_back(m);
-      skip_ws();
-      if (pos_ >= s_.size()) return failed("unterminated object");
-      char c = s_[pos_++];
-      if (c == '}') {
-        v.members = {arena_.copy(stack.data() + first, stack.size() - first),
-                     stack.size() - first};
-        stack.resize(first);
-        return true;
-      }
-      if (c != ',') return failed("expected ',' or '}'");
-    }
-  }
-
-  std::string_view s_;
-  JsonArena& arena_;
-  std::string* error_;
-  Scratch& scratch_ = scratch();
-  ScratchScope scope_{scratch_};
-  size_t pos_ = 0;
-};
-
-}  // namespace
+}
 
 JsonDocument parse_json(std::string_view text, std::string* error) {
-  if (error != nullptr) error->clear();
   JsonDocument doc;
-  doc.parsed_ = Parser(text, doc.arena_, error).run(doc.root_);
+  JsonReader in(text, doc.arena_);
+  doc.parsed_ = in.value(doc.root_, 0) && in.finish();
+  if (error != nullptr) *error = in.error();
   return doc;
 }
 

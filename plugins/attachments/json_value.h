@@ -16,10 +16,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <patchbay/json_escape.hpp>
+#include <patchbay/utf8.hpp>
 #include <string>
 #include <string_view>
-
-#include <patchbay/json_escape.hpp>
 
 #include "plugins/attachments/json_arena.h"
 
@@ -91,6 +92,145 @@ inline constexpr int kMaxJsonDepth = 512;
 // characters inside strings are refused. On failure returns nullopt and, if `error` is non-null,
 // a short reason with the byte offset.
 JsonDocument parse_json(std::string_view text, std::string* error = nullptr);
+
+// The reader parse_json is built on, for a caller that walks a document once and needs a tree for
+// few of its values: the normaliser decodes attachments as it reads them (building the tree and
+// then walking it was a third of the plugin's work per webhook). Same grammar, same decoding of
+// strings, same nesting bound as parse_json.
+//
+// `depth` is the nesting of the value about to be read (0: the document itself); a value deeper
+// than kMaxJsonDepth is refused. Every read skips the white space before its value. A read that
+// fails returns false and leaves the reader where it stopped, error() saying why and at which
+// offset (the first failure is kept). A caller's callback that returns false stops object() or
+// array() without an error of the reader's: error() stays empty.
+//
+// Ownership: views returned borrow the text or `arena` (decoded strings, trees); both must
+// outlive them. Threading: as parse_json (one reader, one thread; value() not re-entrant).
+class JsonReader {
+ public:
+  JsonReader(std::string_view text, JsonArena& arena) : s_(text), arena_(arena) {}
+
+  // The kind of the next value by its first byte: Number stands for anything that does not start
+  // another kind (reading it says whether it is a number).
+  JsonValue::Kind peek_kind();
+  size_t pos() const { return pos_; }
+  // Back to an offset this reader returned from pos() (to read a value again, e.g. skip it).
+  void seek(size_t pos) { pos_ = pos; }
+
+  bool null();                                                 // the literal null
+  bool string(std::string_view& text, std::string_view& raw);  // decoded text, source literal
+  bool skip(std::string_view& raw, int depth);                 // any value, checked, no tree
+  bool value(JsonValue& v, int depth);                         // any value, as a tree
+
+  // The object (array) that starts here: on_member(key, raw_key, value_depth) (on_item(
+  // value_depth)) is called at each value, must read exactly that value and return true, or
+  // return false to stop.
+  template <typename OnMember>
+  bool object(int depth, OnMember&& on_member);
+  template <typename OnItem>
+  bool array(int depth, OnItem&& on_item);
+
+  bool at_end();  // nothing but white space is left
+  bool finish();  // at_end(), or an error ("trailing characters")
+  const std::string& error() const { return error_; }
+
+ private:
+  friend class JsonTreeBuilder;  // json_value.cpp: parse_json's tree, on this reader's scanning
+
+  bool failed(const char* why);
+  void skip_ws() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
+  }
+  bool punctuation(char c, const char* missing);  // c, after white space
+  bool literal(std::string_view word);
+  bool number();
+  bool digits();
+  bool hex4(uint32_t& out);
+  bool escape(std::string& out);
+  bool decode_rest(std::string& out, size_t run);
+  bool skip_string();
+  bool skip_in(int depth);
+  // Reads the string literal at pos_ (on the quote) into `out`: its text as Go decodes it
+  // (invalid UTF-8 and lone surrogates become U+FFFD). Borrowed from the input when nothing in it
+  // needs decoding (the common case: no escape, valid UTF-8), else decoded into the arena by
+  // decode_string from `start` on. Inline: the call was a fifth of the cost of the short strings
+  // attachments are made of.
+  bool read_string(std::string_view& out);
+  bool decode_string(std::string_view& out, size_t start);
+
+  std::string_view s_;
+  JsonArena& arena_;
+  std::string error_;
+  size_t pos_ = 0;
+};
+
+inline bool JsonReader::read_string(std::string_view& out) {
+  // Where a run that needs no decoding ends: a quote, a backslash, a control character or the
+  // first byte of a UTF-8 sequence (validated on its own).
+  constexpr unsigned kPlainAscii = sdk::kJsonStopControl | sdk::kJsonStopNonAscii;
+  const size_t start = ++pos_;
+  while (pos_ < s_.size()) {
+    pos_ = sdk::json_string_stop<kPlainAscii>(s_, pos_);
+    if (pos_ == s_.size()) break;
+    const auto c = static_cast<unsigned char>(s_[pos_]);
+    const size_t n = c >= 0x80 ? sdk::utf8_length_at(s_, pos_) : 0;
+    if (n == 0) break;
+    pos_ += n;
+  }
+  if (pos_ < s_.size() && s_[pos_] == '"') {
+    out = s_.substr(start, pos_ - start);
+    ++pos_;
+    return true;
+  }
+  return decode_string(out, start);
+}
+
+template <typename OnMember>
+bool JsonReader::object(int depth, OnMember&& on_member) {
+  if (depth > kMaxJsonDepth) return failed("nesting too deep");
+  if (!punctuation('{', "expected an object")) return false;
+  skip_ws();
+  if (pos_ < s_.size() && s_[pos_] == '}') {
+    ++pos_;
+    return true;
+  }
+  while (true) {
+    skip_ws();
+    if (pos_ >= s_.size() || s_[pos_] != '"') return failed("expected a key");
+    const size_t key_start = pos_;
+    std::string_view key;
+    if (!read_string(key)) return false;
+    std::string_view raw_key = s_.substr(key_start, pos_ - key_start);
+    if (!punctuation(':', "expected ':'")) return false;
+    if (!on_member(key, raw_key, depth + 1)) return false;
+    skip_ws();
+    if (pos_ >= s_.size()) return failed("unterminated object");
+    char c = s_[pos_++];
+    if (c == '}') return true;
+    if (c != ',') return failed("expected ',' or '}'");
+  }
+}
+
+template <typename OnItem>
+bool JsonReader::array(int depth, OnItem&& on_item) {
+  if (depth > kMaxJsonDepth) return failed("nesting too deep");
+  if (!punctuation('[', "expected an array")) return false;
+  skip_ws();
+  if (pos_ < s_.size() && s_[pos_] == ']') {
+    ++pos_;
+    return true;
+  }
+  while (true) {
+    if (!on_item(depth + 1)) return false;
+    skip_ws();
+    if (pos_ >= s_.size()) return failed("unterminated array");
+    char c = s_[pos_++];
+    if (c == ']') return true;
+    if (c != ',') return failed("expected ',' or ']'");
+  }
+}
 
 // Strings are written with the SDK's escaper (one in the tree): quotes included, '"', '\\' and
 // control characters escaped, bytes >= 0x80 copied (callers pass valid UTF-8).

@@ -11,8 +11,9 @@ namespace {
 
 using Kind = JsonValue::Kind;
 
-bool iequals_same_size(const char* a, const char* b, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
     char x = a[i], y = b[i];
     if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
     if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
@@ -21,11 +22,31 @@ bool iequals_same_size(const char* a, const char* b, size_t n) {
   return true;
 }
 
-// Each member key is compared with up to 17 names: the size test, inlined, rejects most of them
-// without a call (that call was ~150 per webhook, 2.5% of the loop thread's instructions).
-inline bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && iequals_same_size(a.data(), b.data(), a.size());
-}
+// A member key with its ASCII letters lowercased, matched against the struct's field names as
+// Go's decoder matches them (ASCII letters in any case): lowered once, then compared exactly with
+// each name (comparing case-insensitively name by name was a tenth of the plugin's work). A key
+// longer than every name matches none.
+class LoweredKey {
+ public:
+  static constexpr size_t kMaxSize = 16;  // the longest name has 11 characters
+
+  explicit LoweredKey(std::string_view key) : fits_(key.size() <= kMaxSize) {
+    if (!fits_) return;
+    size_ = key.size();
+    for (size_t i = 0; i < size_; ++i) {
+      const char c = key[i];
+      chars_[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  bool fits() const { return fits_; }
+  std::string_view view() const { return {chars_.data(), size_}; }
+  bool is(std::string_view lowercase_name) const { return fits_ && view() == lowercase_name; }
+
+ private:
+  std::array<char, kMaxSize> chars_;
+  size_t size_ = 0;
+  bool fits_;
+};
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -60,17 +81,18 @@ constexpr StringKeysByLength kStringKeysByLength = [] {
   }
   return table;
 }();
+static_assert(kMaxKeyLength <= LoweredKey::kMaxSize);
 static_assert(std::ranges::all_of(kStringKeyNames,
                                   [](auto name) { return name.size() <= kMaxKeyLength; }));
 
-// Which string key `key` names, matched as Go's decoder matches struct fields (ASCII letters in
-// any case), or kStringKeyCount.
-size_t string_key_of(std::string_view key) {
-  if (key.size() > kMaxKeyLength) return kStringKeyCount;
-  const size_t n = key.size();
+// Which string key `key` names, or kStringKeyCount.
+size_t string_key_of(const LoweredKey& key) {
+  const std::string_view k = key.view();
+  if (!key.fits() || k.size() > kMaxKeyLength) return kStringKeyCount;
+  const size_t n = k.size();
   for (size_t i = 0; i < kStringKeysByLength.count[n]; ++i) {
-    size_t k = kStringKeysByLength.keys[n][i];
-    if (iequals_same_size(key.data(), kStringKeyNames[k].data(), n)) return k;
+    const size_t name = kStringKeysByLength.keys[n][i];
+    if (k == kStringKeyNames[name]) return name;
   }
   return kStringKeyCount;
 }
@@ -98,17 +120,14 @@ struct Attachment {
   std::array<std::string, kStringKeyCount> converted;     // the texts markup conversion changed
   bool has_fields = false;
   std::vector<Field> fields;
-  const JsonValue* ts = nullptr;       // any non-null JSON value, passed through
+  std::string_view ts;  // any non-null JSON value's text, passed through
+  Kind ts_kind = Kind::Null;
   std::string_view actions;            // raw array text, "" when absent/null
 };
 
-struct Failure {
-  std::string why;
-};
-
 // Go's SlackCompatibleBool: true/false or "true"/"false" in any letter case, nothing else.
-std::optional<bool> slack_bool(const JsonValue& v) {
-  std::string l = lower(v.raw);
+std::optional<bool> slack_bool(std::string_view raw) {
+  std::string l = lower(raw);
   if (l == "true" || l == "\"true\"") return true;
   if (l == "false" || l == "\"false\"") return false;
   return std::nullopt;
@@ -126,93 +145,134 @@ bool is_int64_literal(std::string_view raw) {
   return digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit);
 }
 
-std::optional<Failure> decode_field(const JsonValue& v, Field& out) {
-  if (v.kind != Kind::Object) return Failure{"an attachment field is not an object"};
-  const JsonValue* title = nullptr;
-  const JsonValue* value = nullptr;
+// Reads attachments off a JsonReader, as Go's decoder fills its structs: the reader checks the
+// JSON as it goes (its error() is a syntax error), these check the types Go's structs expect (a
+// wrong one sets `why` and stops the read with the reader's error() empty).
+struct Decoder {
+  JsonReader& in;
+  std::string why;
+
+  bool fail(std::string reason) {
+    why = std::move(reason);
+    return false;
+  }
+  bool skip(int depth) {
+    std::string_view ignored;
+    return in.skip(ignored, depth);
+  }
+};
+
+bool is_empty_array(std::string_view raw) {  // "[", white space, "]"
+  return raw.find_first_not_of(" \t\n\r", 1) == raw.size() - 1;
+}
+
+bool read_field(Decoder& d, int depth, Field& out) {
+  JsonReader& in = d.in;
+  if (in.peek_kind() != Kind::Object) return d.fail("an attachment field is not an object");
+  // `value` is any type and a later one replaces an earlier one (a null included: Go sets the
+  // interface{} to nil), so a non-string one is formatted once the object is read.
   bool has_value = false;
-  for (const auto& m : v.members) {
-    if (iequals(m.key, "title")) {
-      if (m.value.kind != Kind::String && m.value.kind != Kind::Null)
-        return Failure{"a field title is not a string"};
-      if (m.value.kind == Kind::String) title = &m.value;
-    } else if (iequals(m.key, "value")) {
-      value = &m.value;  // any type; a later null overwrites (Go sets interface{} to nil)
-      has_value = true;
-    } else if (iequals(m.key, "short")) {
-      auto b = slack_bool(m.value);
-      if (!b) return Failure{"field short is not true/false or \"true\"/\"false\""};
-      out.is_short = *b;
+  Kind value_kind = Kind::Null;
+  std::string_view value_text, value_raw;
+  JsonValue value_tree;
+  bool ok = in.object(depth, [&](std::string_view name, std::string_view, int value_depth) {
+    const LoweredKey key(name);
+    if (key.is("title")) {
+      Kind kind = in.peek_kind();
+      if (kind == Kind::String) return in.string(out.title, out.title_raw);
+      if (kind == Kind::Null) return in.null();  // null leaves a Go string as it was
+      return d.fail("a field title is not a string");
     }
-  }
-  if (title != nullptr) {
-    out.title = title->text;
-    out.title_raw = title->raw;
-  }
-  if (has_value && value->kind != Kind::Null) {
+    if (key.is("value")) {
+      has_value = true;
+      value_kind = in.peek_kind();
+      if (value_kind == Kind::String) return in.string(value_text, value_raw);
+      if (value_kind == Kind::Null) return in.null();
+      return in.value(value_tree, value_depth);
+    }
+    if (key.is("short")) {
+      std::string_view raw;
+      if (!in.skip(raw, value_depth)) return false;
+      auto b = slack_bool(raw);
+      if (!b) return d.fail("field short is not true/false or \"true\"/\"false\"");
+      out.is_short = *b;
+      return true;
+    }
+    return d.skip(value_depth);
+  });
+  if (!ok) return false;
+  if (has_value && value_kind != Kind::Null) {
     out.has_value = true;
-    if (value->kind == Kind::String) {
-      out.borrowed = value->text;  // %v of a string is the string
-      out.borrowed_raw = value->raw;
+    if (value_kind == Kind::String) {
+      out.borrowed = value_text;  // %v of a string is the string
+      out.borrowed_raw = value_raw;
     } else {
-      if (!append_go_value(out.owned, *value))
-        return Failure{"a field value has a number out of range"};
+      if (!append_go_value(out.owned, value_tree))
+        return d.fail("a field value has a number out of range");
       out.is_owned = true;
     }
   }
-  return std::nullopt;
+  return true;
 }
 
-std::optional<Failure> decode_attachment(const JsonValue& v, Attachment& out) {
-  if (v.kind != Kind::Object) return Failure{"an attachment is not an object"};
-  for (const auto& m : v.members) {
-    const JsonValue& value = m.value;
-    if (size_t k = string_key_of(m.key); k != kStringKeyCount) {
-      if (value.kind == Kind::String) {
-        out.strings[k] = value.text;
-        out.raw[k] = value.raw;
-      } else if (value.kind != Kind::Null) {  // null leaves a Go string as it was
-        return Failure{"attachment " + std::string(kStringKeyNames[k]) + " is not a string"};
-      }
-      continue;
+bool read_attachment(Decoder& d, int depth, Attachment& out) {
+  JsonReader& in = d.in;
+  if (in.peek_kind() != Kind::Object) return d.fail("an attachment is not an object");
+  return in.object(depth, [&](std::string_view name, std::string_view, int value_depth) {
+    const LoweredKey key(name);
+    const Kind kind = in.peek_kind();
+    if (size_t k = string_key_of(key); k != kStringKeyCount) {
+      if (kind == Kind::String) return in.string(out.strings[k], out.raw[k]);
+      if (kind == Kind::Null) return in.null();  // null leaves a Go string as it was
+      return d.fail("attachment " + std::string(kStringKeyNames[k]) + " is not a string");
     }
-    if (iequals(m.key, "id")) {
-      if (value.kind == Kind::Number) {
-        if (!is_int64_literal(value.raw)) return Failure{"attachment id is not an int64"};
-        out.id = value.raw;
-      } else if (value.kind != Kind::Null) {
-        return Failure{"attachment id is not a number"};
-      }
-    } else if (iequals(m.key, "fields")) {
-      if (value.kind == Kind::Null) {
-        out.has_fields = false;
-        out.fields.clear();
-        continue;
-      }
-      if (value.kind != Kind::Array) return Failure{"attachment fields is not an array"};
-      out.has_fields = true;
+    if (key.is("id")) {
+      if (kind == Kind::Null) return in.null();
+      if (kind != Kind::Number) return d.fail("attachment id is not a number");
+      std::string_view raw;
+      if (!in.skip(raw, value_depth)) return false;
+      if (!is_int64_literal(raw)) return d.fail("attachment id is not an int64");
+      out.id = raw;
+      return true;
+    }
+    if (key.is("fields")) {
       out.fields.clear();
-      out.fields.reserve(value.items.size());
-      for (const auto& f : value.items) {
-        if (f.kind == Kind::Null) continue;  // null fields are dropped
+      if (kind == Kind::Null) {
+        out.has_fields = false;
+        return in.null();
+      }
+      if (kind != Kind::Array) return d.fail("attachment fields is not an array");
+      out.has_fields = true;
+      return in.array(value_depth, [&](int field_depth) {
+        if (in.peek_kind() == Kind::Null) return in.null();  // null fields are dropped
         Field field;
-        if (auto fail = decode_field(f, field)) return fail;
+        if (!read_field(d, field_depth, field)) return false;
+        if (out.fields.capacity() == 0) out.fields.reserve(4);
         out.fields.push_back(std::move(field));
-      }
-    } else if (iequals(m.key, "ts")) {
-      out.ts = value.kind == Kind::Null ? nullptr : &value;
-    } else if (iequals(m.key, "actions")) {
-      if (value.kind == Kind::Array) {
-        out.actions = value.items.empty() ? std::string_view{} : value.raw;
-      } else if (value.kind == Kind::Null) {
+        return true;
+      });
+    }
+    if (key.is("ts")) {
+      std::string_view raw;
+      if (!in.skip(raw, value_depth)) return false;
+      out.ts_kind = kind;
+      out.ts = kind == Kind::Null ? std::string_view{} : raw;
+      return true;
+    }
+    if (key.is("actions")) {
+      if (kind == Kind::Null) {
         out.actions = {};
-      } else {
-        return Failure{"attachment actions is not an array"};
+        return in.null();
       }
+      if (kind != Kind::Array) return d.fail("attachment actions is not an array");
+      std::string_view raw;
+      if (!in.skip(raw, value_depth)) return false;
+      out.actions = is_empty_array(raw) ? std::string_view{} : raw;
+      return true;
     }
     // Unknown keys (mrkdwn_in, callback_id, ...) are dropped, as Go's struct drops them.
-  }
-  return std::nullopt;
+    return d.skip(value_depth);
+  });
 }
 
 // Announcements, mentions and links all start with '<': text without one stays as it is.
@@ -271,8 +331,8 @@ void collect_warnings(const Attachment& a, size_t index, std::vector<std::string
     if (!s[k].empty() && !is_http_url(s[k]))
       warn(std::string(kStringKeyNames[k]) + " is not an http(s) URL");
   }
-  if (a.ts != nullptr && a.ts->kind != Kind::String &&
-      !(a.ts->kind == Kind::Number && is_int64_literal(a.ts->raw)))
+  if (!a.ts.empty() && a.ts_kind != Kind::String &&
+      !(a.ts_kind == Kind::Number && is_int64_literal(a.ts)))
     warn("ts is neither a string nor an integer");
 }
 
@@ -328,9 +388,9 @@ void write_attachment(std::string& out, const Attachment& a) {
     out += ']';
   }
   strings(kImageUrl, kFooterIcon);
-  if (a.ts != nullptr) {
+  if (!a.ts.empty()) {
     key("ts");
-    out += a.ts->raw;
+    out += a.ts;
   }
   if (!a.actions.empty()) {
     key("actions");
@@ -353,30 +413,120 @@ bool is_valid_attachment_color(std::string_view color) {
 
 namespace {
 
-// Appends the normalised form of `list` (an array) to `out`: the work of normalise_attachments,
-// written where the caller wants it (process_parsed_props writes it inside the props it builds).
-// Fills the outcome's ok, error, count and warnings; on failure `out` holds a partial array.
-void normalise_into(std::string& out, const JsonValue& list, const UsernameLookup& lookup,
+constexpr std::string_view kNotAnArray = "attachments is not an array";
+
+// Appends the normalised form of the array at `in` to `out`: the work of normalise_attachments,
+// written where the caller wants it (process_props writes it inside the props it builds). Counts
+// and warns into `result`; on failure `out` holds a partial array.
+bool normalise_into(std::string& out, Decoder& d, int depth, const UsernameLookup& lookup,
                     AttachmentsOutcome& result) {
+  JsonReader& in = d.in;
   out += '[';
-  for (const auto& item : list.items) {
-    if (item.kind == Kind::Null) continue;  // null attachments are dropped
+  bool ok = in.array(depth, [&](int item_depth) {
+    if (in.peek_kind() == Kind::Null) return in.null();  // null attachments are dropped
     Attachment a;
-    if (auto fail = decode_attachment(item, a)) {
-      result.ok = false;
-      result.error = std::move(fail->why);
-      return;
-    }
+    if (!read_attachment(d, item_depth, a)) return false;
     convert_text(a, lookup);
     collect_warnings(a, result.count, result.warnings);
     if (result.count > 0) out += ',';
     write_attachment(out, a);
     ++result.count;
-  }
+    return true;
+  });
   out += ']';
+  return ok;
 }
 
-constexpr std::string_view kNotAnArray = "attachments is not an array";
+// Where the normalised attachments stand in the props being written: Go decodes props into a
+// map, so of duplicate "attachments" keys the last one counts, written where it stands.
+struct AttachmentsSlot {
+  bool seen = false;
+  size_t begin = 0, end = 0;  // in the output, its leading comma included; begin == end: none
+  std::optional<std::string> failure;  // why the last one cannot be normalised
+  AttachmentsOutcome outcome;
+};
+
+// Removes the slot's text from `out` (a later "attachments" key replaces it), and the comma after
+// it when it was the first member.
+void erase_slot(std::string& out, AttachmentsSlot& slot) {
+  if (slot.begin == slot.end) return;
+  size_t end = slot.end;
+  if (slot.begin == 1 && end < out.size() && out[end] == ',') ++end;
+  out.erase(slot.begin, end - slot.begin);
+  slot.end = slot.begin;
+}
+
+// `props_json` (the caller checked it is not empty) read once: members other than attachments
+// are copied as they came, the attachments normalised in their place, straight into the props
+// (null, or nothing left after normalising, drops the key). `verbatim` is what props become when
+// they hold no attachments: the text as the caller had it.
+WebhookPostOutcome process_props(std::string_view message, std::string_view props_json,
+                                 std::string_view verbatim, const UsernameLookup& lookup) {
+  WebhookPostOutcome result;
+  result.message = convert_message(message, lookup);
+  JsonArena arena;
+  JsonReader in(props_json, arena);
+  auto fail = [&result](std::string why) {
+    result.ok = false;
+    result.error = std::move(why);
+    return std::move(result);
+  };
+  if (in.peek_kind() != Kind::Object) {
+    std::string_view ignored;
+    if (in.skip(ignored, 0) && in.finish()) return fail("props is not a JSON object");
+    return fail("props: " + in.error());
+  }
+  std::string out;
+  out.reserve(props_json.size() + 64);
+  out += '{';
+  AttachmentsSlot slot;
+  bool read = in.object(0, [&](std::string_view key, std::string_view raw_key, int depth) {
+    if (key == "attachments") {
+      erase_slot(out, slot);
+      slot = AttachmentsSlot{.seen = true, .begin = out.size(), .end = out.size()};
+      const size_t value_at = in.pos();
+      const Kind kind = in.peek_kind();
+      if (kind == Kind::Null) return in.null();
+      Decoder d{in, {}};
+      if (kind != Kind::Array) {
+        slot.failure = kNotAnArray;
+        return d.skip(depth);
+      }
+      if (out.size() > 1) out += ',';
+      out += "\"attachments\":";
+      if (normalise_into(out, d, depth, lookup, slot.outcome)) {
+        if (slot.outcome.count == 0) out.resize(slot.begin);
+        slot.end = out.size();
+        return true;
+      }
+      out.resize(slot.begin);
+      if (!in.error().empty()) return false;
+      // Not what Go's structs take; it stands unless a later "attachments" key replaces it, and
+      // the rest of the props must still be valid JSON.
+      slot.failure = std::move(d.why);
+      in.seek(value_at);
+      return d.skip(depth);
+    }
+    std::string_view raw;
+    if (!in.skip(raw, depth)) return false;
+    if (out.size() > 1) out += ',';
+    out += raw_key;
+    out += ':';
+    out += raw;
+    return true;
+  });
+  if (!read || !in.finish()) return fail("props: " + in.error());
+  if (!slot.seen) {
+    result.props_json = std::string(verbatim);  // nothing to change
+    return result;
+  }
+  if (slot.failure) return fail(std::move(*slot.failure));
+  result.warnings = std::move(slot.outcome.warnings);
+  result.has_attachments = slot.begin != slot.end;
+  out += '}';
+  result.props_json = std::move(out);
+  return result;
+}
 
 }  // namespace
 
@@ -387,98 +537,36 @@ AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLo
     result.error = kNotAnArray;
     return result;
   }
+  JsonArena arena;
+  JsonReader in(list.raw, arena);
+  Decoder d{in, {}};
   std::string out;
   out.reserve(list.raw.size() + 64);  // normalising rarely grows an attachment by much
-  normalise_into(out, list, lookup, result);
-  if (result.ok) result.json = std::move(out);
-  return result;
-}
-
-namespace {
-
-// `verbatim` is what props become when they hold no attachments: the text as the caller had it.
-WebhookPostOutcome process_parsed_props(std::string_view message, const JsonValue& props,
-                                        std::string_view verbatim, const UsernameLookup& lookup) {
-  WebhookPostOutcome result;
-  result.message = convert_message(message, lookup);
-  if (props.kind != Kind::Object) {
+  if (!normalise_into(out, d, 0, lookup, result)) {
     result.ok = false;
-    result.error = "props is not a JSON object";
+    result.error = in.error().empty() ? std::move(d.why) : in.error();
     return result;
   }
-  // Go decodes props into a map: of duplicate "attachments" keys the last one counts.
-  const JsonMember* attachments = nullptr;
-  for (const auto& m : props.members) {
-    if (m.key == "attachments") attachments = &m;
-  }
-  if (attachments == nullptr) {
-    result.props_json = std::string(verbatim);  // nothing to change
-    return result;
-  }
-  // The other members are copied as they came; the attachments are normalised in their place,
-  // straight into the props (null, or nothing left after normalising, drops the key).
-  std::string out;
-  out.reserve(props.raw.size() + 64);
-  out += '{';
-  bool first = true;
-  for (const auto& m : props.members) {
-    if (m.key == "attachments") {
-      if (&m != attachments || m.value.kind == Kind::Null) continue;
-      if (m.value.kind != Kind::Array) {
-        result.ok = false;
-        result.error = kNotAnArray;
-        return result;
-      }
-      const size_t before = out.size();
-      if (!first) out += ',';
-      out += "\"attachments\":";
-      AttachmentsOutcome outcome;
-      normalise_into(out, m.value, lookup, outcome);
-      if (!outcome.ok) {
-        result.ok = false;
-        result.error = std::move(outcome.error);
-        return result;
-      }
-      result.warnings = std::move(outcome.warnings);
-      if (outcome.count == 0) {
-        out.resize(before);
-        continue;
-      }
-      result.has_attachments = true;
-      first = false;
-      continue;
-    }
-    if (!first) out += ',';
-    first = false;
-    out += m.raw_key;
-    out += ':';
-    out += m.value.raw;
-  }
-  out += '}';
-  result.props_json = std::move(out);
+  result.json = std::move(out);
   return result;
 }
-
-}  // namespace
 
 WebhookPostOutcome process_webhook_post(std::string_view message, std::string_view props_json,
                                         const UsernameLookup& lookup) {
   if (props_json.empty()) props_json = "{}";
-  std::string parse_error;
-  auto props = parse_json(props_json, &parse_error);
-  if (!props || props->kind != Kind::Object) {
-    WebhookPostOutcome result;
-    result.message = convert_message(message, lookup);
-    result.ok = false;
-    result.error = props ? "props is not a JSON object" : "props: " + parse_error;
-    return result;
-  }
-  return process_parsed_props(message, *props, props_json, lookup);
+  return process_props(message, props_json, props_json, lookup);
 }
 
 WebhookPostOutcome process_webhook_post(std::string_view message, const JsonValue& props,
                                         const UsernameLookup& lookup) {
-  return process_parsed_props(message, props, props.raw, lookup);
+  if (props.kind != Kind::Object) {
+    WebhookPostOutcome result;
+    result.message = convert_message(message, lookup);
+    result.ok = false;
+    result.error = "props is not a JSON object";
+    return result;
+  }
+  return process_props(message, props.raw, props.raw, lookup);
 }
 
 std::string convert_message(std::string_view message, const UsernameLookup& lookup) {

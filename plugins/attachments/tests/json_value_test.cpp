@@ -307,5 +307,86 @@ TEST(JsonValue, TheSharedEscaperMatchesAByteByByteEscape) {
   }
 }
 
+// The reader parse_json stands on: values read one by one, skipped (checked, no tree) or as trees.
+TEST(JsonReader, WalksAnObjectReadingSkippingAndBuildingValues) {
+  std::string text = R"( {"s" : "a\u0041", "skip":[1,{"x":null}], "tree":{"k":[true]}, "n":null} )";
+  JsonArena arena;
+  JsonReader in(text, arena);
+  std::vector<std::string> seen;
+  bool ok = in.object(0, [&](std::string_view key, std::string_view raw_key, int depth) {
+    EXPECT_EQ(depth, 1);
+    seen.push_back(std::string(key) + "=" + std::string(raw_key));
+    if (key == "s") {
+      std::string_view s, raw;
+      EXPECT_EQ(in.peek_kind(), JsonValue::Kind::String);
+      EXPECT_TRUE(in.string(s, raw));
+      EXPECT_EQ(s, "aA");
+      EXPECT_EQ(raw, R"("a\u0041")");
+      return true;
+    }
+    if (key == "skip") {
+      std::string_view raw;
+      EXPECT_TRUE(in.skip(raw, depth));
+      EXPECT_EQ(raw, R"([1,{"x":null}])");
+      return true;
+    }
+    if (key == "tree") {
+      JsonValue v;
+      EXPECT_TRUE(in.value(v, depth));
+      EXPECT_EQ(v.kind, JsonValue::Kind::Object);
+      EXPECT_EQ(v.members[0].value.items[0].kind, JsonValue::Kind::Bool);
+      return true;
+    }
+    EXPECT_EQ(in.peek_kind(), JsonValue::Kind::Null);
+    return in.null();
+  });
+  EXPECT_TRUE(ok) << in.error();
+  EXPECT_TRUE(in.finish());
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{R"(s="s")", R"(skip="skip")", R"(tree="tree")", R"(n="n")"}));
+}
+
+// skip() refuses what parse_json refuses, at the same offset, and accepts what it accepts.
+TEST(JsonReader, SkipChecksAsParseDoes) {
+  for (std::string_view text :
+       {"1", "-0.5e+3", "\"a\xFF\\ud800\"", R"({"a":[1,{"b":"\u00e9"}]})", "", "{", "[1,]",
+        "{\"a\" 1}", "01", "1.", "\"a\nb\"", "nul", "[1] x", "\"\\x\"", "{\"a\":1,}", "-",
+        "\"\\u12\"", "\"\\ud800\\u12\"", "\"\\uZZZZ\""}) {
+    std::string parse_error;
+    const bool parsed = static_cast<bool>(parse_json(text, &parse_error));
+    JsonArena arena;
+    JsonReader in(text, arena);
+    std::string_view raw;
+    const bool skipped = in.skip(raw, 0) && in.finish();
+    EXPECT_EQ(skipped, parsed) << text;
+    EXPECT_EQ(in.error(), parse_error) << text;
+  }
+  std::string deep(kMaxJsonDepth + 2, '[');
+  deep += std::string(kMaxJsonDepth + 2, ']');
+  JsonArena arena;
+  JsonReader in(deep, arena);
+  std::string_view raw;
+  EXPECT_FALSE(in.skip(raw, 0));
+  EXPECT_NE(in.error().find("nesting too deep"), std::string::npos);
+}
+
+// A callback that stops the walk is not the reader's error: error() stays empty, and the reader
+// can go back to a value's start and skip it.
+TEST(JsonReader, ACallbackThatStopsLeavesNoErrorAndSeekAllowsASkip) {
+  std::string text = R"({"a":[1,2],"b":3})";
+  JsonArena arena;
+  JsonReader in(text, arena);
+  size_t at = 0;
+  EXPECT_FALSE(in.object(0, [&](std::string_view, std::string_view, int) {
+    at = in.pos();
+    return false;
+  }));
+  EXPECT_TRUE(in.error().empty());
+  in.seek(at);
+  std::string_view raw;
+  EXPECT_TRUE(in.skip(raw, 1));
+  EXPECT_EQ(raw, "[1,2]");
+}
+
 }  // namespace
 }  // namespace pb::attachments

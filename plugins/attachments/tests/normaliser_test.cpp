@@ -274,6 +274,37 @@ TEST(WebhookPost, BadPropsOrAttachmentsAreErrors) {
   EXPECT_FALSE(process_webhook_post("", R"({"attachments":[{"fields":[{"short":"y"}]}]})", users()).ok);
 }
 
+// Go decodes props into a map: of several "attachments" keys the last one is the one normalised,
+// written where it stands; the earlier ones go, whatever they held (the rest must still be JSON).
+TEST(WebhookPost, OfDuplicateAttachmentsKeysTheLastCountsWhereItStands) {
+  struct Case {
+    std::string_view props, want;
+  };
+  const Case cases[] = {
+      {R"({"attachments":[{"text":"a"}],"x":1,"attachments":[{"text":"b"}]})",
+       R"({"x":1,"attachments":[{"text":"b"}]})"},
+      {R"({"attachments":[{"text":"a"}],"attachments":[{"text":"b"}],"x":1})",
+       R"({"attachments":[{"text":"b"}],"x":1})"},
+      {R"({"x":1,"attachments":[{"text":"a"}],"y":2,"attachments":null,"z":3})",
+       R"({"x":1,"y":2,"z":3})"},
+      {R"({"attachments":"not an array","attachments":[{"title":1}],"attachments":[{"text":"c"}]})",
+       R"({"attachments":[{"text":"c"}]})"},
+      {R"({"attachments":[{"text":"a"}],"attachments":[]})", R"({})"},
+  };
+  for (const auto& c : cases) {
+    auto out = process_webhook_post("", c.props, users());
+    ASSERT_TRUE(out.ok) << c.props << ": " << out.error;
+    EXPECT_EQ(out.props_json, c.want) << c.props;
+    EXPECT_EQ(out.has_attachments, c.want.find("attachments") != std::string_view::npos);
+  }
+  // The last one decides: wrong there is an error, a syntax error anywhere is one.
+  EXPECT_EQ(
+      process_webhook_post("", R"({"attachments":[],"attachments":[{"title":1}]})", users()).error,
+      "attachment title is not a string");
+  EXPECT_EQ(process_webhook_post("", R"({"attachments":[{"title":1}],"x":tru})", users()).error,
+            "props: invalid literal at offset 33");
+}
+
 // The attachments.process interceptor hands over props it parsed with the request: the result
 // must be the one the text gives (props as written, no surrounding whitespace).
 TEST(WebhookPost, ParsedPropsGiveTheSameResultAsTheirText) {
