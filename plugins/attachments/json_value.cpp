@@ -72,8 +72,8 @@ class JsonTreeBuilder {
   explicit JsonTreeBuilder(JsonReader& in) : in_(in) {}
 
   bool value(JsonValue& v, int depth) {
-    if (depth > kMaxJsonDepth) return in_.failed("nesting too deep");
     in_.skip_ws();
+    if (depth > kMaxJsonDepth) return in_.failed("nesting too deep");
     if (in_.pos_ >= in_.s_.size()) return in_.failed("unexpected end");
     const size_t start = in_.pos_;
     bool ok;

@@ -189,6 +189,7 @@ inline bool JsonReader::read_string(std::string_view& out) {
 
 template <typename OnMember>
 bool JsonReader::object(int depth, OnMember&& on_member) {
+  skip_ws();
   if (depth > kMaxJsonDepth) return failed("nesting too deep");
   if (!punctuation('{', "expected an object")) return false;
   skip_ws();
@@ -215,6 +216,7 @@ bool JsonReader::object(int depth, OnMember&& on_member) {
 
 template <typename OnItem>
 bool JsonReader::array(int depth, OnItem&& on_item) {
+  skip_ws();
   if (depth > kMaxJsonDepth) return failed("nesting too deep");
   if (!punctuation('[', "expected an array")) return false;
   skip_ws();

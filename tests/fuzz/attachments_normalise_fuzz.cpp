@@ -2,7 +2,8 @@
 // any bytes as props_json must never crash; when processing succeeds the props it produces must
 // parse as a JSON object, keep its attachments array non-empty (or absent), and processing that
 // output again must reproduce it exactly (the normal form is a fixed point). Props handed over
-// parsed must give what the same props as text give.
+// parsed must give what the same props as text give, and the reader's skip must judge any input
+// as the tree parse does.
 //
 // The plugin's pure sources are compiled into this target directly (a fuzz build builds no
 // plugins), so it needs no CMake entry of its own.
@@ -29,6 +30,17 @@ std::optional<std::string> lookup(std::string_view id) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pb::attachments;
   std::string_view input(reinterpret_cast<const char*>(data), size);
+  // The reader's skip (checks, builds nothing) accepts and refuses exactly what the tree parse
+  // does, with the same error: the normaliser skips every prop it copies.
+  {
+    std::string parse_error;
+    const bool parsed = static_cast<bool>(parse_json(input, &parse_error));
+    JsonArena arena;
+    JsonReader in(input, arena);
+    std::string_view raw;
+    const bool skipped = in.skip(raw, 0) && in.finish();
+    if (skipped != parsed || in.error() != parse_error) std::abort();
+  }
   auto out = process_webhook_post(input, input, lookup);
   // Props the caller parsed (attachments.process parses its request once) must give what their
   // text gives: the text as parsed is the value's raw text, without surrounding whitespace.

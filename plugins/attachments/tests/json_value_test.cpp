@@ -361,13 +361,21 @@ TEST(JsonReader, SkipChecksAsParseDoes) {
     EXPECT_EQ(skipped, parsed) << text;
     EXPECT_EQ(in.error(), parse_error) << text;
   }
-  std::string deep(kMaxJsonDepth + 2, '[');
-  deep += std::string(kMaxJsonDepth + 2, ']');
-  JsonArena arena;
-  JsonReader in(deep, arena);
-  std::string_view raw;
-  EXPECT_FALSE(in.skip(raw, 0));
-  EXPECT_NE(in.error().find("nesting too deep"), std::string::npos);
+  // Too deep, with white space before the value that is one level too many: the same offset.
+  for (std::string_view innermost : {"[]", "1", "{}"}) {
+    std::string deep;
+    for (int i = 0; i <= kMaxJsonDepth; ++i) deep += "[ ";
+    deep += innermost;
+    for (int i = 0; i <= kMaxJsonDepth; ++i) deep += " ]";
+    std::string parse_error;
+    EXPECT_FALSE(parse_json(deep, &parse_error));
+    EXPECT_NE(parse_error.find("nesting too deep"), std::string::npos);
+    JsonArena arena;
+    JsonReader in(deep, arena);
+    std::string_view raw;
+    EXPECT_FALSE(in.skip(raw, 0));
+    EXPECT_EQ(in.error(), parse_error) << innermost;
+  }
 }
 
 // A callback that stops the walk is not the reader's error: error() stays empty, and the reader
