@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 
 #include "plugins/attachments/go_format.h"
@@ -22,29 +23,46 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// A name of up to 16 characters packed into two words, zero-padded: two names of the same
+// length are equal exactly when their words are (three compares, no call).
+struct PackedName {
+  std::array<uint64_t, 2> words{};
+  size_t size = 0;
+  bool operator==(const PackedName&) const = default;
+};
+
+constexpr size_t kMaxPackedSize = 16;
+
+constexpr PackedName packed(std::string_view name) {
+  PackedName out;
+  out.size = name.size();
+  for (size_t i = 0; i < name.size(); ++i)
+    out.words[i / 8] |= uint64_t{static_cast<unsigned char>(name[i])} << (8 * (i % 8));
+  return out;
+}
+
 // A member key with its ASCII letters lowercased, matched against the struct's field names as
-// Go's decoder matches them (ASCII letters in any case): lowered once, then compared exactly with
-// each name (comparing case-insensitively name by name was a tenth of the plugin's work). A key
-// longer than every name matches none.
+// Go's decoder matches them (ASCII letters in any case): lowered and packed once, then compared
+// exactly with each name (comparing case-insensitively name by name was a tenth of the plugin's
+// work). A key longer than every name matches none.
 class LoweredKey {
  public:
-  static constexpr size_t kMaxSize = 16;  // the longest name has 11 characters
-
-  explicit LoweredKey(std::string_view key) : fits_(key.size() <= kMaxSize) {
+  explicit LoweredKey(std::string_view key) : fits_(key.size() <= kMaxPackedSize) {
     if (!fits_) return;
-    size_ = key.size();
-    for (size_t i = 0; i < size_; ++i) {
+    packed_.size = key.size();
+    for (size_t i = 0; i < key.size(); ++i) {
       const char c = key[i];
-      chars_[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      const auto lowered = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      packed_.words[i / 8] |= uint64_t{lowered} << (8 * (i % 8));
     }
   }
   bool fits() const { return fits_; }
-  std::string_view view() const { return {chars_.data(), size_}; }
-  bool is(std::string_view lowercase_name) const { return fits_ && view() == lowercase_name; }
+  size_t size() const { return packed_.size; }
+  // `name` from packed() of a lowercase name.
+  bool is(const PackedName& name) const { return fits_ && packed_ == name; }
 
  private:
-  std::array<char, kMaxSize> chars_;
-  size_t size_ = 0;
+  PackedName packed_;
   bool fits_;
 };
 
@@ -65,6 +83,11 @@ enum StringKey {
 constexpr std::array<std::string_view, kStringKeyCount> kStringKeyNames{
     "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title",
     "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon"};
+constexpr auto kPackedStringKeyNames = [] {
+  std::array<PackedName, kStringKeyCount> out;
+  for (size_t k = 0; k < kStringKeyCount; ++k) out[k] = packed(kStringKeyNames[k]);
+  return out;
+}();
 
 // The string keys by length (no name is longer than 11, no length has more than 4 names), so
 // that a member key is compared with the names of its own length only.
@@ -81,18 +104,17 @@ constexpr StringKeysByLength kStringKeysByLength = [] {
   }
   return table;
 }();
-static_assert(kMaxKeyLength <= LoweredKey::kMaxSize);
+static_assert(kMaxKeyLength <= kMaxPackedSize);
 static_assert(std::ranges::all_of(kStringKeyNames,
                                   [](auto name) { return name.size() <= kMaxKeyLength; }));
 
 // Which string key `key` names, or kStringKeyCount.
 size_t string_key_of(const LoweredKey& key) {
-  const std::string_view k = key.view();
-  if (!key.fits() || k.size() > kMaxKeyLength) return kStringKeyCount;
-  const size_t n = k.size();
+  if (!key.fits() || key.size() > kMaxKeyLength) return kStringKeyCount;
+  const size_t n = key.size();
   for (size_t i = 0; i < kStringKeysByLength.count[n]; ++i) {
     const size_t name = kStringKeysByLength.keys[n][i];
-    if (k == kStringKeyNames[name]) return name;
+    if (key.is(kPackedStringKeyNames[name])) return name;
   }
   return kStringKeyCount;
 }
@@ -177,20 +199,20 @@ bool read_field(Decoder& d, int depth, Field& out) {
   JsonValue value_tree;
   bool ok = in.object(depth, [&](std::string_view name, std::string_view, int value_depth) {
     const LoweredKey key(name);
-    if (key.is("title")) {
+    if (key.is(packed("title"))) {
       Kind kind = in.peek_kind();
       if (kind == Kind::String) return in.string(out.title, out.title_raw);
       if (kind == Kind::Null) return in.null();  // null leaves a Go string as it was
       return d.fail("a field title is not a string");
     }
-    if (key.is("value")) {
+    if (key.is(packed("value"))) {
       has_value = true;
       value_kind = in.peek_kind();
       if (value_kind == Kind::String) return in.string(value_text, value_raw);
       if (value_kind == Kind::Null) return in.null();
       return in.value(value_tree, value_depth);
     }
-    if (key.is("short")) {
+    if (key.is(packed("short"))) {
       std::string_view raw;
       if (!in.skip(raw, value_depth)) return false;
       auto b = slack_bool(raw);
@@ -226,7 +248,7 @@ bool read_attachment(Decoder& d, int depth, Attachment& out) {
       if (kind == Kind::Null) return in.null();  // null leaves a Go string as it was
       return d.fail("attachment " + std::string(kStringKeyNames[k]) + " is not a string");
     }
-    if (key.is("id")) {
+    if (key.is(packed("id"))) {
       if (kind == Kind::Null) return in.null();
       if (kind != Kind::Number) return d.fail("attachment id is not a number");
       std::string_view raw;
@@ -235,7 +257,7 @@ bool read_attachment(Decoder& d, int depth, Attachment& out) {
       out.id = raw;
       return true;
     }
-    if (key.is("fields")) {
+    if (key.is(packed("fields"))) {
       out.fields.clear();
       if (kind == Kind::Null) {
         out.has_fields = false;
@@ -252,14 +274,14 @@ bool read_attachment(Decoder& d, int depth, Attachment& out) {
         return true;
       });
     }
-    if (key.is("ts")) {
+    if (key.is(packed("ts"))) {
       std::string_view raw;
       if (!in.skip(raw, value_depth)) return false;
       out.ts_kind = kind;
       out.ts = kind == Kind::Null ? std::string_view{} : raw;
       return true;
     }
-    if (key.is("actions")) {
+    if (key.is(packed("actions"))) {
       if (kind == Kind::Null) {
         out.actions = {};
         return in.null();
@@ -483,7 +505,9 @@ WebhookPostOutcome process_props(std::string_view message, std::string_view prop
   bool read = in.object(0, [&](std::string_view key, std::string_view raw_key, int depth) {
     if (key == "attachments") {
       erase_slot(out, slot);
-      slot = AttachmentsSlot{.seen = true, .begin = out.size(), .end = out.size()};
+      slot = AttachmentsSlot{};
+      slot.seen = true;
+      slot.begin = slot.end = out.size();
       const size_t value_at = in.pos();
       const Kind kind = in.peek_kind();
       if (kind == Kind::Null) return in.null();
