@@ -41,9 +41,11 @@ using Scanner = sdk::JsonScanner;
 using DiscardSink = sdk::JsonDiscardSink;
 using StringSink = sdk::JsonStringSink;
 
-// Keys: only short ASCII ones can be known keys, so others are marked and not kept.
+// Keys: only short ASCII ones can be known keys, so others are marked and not kept. Kept ones
+// are lowercased as they are read (Go matches struct fields with ASCII letters in any case), so
+// that each is then compared exactly with the lowercase names.
 struct KeySink {
-  std::array<char, 32> buf{};
+  std::array<char, 32> buf;
   size_t size = 0;
   bool overflow = false;
   void add(std::string_view s) {
@@ -51,7 +53,7 @@ struct KeySink {
       overflow = true;
       return;
     }
-    for (char c : s) buf[size++] = c;
+    for (char c : s) buf[size++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
   void add_code_point(uint32_t cp) {
     // Escaped keys are rare; no known key has a non-ASCII character, so only the length matters
@@ -85,9 +87,8 @@ Key classify_key(std::string_view k) {
                                                 {"props", Key::kProps},
                                                 {"attachments", Key::kAttachments},
                                                 {"priority", Key::kPriority}}};
-  // The size test first, inline: most names are rejected on it without a call.
   for (const auto& known : kKnown) {
-    if (k.size() == known.name.size() && iequals_ascii(k, known.name)) return known.key;
+    if (k == known.name) return known.key;  // k is lowercase (KeySink)
   }
   return Key::kUnknown;
 }
@@ -121,7 +122,7 @@ bool read_priority(Scanner& in, Priority& out) {
     in.skip_ws();
     std::string_view k = key.view();
     bool is_null = in.peek() == 'n';
-    if (iequals_ascii(k, "priority")) {
+    if (k == "priority") {  // k is lowercase (KeySink)
       if (is_null) {
         if (!in.literal("null")) return false;
         out.priority.reset();
@@ -131,8 +132,8 @@ bool read_priority(Scanner& in, Priority& out) {
         if (in.peek() != '"' || !in.string(sink)) return false;
         out.priority = std::move(value);
       }
-    } else if (iequals_ascii(k, "requested_ack") || iequals_ascii(k, "persistent_notifications")) {
-      auto& field = iequals_ascii(k, "requested_ack") ? out.requested_ack : out.persistent_notifications;
+    } else if (k == "requested_ack" || k == "persistent_notifications") {
+      auto& field = k == "requested_ack" ? out.requested_ack : out.persistent_notifications;
       if (in.literal("true")) {
         field = true;
       } else if (in.literal("false")) {
