@@ -21,6 +21,11 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace pb::sdk {
 
@@ -83,10 +88,36 @@ inline std::string new_id() {
   return id;
 }
 
+namespace ids_detail {
+
+#if defined(__SSE2__)
+// All 16 bytes at `p` are ASCII letters or digits: the scalar test below, 16 lanes at a time.
+inline bool all_alnum16(const char* p) noexcept {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i letter = _mm_sub_epi8(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+  const __m128i digit = _mm_sub_epi8(bytes, _mm_set1_epi8('0'));
+  // Unsigned x < n exactly when min(x, n - 1) == x.
+  const __m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter);
+  const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit);
+  return _mm_movemask_epi8(_mm_or_si128(is_letter, is_digit)) == 0xFFFF;
+}
+#endif
+
+}  // namespace ids_detail
+
 // Mattermost's IsValidId as the wire spec states it and the core checks it: exactly 26 ASCII
 // letters or digits, any case (not only new_id's alphabet: ids made elsewhere are accepted too).
+// Every request checks a few (route ids, a post's channel and user): at run time two
+// overlapping 16-byte checks, a fifth of the byte loop's instructions.
 constexpr bool is_valid_id(std::string_view id) noexcept {
   if (id.size() != kIdLength) return false;
+#if defined(__SSE2__)
+  static_assert(kIdLength >= 16 && kIdLength <= 32);
+  if (!std::is_constant_evaluated()) {
+    return ids_detail::all_alnum16(id.data()) &&
+           ids_detail::all_alnum16(id.data() + kIdLength - 16);
+  }
+#endif
   for (char c : id) {
     const auto u = static_cast<unsigned char>(c);
     // Setting bit 5 maps A-Z onto a-z (and nothing else onto them); one unsigned compare per range.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <patchbay/ids.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,6 +46,24 @@ TEST(Ids, ValidityIsLengthAndAlphanumerics) {
   EXPECT_FALSE(pb::is_valid_id("aaaaaaaaaaaaaaaaaaaaaaaaa-"));
   EXPECT_FALSE(pb::is_valid_id("aaaaaaaaaaaaaaaaaaaaaaaaaaa"));
   EXPECT_TRUE(pb::is_valid_id("AAAAaaaaaaaaaaaaaaaaaaaa09"));
+}
+
+// The run-time check (16 bytes at a time) agrees with the byte rule for every byte value at
+// every position; the compile-time one is the byte loop itself.
+TEST(Ids, EveryByteAtEveryPositionIsJudgedByTheByteRule) {
+  static_assert(pb::sdk::is_valid_id("abcdefghijklmnopqrstuvwxyZ"));
+  static_assert(!pb::sdk::is_valid_id("abcdefghijklmnopqrstuvwxy_"));
+  auto alnum = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  for (size_t position = 0; position < 26; ++position) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string id(26, 'q');
+      id[position] = static_cast<char>(byte);
+      ASSERT_EQ(pb::is_valid_id(id), alnum(static_cast<unsigned char>(byte)))
+          << "byte " << byte << " at " << position;
+    }
+  }
 }
 
 TEST(Ids, TimeOrderedIdsSortInCreationOrderAndStayMattermostShaped) {
