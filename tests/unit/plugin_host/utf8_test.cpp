@@ -43,6 +43,26 @@ TEST(Utf8, FirstInvalidByteIsFoundPastTheAsciiFastPath) {
   EXPECT_EQ(first_invalid_utf8("\xED\xA0\x80"), 0u);
 }
 
+// The ASCII skip (16 bytes, then 8, then 1 at a time) stops at the first high byte wherever it
+// falls, for every length around the block sizes, and only there.
+TEST(Utf8, AsciiSkipStopsAtTheFirstHighByteInEveryPosition) {
+  for (size_t size = 0; size <= 40; ++size) {
+    std::string text(size, 'a');
+    EXPECT_EQ(pb::sdk::skip_ascii(text, 0), size);
+    EXPECT_TRUE(pb::sdk::is_ascii(text));
+    for (size_t at = 0; at < size; ++at) {
+      std::string high = text;
+      high[at] = '\x80';
+      high[size - 1] = static_cast<char>(at + 1 == size ? 0x80 : 0xFF);  // a later one as well
+      for (size_t from = 0; from <= at; ++from) {
+        ASSERT_EQ(pb::sdk::skip_ascii(high, from), at) << size << " " << at << " " << from;
+      }
+      EXPECT_FALSE(pb::sdk::is_ascii(high));
+      EXPECT_EQ(first_invalid_utf8(high), at);
+    }
+  }
+}
+
 TEST(Utf8, RepairReplacesEachInvalidByteAndKeepsTheRest) {
   EXPECT_EQ(repaired("ok \xC3\xA9"), "<ok \xC3\xA9");
   EXPECT_EQ(repaired("a\xFF" "b"), "<a\xEF\xBF\xBD" "b");
