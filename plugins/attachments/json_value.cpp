@@ -18,10 +18,6 @@ constexpr uint32_t kReplacement = 0xFFFD;
 // Go's rules (shortest forms, no surrogates, nothing past U+10FFFF): one copy, in the SDK.
 using sdk::utf8_length_at;
 
-// Where a run of string text that needs no decoding ends: a quote, a backslash, a control
-// character or the first byte of a UTF-8 sequence (validated on its own).
-constexpr unsigned kPlainAscii = sdk::kJsonStopControl | sdk::kJsonStopNonAscii;
-
 // The children of the containers being parsed, as two stacks: a container's members or elements
 // are parsed onto them and copied into the document's arena, exactly sized, when it closes; and
 // the buffer a string with escapes (or invalid UTF-8) is decoded into before its copy into the

@@ -144,6 +144,10 @@ class JsonReader {
       ++pos_;
   }
   bool punctuation(char c, const char* missing);  // c, after white space
+  // A container's opening `open_char` at `depth`; `empty` when `close` follows at once.
+  bool open(int depth, char open_char, char close, const char* missing, bool& empty);
+  // After a member or element: ',' (more follow) or `close` (`done`).
+  bool next(char close, const char* unterminated, const char* expected, bool& done);
   bool literal(std::string_view word);
   bool number();
   bool digits();
@@ -160,6 +164,10 @@ class JsonReader {
   bool read_string(std::string_view& out);
   bool decode_string(std::string_view& out, size_t start);
 
+  // Where a run of string text that needs no decoding ends: a quote, a backslash, a control
+  // character or the first byte of a UTF-8 sequence (validated on its own).
+  static constexpr unsigned kPlainAscii = sdk::kJsonStopControl | sdk::kJsonStopNonAscii;
+
   std::string_view s_;
   JsonArena& arena_;
   std::string error_;
@@ -167,9 +175,6 @@ class JsonReader {
 };
 
 inline bool JsonReader::read_string(std::string_view& out) {
-  // Where a run that needs no decoding ends: a quote, a backslash, a control character or the
-  // first byte of a UTF-8 sequence (validated on its own).
-  constexpr unsigned kPlainAscii = sdk::kJsonStopControl | sdk::kJsonStopNonAscii;
   const size_t start = ++pos_;
   while (pos_ < s_.size()) {
     pos_ = sdk::json_string_stop<kPlainAscii>(s_, pos_);
@@ -187,17 +192,32 @@ inline bool JsonReader::read_string(std::string_view& out) {
   return decode_string(out, start);
 }
 
-template <typename OnMember>
-bool JsonReader::object(int depth, OnMember&& on_member) {
+// Inline: every container of every request opens and steps through these.
+inline bool JsonReader::open(int depth, char open_char, char close, const char* missing,
+                             bool& empty) {
   skip_ws();
   if (depth > kMaxJsonDepth) return failed("nesting too deep");
-  if (!punctuation('{', "expected an object")) return false;
+  if (!punctuation(open_char, missing)) return false;
   skip_ws();
-  if (pos_ < s_.size() && s_[pos_] == '}') {
-    ++pos_;
-    return true;
-  }
-  while (true) {
+  empty = pos_ < s_.size() && s_[pos_] == close;
+  if (empty) ++pos_;
+  return true;
+}
+
+inline bool JsonReader::next(char close, const char* unterminated, const char* expected,
+                             bool& done) {
+  skip_ws();
+  if (pos_ >= s_.size()) return failed(unterminated);
+  const char c = s_[pos_++];
+  done = c == close;
+  return done || c == ',' || failed(expected);
+}
+
+template <typename OnMember>
+bool JsonReader::object(int depth, OnMember&& on_member) {
+  bool done = false;
+  if (!open(depth, '{', '}', "expected an object", done)) return false;
+  while (!done) {
     skip_ws();
     if (pos_ >= s_.size() || s_[pos_] != '"') return failed("expected a key");
     const size_t key_start = pos_;
@@ -206,32 +226,20 @@ bool JsonReader::object(int depth, OnMember&& on_member) {
     std::string_view raw_key = s_.substr(key_start, pos_ - key_start);
     if (!punctuation(':', "expected ':'")) return false;
     if (!on_member(key, raw_key, depth + 1)) return false;
-    skip_ws();
-    if (pos_ >= s_.size()) return failed("unterminated object");
-    char c = s_[pos_++];
-    if (c == '}') return true;
-    if (c != ',') return failed("expected ',' or '}'");
+    if (!next('}', "unterminated object", "expected ',' or '}'", done)) return false;
   }
+  return true;
 }
 
 template <typename OnItem>
 bool JsonReader::array(int depth, OnItem&& on_item) {
-  skip_ws();
-  if (depth > kMaxJsonDepth) return failed("nesting too deep");
-  if (!punctuation('[', "expected an array")) return false;
-  skip_ws();
-  if (pos_ < s_.size() && s_[pos_] == ']') {
-    ++pos_;
-    return true;
-  }
-  while (true) {
+  bool done = false;
+  if (!open(depth, '[', ']', "expected an array", done)) return false;
+  while (!done) {
     if (!on_item(depth + 1)) return false;
-    skip_ws();
-    if (pos_ >= s_.size()) return failed("unterminated array");
-    char c = s_[pos_++];
-    if (c == ']') return true;
-    if (c != ',') return failed("expected ',' or ']'");
+    if (!next(']', "unterminated array", "expected ',' or ']'", done)) return false;
   }
+  return true;
 }
 
 // Strings are written with the SDK's escaper (one in the tree): quotes included, '"', '\\' and
