@@ -11,10 +11,10 @@
 // the spinning core from another one waited 1.7-2.8 ms for 2 of 500 wake-ups in half the runs,
 // never over ~1 ms with the yield; users/me p99 at -c4 under 20 logins, 14 alternating rounds:
 // 1.24-2.61 ms without the yield, 0.79-1.31 ms with it but for one first round at 3.50 (logins/s
-// alike). When nothing waits
-// for the core, sched_yield returns at once. The period is the price: each kick may switch the
-// thread out, and a short one makes a 64-MiB argon2id pay for it (250 us: +30-55% CPU per hash;
-// 1 ms: +0-20%; with the yield, 500 us gave no better tail than 1 ms).
+// alike). When nothing waits for the core, sched_yield returns at once. The period is the
+// price: each kick may switch the thread out, and a short one makes a 64-MiB argon2id pay for it
+// (250 us: +30-55% CPU per hash; 1 ms: +0-20%; with the yield, 500 us gave no better tail than
+// 1 ms).
 //
 // Threading: construct and destroy on the same thread (a worker); nothing else is shared but
 // the process-wide handler of SIGURG, installed by the first kick if SIGURG has none (default:
