@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include "plugins/attachments/go_format.h"
@@ -12,19 +14,9 @@ namespace {
 
 using Kind = JsonValue::Kind;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-// A name of up to 16 characters packed into two words, zero-padded: two names of the same
-// length are equal exactly when their words are (three compares, no call).
+// A name of up to 16 characters packed into two words, zero-padded, each word holding its eight
+// bytes as a load from memory would (the machine's byte order): two names of the same length are
+// equal exactly when their words are (three compares, no call).
 struct PackedName {
   std::array<uint64_t, 2> words{};
   size_t size = 0;
@@ -33,13 +25,29 @@ struct PackedName {
 
 constexpr size_t kMaxPackedSize = 16;
 
-constexpr PackedName packed(std::string_view name) {
+// Compile time only: every name is packed where it is written, not on each key compared.
+consteval PackedName packed(std::string_view name) {
   PackedName out;
   out.size = name.size();
-  for (size_t i = 0; i < name.size(); ++i)
-    out.words[i / 8] |= uint64_t{static_cast<unsigned char>(name[i])} << (8 * (i % 8));
+  for (size_t i = 0; i < name.size(); ++i) {
+    const size_t byte = std::endian::native == std::endian::little ? i % 8 : 7 - i % 8;
+    out.words[i / 8] |= uint64_t{static_cast<unsigned char>(name[i])} << (8 * byte);
+  }
   return out;
 }
+
+// Each byte of `word` with an ASCII capital letter in it lowercased, the others as they were
+// (eight at a time: a key's bytes were a tenth of the plugin's work when lowered one by one).
+// Seven-bit arithmetic keeps each byte's sum inside the byte; bytes >= 0x80 are excluded.
+constexpr uint64_t lowered_ascii(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x80 * kOnes;
+  const uint64_t low7 = word & ~kHigh;
+  const uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;        // high bit: byte >= 'A'
+  const uint64_t past_z = low7 + (0x80 - 'Z' - 1) * kOnes;        // high bit: byte > 'Z'
+  const uint64_t capital = at_least_a & ~past_z & ~word & kHigh;  // high bit: 'A'..'Z'
+  return word | (capital >> 2);                                   // 0x80 >> 2 is 'a' - 'A'
+}
+static_assert(lowered_ascii(0x5A41405B7A61C1DA) == 0x7A61405B7A61C1DA);
 
 // A member key with its ASCII letters lowercased, matched against the struct's field names as
 // Go's decoder matches them (ASCII letters in any case): lowered and packed once, then compared
@@ -50,10 +58,12 @@ class LoweredKey {
   explicit LoweredKey(std::string_view key) : fits_(key.size() <= kMaxPackedSize) {
     if (!fits_) return;
     packed_.size = key.size();
-    for (size_t i = 0; i < key.size(); ++i) {
-      const char c = key[i];
-      const auto lowered = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-      packed_.words[i / 8] |= uint64_t{lowered} << (8 * (i % 8));
+    char bytes[kMaxPackedSize] = {};
+    std::memcpy(bytes, key.data(), key.size());
+    for (size_t w = 0; w < 2; ++w) {
+      uint64_t word;
+      std::memcpy(&word, bytes + 8 * w, sizeof word);
+      packed_.words[w] = lowered_ascii(word);
     }
   }
   bool fits() const { return fits_; }
@@ -83,11 +93,12 @@ enum StringKey {
 constexpr std::array<std::string_view, kStringKeyCount> kStringKeyNames{
     "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title",
     "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon"};
-constexpr auto kPackedStringKeyNames = [] {
+consteval std::array<PackedName, kStringKeyCount> packed_string_key_names() {
   std::array<PackedName, kStringKeyCount> out;
   for (size_t k = 0; k < kStringKeyCount; ++k) out[k] = packed(kStringKeyNames[k]);
   return out;
-}();
+}
+constexpr auto kPackedStringKeyNames = packed_string_key_names();
 
 // The string keys by length (no name is longer than 11, no length has more than 4 names), so
 // that a member key is compared with the names of its own length only.
@@ -317,20 +328,22 @@ void convert_text(Attachment& a, const UsernameLookup& lookup) {
   }
 }
 
-bool starts_with_icase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
+// "http://" or "https://" (the scheme in any letter case), then a host that does not start with
+// '/', and no white space anywhere (what Mattermost's attachment check calls a valid URL).
 bool is_http_url(std::string_view url) {
-  for (std::string_view scheme : {"http://", "https://"}) {
-    if (starts_with_icase(url, scheme)) {
-      std::string_view rest = url.substr(scheme.size());
-      return !rest.empty() && rest.front() != '/' && std::ranges::none_of(rest, [](char c) {
-               return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-             });
-    }
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  if (url.size() < 7 || lower(url[0]) != 'h' || lower(url[1]) != 't' || lower(url[2]) != 't' ||
+      lower(url[3]) != 'p')
+    return false;
+  size_t at = lower(url[4]) == 's' ? 5 : 4;
+  if (url.substr(at, 3) != "://") return false;
+  std::string_view rest = url.substr(at + 3);
+  if (rest.empty() || rest.front() == '/') return false;
+  for (char c : rest) {
+    if (static_cast<unsigned char>(c) <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n'))
+      return false;
   }
-  return false;
+  return true;
 }
 
 void collect_warnings(const Attachment& a, size_t index, std::vector<std::string>& out) {
@@ -369,35 +382,56 @@ void append_string_value(std::string& out, std::string_view text, std::string_vi
   }
 }
 
+// `,"name":`, the text that puts a member named `name` (plain ASCII) after another: one append
+// per member instead of three.
+struct MemberPrefix {
+  std::array<char, kMaxKeyLength + 4> text{};
+  size_t size = 0;
+  std::string_view view() const { return {text.data(), size}; }
+};
+
+consteval MemberPrefix member_prefix(std::string_view name) {
+  MemberPrefix out;
+  out.text[out.size++] = ',';
+  out.text[out.size++] = '"';
+  for (char c : name) out.text[out.size++] = c;
+  out.text[out.size++] = '"';
+  out.text[out.size++] = ':';
+  return out;
+}
+
+consteval std::array<MemberPrefix, kStringKeyCount> string_key_prefixes() {
+  std::array<MemberPrefix, kStringKeyCount> out;
+  for (size_t k = 0; k < kStringKeyCount; ++k) out[k] = member_prefix(kStringKeyNames[k]);
+  return out;
+}
+constexpr auto kStringKeyPrefixes = string_key_prefixes();
+constexpr MemberPrefix kIdPrefix = member_prefix("id"), kFieldsPrefix = member_prefix("fields"),
+                       kTsPrefix = member_prefix("ts"), kActionsPrefix = member_prefix("actions");
+
 // Writes `a` in Go's struct order. Empty strings are left out (Go writes "" for them; the
-// readers treat absent and "" alike and props are size-limited).
+// readers treat absent and "" alike and props are size-limited). Every member is written after a
+// comma, and the first comma becomes the object's opening brace at the end.
 void write_attachment(std::string& out, const Attachment& a) {
-  bool first = true;
-  auto key = [&](std::string_view name) {  // names are plain ASCII: nothing to escape
-    out += first ? "{\"" : ",\"";
-    first = false;
-    out += name;
-    out += "\":";
-  };
+  const size_t start = out.size();
   if (!a.id.empty()) {
-    key("id");
+    out += kIdPrefix.view();
     out += a.id;
   }
   auto strings = [&](StringKey from, StringKey to) {
     for (int k = from; k <= to; ++k) {
       if (a.strings[k].empty()) continue;
-      key(kStringKeyNames[k]);
+      out += kStringKeyPrefixes[k].view();
       append_string_value(out, a.strings[k], a.raw[k]);
     }
   };
   strings(kFallback, kText);
   if (a.has_fields) {
-    key("fields");
+    out += kFieldsPrefix.view();
     out += '[';
     for (size_t i = 0; i < a.fields.size(); ++i) {
       const Field& f = a.fields[i];
-      if (i > 0) out += ',';
-      out += "{\"title\":";
+      out += std::string_view(",{\"title\":").substr(i == 0 ? 1 : 0);
       append_string_value(out, f.title, f.title_raw);
       out += ",\"value\":";
       if (f.has_value) {
@@ -411,14 +445,19 @@ void write_attachment(std::string& out, const Attachment& a) {
   }
   strings(kImageUrl, kFooterIcon);
   if (!a.ts.empty()) {
-    key("ts");
+    out += kTsPrefix.view();
     out += a.ts;
   }
   if (!a.actions.empty()) {
-    key("actions");
+    out += kActionsPrefix.view();
     out += a.actions;
   }
-  out += first ? "{}" : "}";
+  if (out.size() == start) {
+    out += "{}";
+  } else {
+    out[start] = '{';
+    out += '}';
+  }
 }
 
 }  // namespace

@@ -236,6 +236,21 @@ TEST(Normaliser, ValidationWarningsAreCollectedNotEnforced) {
   EXPECT_FALSE(is_valid_attachment_color("Good"));
 }
 
+TEST(Normaliser, OnlyHttpAndHttpsUrlsWithAHostAndNoWhiteSpacePassTheUrlCheck) {
+  auto warns_for = [](std::string_view url) {
+    auto out = normalise(R"([{"title":"t","title_link":")" + std::string(url) + R"("}])");
+    EXPECT_TRUE(out.ok) << url;
+    return !out.warnings.empty();
+  };
+  for (std::string_view ok : {"http://a", "https://a.example/x?y=1", "HTTPS://A", "hTtP://a/b"})
+    EXPECT_FALSE(warns_for(ok)) << ok;
+  for (std::string_view bad :
+       {"", "http", "http:/", "http://", "https://", "http:///x", "https:///x", "httpss://a",
+        "ftp://a", "http:/a", "https//a", "http://a b", "http://a\\tb", "http://a\\nb",
+        "http://a\\rb", " http://a", "htp://a", "httpx://a"})
+    EXPECT_EQ(warns_for(bad), !bad.empty()) << bad;  // an empty link is no link: no warning
+}
+
 TEST(WebhookPost, MessageGetsStrictLinksAndPropsKeepOtherKeysVerbatim) {
   std::string props =
       R"({"from_webhook":"true","n":1.50e2,"esc":"\u00e9\/","attachments":[{"text":"<http://x|X> <!here>"}],"webhook_display_name":"hook"})";
