@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/bus/payload.h"
+#include "core/util/inline_function.h"
 #include "core/util/result.h"
 #include "patchbay/plugin.h"
 
@@ -56,7 +57,8 @@ struct ChainResult {
   std::vector<StagedWrite> staged;  // for events with a commit; empty after a REJECT
 };
 
-using ChainDone = std::function<void(const ChainResult&, const void* final_payload)>;
+// Called once when the chain ends. Inline (no heap block): every webhook ends two chains.
+using ChainDone = InlineFunction<void(const ChainResult&, const void* final_payload)>;
 
 // Called with a plugin's id when one of its callbacks threw or returned an error, so the host can
 // log it (and decide whether to fail the plugin).

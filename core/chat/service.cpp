@@ -184,7 +184,14 @@ void ChatService::create_user(User u, std::string password, bool first_user, Use
       done(&e, nullptr);
     }
   };
-  int rc = app_->bus().run_intercept(PB_EVENT_USER_WILL_BE_CREATED, &payload, std::move(on_chain));
+  // A user's closure (the user itself) is bigger than a chain's inline room; creating users is
+  // rare, so it lives on the heap.
+  auto on_chain_owned = std::make_unique<decltype(on_chain)>(std::move(on_chain));
+  int rc = app_->bus().run_intercept(
+      PB_EVENT_USER_WILL_BE_CREATED, &payload,
+      [f = std::move(on_chain_owned)](const bus::ChainResult& result, const void* final) {
+        (*f)(result, final);
+      });
   if (rc != PB_OK) {
     ApiError e{500, "app.user.create.bus.app_error", "The user.will_be_created chain failed."};
     done(&e, nullptr);

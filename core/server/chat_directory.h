@@ -7,6 +7,7 @@
 #include <functional>
 #include <string_view>
 
+#include "core/util/inline_function.h"
 #include "patchbay/plugin.h"
 
 namespace pb::server {
@@ -36,9 +37,10 @@ class ChatDirectory {
   virtual int team_roles(std::string_view team_id, std::string_view user_id,
                          const std::function<void(std::string_view)>& fn) = 0;
 
-  // The post path after its permission check; done once, later, on the loop.
-  using PostDone = std::function<void(int status, int http_status, std::string_view error_id,
-                                      std::string_view message, const pb_post_v1* created)>;
+  // The post path after its permission check; done once, later, on the loop. Inline (no heap
+  // block): every webhook creates a post through it.
+  using PostDone = InlineFunction<void(int status, int http_status, std::string_view error_id,
+                                       std::string_view message, const pb_post_v1* created)>;
   virtual int create_post(const pb_post_v1& draft, PostDone done) = 0;
 };
 
