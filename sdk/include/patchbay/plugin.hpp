@@ -167,8 +167,15 @@ inline void log_current_exception(const pb_host_api* api, pb_plugin* self,
   }
 }
 
+// Every closure a Host keeps. Most are linked into the Host's list (keeping and dropping one
+// allocates nothing and hashes nothing: two of them come and go per webhook); a timer's is looked
+// up by address instead (Host::keep_timer), since Timer asks whether it is still alive after a
+// one-shot may have freed itself.
 struct ClosureBase {
   virtual ~ClosureBase() = default;
+  ClosureBase* prev = nullptr;
+  ClosureBase* next = nullptr;
+  bool listed = false;  // in the Host's list (else in its timer map)
 };
 
 }  // namespace detail
@@ -422,7 +429,7 @@ class Host {
       owned = std::make_unique<Persistent<TaskFn>>(this, std::move(fn));
       tramp = &persistent_task_trampoline;
     }
-    auto* c = keep(std::move(owned));
+    auto* c = keep_timer(std::move(owned));
     pb_timer* t = nullptr;
     int rc = api_->timer_start(self_, timeout_ms, repeat_ms, tramp, c, &t);
     if (rc != PB_OK) {
@@ -539,14 +546,18 @@ class Host {
   // Frees every closure (called by the PB_PLUGIN trampolines at destroy).
   void release_all() noexcept {
     std::unordered_map<detail::ClosureBase*, std::unique_ptr<detail::ClosureBase>> gone;
+    detail::ClosureBase* list = nullptr;
     {
       std::lock_guard lock(mu_);
-      gone.swap(closures_);
+      gone.swap(timers_);
+      list = std::exchange(list_, nullptr);
+      listed_count_ = 0;
     }
+    while (list != nullptr) delete std::exchange(list, list->next);
   }
   size_t closure_count() const {
     std::lock_guard lock(mu_);
-    return closures_.size();
+    return listed_count_ + timers_.size();
   }
 
  private:
@@ -563,23 +574,44 @@ class Host {
     Fn fn;
   };
 
+  // Takes ownership of `c` until drop() or release_all(). drop() may be called once per kept
+  // closure (the ABI calls a completion at most once; a refused call never calls it).
   detail::ClosureBase* keep(std::unique_ptr<detail::ClosureBase> c) {
-    auto* raw = c.get();
+    auto* raw = c.release();
     std::lock_guard lock(mu_);
-    closures_.emplace(raw, std::move(c));
+    raw->listed = true;
+    raw->next = list_;
+    if (list_ != nullptr) list_->prev = raw;
+    list_ = raw;
+    ++listed_count_;
     return raw;
   }
+  // A timer's closure: timer_stop() asks is_kept() about it, possibly after it freed itself.
+  detail::ClosureBase* keep_timer(std::unique_ptr<detail::ClosureBase> c) {
+    auto* raw = c.get();
+    std::lock_guard lock(mu_);
+    timers_.emplace(raw, std::move(c));
+    return raw;
+  }
+  // Frees `c`, a closure still kept. Its destructor runs after the lock is released.
   void drop(detail::ClosureBase* c) noexcept {
     std::unique_ptr<detail::ClosureBase> gone;
     std::lock_guard lock(mu_);
-    auto it = closures_.find(c);
-    if (it == closures_.end()) return;
-    gone = std::move(it->second);
-    closures_.erase(it);
+    if (c->listed) {
+      gone.reset(c);
+      c->listed = false;
+      (c->prev != nullptr ? c->prev->next : list_) = c->next;
+      if (c->next != nullptr) c->next->prev = c->prev;
+      --listed_count_;
+    } else if (auto it = timers_.find(c); it != timers_.end()) {
+      gone = std::move(it->second);
+      timers_.erase(it);
+    }
   }
+  // Only for timers' closures (any other may be freed memory by the time it is asked about).
   bool is_kept(detail::ClosureBase* c) const {
     std::lock_guard lock(mu_);
-    return closures_.count(c) != 0;
+    return timers_.count(c) != 0;
   }
 
   static int route_trampoline(void* user, pb_http_request* request) noexcept {
@@ -686,8 +718,10 @@ class Host {
   pb_plugin* self_;
   const pb_host_api* api_;
   CollectFn collect_;  // metrics_collect's function (loop thread only)
-  mutable std::mutex mu_;  // post_to_loop may be called from any thread
-  std::unordered_map<detail::ClosureBase*, std::unique_ptr<detail::ClosureBase>> closures_;
+  mutable std::mutex mu_;  // post_to_loop may be called from any thread; guards the closures
+  detail::ClosureBase* list_ = nullptr;  // owned, linked through prev/next
+  size_t listed_count_ = 0;
+  std::unordered_map<detail::ClosureBase*, std::unique_ptr<detail::ClosureBase>> timers_;
 };
 
 // The base class of a C++ plugin. One instance per loaded plugin, default-constructed by the

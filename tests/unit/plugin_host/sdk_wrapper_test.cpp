@@ -308,6 +308,34 @@ TEST_F(SdkTest, KvReadListDelete) {
   host.run_pending();
 }
 
+TEST_F(SdkTest, OneShotClosuresAreFreedAsTheyCompleteAndTheRestAtDestroy) {
+  TestPlugin* plugin = nullptr;
+  TestPlugin::on_init = [&](TestPlugin& p, std::string_view) {
+    plugin = &p;  // a route's closure stays for the plugin's life: the one-shots come after it
+    return p.host().route("GET", "/x", [](Request r) { return r.respond(200, "text/plain", ""); });
+  };
+  ASSERT_EQ(host.init(), PB_OK);
+  auto& h = plugin->host();
+  const size_t base = h.closure_count();
+  std::vector<int> ran;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(h.post_to_loop([&ran, i, t = Tracked()] { ran.push_back(i); }), PB_OK);
+  }
+  EXPECT_EQ(h.closure_count(), base + 5);
+  EXPECT_EQ(Tracked::live, 5);
+  host.run_pending();  // oldest first: each from between the route's closure and a newer one
+  EXPECT_EQ(ran, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(h.closure_count(), base);
+  EXPECT_EQ(Tracked::live, 0);
+  EXPECT_EQ(host.request("GET", "/x").status, 200);  // the route's closure is intact
+
+  ASSERT_EQ(h.post_to_loop([t = Tracked()] {}), PB_OK);
+  ASSERT_EQ(h.post_to_loop([t = Tracked()] {}), PB_OK);
+  EXPECT_EQ(Tracked::live, 2);
+  host.destroy();  // never run: freed with the plugin
+  EXPECT_EQ(Tracked::live, 0);
+}
+
 TEST_F(SdkTest, TimersFireInOrderAndAreFreed) {
   TestPlugin* plugin = nullptr;
   TestPlugin::on_init = [&](TestPlugin& p, std::string_view) {
