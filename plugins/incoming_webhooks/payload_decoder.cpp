@@ -337,18 +337,26 @@ std::string escape_control_chars(std::string_view json) {
   return out;
 }
 
-std::variant<IncomingPayload, WebhookError> decode_json_payload(std::string_view json) {
+void IncomingPayload::clear() {
+  for (std::string* s : {&text, &username, &icon_url, &icon_emoji, &channel, &type, &props_json,
+                         &attachments_json, &priority_json}) {
+    s->clear();
+  }
+  has_attachments = false;
+}
+
+std::optional<WebhookError> decode_json_payload_into(IncomingPayload& p, std::string_view json) {
   std::string sanitized;
   if (size_t bad = first_invalid_utf8(json); bad != std::string_view::npos) {
     sanitized = replace_invalid_utf8(json, bad);
     json = sanitized;
   }
-  IncomingPayload p;
+  p.clear();
   Priority priority;
   bool has_priority = false;
   if (!decode_object(json, p, priority, has_priority)) {
     std::string escaped = escape_control_chars(json);
-    p = IncomingPayload{};
+    p.clear();
     priority = Priority{};
     has_priority = false;
     if (!decode_object(escaped, p, priority, has_priority)) return parse_data_error();
@@ -360,21 +368,49 @@ std::variant<IncomingPayload, WebhookError> decode_json_payload(std::string_view
     }
     p.priority_json = priority_json(priority);
   }
-  return p;
+  return std::nullopt;
+}
+
+std::optional<WebhookError> decode_payload_into(IncomingPayload& out, std::string_view content_type,
+                                                std::string_view query, std::string_view body) {
+  if (content_type.empty()) return decode_json_payload_into(out, body);
+  auto media = parse_media_type(content_type);
+  if (!media) return incoming_error("Could not parse the Content-Type of the incoming webhook.");
+  if (iequals_ascii(media->type, "application/x-www-form-urlencoded")) {
+    auto payload = form_value(body, query, "payload");
+    return decode_json_payload_into(out, payload ? std::string_view(*payload) : std::string_view{});
+  }
+  if (iequals_ascii(media->type, "multipart/form-data")) {
+    auto decoded = decode_multipart(*media, body);
+    if (auto* e = std::get_if<WebhookError>(&decoded)) return std::move(*e);
+    out = std::move(std::get<IncomingPayload>(decoded));
+    return std::nullopt;
+  }
+  return decode_json_payload_into(out, body);
+}
+
+namespace {
+
+std::variant<IncomingPayload, WebhookError> as_variant(IncomingPayload&& p,
+                                                       std::optional<WebhookError>&& error) {
+  if (error) return std::move(*error);
+  return std::move(p);
+}
+
+}  // namespace
+
+std::variant<IncomingPayload, WebhookError> decode_json_payload(std::string_view json) {
+  IncomingPayload p;
+  auto error = decode_json_payload_into(p, json);
+  return as_variant(std::move(p), std::move(error));
 }
 
 std::variant<IncomingPayload, WebhookError> decode_payload(std::string_view content_type,
                                                            std::string_view query,
                                                            std::string_view body) {
-  if (content_type.empty()) return decode_json_payload(body);
-  auto media = parse_media_type(content_type);
-  if (!media) return incoming_error("Could not parse the Content-Type of the incoming webhook.");
-  if (iequals_ascii(media->type, "application/x-www-form-urlencoded")) {
-    auto payload = form_value(body, query, "payload");
-    return decode_json_payload(payload ? std::string_view(*payload) : std::string_view{});
-  }
-  if (iequals_ascii(media->type, "multipart/form-data")) return decode_multipart(*media, body);
-  return decode_json_payload(body);
+  IncomingPayload p;
+  auto error = decode_payload_into(p, content_type, query, body);
+  return as_variant(std::move(p), std::move(error));
 }
 
 }  // namespace pb::incoming_webhooks

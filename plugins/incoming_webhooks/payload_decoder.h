@@ -7,12 +7,12 @@
 // the inputs are borrowed for the call only.
 #pragma once
 
+#include <optional>
+#include <patchbay/json_scan.hpp>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include <patchbay/json_scan.hpp>
 
 namespace pb::incoming_webhooks {
 
@@ -31,6 +31,9 @@ struct IncomingPayload {
                                  // [null] count as absent)
   std::string priority_json;     // "" when absent/null, else {"priority":..., "requested_ack":...,
                                  // "persistent_notifications":...} (members sent and non-null)
+
+  // Back to a default-constructed payload's values, each string keeping its capacity.
+  void clear();
 };
 
 // Nesting deeper than this is refused (400 parse_data). Go allows 10000; no webhook sender
@@ -58,8 +61,15 @@ std::variant<IncomingPayload, WebhookError> decode_payload(std::string_view cont
                                                            std::string_view query,
                                                            std::string_view body);
 
+// The same into `out` (cleared first; its strings keep their capacity, so a caller that decodes
+// into the same payload request after request stops allocating for it). nullopt on success; on
+// an error `out` holds nothing to use.
+std::optional<WebhookError> decode_payload_into(IncomingPayload& out, std::string_view content_type,
+                                                std::string_view query, std::string_view body);
+
 // The JSON decoding alone (the body of a form `payload`, or a raw body). Same errors.
 std::variant<IncomingPayload, WebhookError> decode_json_payload(std::string_view json);
+std::optional<WebhookError> decode_json_payload_into(IncomingPayload& out, std::string_view json);
 
 // Mattermost's escapeControlCharsFromPayload: inside the string values of the keys text,
 // fallback, pretext, author_name, title and value (lower case, as its pattern), raw newlines

@@ -98,14 +98,26 @@ int WebhookEndpoint::handle(const sdk::Request& request) {
     }
     if (!hook->translator.empty()) return handle_translated(request, std::move(hook));
   }
-  auto decoded = decode_payload(request.header("Content-Type").value_or(std::string_view{}),
-                                request.query(), request.body());
-  if (auto* e = std::get_if<WebhookError>(&decoded)) return respond(request, from_decoder(*e));
+  // Decoded into a payload the thread keeps, its strings' capacity with it: deliver() is done
+  // with it when it returns (the bus copies the draft built from it).
+  static thread_local IncomingPayload payload;
+  if (auto e =
+          decode_payload_into(payload, request.header("Content-Type").value_or(std::string_view{}),
+                              request.query(), request.body())) {
+    return respond(request, from_decoder(*e));
+  }
   if (!settings_.enable_incoming_webhooks) {
     return respond(request, {501, "web.incoming_webhook.disabled.app_error",
                              "Incoming webhooks have been disabled by the system admin."});
   }
-  return deliver(request, std::move(hook), std::move(std::get<IncomingPayload>(decoded)), {});
+  int rc = deliver(request, std::move(hook), payload, {});
+  // A rare huge payload does not pin its buffers for the life of the thread (idle RSS).
+  if (payload.text.capacity() + payload.props_json.capacity() +
+          payload.attachments_json.capacity() >
+      64 * 1024) {
+    payload = IncomingPayload{};
+  }
+  return rc;
 }
 
 int WebhookEndpoint::handle_translated(const sdk::Request& request,
@@ -143,7 +155,7 @@ int WebhookEndpoint::handle_translated(const sdk::Request& request,
           respond(request, from_decoder(*e));
           return;
         }
-        deliver(request, hook, std::move(std::get<IncomingPayload>(decoded)),
+        deliver(request, hook, std::get<IncomingPayload>(decoded),
                 std::move(translated.thread_key));
       });
   if (rc != PB_OK) {
@@ -155,7 +167,7 @@ int WebhookEndpoint::handle_translated(const sdk::Request& request,
 }
 
 int WebhookEndpoint::deliver(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook,
-                             IncomingPayload payload, std::string thread_key) {
+                             const IncomingPayload& payload, std::string thread_key) {
   if (payload.text.empty() && !payload.has_attachments) {
     return respond(request, {400, "web.incoming_webhook.text.app_error", "No text specified."});
   }
@@ -192,7 +204,7 @@ int WebhookEndpoint::deliver(const sdk::Request& request, std::shared_ptr<const 
 
   auto d = std::make_shared<Delivery>(request);
   d->hook = std::move(hook);
-  d->channel_override = std::move(payload.channel);
+  d->channel_override = payload.channel;
   d->thread_key = std::move(thread_key);
   int rc = host_.publish_intercept(
       process_event_, draft,

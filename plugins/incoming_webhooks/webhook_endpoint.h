@@ -61,9 +61,10 @@ class WebhookEndpoint {
 
   int handle(const sdk::Request& request);
   int handle_translated(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook);
-  // From the empty-text check on: the same for Slack and translated payloads.
+  // From the empty-text check on: the same for Slack and translated payloads. `payload` is read
+  // before deliver returns, never later.
   int deliver(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook,
-              IncomingPayload payload, std::string thread_key);
+              const IncomingPayload& payload, std::string thread_key);
   void on_processed(const DeliveryPtr& d, const pb_post_v1* processed);
   // `channel_id` is copied when it is not the hook's own channel (whose id the hook keeps).
   void on_channel(const DeliveryPtr& d, std::string_view channel_id, bool open);
