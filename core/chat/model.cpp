@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/util/place.h"
 #include "patchbay/json_document.hpp"
 #include "patchbay/json_scan.hpp"
 
@@ -382,20 +383,6 @@ char* write_json_string(char* at, std::string_view s, size_t literal_size) {
   return at;
 }
 
-// An integer's digits, printed once to be measured and copied.
-struct Digits {
-  explicit Digits(int64_t v)
-      : size(static_cast<size_t>(std::to_chars(text, text + 20, v).ptr - text)) {}
-  char text[20];
-  size_t size;
-  std::string_view view() const { return {text, size}; }
-};
-
-char* put(char* at, std::string_view s) {
-  std::memcpy(at, s.data(), s.size());
-  return at + s.size();
-}
-
 }  // namespace
 
 void append_json(std::string& out, const Post& p) {
@@ -426,18 +413,18 @@ void append_json(std::string& out, const Post& p) {
   const size_t start = out.size();
   out.resize(start + size);
   char* at = out.data() + start;
-  at = write_json_string(put(at, kId), p.id, literal[0]);
-  at = put(put(at, kCreateAt), create_at.view());
-  at = put(put(at, kUpdateAt), update_at.view());
-  at = put(put(at, kEditAt), edit_at.view());
-  at = put(put(at, kDeleteAt), delete_at.view());
-  at = write_json_string(put(at, pinned), p.user_id, literal[1]);
-  at = write_json_string(put(at, kChannelId), p.channel_id, literal[2]);
-  at = write_json_string(put(at, kRootId), p.root_id, literal[3]);
-  at = write_json_string(put(at, kMessage), p.message, literal[4]);
-  at = write_json_string(put(at, kType), p.type, literal[5]);
-  at = put(put(at, kProps), props);
-  at = put(at, kTail);
+  at = write_json_string(place(at, kId), p.id, literal[0]);
+  at = place(place(at, kCreateAt), create_at.view());
+  at = place(place(at, kUpdateAt), update_at.view());
+  at = place(place(at, kEditAt), edit_at.view());
+  at = place(place(at, kDeleteAt), delete_at.view());
+  at = write_json_string(place(at, pinned), p.user_id, literal[1]);
+  at = write_json_string(place(at, kChannelId), p.channel_id, literal[2]);
+  at = write_json_string(place(at, kRootId), p.root_id, literal[3]);
+  at = write_json_string(place(at, kMessage), p.message, literal[4]);
+  at = write_json_string(place(at, kType), p.type, literal[5]);
+  at = place(place(at, kProps), props);
+  at = place(at, kTail);
   assert(at == out.data() + out.size());  // every piece was measured above
   (void)at;
 }

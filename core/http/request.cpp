@@ -1,5 +1,6 @@
 #include "core/http/request.h"
 
+#include <cassert>
 #include <charconv>
 
 #include "core/http/ascii.h"
@@ -8,6 +9,7 @@
 #include "core/http/server_context.h"
 #include "core/http/status_text.h"
 #include "core/util/ids.h"
+#include "core/util/place.h"
 #include "patchbay/plugin.h"
 
 namespace pb::http {
@@ -18,12 +20,6 @@ namespace {
 constexpr std::string_view kOwnedHeaders[] = {"content-length", "content-type",
                                               "transfer-encoding", "connection",
                                               "x-request-id",   "x-version-id"};
-
-void append_uint(std::string& out, size_t v) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
-  out.append(digits, end);
-}
 
 }  // namespace
 
@@ -135,31 +131,41 @@ bool Request::closes_connection() const {
 void Request::build_response(int status, std::string_view content_type, std::string_view body) {
   close_after_ = closes_connection();
   // 204 and 304 carry no body; 204 must not even announce a length (RFC 9110 8.6).
-  bool bodiless = status == 204 || status == 304;
-  bool head = method_ == "HEAD";
+  const bool bodiless = status == 204 || status == 304;
+  const bool head = method_ == "HEAD";
+  // Measured first, then placed in one go (every response goes through here).
+  const Digits code(static_cast<size_t>(status));
+  const Digits length(bodiless ? 0 : body.size());
+  const std::string_view reason = status_text(status);
+  const std::string_view version = ctx_ != nullptr ? std::string_view(ctx_->version_line) : "";
+  const std::string_view connection = close_after_       ? "Connection: close\r\n"
+                                      : http_minor_ == 0 ? "Connection: keep-alive\r\n"
+                                                         : "";
+  const std::string_view id(request_id_, sizeof request_id_);
+  const std::string_view sent_body = bodiless || head ? std::string_view() : body;
+  static constexpr std::string_view kStatus = "HTTP/1.1 ",
+                                    kType = "Content-Type: ", kLength = "Content-Length: ",
+                                    kId = "X-Request-Id: ", kEnd = "\r\n";
+  size_t size = kStatus.size() + code.size + 1 + reason.size() + kEnd.size() + kId.size() +
+                id.size() + kEnd.size() + version.size() + connection.size() +
+                extra_headers_.size() + kEnd.size() + sent_body.size();
+  if (!content_type.empty()) size += kType.size() + content_type.size() + kEnd.size();
+  if (status != 204) size += kLength.size() + length.size + kEnd.size();
+
   response_.clear();
-  response_.reserve(160 + extra_headers_.size() + content_type.size() + body.size());
-  response_.append("HTTP/1.1 ");
-  append_uint(response_, static_cast<size_t>(status));
-  response_.push_back(' ');
-  response_.append(status_text(status)).append("\r\n");
-  if (!content_type.empty()) response_.append("Content-Type: ").append(content_type).append("\r\n");
-  if (status != 204) {
-    response_.append("Content-Length: ");
-    append_uint(response_, bodiless ? 0 : body.size());
-    response_.append("\r\n");
-  }
-  response_.append("X-Request-Id: ").append(request_id_, sizeof request_id_).append("\r\n");
-  if (ctx_ != nullptr) response_.append(ctx_->version_line);
-  if (close_after_) {
-    response_.append("Connection: close\r\n");
-  } else if (http_minor_ == 0) {
-    response_.append("Connection: keep-alive\r\n");
-  }
-  response_.append(extra_headers_).append("\r\n");
+  response_.resize(size);
+  char* at = place(place(response_.data(), kStatus), code.view());
+  *at++ = ' ';
+  at = place(place(at, reason), kEnd);
+  if (!content_type.empty()) at = place(place(place(at, kType), content_type), kEnd);
+  if (status != 204) at = place(place(place(at, kLength), length.view()), kEnd);
+  at = place(place(place(at, kId), id), kEnd);
+  at = place(place(place(place(at, version), connection), extra_headers_), kEnd);
   response_status_ = status;
-  response_body_at_ = response_.size();
-  if (!bodiless && !head) response_.append(body);
+  response_body_at_ = static_cast<size_t>(at - response_.data());
+  at = place(at, sent_body);
+  assert(at == response_.data() + response_.size());  // every piece was measured above
+  (void)at;
 }
 
 std::string_view Request::response_body() const {
