@@ -131,7 +131,8 @@ class ChainRun {
   // Copies `payload` (type_'s layout) into the next free block, which becomes the current
   // payload. False when the payload is malformed (the current one is unchanged then).
   bool push_payload(const void* payload);
-  const void* payload() const { return payloads_[used_ - 1].get(); }
+  // Until the first replacement, a borrowed payload (Bus::run_intercept_on) is the current one.
+  const void* payload() const { return used_ > 0 ? payloads_[used_ - 1].get() : borrowed_; }
 
   // What a new run is, keeping what is worth reusing.
   void clear();
@@ -145,6 +146,7 @@ class ChainRun {
   // ends). Blocks from used_ on are left from earlier runs, for reuse.
   std::vector<OwnedPayload> payloads_;
   size_t used_ = 0;
+  const void* borrowed_ = nullptr;  // the publisher's own payload, kept by it until done
   ChainDone done_;
   ChainResult result_;
   size_t next_ = 0;
@@ -169,6 +171,7 @@ void ChainRun::clear() {
     if (p.capacity() > kMaxKeptBlock) p = OwnedPayload();
   }
   used_ = 0;
+  borrowed_ = nullptr;
   type_ = nullptr;
   chain_.reset();
   done_ = nullptr;
@@ -332,6 +335,14 @@ void Bus::unsubscribe_all(const void* owner) {
 }
 
 int Bus::run_intercept(uint32_t event, const void* payload, ChainDone done) {
+  return start_run(event, payload, /*borrow=*/false, std::move(done));
+}
+
+int Bus::run_intercept_on(uint32_t event, const void* payload, ChainDone done) {
+  return start_run(event, payload, /*borrow=*/true, std::move(done));
+}
+
+int Bus::start_run(uint32_t event, const void* payload, bool borrow, ChainDone done) {
   const EventType* type = find(event);
   if (type == nullptr) return PB_E_NOT_FOUND;
   if (!type->interceptable) return PB_E_UNSUPPORTED;
@@ -343,7 +354,15 @@ int Bus::run_intercept(uint32_t event, const void* payload, ChainDone done) {
     spare_runs_.pop_back();
   }
   run->type_ = type;
-  if (!run->push_payload(payload)) {
+  if (borrow) {
+    size_t given = 0;
+    if (payload != nullptr) std::memcpy(&given, payload, sizeof given);
+    if (given != type->layout->struct_size) {  // the core's own structs are host-sized
+      recycle(run.release());
+      return PB_E_INVALID;
+    }
+    run->borrowed_ = payload;
+  } else if (!run->push_payload(payload)) {
     recycle(run.release());
     return PB_E_INVALID;
   }

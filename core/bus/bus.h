@@ -95,6 +95,10 @@ class Bus {
   // possibly before this returns (no interceptor pending) or later. Returns PB_E_NOT_FOUND,
   // PB_E_INVALID (payload malformed) and then never calls done.
   int run_intercept(uint32_t event, const void* payload, ChainDone done);
+  // The same over `payload` itself, not a copy: for the core's own payloads, which it keeps
+  // (struct and strings, unchanged, host-sized) until `done` has been called. A post's chain
+  // copied its draft only to keep it alive past a pending interceptor; its owner outlives that.
+  int run_intercept_on(uint32_t event, const void* payload, ChainDone done);
 
   // Calls every observer of `event` with `payload`, synchronously.
   int run_observe(uint32_t event, const void* payload);
@@ -152,6 +156,8 @@ class Bus {
   void report_fault(const Subscriber& who, std::string_view what);
   // Takes back a finished run (bus.cpp), kept for the next run_intercept or freed.
   void recycle(ChainRun* run) noexcept;
+  // run_intercept and run_intercept_on: over a copy of `payload`, or (`borrow`) over it.
+  int start_run(uint32_t event, const void* payload, bool borrow, ChainDone done);
 
   std::unordered_map<uint32_t, EventType> events_;
   std::unordered_map<std::string, uint32_t> ids_by_name_;

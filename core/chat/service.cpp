@@ -274,6 +274,9 @@ struct ChatService::PostCreation {
   server::ChatDirectory::PostDone host_done;
   // For the REST route: the stored row, kept for its answer (the same text, written once).
   std::string row;
+  // The post as post.will_be_created's interceptors see it: views of `post`, kept here (not on
+  // the stack) so the chain runs on it without a copy (Bus::run_intercept_on).
+  pb_post_v1 view{};
 
   // What a new creation is, keeping the strings' capacity for the next post.
   void clear() {
@@ -290,6 +293,7 @@ struct ChatService::PostCreation {
     flags = 0;
     done = nullptr;
     host_done = nullptr;
+    view = {};
   }
   size_t capacity() const {
     return post.id.capacity() + post.channel_id.capacity() + post.user_id.capacity() +
@@ -380,12 +384,13 @@ void ChatService::start_post(CreationPtr creation) {
       return creation->finish(&e);
     }
   }
-  pb_post_v1 payload = post_view(post, creation->flags);
-  // From here the chain's completion owns the creation (run_intercept calls it exactly once
-  // when it returns PB_OK, and never otherwise).
+  creation->view = post_view(post, creation->flags);
+  // From here the chain's completion owns the creation (run_intercept_on calls it exactly once
+  // when it returns PB_OK, and never otherwise); the post and its view stay as they are until
+  // then.
   PostCreation* owned = creation.release();
-  int rc = app_->bus().run_intercept(
-      PB_EVENT_POST_WILL_BE_CREATED, &payload,
+  int rc = app_->bus().run_intercept_on(
+      PB_EVENT_POST_WILL_BE_CREATED, &owned->view,
       [owned](const bus::ChainResult& result, const void* final_payload) {
         on_post_chain(CreationPtr(owned), result, final_payload);
       });
@@ -403,15 +408,18 @@ void ChatService::on_post_chain(CreationPtr creation,
     return creation->finish(&e);
   }
   // Interceptors may rewrite what the post says (message, type, props), not where it goes
-  // or who wrote it. The final payload is the bus's own copy: it never aliases the post.
-  const auto* p = static_cast<const pb_post_v1*>(final_payload);
+  // or who wrote it. A replacement is the bus's own copy (it never aliases the post); without
+  // one the final payload is the creation's view of the post itself, which is already so.
   Post& post = creation->post;
-  post.message = sv(p->message);
-  post.type = sv(p->type);
-  if (p->props_json.len == 0) {
-    post.props_json = "{}";
-  } else {
-    post.props_json = sv(p->props_json);
+  if (final_payload != &creation->view) {
+    const auto* p = static_cast<const pb_post_v1*>(final_payload);
+    post.message = sv(p->message);
+    post.type = sv(p->type);
+    if (p->props_json.len == 0) {
+      post.props_json = "{}";
+    } else {
+      post.props_json = sv(p->props_json);
+    }
   }
   if (!is_json_object(post.props_json)) {
     ApiError e{500, "api.post.create_post.props.app_error", "A plugin set invalid post props."};

@@ -142,6 +142,58 @@ TEST(Bus, PendingInterceptorResumesLaterAndTheChainContinues) {
   EXPECT_EQ(bus.pending_runs(), 0u);
 }
 
+struct SeenPayload {
+  std::vector<const void*> addresses;
+};
+
+int note_address(void* user, pb_intercept_ctx*, uint32_t, const void* payload) {
+  static_cast<SeenPayload*>(user)->addresses.push_back(payload);
+  return PB_VERDICT_CONTINUE;
+}
+
+TEST(Bus, AChainRunOnAPayloadUsesItUntilAReplacementAndCopiesNothingElse) {
+  Bus bus;
+  SeenPayload before, after;
+  Pending pending;
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 1, {"before", nullptr}, note_address, &before);
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 2, {"slow", nullptr}, go_pending, &pending);
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 3, {"up", nullptr}, uppercase, nullptr);
+  bus.intercept(PB_EVENT_POST_WILL_BE_CREATED, 4, {"after", nullptr}, note_address, &after);
+  pb_post_v1 post = make_post("hello");
+  const void* final_payload = nullptr;
+  std::string final_message;
+  ASSERT_EQ(bus.run_intercept_on(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                                 [&](const ChainResult&, const void* p) {
+                                   final_payload = p;
+                                   final_message = str(static_cast<const pb_post_v1*>(p)->message);
+                                 }),
+            PB_OK);
+  ASSERT_EQ(before.addresses, (std::vector<const void*>{&post}));  // the payload itself
+  ASSERT_NE(pending.ctx, nullptr);
+  EXPECT_EQ(Bus::resume(pending.ctx, PB_VERDICT_CONTINUE), PB_OK);  // still the same payload
+  ASSERT_EQ(after.addresses.size(), 1u);
+  EXPECT_NE(after.addresses[0], &post);  // the replacement is the bus's copy
+  EXPECT_EQ(final_payload, after.addresses[0]);
+  EXPECT_EQ(final_message, "HELLO");
+  EXPECT_EQ(str(post.message), "hello");  // the publisher's payload is never written
+
+  // Without a replacement the chain ends on the payload itself.
+  Bus plain;
+  ASSERT_EQ(plain.run_intercept_on(PB_EVENT_POST_WILL_BE_CREATED, &post,
+                                   [&](const ChainResult&, const void* p) { final_payload = p; }),
+            PB_OK);
+  EXPECT_EQ(final_payload, &post);
+
+  // Only the host's own struct size is taken (no copy makes an older one host-sized).
+  pb_post_v1 smaller = post;
+  smaller.struct_size = sizeof(pb_post_v1) - 8;
+  EXPECT_EQ(plain.run_intercept_on(PB_EVENT_POST_WILL_BE_CREATED, &smaller,
+                                   [](const ChainResult&, const void*) {
+                                     ADD_FAILURE() << "a refused run never calls done";
+                                   }),
+            PB_E_INVALID);
+}
+
 // A turn that ended stays ended for whoever kept its handle: a second resume (a plugin bug) is
 // PB_E_STATE and touches nothing, also once the run's memory serves a later chain whose turn at
 // the same step is pending (runs are recycled), and a late replace or set_error is refused too.
