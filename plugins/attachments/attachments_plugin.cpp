@@ -67,8 +67,8 @@ bool props_over_limit(std::string_view props_json) {
 
 }  // namespace
 
-std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> AttachmentsPlugin::finish(
-    WebhookPostOutcome out, PropsLimit limit) {
+std::optional<AttachmentsPlugin::Refusal> AttachmentsPlugin::refusal_of(
+    const WebhookPostOutcome& out, PropsLimit limit) {
   if (!out.ok) {
     host().info("refused webhook post attachments: " + out.error);
     return Refusal{400, kParseDataId, kParseDataMessage};
@@ -77,7 +77,7 @@ std::variant<AttachmentsPlugin::Processed, AttachmentsPlugin::Refusal> Attachmen
   if (limit == PropsLimit::enforce && props_over_limit(out.props_json)) {
     return Refusal{400, "model.post.is_valid.props.app_error", "Invalid props."};
   }
-  return Processed{std::move(out.message), std::move(out.props_json), out.has_attachments};
+  return std::nullopt;
 }
 
 UsernameLookup AttachmentsPlugin::lookup() {
@@ -105,19 +105,24 @@ int AttachmentsPlugin::on_process(sdk::Intercept turn, const pb_post_v1& draft) 
 
 int AttachmentsPlugin::replace_processed(sdk::Intercept turn, const pb_post_v1& post,
                                          PropsLimit limit) {
-  auto result =
-      finish(process_webhook_post(to_sv(post.message), to_sv(post.props_json), lookup()), limit);
-  if (auto* refusal = std::get_if<Refusal>(&result)) {
-    return reject(turn, refusal->status, refusal->id, refusal->message);
+  process_webhook_post_into(processed_, to_sv(post.message), to_sv(post.props_json), lookup());
+  int verdict;
+  if (auto refusal = refusal_of(processed_, limit)) {
+    verdict = reject(turn, refusal->status, refusal->id, refusal->message);
+  } else {
+    pb_post_v1 replaced = post;
+    replaced.struct_size = sizeof(pb_post_v1);
+    replaced.message = to_pb(processed_.message);
+    replaced.props_json = to_pb(processed_.props_json);
+    if (processed_.has_attachments) replaced.type = to_pb("slack_attachment");
+    int rc = turn.replace(&replaced);  // copied by the host: processed_ is free again
+    verdict = rc == PB_OK ? PB_VERDICT_CONTINUE : rc;
   }
-  auto& done = std::get<Processed>(result);
-  pb_post_v1 replaced = post;
-  replaced.struct_size = sizeof(pb_post_v1);
-  replaced.message = to_pb(done.message);
-  replaced.props_json = to_pb(done.props_json);
-  if (done.has_attachments) replaced.type = to_pb("slack_attachment");
-  int rc = turn.replace(&replaced);
-  return rc == PB_OK ? PB_VERDICT_CONTINUE : rc;
+  // A rare huge post does not pin its buffers for the life of the plugin (idle RSS).
+  if (processed_.message.capacity() + processed_.props_json.capacity() > 64 * 1024) {
+    processed_ = WebhookPostOutcome{};
+  }
+  return verdict;
 }
 
 int AttachmentsPlugin::on_render(sdk::Intercept turn, const pb_blob_v1& blob) {

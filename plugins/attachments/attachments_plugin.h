@@ -25,11 +25,9 @@
 #pragma once
 
 #include <optional>
+#include <patchbay/plugin.hpp>
 #include <string>
 #include <string_view>
-#include <variant>
-
-#include <patchbay/plugin.hpp>
 
 #include "plugins/attachments/normaliser.h"
 
@@ -46,11 +44,7 @@ class AttachmentsPlugin : public sdk::Plugin {
   int init(std::string_view settings_json) override;
 
  private:
-  // A processed post, or why it is refused (status, id, message for intercept_set_error).
-  struct Processed {
-    std::string message, props_json;
-    bool has_attachments = false;
-  };
+  // Why a processed post is refused (status, id, message for intercept_set_error).
   struct Refusal {
     int status;
     std::string_view id, message;
@@ -59,8 +53,8 @@ class AttachmentsPlugin : public sdk::Plugin {
   // whose parts come back through post.will_be_created and are checked there (after_split).
   enum class PropsLimit { enforce, after_split };
   // The plugin's answer to a processed post: its warnings logged, a refusal mapped to the error
-  // the sender gets, the props limit checked when `limit` says so.
-  std::variant<Processed, Refusal> finish(WebhookPostOutcome out, PropsLimit limit);
+  // the sender gets, the props limit checked when `limit` says so; nullopt when it goes on.
+  std::optional<Refusal> refusal_of(const WebhookPostOutcome& out, PropsLimit limit);
   UsernameLookup lookup();
 
   int on_post_will_be_created(sdk::Intercept turn, const pb_post_v1& post);
@@ -71,6 +65,9 @@ class AttachmentsPlugin : public sdk::Plugin {
   std::optional<std::string> username_of(std::string_view user_id) const;
 
   bool users_available_ = false;
+  // Where each post is processed (loop thread only): its strings keep their capacity from post
+  // to post, so processing one allocates nothing for its message and props.
+  WebhookPostOutcome processed_;
 };
 
 }  // namespace pb::attachments

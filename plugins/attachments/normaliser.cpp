@@ -521,23 +521,28 @@ void erase_slot(std::string& out, AttachmentsSlot& slot) {
 // are copied as they came, the attachments normalised in their place, straight into the props
 // (null, or nothing left after normalising, drops the key). `verbatim` is what props become when
 // they hold no attachments: the text as the caller had it.
-WebhookPostOutcome process_props(std::string_view message, std::string_view props_json,
-                                 std::string_view verbatim, const UsernameLookup& lookup) {
-  WebhookPostOutcome result;
-  result.message = convert_message(message, lookup);
+void process_props(WebhookPostOutcome& result, std::string_view message,
+                   std::string_view props_json, std::string_view verbatim,
+                   const UsernameLookup& lookup) {
+  result.ok = true;
+  result.error.clear();
+  result.has_attachments = false;
+  result.warnings.clear();
+  convert_message_into(result.message, message, lookup);
   JsonArena arena;
   JsonReader in(props_json, arena);
   auto fail = [&result](std::string why) {
     result.ok = false;
     result.error = std::move(why);
-    return std::move(result);
   };
   if (in.peek_kind() != Kind::Object) {
     std::string_view ignored;
     if (in.skip(ignored, 0) && in.finish()) return fail("props is not a JSON object");
     return fail("props: " + in.error());
   }
-  std::string out;
+  // Written straight into the outcome's props (their capacity kept from an earlier call).
+  std::string& out = result.props_json;
+  out.clear();
   out.reserve(props_json.size() + 64);
   out += '{';
   AttachmentsSlot slot;
@@ -580,15 +585,13 @@ WebhookPostOutcome process_props(std::string_view message, std::string_view prop
   });
   if (!read || !in.finish()) return fail("props: " + in.error());
   if (!slot.seen) {
-    result.props_json = std::string(verbatim);  // nothing to change
-    return result;
+    out.assign(verbatim);  // nothing to change
+    return;
   }
   if (slot.failure) return fail(std::move(*slot.failure));
   result.warnings = std::move(slot.outcome.warnings);
   result.has_attachments = slot.begin != slot.end;
   out += '}';
-  result.props_json = std::move(out);
-  return result;
 }
 
 }  // namespace
@@ -614,27 +617,45 @@ AttachmentsOutcome normalise_attachments(const JsonValue& list, const UsernameLo
   return result;
 }
 
+void process_webhook_post_into(WebhookPostOutcome& out, std::string_view message,
+                               std::string_view props_json, const UsernameLookup& lookup) {
+  if (props_json.empty()) props_json = "{}";
+  process_props(out, message, props_json, props_json, lookup);
+}
+
 WebhookPostOutcome process_webhook_post(std::string_view message, std::string_view props_json,
                                         const UsernameLookup& lookup) {
-  if (props_json.empty()) props_json = "{}";
-  return process_props(message, props_json, props_json, lookup);
+  WebhookPostOutcome result;
+  process_webhook_post_into(result, message, props_json, lookup);
+  return result;
 }
 
 WebhookPostOutcome process_webhook_post(std::string_view message, const JsonValue& props,
                                         const UsernameLookup& lookup) {
+  WebhookPostOutcome result;
   if (props.kind != Kind::Object) {
-    WebhookPostOutcome result;
     result.message = convert_message(message, lookup);
     result.ok = false;
     result.error = "props is not a JSON object";
     return result;
   }
-  return process_props(message, props.raw, props.raw, lookup);
+  process_props(result, message, props.raw, props.raw, lookup);
+  return result;
+}
+
+void convert_message_into(std::string& out, std::string_view message,
+                          const UsernameLookup& lookup) {
+  if (!has_markup(message)) {
+    out.assign(message);
+  } else {
+    convert_slack_text_into(out, message, lookup, LinkPattern::kStrict);
+  }
 }
 
 std::string convert_message(std::string_view message, const UsernameLookup& lookup) {
-  if (!has_markup(message)) return std::string(message);
-  return convert_slack_text(message, lookup, LinkPattern::kStrict);
+  std::string out;
+  convert_message_into(out, message, lookup);
+  return out;
 }
 
 }  // namespace pb::attachments

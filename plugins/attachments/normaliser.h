@@ -64,8 +64,16 @@ WebhookPostOutcome process_webhook_post(std::string_view message, std::string_vi
 WebhookPostOutcome process_webhook_post(std::string_view message, const JsonValue& props,
                                         const UsernameLookup& lookup);
 
+// process_webhook_post into `out` (every member replaced; its strings keep their capacity, so a
+// caller that processes into the same outcome post after post stops allocating for it). `message`
+// and `props_json` must not point into `out`. On an error, `out.props_json` holds nothing to use.
+void process_webhook_post_into(WebhookPostOutcome& out, std::string_view message,
+                               std::string_view props_json, const UsernameLookup& lookup);
+
 // A webhook message's conversion alone: announcements, mentions, then STRICT links.
 std::string convert_message(std::string_view message, const UsernameLookup& lookup);
+void convert_message_into(std::string& out, std::string_view message,
+                          const UsernameLookup& lookup);  // `message` not inside `out`
 
 // True for "good", "warning", "danger" and "#RRGGBB" (hex digits in any case).
 bool is_valid_attachment_color(std::string_view color);

@@ -96,13 +96,13 @@ std::string process_slack_text(std::string_view text, const UsernameLookup& look
   return replace_user_mentions(expand_announcements(text), lookup);
 }
 
-std::string convert_links(std::string_view text, LinkPattern pattern) {
+void convert_links_into(std::string& out, std::string_view text, LinkPattern pattern) {
   // Both patterns are "deterministic": each part's class excludes the character that ends it, so
   // from a given '<' the only candidate match runs to the first stop character. Trying each '<'
   // left to right and resuming after a match is exactly Go's leftmost-first ReplaceAll.
   const bool strict = pattern == LinkPattern::kStrict;
   const StopSet& part1_stops = strict ? kStrictPart1Stops : kLoosePart1Stops;
-  std::string out;
+  out.clear();
   size_t copied = 0;  // text[copied..] not yet in out
   size_t pos = 0;
   size_t next_gt = 0;  // loose: cached position of the first '>' at or after a search start
@@ -142,18 +142,31 @@ std::string convert_links(std::string_view text, LinkPattern pattern) {
     out += ')';
     copied = pos = close + 1;
   }
-  if (copied == 0) return std::string(text);
   out.append(text.substr(copied));
+}
+
+std::string convert_links(std::string_view text, LinkPattern pattern) {
+  std::string out;
+  convert_links_into(out, text, pattern);
   return out;
+}
+
+void convert_slack_text_into(std::string& out, std::string_view text, const UsernameLookup& lookup,
+                             LinkPattern pattern) {
+  // Announcements and mentions start "<!" and "<@": text with neither (a CI message with a
+  // link) goes to the link conversion as it is, one copy of it fewer.
+  if (text.find("<!") == std::string_view::npos && text.find("<@") == std::string_view::npos) {
+    convert_links_into(out, text, pattern);
+  } else {
+    convert_links_into(out, process_slack_text(text, lookup), pattern);
+  }
 }
 
 std::string convert_slack_text(std::string_view text, const UsernameLookup& lookup,
                                LinkPattern pattern) {
-  // Announcements and mentions start "<!" and "<@": text with neither (a CI message with a
-  // link) goes to the link conversion as it is, one copy of it fewer.
-  if (text.find("<!") == std::string_view::npos && text.find("<@") == std::string_view::npos)
-    return convert_links(text, pattern);
-  return convert_links(process_slack_text(text, lookup), pattern);
+  std::string out;
+  convert_slack_text_into(out, text, lookup, pattern);
+  return out;
 }
 
 }  // namespace pb::attachments

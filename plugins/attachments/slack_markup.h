@@ -42,4 +42,11 @@ std::string convert_links(std::string_view text, LinkPattern pattern);
 std::string convert_slack_text(std::string_view text, const UsernameLookup& lookup,
                                LinkPattern pattern);
 
+// The same two into `out` (replacing what it held, keeping its capacity: a caller that converts
+// into the same string request after request stops allocating for it). `text` must not point
+// into `out`.
+void convert_links_into(std::string& out, std::string_view text, LinkPattern pattern);
+void convert_slack_text_into(std::string& out, std::string_view text, const UsernameLookup& lookup,
+                             LinkPattern pattern);
+
 }  // namespace pb::attachments
