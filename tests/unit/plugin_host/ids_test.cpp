@@ -82,6 +82,38 @@ TEST(SdkIds, EncodeIdIsBase32WithTheIdAlphabet) {
   EXPECT_EQ(std::string_view(out, 26), "o" + std::string(25, 'y'));
 }
 
+// encode_id against RFC 4648 base32 spelled out bit by bit: every single bit (each lands in one
+// symbol, across the word boundary too) and random bytes.
+TEST(SdkIds, EncodeIdMatchesBitByBitBase32) {
+  auto reference = [](const uint8_t(&raw)[16]) {
+    std::string out;
+    for (int symbol = 0; symbol < 26; ++symbol) {
+      int value = 0;
+      for (int b = 0; b < 5; ++b) {
+        const int bit = symbol * 5 + b;  // past 127: the zero padding
+        const int set = bit < 128 ? (raw[bit / 8] >> (7 - bit % 8)) & 1 : 0;
+        value = value * 2 + set;
+      }
+      out += "ybndrfg8ejkmcpqxot1uwisza345h769"[value];
+    }
+    return out;
+  };
+  char out[26];
+  for (int bit = 0; bit < 128; ++bit) {
+    uint8_t raw[16] = {};
+    raw[bit / 8] = static_cast<uint8_t>(0x80 >> (bit % 8));
+    encode_id(raw, out);
+    EXPECT_EQ(std::string_view(out, 26), reference(raw)) << "bit " << bit;
+  }
+  uint32_t seed = 12345;
+  for (int round = 0; round < 1000; ++round) {
+    uint8_t raw[16];
+    for (uint8_t& byte : raw) byte = static_cast<uint8_t>((seed = seed * 1103515245 + 12345) >> 16);
+    encode_id(raw, out);
+    ASSERT_EQ(std::string_view(out, 26), reference(raw)) << "round " << round;
+  }
+}
+
 TEST(SdkIds, IsValidIdFollowsTheWireSpec) {
   static_assert(is_valid_id("abcdefghijklmnopqrstuvwxyz"));
   EXPECT_TRUE(is_valid_id("ABCDEFGHIJKLMNOPQRSTUVWXYZ"));
