@@ -19,6 +19,13 @@ std::variant<std::vector<SplitPost>, WebhookError> split_post(std::string_view m
   return adapt(sdk::split_webhook_post(message, props_json, limits));
 }
 
+std::optional<WebhookError> split_post_into(std::vector<SplitPost>& parts, std::string_view message,
+                                            std::string_view props_json, SplitLimits limits) {
+  auto error = sdk::split_webhook_post_into(parts, message, props_json, limits);
+  if (!error) return std::nullopt;
+  return WebhookError{400, std::move(error->id), std::move(error->message)};
+}
+
 std::variant<std::vector<SplitPost>, WebhookError> split_post(SplitPost whole,
                                                              SplitLimits limits) {
   return adapt(sdk::split_webhook_post(std::move(whole), limits));

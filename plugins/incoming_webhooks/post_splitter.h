@@ -6,11 +6,11 @@
 // Pure functions, any thread, never throw (std::bad_alloc aside). The result owns its strings.
 #pragma once
 
+#include <optional>
+#include <patchbay/post_splitter.hpp>
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include <patchbay/post_splitter.hpp>
 
 #include "plugins/incoming_webhooks/payload_decoder.h"
 
@@ -26,6 +26,9 @@ using sdk::go_json_string_runes;
 std::variant<std::vector<SplitPost>, WebhookError> split_post(std::string_view message,
                                                              std::string_view props_json,
                                                              SplitLimits limits = {});
+// The same into `parts` (see sdk::split_webhook_post_into: capacity kept when it fits whole).
+std::optional<WebhookError> split_post_into(std::vector<SplitPost>& parts, std::string_view message,
+                                            std::string_view props_json, SplitLimits limits = {});
 // The same over a post the caller gives up (moved into the one part when it fits whole).
 std::variant<std::vector<SplitPost>, WebhookError> split_post(SplitPost whole,
                                                              SplitLimits limits = {});

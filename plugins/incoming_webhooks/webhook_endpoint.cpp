@@ -53,9 +53,11 @@ std::optional<ApiError> check_signature(const sdk::Request& request, const Incom
 
 }  // namespace
 
-// Everything one request needs across its asynchronous steps.
+// Everything one request needs across its asynchronous steps. Reused: a finished one goes back
+// to the thread's spares (new_delivery), keeping its strings' and parts' capacity.
 struct WebhookEndpoint::Delivery {
   explicit Delivery(const sdk::Request& r) : request(r) {}
+  size_t owners = 0;  // DeliveryPtr references
   sdk::Request request;
   std::shared_ptr<const IncomingHook> hook;
   std::string channel_override;  // the payload's "channel"
@@ -71,7 +73,57 @@ struct WebhookEndpoint::Delivery {
   std::string root_id;     // the parts reply to it
   std::string root_token;  // set while the first part is to become the key's root
   bool root_from_store = false;
+
+  // What a new delivery for `r` is, keeping what has capacity (up to a usual request's: a rare
+  // huge one is not kept, idle RSS).
+  void reuse_for(const sdk::Request& r) {
+    constexpr size_t kKeptText = 64 * 1024;
+    request = r;
+    for (std::string* s :
+         {&channel_override, &type, &other_channel_id, &thread_key, &root_id, &root_token}) {
+      s->clear();
+    }
+    channel_id = owner_id = {};
+    if (parts.size() > 1 ||
+        (!parts.empty() &&
+         parts[0].message.capacity() + parts[0].props_json.capacity() > kKeptText)) {
+      parts.clear();
+    }
+    next_part = 0;
+    thread_resolved = false;
+    root_from_store = false;
+  }
 };
+
+std::vector<std::unique_ptr<WebhookEndpoint::Delivery>>& WebhookEndpoint::spare_deliveries() {
+  thread_local std::vector<std::unique_ptr<Delivery>> spares;
+  return spares;
+}
+
+WebhookEndpoint::DeliveryPtr::DeliveryPtr(Delivery* d) noexcept : d_(d) { ++d_->owners; }
+
+WebhookEndpoint::DeliveryPtr::DeliveryPtr(const DeliveryPtr& other) noexcept : d_(other.d_) {
+  if (d_ != nullptr) ++d_->owners;
+}
+
+WebhookEndpoint::DeliveryPtr::~DeliveryPtr() {
+  if (d_ == nullptr || --d_->owners != 0) return;
+  std::unique_ptr<Delivery> done(d_);
+  done->hook.reset();  // the hook is not kept alive by a spare
+  // Enough for every request in flight at a few hundred connections.
+  constexpr size_t kMaxSpares = 256;
+  auto& spares = spare_deliveries();
+  if (spares.size() < kMaxSpares) spares.push_back(std::move(done));
+}
+
+WebhookEndpoint::DeliveryPtr WebhookEndpoint::new_delivery(const sdk::Request& request) {
+  auto& spares = spare_deliveries();
+  if (spares.empty()) return DeliveryPtr(new Delivery(request));
+  Delivery* d = spares.back().release();
+  spares.pop_back();
+  d->reuse_for(request);
+  return DeliveryPtr(d);
+}
 
 int WebhookEndpoint::register_routes() {
   auto id = host_.event_id(kProcessEvent, PB_PAYLOAD_POST);
@@ -202,7 +254,7 @@ int WebhookEndpoint::deliver(const sdk::Request& request, std::shared_ptr<const 
   draft.props_json = sdk::to_pb(props);
   draft.flags = PB_POST_FROM_WEBHOOK;
 
-  auto d = std::make_shared<Delivery>(request);
+  DeliveryPtr d = new_delivery(request);
   d->hook = std::move(hook);
   d->channel_override = payload.channel;
   d->thread_key = std::move(thread_key);
@@ -239,12 +291,10 @@ void WebhookEndpoint::on_processed(const DeliveryPtr& d, const pb_post_v1* proce
                          "Unable to process the incoming webhook."});
     return;
   }
-  auto parts = split_post(message, sdk::to_sv(processed->props_json));
-  if (auto* e = std::get_if<WebhookError>(&parts)) {
+  if (auto e = split_post_into(d->parts, message, sdk::to_sv(processed->props_json))) {
     respond(d->request, from_decoder(*e));
     return;
   }
-  d->parts = std::move(std::get<std::vector<SplitPost>>(parts));
   d->type.assign(type);
 
   // §2.5: the target channel.

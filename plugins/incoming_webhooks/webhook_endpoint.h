@@ -22,10 +22,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <patchbay/plugin.hpp>
 #include <string>
 #include <string_view>
-
-#include <patchbay/plugin.hpp>
+#include <utility>
+#include <vector>
 
 #include "plugins/incoming_webhooks/chat.h"
 #include "plugins/incoming_webhooks/hook_store.h"
@@ -57,7 +58,30 @@ class WebhookEndpoint {
 
  private:
   struct Delivery;
-  using DeliveryPtr = std::shared_ptr<Delivery>;
+  // Shared ownership of a Delivery among the steps still to run for its request, counted in the
+  // Delivery itself (every step runs on the loop thread: no atomics). The last owner gives it
+  // back to the thread's spares, strings and parts with their capacity (webhook_endpoint.cpp).
+  class DeliveryPtr {
+   public:
+    DeliveryPtr() = default;
+    explicit DeliveryPtr(Delivery* d) noexcept;
+    DeliveryPtr(const DeliveryPtr& other) noexcept;
+    DeliveryPtr(DeliveryPtr&& other) noexcept : d_(std::exchange(other.d_, nullptr)) {}
+    DeliveryPtr& operator=(DeliveryPtr other) noexcept {
+      std::swap(d_, other.d_);
+      return *this;
+    }
+    ~DeliveryPtr();
+    Delivery* operator->() const noexcept { return d_; }
+    Delivery& operator*() const noexcept { return *d_; }
+
+   private:
+    Delivery* d_ = nullptr;
+  };
+  // A Delivery for `request`: one of the thread's spares, or a new one.
+  static DeliveryPtr new_delivery(const sdk::Request& request);
+  // Deliveries whose request is answered, for the next requests (loop thread only).
+  static std::vector<std::unique_ptr<Delivery>>& spare_deliveries();
 
   int handle(const sdk::Request& request);
   int handle_translated(const sdk::Request& request, std::shared_ptr<const IncomingHook> hook);

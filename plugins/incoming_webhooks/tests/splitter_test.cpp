@@ -107,6 +107,46 @@ TEST(SplitPost, TakingThePostWholeAnswersAsTheViews) {
   }
 }
 
+// Splitting into a vector that held an earlier post's parts answers as split_post does, and a
+// post that fits whole reuses the one part's strings (their capacity) instead of new ones.
+TEST(SplitPost, IntoAVectorAnswersAsTheValueFormAndReusesTheOnePart) {
+  struct Input {
+    std::string message, props;
+  };
+  const Input inputs[] = {
+      {runes(15000), props_with({10, 20})},            // two parts over an empty vector
+      {"hello", R"({"attachments":[{"text":"a"}]})"},  // then one, over two
+      {"m", props_with({3000, 3000, 3000})},
+      {"m", "{\"other\":\"" + runes(8000) + "\"}"},  // 400: parts hold nothing to use
+      {"", ""},
+      {"again", R"({"k":1})"},
+  };
+  std::vector<SplitPost> parts;
+  for (const Input& in : inputs) {
+    auto expected = split_post(in.message, in.props, kTestLimits);
+    auto error = split_post_into(parts, in.message, in.props, kTestLimits);
+    if (auto* e = std::get_if<WebhookError>(&expected)) {
+      ASSERT_TRUE(error.has_value());
+      EXPECT_EQ(error->http_status, e->http_status);
+      EXPECT_EQ(error->id, e->id);
+      continue;
+    }
+    ASSERT_FALSE(error.has_value()) << error->id;
+    const auto& want = std::get<std::vector<SplitPost>>(expected);
+    ASSERT_EQ(parts.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(parts[i].message, want[i].message);
+      EXPECT_EQ(parts[i].props_json, want[i].props_json);
+    }
+  }
+  parts.assign(1, SplitPost{std::string(200, 'x'), std::string(300, 'y')});
+  const char* message_buffer = parts[0].message.data();
+  const char* props_buffer = parts[0].props_json.data();
+  ASSERT_FALSE(split_post_into(parts, "short", R"({"a":"b"})", kTestLimits).has_value());
+  EXPECT_EQ(parts[0].message.data(), message_buffer);
+  EXPECT_EQ(parts[0].props_json.data(), props_buffer);
+}
+
 TEST(SplitPost, Case10LongTextIsOnePostAt16383AndThreeAt4000) {
   std::string text(8200, 'a');
   EXPECT_EQ(split_ok(text, "{}", {}).size(), 1u);

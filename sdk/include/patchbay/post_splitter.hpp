@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -64,6 +65,14 @@ inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(
 // it becomes the one part as is, its strings moved rather than copied.
 inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(SplitPost whole,
                                                                            SplitLimits limits = {});
+
+// The same into `parts` (replaced; when the post fits whole, the one part's strings keep their
+// capacity, so a caller that splits into the same vector post after post stops allocating for
+// the usual webhook). nullopt on success. `message` and `props_json` must not point into `parts`.
+inline std::optional<SplitError> split_webhook_post_into(std::vector<SplitPost>& parts,
+                                                         std::string_view message,
+                                                         std::string_view props_json,
+                                                         SplitLimits limits = {});
 
 // The runes Go's json.Marshal spends on the characters of `text` inside a string literal
 // (quotes excluded).
@@ -411,6 +420,24 @@ inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(Split
   std::vector<SplitPost> one;
   one.push_back(std::move(whole));
   return one;
+}
+
+inline std::optional<SplitError> split_webhook_post_into(std::vector<SplitPost>& parts,
+                                                         std::string_view message,
+                                                         std::string_view props_json,
+                                                         SplitLimits limits) {
+  limits.max_message_runes = std::max<size_t>(limits.max_message_runes, 1);
+  if (props_json.empty()) props_json = "{}";
+  if (post_split_detail::fits_one_post(message, props_json, limits)) {
+    parts.resize(1);
+    parts[0].message.assign(message);
+    parts[0].props_json.assign(props_json);
+    return std::nullopt;
+  }
+  auto split = split_webhook_post(message, props_json, limits);
+  if (auto* error = std::get_if<SplitError>(&split)) return std::move(*error);
+  parts = std::move(std::get<std::vector<SplitPost>>(split));
+  return std::nullopt;
 }
 
 inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(
