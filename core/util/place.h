@@ -24,7 +24,8 @@ struct Digits {
 };
 
 inline char* place(char* at, std::string_view piece) {
-  std::memcpy(at, piece.data(), piece.size());
+  // An empty piece may be a default view (data() null), which memcpy must not be given.
+  if (!piece.empty()) std::memcpy(at, piece.data(), piece.size());
   return at + piece.size();
 }
 
