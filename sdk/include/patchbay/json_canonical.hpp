@@ -110,7 +110,10 @@ inline size_t canonical_value_end(std::string_view s, size_t i, int depth = 0) {
           if (i == kNpos || i >= s.size() || s[i] != ':') return kNpos;
           ++i;
         }
-        i = canonical_value_end(s, i, depth + 1);
+        // A string (most values) is scanned here, not by a recursive call: for a short one the
+        // call's prologue and epilogue cost more than the scan itself.
+        if (i >= s.size()) return kNpos;
+        i = s[i] == '"' ? string_end(s, i) : canonical_value_end(s, i, depth + 1);
         if (i == kNpos || i >= s.size()) return kNpos;
         if (s[i] == close) return i + 1;
         if (s[i] != ',') return kNpos;
