@@ -4,11 +4,14 @@ namespace pb::incoming_webhooks {
 
 namespace {
 
+WebhookError as_webhook_error(sdk::SplitError&& error) {
+  return WebhookError{400, std::move(error.id), std::move(error.message)};
+}
+
 std::variant<std::vector<SplitPost>, WebhookError> adapt(
     std::variant<std::vector<SplitPost>, sdk::SplitError> split) {
   if (auto* posts = std::get_if<std::vector<SplitPost>>(&split)) return std::move(*posts);
-  auto& error = std::get<sdk::SplitError>(split);
-  return WebhookError{400, std::move(error.id), std::move(error.message)};
+  return as_webhook_error(std::get<sdk::SplitError>(std::move(split)));
 }
 
 }  // namespace
@@ -23,7 +26,7 @@ std::optional<WebhookError> split_post_into(std::vector<SplitPost>& parts, std::
                                             std::string_view props_json, SplitLimits limits) {
   auto error = sdk::split_webhook_post_into(parts, message, props_json, limits);
   if (!error) return std::nullopt;
-  return WebhookError{400, std::move(error->id), std::move(error->message)};
+  return as_webhook_error(std::move(*error));
 }
 
 std::variant<std::vector<SplitPost>, WebhookError> split_post(SplitPost whole,

@@ -408,14 +408,17 @@ inline bool fits_one_post(std::string_view message, std::string_view props_json,
          props_upper_bound(props_json) <= limits.max_props_runes;
 }
 
+inline std::variant<std::vector<SplitPost>, SplitError> split_across_posts(
+    std::string_view message, std::string_view props_json, const SplitLimits& limits);
+
 }  // namespace post_split_detail
 
 inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(SplitPost whole,
                                                                            SplitLimits limits) {
+  limits.max_message_runes = std::max<size_t>(limits.max_message_runes, 1);
   if (whole.props_json.empty()) whole.props_json = "{}";
   if (!post_split_detail::fits_one_post(whole.message, whole.props_json, limits)) {
-    return split_webhook_post(std::string_view(whole.message), std::string_view(whole.props_json),
-                              limits);
+    return post_split_detail::split_across_posts(whole.message, whole.props_json, limits);
   }
   std::vector<SplitPost> one;
   one.push_back(std::move(whole));
@@ -434,7 +437,7 @@ inline std::optional<SplitError> split_webhook_post_into(std::vector<SplitPost>&
     parts[0].props_json.assign(props_json);
     return std::nullopt;
   }
-  auto split = split_webhook_post(message, props_json, limits);
+  auto split = post_split_detail::split_across_posts(message, props_json, limits);
   if (auto* error = std::get_if<SplitError>(&split)) return std::move(*error);
   parts = std::move(std::get<std::vector<SplitPost>>(split));
   return std::nullopt;
@@ -442,15 +445,19 @@ inline std::optional<SplitError> split_webhook_post_into(std::vector<SplitPost>&
 
 inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(
     std::string_view message, std::string_view props_json, SplitLimits limits) {
-  limits.max_message_runes = std::max<size_t>(limits.max_message_runes, 1);
-  if (props_json.empty()) props_json = "{}";
-
-  if (post_split_detail::fits_one_post(message, props_json, limits)) {
-    std::vector<SplitPost> one;
-    one.push_back({std::string(message), std::string(props_json)});
-    return one;
+  std::vector<SplitPost> parts;
+  if (auto error = split_webhook_post_into(parts, message, props_json, limits)) {
+    return std::move(*error);
   }
+  return parts;
+}
 
+namespace post_split_detail {
+
+// The split itself, for a post that does not fit whole (`limits.max_message_runes` >= 1,
+// `props_json` not empty: the entry points see to both).
+inline std::variant<std::vector<SplitPost>, SplitError> split_across_posts(
+    std::string_view message, std::string_view props_json, const SplitLimits& limits) {
   std::vector<JsonMemberView> members;
   if (!split_json_object(props_json, members)) return post_split_detail::split_error(limits.max_props_runes);
   std::string base_inner;
@@ -512,5 +519,7 @@ inline std::variant<std::vector<SplitPost>, SplitError> split_webhook_post(
   for (const post_split_detail::Part& p : parts) posts.push_back({std::string(p.message), splitter.props_of(p)});
   return posts;
 }
+
+}  // namespace post_split_detail
 
 }  // namespace pb::sdk
