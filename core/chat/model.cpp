@@ -335,14 +335,12 @@ char* write_json_string(char* at, std::string_view s, size_t literal_size) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   *at++ = '"';
   if (literal_size == s.size() + 2) {
-    std::memcpy(at, s.data(), s.size());
-    at += s.size();
+    at = place(at, s);
   } else {
     size_t run = 0;  // s[run, i) needs no escaping and is not yet written
     for (size_t i = sdk::json_string_stop<sdk::kJsonStopControl>(s, 0); i < s.size();
          i = sdk::json_string_stop<sdk::kJsonStopControl>(s, i + 1)) {
-      std::memcpy(at, s.data() + run, i - run);
-      at += i - run;
+      at = place(at, s.substr(run, i - run));
       run = i + 1;
       const auto c = static_cast<unsigned char>(s[i]);
       *at++ = '\\';
@@ -376,8 +374,7 @@ char* write_json_string(char* at, std::string_view s, size_t literal_size) {
           *at++ = kHex[c & 0xF];
       }
     }
-    std::memcpy(at, s.data() + run, s.size() - run);
-    at += s.size() - run;
+    at = place(at, s.substr(run));
   }
   *at++ = '"';
   return at;
